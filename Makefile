@@ -1,0 +1,77 @@
+# crm - a customer-relationship manager as a Unix toolset.
+# make, make check, make check SANITIZE=1, make install, make bench, make demo
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Ilib
+LDLIBS = -lsqlite3 -lutf8proc -lcsv
+
+ifeq ($(SANITIZE),1)
+BUILD = build-san
+override CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+override LDFLAGS += -fsanitize=address,undefined
+else
+BUILD = build
+endif
+
+BINS = crm crm-admin crm-customer crm-contact
+LIB_OBJS = buf cmd db dupes entity err out query record schema search text value verbs
+UNIT_TESTS = test-buf test-value test-text test-out test-query test-schema
+
+LIB = $(BUILD)/libcrm.a
+BIN_PATHS = $(addprefix $(BUILD)/,$(BINS))
+LIB_HDRS = $(wildcard lib/*.h)
+
+all: deps-checked $(BIN_PATHS)
+
+$(BUILD)/lib $(BUILD)/tests:
+	mkdir -p $@
+
+$(BUILD)/lib/%.o: lib/%.c $(LIB_HDRS) | $(BUILD)/lib
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(LIB): $(addprefix $(BUILD)/lib/,$(addsuffix .o,$(LIB_OBJS)))
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/%: cmd/%.c $(LIB) $(LIB_HDRS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB) $(LIB_HDRS) | $(BUILD)/tests
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
+
+# Install what is missing (Debian packages), once per checkout.
+deps-checked: scripts/install-deps
+	@scripts/install-deps
+	@touch $@
+
+check: all $(addprefix $(BUILD)/tests/,$(UNIT_TESTS))
+	BUILD=$(BUILD) prove -f --ext .sh tests/run-unit.sh tests/cli/ \
+		--exec tests/run-one
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	install -m 0755 $(BIN_PATHS) $(DESTDIR)$(BINDIR)
+	install -m 0644 man/*.1 $(DESTDIR)$(MANDIR)/man1
+	install -m 0644 man/crm.7 $(DESTDIR)$(MANDIR)/man7
+	for b in $(BINS); do \
+		install -m 0644 completions/crm.bash $(DESTDIR)$(BASHCOMPDIR)/$$b; \
+		install -m 0644 completions/crm.fish $(DESTDIR)$(FISHCOMPDIR)/$$b.fish; \
+	done
+	install -m 0644 completions/_crm $(DESTDIR)$(ZSHCOMPDIR)/_crm
+
+clean:
+	rm -rf build build-san deps-checked
+
+.PHONY: all check install clean bench demo fuzz
+.SECONDARY:

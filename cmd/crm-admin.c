@@ -1,0 +1,139 @@
+/* crm-admin - the database itself: create, migrate, check, count. */
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cmd.h"
+#include "schema.h"
+
+static int
+cmd_init(struct crm_ctx *ctx)
+{
+	struct crm_db db;
+	struct stat st;
+
+	if (ctx->argc)
+		return crm_usage_error(ctx, "unexpected argument '%s'",
+			ctx->argv[0]);
+	if (!ctx->dbpath)
+		return crm_usage_error(ctx, "no database path: use --db or "
+			"set CRM_DB");
+	if (stat(ctx->dbpath, &st) == 0) {
+		crm_warn("database '%s' already exists", ctx->dbpath);
+		return CRM_EX_CANTCREAT;
+	}
+	if (crm_db_open(&db, ctx->dbpath, CRM_DB_CREATE, &ctx->err) < 0)
+		return crm_fail(ctx);
+	crm_note("created '%s' (schema %d)", ctx->dbpath, crm_db_version(&db));
+	crm_db_close(&db);
+	return CRM_EX_OK;
+}
+
+static int
+cmd_migrate(struct crm_ctx *ctx)
+{
+	/* Opening the database has brought it up to date already. */
+	crm_note("'%s' is at schema %d", ctx->dbpath,
+		crm_db_version(&ctx->db));
+	return CRM_EX_OK;
+}
+
+static int
+cmd_check(struct crm_ctx *ctx)
+{
+	sqlite3_stmt *st;
+	int rc, problems = 0;
+
+	st = crm_db_prepare(&ctx->db, "PRAGMA integrity_check", &ctx->err);
+	if (!st)
+		return crm_fail(ctx);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *s = (const char *)sqlite3_column_text(st, 0);
+
+		if (s && strcmp(s, "ok")) {
+			printf("integrity\t%s\n", s);
+			problems++;
+		}
+	}
+	sqlite3_finalize(st);
+	st = crm_db_prepare(&ctx->db, "PRAGMA foreign_key_check", &ctx->err);
+	if (!st)
+		return crm_fail(ctx);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		printf("foreign-key\t%s row %lld refers to a missing %s\n",
+			sqlite3_column_text(st, 0),
+			(long long)sqlite3_column_int64(st, 1),
+			sqlite3_column_text(st, 2));
+		problems++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return crm_db_fail(&ctx->db, rc, "cannot check", &ctx->err),
+			crm_fail(ctx);
+	if (problems) {
+		crm_warn("'%s': %d problems found", ctx->dbpath, problems);
+		return CRM_EX_DATAERR;
+	}
+	crm_note("'%s' is ok", ctx->dbpath);
+	return CRM_EX_OK;
+}
+
+static int
+cmd_stats(struct crm_ctx *ctx)
+{
+	static const char *const cols[] = { "name", "value" };
+	struct crm_buf sql = CRM_BUF_INIT, v = CRM_BUF_INIT;
+	struct crm_out out;
+	struct stat st;
+	size_t i;
+
+	crm_out_begin(&out, stdout, ctx->fmt, ctx->header, cols, 2);
+	for (i = 0; crm_entities[i]; i++) {
+		crm_buf_reset(&sql);
+		crm_buf_adds(&sql, "SELECT count(*) FROM ");
+		crm_sql_ident(&sql, crm_entities[i]->table);
+		crm_buf_reset(&v);
+		crm_buf_addf(&v, "%lld", crm_db_int(&ctx->db, sql.buf, 0));
+		crm_out_cell(&out, CRM_CELL_TEXT, crm_entities[i]->plural,
+			strlen(crm_entities[i]->plural));
+		crm_out_cell(&out, CRM_CELL_NUM, v.buf, v.len);
+		crm_out_row(&out);
+	}
+	crm_buf_reset(&v);
+	crm_buf_addf(&v, "%d", crm_db_version(&ctx->db));
+	crm_out_cell(&out, CRM_CELL_TEXT, "schema", 6);
+	crm_out_cell(&out, CRM_CELL_NUM, v.buf, v.len);
+	crm_out_row(&out);
+	crm_buf_reset(&v);
+	crm_buf_addf(&v, "%lld", stat(ctx->dbpath, &st) == 0 ?
+		(long long)st.st_size : 0LL);
+	crm_out_cell(&out, CRM_CELL_TEXT, "file_bytes", 10);
+	crm_out_cell(&out, CRM_CELL_NUM, v.buf, v.len);
+	crm_out_row(&out);
+	crm_out_end(&out);
+	crm_buf_release(&sql);
+	crm_buf_release(&v);
+	return CRM_EX_OK;
+}
+
+static const struct crm_verb verbs[] = {
+	{ "init", cmd_init, 0, CRM_DB_NONE, NULL,
+	  "Create a new database", NULL },
+	{ "migrate", cmd_migrate, 0, CRM_DB_WRITER, NULL,
+	  "Bring the database's schema up to date", NULL },
+	{ "check", cmd_check, 0, CRM_DB_READER, NULL,
+	  "Check integrity and references", NULL },
+	{ "stats", cmd_stats, CRM_O_OUTPUT, CRM_DB_READER, NULL,
+	  "Count the records of each kind and the file's size", NULL },
+	{ NULL, NULL, 0, CRM_DB_NONE, NULL, NULL, NULL }
+};
+
+static const struct crm_command command = {
+	"crm-admin", NULL, "Look after the crm database", verbs
+};
+
+int
+main(int argc, char **argv)
+{
+	return crm_main(argc, argv, &command);
+}

@@ -1,0 +1,177 @@
+/* crm-customer - customers: people and companies. */
+#include <stdio.h>
+#include <string.h>
+
+#include "dupes.h"
+#include "search.h"
+#include "verbs.h"
+
+static int
+cmd_search(struct crm_ctx *ctx)
+{
+	struct crm_buf text = CRM_BUF_INIT, match = CRM_BUF_INIT;
+	int64_t rows;
+	int i, code = CRM_EX_OK;
+
+	if (!ctx->argc)
+		return crm_usage_error(ctx, "nothing to search for");
+	for (i = 0; i < ctx->argc; i++)
+		crm_buf_addf(&text, "%s%s", i ? " " : "", ctx->argv[i]);
+	if (crm_search_query(text.buf, &match, &ctx->err) < 0) {
+		code = crm_fail(ctx);
+		goto out;
+	}
+	ctx->query.match = match.buf;
+	rows = crm_list_records(ctx, &ctx->query, 0);
+	if (rows < 0 && ctx->err.code)
+		code = crm_fail(ctx);
+	else if (rows == 0)
+		code = CRM_EX_NOTFOUND;
+out:
+	crm_buf_release(&text);
+	crm_buf_release(&match);
+	return code;
+}
+
+struct dupes_out {
+	struct crm_out out;
+	struct crm_db *db;
+	sqlite3_stmt *name;
+};
+
+static void
+name_cell(struct dupes_out *d, int64_t id)
+{
+	const char *s = "";
+
+	sqlite3_bind_int64(d->name, 1, id);
+	if (sqlite3_step(d->name) == SQLITE_ROW)
+		s = (const char *)sqlite3_column_text(d->name, 0);
+	crm_out_cell(&d->out, CRM_CELL_TEXT, s, strlen(s));
+	sqlite3_reset(d->name);
+}
+
+static int
+dupe_row(int64_t id, int64_t other, const char *reasons, void *arg)
+{
+	struct dupes_out *d = arg;
+	char num[24];
+
+	snprintf(num, sizeof(num), "%lld", (long long)id);
+	crm_out_cell(&d->out, CRM_CELL_NUM, num, strlen(num));
+	snprintf(num, sizeof(num), "%lld", (long long)other);
+	crm_out_cell(&d->out, CRM_CELL_NUM, num, strlen(num));
+	crm_out_cell(&d->out, CRM_CELL_TEXT, reasons, strlen(reasons));
+	name_cell(d, id);
+	name_cell(d, other);
+	crm_out_row(&d->out);
+	return d->out.failed;
+}
+
+static int
+cmd_dupes(struct crm_ctx *ctx)
+{
+	static const char *const cols[] = {
+		"id", "other", "reason", "name", "other_name"
+	};
+	struct dupes_out d;
+	int ret;
+
+	if (ctx->argc)
+		return crm_usage_error(ctx, "unexpected argument '%s'",
+			ctx->argv[0]);
+	d.db = &ctx->db;
+	d.name = crm_db_prepare(&ctx->db,
+		"SELECT name FROM customers WHERE id = ?1", &ctx->err);
+	if (!d.name)
+		return crm_fail(ctx);
+	crm_out_begin(&d.out, stdout, ctx->fmt, ctx->header, cols, 5);
+	ret = crm_dupes(&ctx->db, dupe_row, &d, &ctx->err);
+	crm_out_end(&d.out);
+	sqlite3_finalize(d.name);
+	return ret < 0 ? crm_fail(ctx) : CRM_EX_OK;
+}
+
+static int
+merge_one(struct crm_ctx *ctx, const char *key, void *arg)
+{
+	struct crm_buf moved = CRM_BUF_INIT;
+	int64_t keep = *(int64_t *)arg, other;
+	int ret;
+
+	if (crm_record_find(&ctx->db, ctx->entity, key, &other,
+	    &ctx->err) < 0)
+		return -1;
+	ret = crm_record_merge(&ctx->db, &ctx->fs, keep, other, &moved,
+		&ctx->err);
+	if (ret == 0)
+		crm_note("customer %lld merged into %lld%s%s",
+			(long long)other, (long long)keep,
+			moved.len ? ", moved " : "", moved.buf);
+	crm_buf_release(&moved);
+	return ret;
+}
+
+static int
+cmd_merge(struct crm_ctx *ctx)
+{
+	int64_t keep;
+	int code;
+
+	if (ctx->argc < 2)
+		return crm_usage_error(ctx, "merge needs KEEP and at least "
+			"one OTHER");
+	if (crm_db_begin(&ctx->db, &ctx->err) < 0)
+		return crm_fail(ctx);
+	if (crm_record_find(&ctx->db, ctx->entity, ctx->argv[0], &keep,
+	    &ctx->err) < 0) {
+		crm_db_rollback(&ctx->db);
+		return crm_fail(ctx);
+	}
+	ctx->argc--;
+	ctx->argv++;
+	code = crm_each_id(ctx, merge_one, &keep);
+	if (code) {
+		crm_db_rollback(&ctx->db);
+		return code;
+	}
+	if (crm_db_commit(&ctx->db, &ctx->err) < 0)
+		return crm_fail(ctx);
+	return CRM_EX_OK;
+}
+
+#define OUT CRM_O_OUTPUT
+#define SEL CRM_O_SELECT
+
+static const struct crm_verb verbs[] = {
+	{ "add", crm_verb_add, CRM_O_FIELDS, CRM_DB_WRITER, NULL,
+	  "Add a customer and print its id", NULL },
+	{ "show", crm_verb_show, OUT, CRM_DB_READER, "ID|EMAIL...|-",
+	  "Show customers, every field", NULL },
+	{ "list", crm_verb_list, OUT | SEL, CRM_DB_READER, NULL,
+	  "List customers", NULL },
+	{ "update", crm_verb_update, CRM_O_FIELDS, CRM_DB_WRITER,
+	  "ID|EMAIL...|-", "Change fields of customers", NULL },
+	{ "delete", crm_verb_delete, 0, CRM_DB_WRITER, "ID|EMAIL...|-",
+	  "Delete customers", crm_delete_opts },
+	{ "search", cmd_search, OUT | SEL, CRM_DB_READER, "TEXT...",
+	  "Find customers whose name, email, phone or city holds TEXT",
+	  NULL },
+	{ "dupes", cmd_dupes, OUT, CRM_DB_READER, NULL,
+	  "List pairs of probable duplicates with the reason", NULL },
+	{ "merge", cmd_merge, 0, CRM_DB_WRITER, "KEEP OTHER...|-",
+	  "Merge customers into KEEP: what refers to them moves to KEEP",
+	  NULL },
+	{ NULL, NULL, 0, CRM_DB_NONE, NULL, NULL, NULL }
+};
+
+static const struct crm_command command = {
+	"crm-customer", "customer", "Keep customers, people and companies",
+	verbs
+};
+
+int
+main(int argc, char **argv)
+{
+	return crm_main(argc, argv, &command);
+}

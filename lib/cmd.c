@@ -1,0 +1,696 @@
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "value.h"
+#include "banned.h"
+
+#ifndef CRM_VERSION
+#define CRM_VERSION "0.1.0"
+#endif
+const char crm_version[] = CRM_VERSION;
+
+/* Common options: identifiers above any char, below field options. */
+enum {
+	O_DB = 256, O_QUIET, O_VERBOSE, O_HELP, O_VERSION,
+	O_FORMAT, O_NOHEADER, O_FIELDS,
+	O_WHERE, O_SORT, O_LIMIT, O_OFFSET,
+	O_SET,
+	O_VERB = 1000,		/* + index into verb->opts */
+	O_FIELD = 2000		/* + index into the entity's fields */
+};
+
+struct common {
+	const char *name;
+	int has_arg, id, shortopt;
+	unsigned group;		/* 0: every verb */
+	const char *arg, *help;
+};
+
+static const struct common commons[] = {
+	{ "db", 1, O_DB, 'd', 0, "DB", "the database file (else $CRM_DB)" },
+	{ "fields", 1, O_FIELDS, 'o', CRM_O_OUTPUT, "LIST",
+	  "columns to write, comma-separated, or 'all'" },
+	{ "format", 1, O_FORMAT, 'f', CRM_O_OUTPUT, "FORMAT",
+	  "table, tsv, csv or json" },
+	{ "help", 0, O_HELP, 'h', 0, NULL, "show this help" },
+	{ "limit", 1, O_LIMIT, 0, CRM_O_SELECT, "N", "at most N records" },
+	{ "no-header", 0, O_NOHEADER, 'H', CRM_O_OUTPUT, NULL,
+	  "no header line" },
+	{ "offset", 1, O_OFFSET, 0, CRM_O_SELECT, "N", "skip N records" },
+	{ "quiet", 0, O_QUIET, 'q', 0, NULL, "say less on stderr" },
+	{ "set", 1, O_SET, 0, CRM_O_FIELDS, "FIELD=VALUE",
+	  "set any field, custom fields too (repeatable)" },
+	{ "sort", 1, O_SORT, 0, CRM_O_SELECT, "[-]FIELD,...",
+	  "order by these fields (- for descending)" },
+	{ "verbose", 0, O_VERBOSE, 'v', 0, NULL, "say more on stderr" },
+	{ "version", 0, O_VERSION, 'V', 0, NULL, "show the version" },
+	{ "where", 1, O_WHERE, 0, CRM_O_SELECT, "EXPR",
+	  "only records where FIELD OP VALUE holds (repeatable)" },
+	{ NULL, 0, 0, 0, 0, NULL, NULL }
+};
+
+/* A field's option name: its name with '_' written '-'.  Static. */
+static const char *
+field_option(const struct crm_field *f)
+{
+	static char buf[64];
+	size_t i;
+
+	for (i = 0; f->name[i] && i + 1 < sizeof(buf); i++)
+		buf[i] = f->name[i] == '_' ? '-' : f->name[i];
+	buf[i] = '\0';
+	return buf;
+}
+
+static int
+settable(const struct crm_field *f)
+{
+	return !(f->flags & (CRM_F_READONLY | CRM_F_CUSTOM));
+}
+
+static const struct crm_verb *
+find_verb(const struct crm_command *cmd, const char *name)
+{
+	const struct crm_verb *v;
+
+	for (v = cmd->verbs; v->name; v++)
+		if (!strcmp(v->name, name))
+			return v;
+	return NULL;
+}
+
+static void
+verb_synopsis(struct crm_buf *b, const struct crm_command *cmd,
+	const struct crm_verb *v)
+{
+	crm_buf_addf(b, "%s %s", cmd->name, v->name);
+	if (v->groups & CRM_O_OUTPUT)
+		crm_buf_adds(b, " [-H] [-f FORMAT] [-o FIELDS]");
+	crm_buf_adds(b, " [-d DB]");
+	if (v->groups & CRM_O_SELECT)
+		crm_buf_adds(b, " [--where EXPR]... [--sort FIELDS]"
+			" [--limit N] [--offset N]");
+	if (v->opts) {
+		const struct crm_optdef *o;
+
+		for (o = v->opts; o->name; o++)
+			crm_buf_addf(b, o->arg ? " [--%s %s]" : " [--%s]",
+				o->name, o->arg);
+	}
+	if (v->groups & CRM_O_FIELDS)
+		crm_buf_adds(b, " [--FIELD VALUE]... [--set FIELD=VALUE]...");
+	if (v->operands)
+		crm_buf_addf(b, " %s", v->operands);
+}
+
+static void
+opt_line(struct crm_buf *b, int shortopt, const char *name, const char *arg,
+	const char *help)
+{
+	size_t start = b->len, w;
+
+	if (shortopt)
+		crm_buf_addf(b, "  -%c, --%s", shortopt, name);
+	else
+		crm_buf_addf(b, "      --%s", name);
+	if (arg)
+		crm_buf_addf(b, " %s", arg);
+	w = b->len - start;
+	if (w < 28) {
+		while (w++ < 28)
+			crm_buf_addch(b, ' ');
+	} else {
+		crm_buf_adds(b, "\n                            ");
+	}
+	crm_buf_addf(b, "%s\n", help);
+}
+
+static void
+verb_help(struct crm_buf *b, const struct crm_command *cmd,
+	const struct crm_verb *v, const struct crm_entity *e)
+{
+	const struct common *c;
+	size_t i;
+
+	crm_buf_adds(b, "usage: ");
+	verb_synopsis(b, cmd, v);
+	crm_buf_addf(b, "\n\n%s.\n\nOptions:\n", v->summary);
+	for (c = commons; c->name; c++)
+		if (!c->group || (c->group & v->groups))
+			opt_line(b, c->shortopt, c->name, c->arg, c->help);
+	if (v->opts) {
+		const struct crm_optdef *o;
+
+		for (o = v->opts; o->name; o++)
+			opt_line(b, 0, o->name, o->arg, o->help);
+	}
+	if (e && (v->groups & CRM_O_FIELDS)) {
+		crm_buf_adds(b, "\nFields (required ones marked *):\n");
+		for (i = 0; i < e->nfields; i++) {
+			const struct crm_field *f = &e->fields[i];
+			struct crm_buf h = CRM_BUF_INIT;
+
+			if (!settable(f))
+				continue;
+			crm_buf_addf(&h, "%s%s", f->flags & CRM_F_REQUIRED ?
+				"* " : "", f->help);
+			if (f->def && strcmp(f->def, "now"))
+				crm_buf_addf(&h, " (default %s)", f->def);
+			opt_line(b, 0, field_option(f), "VALUE", h.buf);
+			crm_buf_release(&h);
+		}
+	}
+	if (e && (v->groups & (CRM_O_OUTPUT | CRM_O_SELECT))) {
+		crm_buf_adds(b, "\nFields:");
+		for (i = 0; i < e->nfields; i++)
+			crm_buf_addf(b, " %s", e->fields[i].name);
+		crm_buf_addch(b, '\n');
+	}
+	crm_buf_addf(b, "\nSee %s(1).\n", cmd->name);
+}
+
+static void
+command_help(struct crm_buf *b, const struct crm_command *cmd)
+{
+	const struct crm_verb *v;
+
+	crm_buf_adds(b, "usage:");
+	for (v = cmd->verbs; v->name; v++) {
+		crm_buf_adds(b, v == cmd->verbs ? " " : "       ");
+		verb_synopsis(b, cmd, v);
+		crm_buf_addch(b, '\n');
+	}
+	crm_buf_addf(b, "\n%s.\n\nVerbs:\n", cmd->summary);
+	for (v = cmd->verbs; v->name; v++)
+		crm_buf_addf(b, "  %-10s %s\n", v->name, v->summary);
+	crm_buf_addf(b, "\n'%s VERB --help' shows a verb's options; "
+		"see %s(1).\n", cmd->name, cmd->name);
+}
+
+static void
+print_version(const struct crm_command *cmd)
+{
+	printf("%s (crm) %s\nSQLite %s\n", cmd->name, crm_version,
+		sqlite3_libversion());
+}
+
+/* Does option name (no dashes) of any verb take an argument? */
+static int
+takes_arg(const struct crm_command *cmd, const char *arg)
+{
+	const struct crm_entity *e = cmd->entity ?
+		crm_entity_find(cmd->entity) : NULL;
+	const struct crm_verb *v;
+	const struct common *c;
+	size_t i;
+
+	if (arg[1] != '-')	/* short: -d DB, -f FORMAT, -o LIST */
+		return !arg[2] && (arg[1] == 'd' || arg[1] == 'f' ||
+			arg[1] == 'o');
+	arg += 2;
+	if (strchr(arg, '='))
+		return 0;
+	for (c = commons; c->name; c++)
+		if (!strcmp(c->name, arg))
+			return c->has_arg;
+	for (v = cmd->verbs; v->name; v++)
+		if (v->opts) {
+			const struct crm_optdef *o;
+
+			for (o = v->opts; o->name; o++)
+				if (!strcmp(o->name, arg))
+					return o->arg != NULL;
+		}
+	for (i = 0; e && i < e->nfields; i++)
+		if (!strcmp(field_option(&e->fields[i]), arg))
+			return 1;
+	return 0;
+}
+
+/* ---- completion helper ------------------------------------------------ */
+
+static void
+complete(const struct crm_command *cmd, int argc, char **argv)
+{
+	const struct crm_entity *e = cmd->entity ?
+		crm_entity_find(cmd->entity) : NULL;
+	const struct crm_verb *v;
+	const struct common *c;
+	const char *opt;
+	size_t i;
+
+	if (argc < 1) {
+		for (v = cmd->verbs; v->name; v++)
+			printf("%s\n", v->name);
+		return;
+	}
+	v = find_verb(cmd, argv[0]);
+	if (!v)
+		return;
+	if (argc < 2) {
+		for (c = commons; c->name; c++)
+			if (!c->group || (c->group & v->groups))
+				printf("--%s\n", c->name);
+		if (v->opts) {
+			const struct crm_optdef *o;
+
+			for (o = v->opts; o->name; o++)
+				printf("--%s\n", o->name);
+		}
+		for (i = 0; e && (v->groups & CRM_O_FIELDS) &&
+		    i < e->nfields; i++)
+			if (settable(&e->fields[i]))
+				printf("--%s\n", field_option(&e->fields[i]));
+		return;
+	}
+	/* Values of an option. */
+	opt = argv[1];
+	while (*opt == '-')
+		opt++;
+	if (!strcmp(opt, "format") || !strcmp(opt, "f")) {
+		printf("table\ntsv\ncsv\njson\n");
+		return;
+	}
+	if (!e)
+		return;
+	if (!strcmp(opt, "fields") || !strcmp(opt, "o") ||
+	    !strcmp(opt, "sort") || !strcmp(opt, "where") ||
+	    !strcmp(opt, "set")) {
+		if (!strcmp(opt, "fields") || !strcmp(opt, "o"))
+			printf("all\n");
+		for (i = 0; i < e->nfields; i++)
+			if (strcmp(opt, "set") || settable(&e->fields[i]))
+				printf("%s%s\n", e->fields[i].name,
+					!strcmp(opt, "set") ? "=" : "");
+		return;
+	}
+	for (i = 0; i < e->nfields; i++) {
+		const struct crm_field *f = &e->fields[i];
+
+		if (strcmp(field_option(f), opt))
+			continue;
+		if (f->type == CRM_T_ENUM) {
+			const char *const *val;
+
+			for (val = f->values; *val; val++)
+				printf("%s\n", *val);
+		} else if (f->type == CRM_T_BOOL) {
+			printf("yes\nno\n");
+		}
+	}
+}
+
+/* ---- parsing ----------------------------------------------------------- */
+
+struct parsed {
+	const char *db, *format, *fields, *sort, *limit, *offset;
+	const char **where, **sets;
+	size_t nwhere, nsets;
+	int help, version, noheader;
+};
+
+static int
+parse_count(const struct crm_ctx *ctx, const char *opt, const char *s,
+	int64_t *v)
+{
+	struct crm_err e = CRM_ERR_INIT;
+
+	if (crm_parse_int(s, 0, INT64_MAX, v, &e) < 0) {
+		crm_err_release(&e);
+		return crm_usage_error(ctx, "invalid --%s '%s': expected a "
+			"whole number of 0 or more", opt, s);
+	}
+	return 0;
+}
+
+int
+crm_usage_error(const struct crm_ctx *ctx, const char *fmt, ...)
+{
+	struct crm_buf b = CRM_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	crm_buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	if (ctx->verb)
+		crm_warn("%s; see '%s %s --help'", b.buf, ctx->cmd->name,
+			ctx->verb->name);
+	else
+		crm_warn("%s; see '%s --help'", b.buf, ctx->cmd->name);
+	crm_buf_release(&b);
+	return CRM_EX_USAGE;
+}
+
+int
+crm_fail(struct crm_ctx *ctx)
+{
+	int code = crm_report(&ctx->err);
+
+	crm_err_clear(&ctx->err);
+	return code;
+}
+
+const char *
+crm_opt(const struct crm_ctx *ctx, const char *name)
+{
+	size_t i;
+
+	if (!ctx->verb->opts)
+		return NULL;
+	for (i = 0; ctx->verb->opts[i].name; i++)
+		if (!strcmp(ctx->verb->opts[i].name, name))
+			return ctx->optval[i];
+	return NULL;
+}
+
+static int
+parse_options(struct crm_ctx *ctx, int argc, char **argv, struct parsed *p)
+{
+	const struct crm_verb *v = ctx->verb;
+	const struct crm_entity *e = ctx->entity;
+	struct option *lo;
+	struct crm_buf shorts = CRM_BUF_INIT;
+	const struct common *c;
+	size_t n = 0, i, nopts = 0;
+	int ch, ret = 0;
+
+	if (v->opts)
+		while (v->opts[nopts].name)
+			nopts++;
+	ctx->optval = crm_xcalloc(nopts + 1, sizeof(*ctx->optval));
+	lo = crm_xcalloc(sizeof(commons) / sizeof(commons[0]) + nopts +
+		(e ? e->nfields : 0) + 1, sizeof(*lo));
+	crm_buf_adds(&shorts, ":");
+	for (c = commons; c->name; c++) {
+		if (c->group && !(c->group & v->groups))
+			continue;
+		lo[n].name = c->name;
+		lo[n].has_arg = c->has_arg ? required_argument : no_argument;
+		lo[n].val = c->id;
+		n++;
+		if (c->shortopt)
+			crm_buf_addf(&shorts, "%c%s", c->shortopt,
+				c->has_arg ? ":" : "");
+	}
+	for (i = 0; i < nopts; i++, n++) {
+		lo[n].name = v->opts[i].name;
+		lo[n].has_arg = v->opts[i].arg ? required_argument :
+			no_argument;
+		lo[n].val = O_VERB + (int)i;
+	}
+	if (e && (v->groups & CRM_O_FIELDS))
+		for (i = 0; i < e->nfields; i++) {
+			if (!settable(&e->fields[i]))
+				continue;
+			lo[n].name = crm_strdup(field_option(&e->fields[i]));
+			lo[n].has_arg = required_argument;
+			lo[n].val = O_FIELD + (int)i;
+			n++;
+		}
+
+	opterr = 0;
+	optind = 0;	/* glibc: reinitialize */
+	while ((ch = getopt_long(argc, argv, shorts.buf, lo, NULL)) != -1) {
+		switch (ch) {
+		case 'd': case O_DB: p->db = optarg; break;
+		case 'f': case O_FORMAT: p->format = optarg; break;
+		case 'o': case O_FIELDS: p->fields = optarg; break;
+		case 'H': case O_NOHEADER: p->noheader = 1; break;
+		case 'q': case O_QUIET: crm_verbosity = -1; break;
+		case 'v': case O_VERBOSE: crm_verbosity++; break;
+		case 'h': case O_HELP: p->help = 1; break;
+		case 'V': case O_VERSION: p->version = 1; break;
+		case O_SORT: p->sort = optarg; break;
+		case O_LIMIT: p->limit = optarg; break;
+		case O_OFFSET: p->offset = optarg; break;
+		case O_WHERE:
+			p->where = crm_xrealloc(p->where,
+				(p->nwhere + 1) * sizeof(char *));
+			p->where[p->nwhere++] = optarg;
+			break;
+		case O_SET:
+			p->sets = crm_xrealloc(p->sets,
+				(p->nsets + 1) * sizeof(char *));
+			p->sets[p->nsets++] = optarg;
+			break;
+		case ':':
+			ret = crm_usage_error(ctx, "option '%s' needs a value",
+				argv[optind - 1]);
+			goto out;
+		case '?':
+			if (optopt && optopt < 256)
+				ret = crm_usage_error(ctx,
+					"unknown option '-%c'", optopt);
+			else
+				ret = crm_usage_error(ctx,
+					"unknown option '%s'", argv[optind - 1]);
+			goto out;
+		default:
+			if (ch >= O_FIELD)
+				crm_assigns_add(&ctx->assigns,
+					&e->fields[ch - O_FIELD], optarg);
+			else if (ch >= O_VERB)
+				ctx->optval[ch - O_VERB] = optarg ? optarg : "";
+		}
+	}
+	ctx->argc = argc - optind;
+	ctx->argv = argv + optind;
+out:
+	for (i = 0; i < n; i++)
+		if (lo[i].val >= O_FIELD)
+			free((char *)lo[i].name);
+	free(lo);
+	crm_buf_release(&shorts);
+	return ret;
+}
+
+/* After the database is open: the fields, the query, the assignments. */
+static int
+compile(struct crm_ctx *ctx, const struct parsed *p)
+{
+	const struct crm_field **fields = NULL;
+	size_t i, n;
+
+	crm_query_init(&ctx->query, &ctx->fs);
+	for (i = 0; i < p->nwhere; i++)
+		if (crm_query_where(&ctx->query, &ctx->db, p->where[i],
+		    &ctx->err) < 0)
+			return crm_fail(ctx);
+	if (p->sort && crm_query_sort(&ctx->query, p->sort, &ctx->err) < 0)
+		return crm_fail(ctx);
+	if (p->limit && parse_count(ctx, "limit", p->limit,
+	    &ctx->query.limit))
+		return CRM_EX_USAGE;
+	if (p->offset && parse_count(ctx, "offset", p->offset,
+	    &ctx->query.offset))
+		return CRM_EX_USAGE;
+	for (i = 0; i < p->nsets; i++)
+		if (crm_assigns_set(&ctx->assigns, &ctx->fs, p->sets[i],
+		    &ctx->err) < 0)
+			return crm_fail(ctx);
+	if (p->fields) {
+		if (crm_fields_parse(&ctx->fs, p->fields, &fields, &n,
+		    &ctx->err) < 0)
+			return crm_fail(ctx);
+		free(fields);
+	}
+	return 0;
+}
+
+static int
+finish_stdout(int code)
+{
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		if (errno == EPIPE)
+			return code;
+		crm_warn("cannot write output: %s", strerror(errno));
+		return code ? code : CRM_EX_IOERR;
+	}
+	return code;
+}
+
+int
+crm_main(int argc, char **argv, const struct crm_command *cmd)
+{
+	struct crm_ctx ctx;
+	struct parsed p;
+	struct crm_buf path = CRM_BUF_INIT, help = CRM_BUF_INIT;
+	char **args;
+	int i, nargs = 0, verb = -1, code = 0;
+
+	crm_progname = cmd->name;
+	memset(&ctx, 0, sizeof(ctx));
+	memset(&p, 0, sizeof(p));
+	ctx.cmd = cmd;
+	ctx.header = 1;
+	ctx.entity = cmd->entity ? crm_entity_find(cmd->entity) : NULL;
+
+	/* Find the verb: the first word that is no option or its value. */
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], "--completion-helper")) {
+			complete(cmd, argc - i - 1, argv + i + 1);
+			return finish_stdout(0);
+		}
+		if (argv[i][0] == '-' && argv[i][1]) {
+			if (takes_arg(cmd, argv[i]))
+				i++;
+			continue;
+		}
+		verb = i;
+		break;
+	}
+	if (verb < 0) {
+		for (i = 1; i < argc; i++) {
+			if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+				command_help(&help, cmd);
+				fputs(help.buf, stdout);
+				crm_buf_release(&help);
+				return finish_stdout(0);
+			}
+			if (!strcmp(argv[i], "--version") ||
+			    !strcmp(argv[i], "-V")) {
+				print_version(cmd);
+				return finish_stdout(0);
+			}
+		}
+		command_help(&help, cmd);
+		crm_warn("no verb given; see '%s --help'", cmd->name);
+		crm_buf_release(&help);
+		return CRM_EX_USAGE;
+	}
+	ctx.verb = find_verb(cmd, argv[verb]);
+	if (!ctx.verb) {
+		const struct crm_verb *v;
+
+		for (v = cmd->verbs; v->name; v++)
+			crm_buf_addf(&help, "%s%s", v == cmd->verbs ? "" : ", ",
+				v->name);
+		crm_warn("unknown verb '%s'; verbs: %s", argv[verb], help.buf);
+		crm_buf_release(&help);
+		return CRM_EX_USAGE;
+	}
+
+	args = crm_xcalloc((size_t)argc + 1, sizeof(*args));
+	for (i = 0; i < argc; i++)
+		if (i != verb)
+			args[nargs++] = argv[i];
+	code = parse_options(&ctx, nargs, args, &p);
+	if (code)
+		goto out;
+	if (p.help) {
+		verb_help(&help, cmd, ctx.verb, ctx.entity);
+		fputs(help.buf, stdout);
+		goto out;
+	}
+	if (p.version) {
+		print_version(cmd);
+		goto out;
+	}
+	ctx.header = !p.noheader;
+	ctx.fields = p.fields;
+	if (p.format ? crm_out_parse_format(p.format, &ctx.fmt, &ctx.err) :
+	    crm_out_default_format(stdout, &ctx.fmt, &ctx.err)) {
+		code = crm_report(&ctx.err);
+		goto out;
+	}
+	if (ctx.entity)
+		crm_fieldset_builtin(&ctx.fs, ctx.entity);
+	if (ctx.verb->access != CRM_DB_NONE) {
+		if (crm_db_resolve(p.db, &path, &ctx.err) < 0 ||
+		    crm_db_open(&ctx.db, path.buf,
+		    ctx.verb->access == CRM_DB_READER ? CRM_DB_READ : 0,
+		    &ctx.err) < 0) {
+			code = crm_report(&ctx.err);
+			goto out;
+		}
+	} else if (crm_db_resolve(p.db, &path, &ctx.err) < 0) {
+		crm_err_clear(&ctx.err);
+	}
+	ctx.dbpath = path.buf;
+	if (ctx.entity && (code = compile(&ctx, &p)) != 0)
+		goto out;
+	code = ctx.verb->fn(&ctx);
+out:
+	crm_db_close(&ctx.db);
+	crm_query_release(&ctx.query);
+	crm_assigns_release(&ctx.assigns);
+	crm_fieldset_release(&ctx.fs);
+	crm_err_release(&ctx.err);
+	crm_buf_release(&path);
+	crm_buf_release(&help);
+	free(ctx.optval);
+	free(p.where);
+	free(p.sets);
+	free(args);
+	return finish_stdout(code);
+}
+
+/* ---- helpers for verbs ------------------------------------------------- */
+
+int
+crm_each_id(struct crm_ctx *ctx, int (*fn)(struct crm_ctx *ctx,
+	const char *key, void *arg), void *arg)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int i, worst = 0, code, first = 1;
+
+	if (!ctx->argc)
+		return crm_usage_error(ctx, "no %s given",
+			ctx->verb->operands ? ctx->verb->operands : "id");
+	for (i = 0; i < ctx->argc; i++) {
+		if (strcmp(ctx->argv[i], "-")) {
+			if (fn(ctx, ctx->argv[i], arg) < 0) {
+				code = crm_fail(ctx);
+				if (code > worst)
+					worst = code;
+			}
+			continue;
+		}
+		while ((len = getline(&line, &cap, stdin)) > 0) {
+			char *tab = strchr(line, '\t');
+
+			if (tab)
+				*tab = '\0';
+			line[strcspn(line, "\r\n")] = '\0';
+			if (!*line || (first && !strcmp(line, "id"))) {
+				first = 0;
+				continue;
+			}
+			first = 0;
+			if (fn(ctx, line, arg) < 0) {
+				code = crm_fail(ctx);
+				if (code > worst)
+					worst = code;
+			}
+		}
+		if (ferror(stdin)) {
+			crm_warn("cannot read ids from stdin: %s",
+				strerror(errno));
+			worst = CRM_EX_IOERR;
+		}
+	}
+	free(line);
+	return worst;
+}
+
+void
+crm_out_fields(struct crm_ctx *ctx, struct crm_out *out,
+	const struct crm_field *const *fields, size_t n)
+{
+	const char **names = crm_xcalloc(n + 1, sizeof(*names));
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		names[i] = fields[i]->name;
+	crm_out_begin(out, stdout, ctx->fmt, ctx->header, names, n);
+	free(names);
+}

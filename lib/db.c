@@ -1,0 +1,320 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "schema.h"
+#include "search.h"
+#include "text.h"
+#include "banned.h"
+
+int
+crm_db_resolve(const char *opt, struct crm_buf *out, struct crm_err *err)
+{
+	const char *s;
+
+	if (opt && *opt) {
+		crm_buf_adds(out, opt);
+		return 0;
+	}
+	if ((s = getenv("CRM_DB")) && *s) {
+		crm_buf_adds(out, s);
+		return 0;
+	}
+	if ((s = getenv("XDG_DATA_HOME")) && *s == '/') {
+		crm_buf_addf(out, "%s/crm/crm.db", s);
+		return 0;
+	}
+	if ((s = getenv("HOME")) && *s) {
+		crm_buf_addf(out, "%s/.local/share/crm/crm.db", s);
+		return 0;
+	}
+	return crm_err_set(err, CRM_EX_CONFIG,
+		"no database: use --db, or set CRM_DB or HOME");
+}
+
+int
+crm_db_fail(struct crm_db *db, int rc, const char *what, struct crm_err *err)
+{
+	const char *msg = db && db->h ? sqlite3_errmsg(db->h) :
+		sqlite3_errstr(rc);
+	int code;
+
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return crm_err_set(err, CRM_EX_TEMPFAIL,
+			"%s: database is busy, try again later", what);
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+	case SQLITE_AUTH:
+		code = CRM_EX_NOPERM;
+		break;
+	case SQLITE_CONSTRAINT:
+	case SQLITE_MISMATCH:
+	case SQLITE_TOOBIG:
+		code = CRM_EX_DATAERR;
+		break;
+	case SQLITE_IOERR:
+	case SQLITE_FULL:
+		code = CRM_EX_IOERR;
+		break;
+	case SQLITE_CANTOPEN:
+		code = CRM_EX_NOINPUT;
+		break;
+	case SQLITE_NOTADB:
+	case SQLITE_CORRUPT:
+		code = CRM_EX_DATAERR;
+		break;
+	default:
+		code = CRM_EX_SOFTWARE;
+	}
+	return crm_err_set(err, code, "%s: %s", what, msg);
+}
+
+sqlite3_stmt *
+crm_db_prepare(struct crm_db *db, const char *sql, struct crm_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(db->h, sql, -1, &st, NULL);
+
+	if (rc != SQLITE_OK) {
+		crm_db_fail(db, rc, "cannot prepare a query", err);
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	return st;
+}
+
+int
+crm_db_exec(struct crm_db *db, const char *sql, struct crm_err *err)
+{
+	int rc = sqlite3_exec(db->h, sql, NULL, NULL, NULL);
+
+	if (rc != SQLITE_OK)
+		return crm_db_fail(db, rc, "database error", err);
+	return 0;
+}
+
+int
+crm_db_begin(struct crm_db *db, struct crm_err *err)
+{
+	int rc = sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+
+	if (rc != SQLITE_OK)
+		return crm_db_fail(db, rc, "cannot start a transaction", err);
+	return 0;
+}
+
+int
+crm_db_commit(struct crm_db *db, struct crm_err *err)
+{
+	int rc = sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
+
+	if (rc != SQLITE_OK)
+		return crm_db_fail(db, rc, "cannot commit", err);
+	return 0;
+}
+
+void
+crm_db_rollback(struct crm_db *db)
+{
+	if (db->h && !sqlite3_get_autocommit(db->h))
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+}
+
+long long
+crm_db_int(struct crm_db *db, const char *sql, long long def)
+{
+	sqlite3_stmt *st;
+	long long v = def;
+
+	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK)
+		return def;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+int
+crm_db_version(struct crm_db *db)
+{
+	return (int)crm_db_int(db, "PRAGMA user_version", -1);
+}
+
+/* crm_fold(text): NFKC case folding, for case- and width-blind matching. */
+static void
+sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct crm_buf b = CRM_BUF_INIT;
+	const unsigned char *s;
+
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	s = sqlite3_value_text(argv[0]);
+	crm_text_fold((const char *)s, (size_t)sqlite3_value_bytes(argv[0]),
+		&b);
+	sqlite3_result_text(ctx, crm_buf_detach(&b), -1, free);
+}
+
+/* Make the missing parent folders of path, mode 0700. */
+static int
+make_parents(const char *path, struct crm_err *err)
+{
+	struct crm_buf dir = CRM_BUF_INIT;
+	size_t i;
+	int ret = 0;
+
+	crm_buf_adds(&dir, path);
+	for (i = 1; i < dir.len; i++) {
+		if (dir.buf[i] != '/')
+			continue;
+		dir.buf[i] = '\0';
+		if (mkdir(dir.buf, 0700) < 0 && errno != EEXIST) {
+			ret = crm_err_set(err, errno == EACCES ?
+				CRM_EX_NOPERM : CRM_EX_CANTCREAT,
+				"cannot create folder '%s': %s", dir.buf,
+				strerror(errno));
+			break;
+		}
+		dir.buf[i] = '/';
+	}
+	crm_buf_release(&dir);
+	return ret;
+}
+
+static int
+busy_timeout(void)
+{
+	const char *s = getenv("CRM_BUSY_TIMEOUT");
+	char *end;
+	long v;
+
+	if (!s || !*s)
+		return CRM_BUSY_DEFAULT;
+	v = strtol(s, &end, 10);
+	if (*end || v < 0 || v > 86400000)
+		return CRM_BUSY_DEFAULT;
+	return (int)v;
+}
+
+int
+crm_db_open(struct crm_db *db, const char *path, unsigned flags,
+	struct crm_err *err)
+{
+	struct stat st;
+	int oflags, rc, v, fd;
+
+	memset(db, 0, sizeof(*db));
+	if (stat(path, &st) < 0) {
+		if (errno != ENOENT || !(flags & CRM_DB_CREATE))
+			return crm_err_set(err, errno == EACCES ?
+				CRM_EX_NOPERM : CRM_EX_NOINPUT,
+				errno == ENOENT ? "database '%s' not found; "
+				"create it with 'crm-admin init'" :
+				"cannot open database '%s': %s",
+				path, strerror(errno));
+		if (make_parents(path, err) < 0)
+			return -1;
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+		if (fd < 0)
+			return crm_err_set(err, errno == EACCES ?
+				CRM_EX_NOPERM : CRM_EX_CANTCREAT,
+				"cannot create database '%s': %s", path,
+				strerror(errno));
+		close(fd);
+	} else if (S_ISDIR(st.st_mode)) {
+		return crm_err_set(err, CRM_EX_NOINPUT,
+			"database '%s' is a folder", path);
+	}
+
+	oflags = (flags & CRM_DB_READ) ? SQLITE_OPEN_READONLY :
+		SQLITE_OPEN_READWRITE;
+	rc = sqlite3_open_v2(path, &db->h, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+	db->path = crm_strdup(path);
+	db->readonly = !!(flags & CRM_DB_READ);
+	if (rc != SQLITE_OK) {
+		crm_db_fail(db, rc, "cannot open database", err);
+		goto fail;
+	}
+	sqlite3_busy_timeout(db->h, busy_timeout());
+	sqlite3_extended_result_codes(db->h, 0);
+	rc = sqlite3_create_function(db->h, "crm_fold", 1,
+		SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+		sql_fold, NULL, NULL);
+	if (rc != SQLITE_OK || crm_search_register(db->h) != SQLITE_OK) {
+		crm_db_fail(db, rc, "cannot set up the database", err);
+		goto fail;
+	}
+	if (crm_db_exec(db, "PRAGMA foreign_keys = ON;"
+	    "PRAGMA synchronous = FULL;", err) < 0)
+		goto fail;
+
+	v = crm_db_version(db);
+	if (v < 0) {
+		/* Reading the header failed: not a database, or busy. */
+		rc = sqlite3_exec(db->h, "SELECT 1 FROM sqlite_master LIMIT 1",
+			NULL, NULL, NULL);
+		crm_db_fail(db, rc, "cannot read database", err);
+		if (!err->code)
+			crm_err_set(err, CRM_EX_DATAERR,
+				"'%s' is not a crm database", path);
+		goto fail;
+	}
+	if (v == 0 && !(flags & CRM_DB_CREATE) &&
+	    crm_db_int(db, "SELECT count(*) FROM sqlite_master", 0) > 0) {
+		crm_err_set(err, CRM_EX_DATAERR,
+			"'%s' is not a crm database", path);
+		goto fail;
+	}
+	if (v > crm_schema_latest()) {
+		crm_err_set(err, CRM_EX_CONFIG,
+			"database '%s' has schema %d, newer than this "
+			"binary's %d: upgrade crm", path, v,
+			crm_schema_latest());
+		goto fail;
+	}
+	/* WAL lets readers run while one process writes; the setting is
+	 * kept in the file, so only a new database needs it. */
+	if ((flags & CRM_DB_CREATE) &&
+	    crm_db_exec(db, "PRAGMA journal_mode = WAL", err) < 0)
+		goto fail;
+	if (v < crm_schema_latest()) {
+		if (db->readonly) {
+			/* A reader on an older schema migrates through a
+			 * short-lived writer, then reads as usual. */
+			struct crm_db w;
+
+			if (crm_db_open(&w, path, flags & ~CRM_DB_READ,
+			    err) < 0)
+				goto fail;
+			crm_db_close(&w);
+		} else if (crm_schema_migrate(db, 0, err) < 0) {
+			goto fail;
+		}
+	}
+	return 0;
+fail:
+	crm_db_close(db);
+	return -1;
+}
+
+void
+crm_db_close(struct crm_db *db)
+{
+	if (db->h) {
+		crm_db_rollback(db);
+		sqlite3_close_v2(db->h);
+	}
+	free(db->path);
+	db->h = NULL;
+	db->path = NULL;
+}

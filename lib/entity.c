@@ -1,0 +1,150 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "entity.h"
+#include "banned.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Shorthands that keep the tables below one line a field. */
+#define ID { "id", CRM_T_ID, CRM_F_READONLY | CRM_F_LIST, NULL, NULL, NULL, \
+	0, 0, "the record's number" }
+#define STAMPS \
+	{ "created_at", CRM_T_TIME, CRM_F_READONLY, NULL, NULL, NULL, 0, 0, \
+	  "when it was added (UTC)" }, \
+	{ "updated_at", CRM_T_TIME, CRM_F_READONLY, NULL, NULL, NULL, 0, 0, \
+	  "when it last changed (UTC)" }
+#define F(name, type, flags, help) \
+	{ name, type, flags, NULL, NULL, NULL, 0, 0, help }
+#define E(name, values, flags, def, help) \
+	{ name, CRM_T_ENUM, flags, values, NULL, def, 0, 0, help }
+#define R(name, entity, flags, help) \
+	{ name, CRM_T_REF, flags, NULL, entity, NULL, 0, 0, help }
+
+#define REQ CRM_F_REQUIRED
+#define UNIQ CRM_F_UNIQUE
+#define LIST CRM_F_LIST
+#define KEY CRM_F_KEY
+
+static const char *const customer_kinds[] = { "person", "company", NULL };
+
+static const struct crm_field customer_fields[] = {
+	ID,
+	F("name", CRM_T_TEXT, REQ | LIST, "the person's or company's name"),
+	E("kind", customer_kinds, LIST, "person", "person or company"),
+	F("email", CRM_T_EMAIL, UNIQ | KEY | LIST, "email address (unique)"),
+	F("phone", CRM_T_PHONE, LIST, "phone number"),
+	F("address", CRM_T_MLTEXT, 0, "postal address (may span lines)"),
+	F("city", CRM_T_TEXT, LIST, "city"),
+	F("country", CRM_T_TEXT, 0, "country"),
+	F("segment", CRM_T_TEXT, LIST, "market segment"),
+	F("ref", CRM_T_TEXT, UNIQ | KEY, "external id (unique)"),
+	F("owner", CRM_T_TEXT, CRM_F_OWNER, "the user who looks after it"),
+	STAMPS,
+};
+
+static const struct crm_field contact_fields[] = {
+	ID,
+	R("customer", "customer", REQ | LIST, "the customer (id or email)"),
+	F("name", CRM_T_TEXT, REQ | LIST, "the contact's name"),
+	F("email", CRM_T_EMAIL, LIST, "email address"),
+	F("phone", CRM_T_PHONE, LIST, "phone number"),
+	F("title", CRM_T_TEXT, LIST, "job title"),
+	STAMPS,
+};
+
+#define ENTITY(n, p, t, fields, fts) \
+	static const struct crm_entity n##_entity = \
+		{ #n, p, t, fields, ARRAY_SIZE(fields), fts }
+
+ENTITY(customer, "customers", "customers", customer_fields, "customers_fts");
+ENTITY(contact, "contacts", "contacts", contact_fields, NULL);
+
+/*
+ * An entity joins this list with the migration that creates its table, in
+ * the order of creation (referenced entities first).
+ */
+const struct crm_entity *const crm_entities[] = {
+	&customer_entity, &contact_entity, NULL
+};
+
+const struct crm_entity *
+crm_entity_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; crm_entities[i]; i++)
+		if (!strcmp(crm_entities[i]->name, name) ||
+		    !strcmp(crm_entities[i]->plural, name))
+			return crm_entities[i];
+	return NULL;
+}
+
+const struct crm_field *
+crm_entity_field(const struct crm_entity *e, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < e->nfields; i++)
+		if (!strcmp(e->fields[i].name, name))
+			return &e->fields[i];
+	return NULL;
+}
+
+const char *
+crm_type_name(enum crm_type t)
+{
+	static const char *const names[] = {
+		"id", "int", "text", "text", "email", "phone", "money",
+		"decimal", "date", "time", "bool", "enum", "reference"
+	};
+
+	return (size_t)t < ARRAY_SIZE(names) ? names[t] : "?";
+}
+
+void
+crm_fieldset_builtin(struct crm_fieldset *fs, const struct crm_entity *e)
+{
+	size_t i;
+
+	memset(fs, 0, sizeof(*fs));
+	fs->entity = e;
+	fs->f = crm_xcalloc(e->nfields, sizeof(*fs->f));
+	for (i = 0; i < e->nfields; i++)
+		fs->f[i] = &e->fields[i];
+	fs->n = e->nfields;
+}
+
+void
+crm_fieldset_release(struct crm_fieldset *fs)
+{
+	size_t i;
+
+	free(fs->f);
+	free(fs->custom);
+	for (i = 0; i < fs->nstrings; i++)
+		free(fs->strings[i]);
+	free(fs->strings);
+	memset(fs, 0, sizeof(*fs));
+}
+
+const struct crm_field *
+crm_fieldset_find(const struct crm_fieldset *fs, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < fs->n; i++)
+		if (!strcmp(fs->f[i]->name, name))
+			return fs->f[i];
+	return NULL;
+}
+
+void
+crm_fieldset_names(const struct crm_fieldset *fs, struct crm_buf *out)
+{
+	size_t i;
+
+	for (i = 0; i < fs->n; i++)
+		crm_buf_addf(out, "%s%s", i ? ", " : "", fs->f[i]->name);
+}

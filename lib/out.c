@@ -1,0 +1,428 @@
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "out.h"
+#include "text.h"
+#include "banned.h"
+
+int
+crm_out_parse_format(const char *name, enum crm_fmt *fmt, struct crm_err *err)
+{
+	static const char *const names[] = { "table", "tsv", "csv", "json" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(name, names[i])) {
+			*fmt = (enum crm_fmt)i;
+			return 0;
+		}
+	return crm_err_set(err, CRM_EX_USAGE,
+		"unknown format '%s': expected table, tsv, csv or json", name);
+}
+
+int
+crm_out_default_format(FILE *fp, enum crm_fmt *fmt, struct crm_err *err)
+{
+	const char *s = getenv("CRM_FORMAT");
+
+	if (s && *s)
+		return crm_out_parse_format(s, fmt, err);
+	*fmt = isatty(fileno(fp)) ? CRM_FMT_TABLE : CRM_FMT_TSV;
+	return 0;
+}
+
+static int
+term_width(FILE *fp)
+{
+	struct winsize ws;
+	const char *s = getenv("COLUMNS");
+	long v;
+	char *end;
+
+	if (ioctl(fileno(fp), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	if (s && *s) {
+		v = strtol(s, &end, 10);
+		if (!*end && v > 10 && v < 10000)
+			return (int)v;
+	}
+	return 80;
+}
+
+static void
+flush_line(struct crm_out *out)
+{
+	if (!out->failed && out->line.len &&
+	    fwrite(out->line.buf, 1, out->line.len, out->fp) != out->line.len) {
+		out->failed = 1;
+		out->err_no = errno;
+	}
+	crm_buf_reset(&out->line);
+}
+
+void
+crm_json_quote(struct crm_buf *b, const char *s, size_t len)
+{
+	size_t i, run = 0;
+
+	crm_buf_addch(b, '"');
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		const char *esc = NULL;
+
+		switch (c) {
+		case '"': esc = "\\\""; break;
+		case '\\': esc = "\\\\"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		case '\t': esc = "\\t"; break;
+		case '\b': esc = "\\b"; break;
+		case '\f': esc = "\\f"; break;
+		}
+		if (!esc && c >= 0x20)
+			continue;
+		crm_buf_add(b, s + run, i - run);
+		run = i + 1;
+		if (esc)
+			crm_buf_adds(b, esc);
+		else
+			crm_buf_addf(b, "\\u%04x", c);
+	}
+	crm_buf_add(b, s + run, len - run);
+	crm_buf_addch(b, '"');
+}
+
+static void
+tsv_escape(struct crm_buf *b, const char *s, size_t len)
+{
+	size_t i, run = 0;
+
+	for (i = 0; i < len; i++) {
+		const char *esc;
+
+		switch (s[i]) {
+		case '\t': esc = "\\t"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		case '\\': esc = "\\\\"; break;
+		default: continue;
+		}
+		crm_buf_add(b, s + run, i - run);
+		crm_buf_adds(b, esc);
+		run = i + 1;
+	}
+	crm_buf_add(b, s + run, len - run);
+}
+
+static void
+csv_escape(struct crm_buf *b, const char *s, size_t len)
+{
+	size_t i;
+
+	if (!memchr(s, ',', len) && !memchr(s, '"', len) &&
+	    !memchr(s, '\n', len) && !memchr(s, '\r', len)) {
+		crm_buf_add(b, s, len);
+		return;
+	}
+	crm_buf_addch(b, '"');
+	for (i = 0; i < len; i++) {
+		if (s[i] == '"')
+			crm_buf_addch(b, '"');
+		crm_buf_addch(b, s[i]);
+	}
+	crm_buf_addch(b, '"');
+}
+
+static void
+keep_cell(struct crm_out *out, enum crm_cell kind, const char *text,
+	size_t len)
+{
+	if (out->ncells == out->acells) {
+		out->acells = out->acells ? out->acells * 2 : 64;
+		out->offs = crm_xrealloc(out->offs,
+			out->acells * sizeof(*out->offs));
+		out->kinds = crm_xrealloc(out->kinds, out->acells);
+	}
+	out->offs[out->ncells] = out->cells.len;
+	out->kinds[out->ncells] = (unsigned char)kind;
+	out->ncells++;
+	crm_buf_add(&out->cells, text, len);
+	crm_buf_addch(&out->cells, '\0');
+}
+
+void
+crm_out_begin(struct crm_out *out, FILE *fp, enum crm_fmt fmt, int header,
+	const char *const *names, size_t ncols)
+{
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	out->fp = fp;
+	out->fmt = fmt;
+	out->header = header;
+	out->ncols = ncols;
+	out->names = crm_xcalloc(ncols, sizeof(*out->names));
+	for (i = 0; i < ncols; i++)
+		out->names[i] = crm_strdup(names[i]);
+	crm_buf_init(&out->line);
+	crm_buf_init(&out->cells);
+	if (fmt == CRM_FMT_TABLE) {
+		out->width = term_width(fp);
+		return;
+	}
+	if (!header || fmt == CRM_FMT_JSON)
+		return;
+	for (i = 0; i < ncols; i++) {
+		if (i)
+			crm_buf_addch(&out->line, fmt == CRM_FMT_CSV ? ',' : '\t');
+		if (fmt == CRM_FMT_CSV)
+			csv_escape(&out->line, names[i], strlen(names[i]));
+		else
+			tsv_escape(&out->line, names[i], strlen(names[i]));
+	}
+	crm_buf_addch(&out->line, '\n');
+	flush_line(out);
+}
+
+void
+crm_out_cell(struct crm_out *out, enum crm_cell kind, const char *text,
+	size_t len)
+{
+	struct crm_buf *b = &out->line;
+
+	if (out->col >= out->ncols)
+		return;
+	if (kind == CRM_CELL_NULL) {
+		text = "";
+		len = 0;
+	}
+	switch (out->fmt) {
+	case CRM_FMT_TABLE:
+		keep_cell(out, kind, text, len);
+		break;
+	case CRM_FMT_TSV:
+		if (out->col)
+			crm_buf_addch(b, '\t');
+		tsv_escape(b, text, len);
+		break;
+	case CRM_FMT_CSV:
+		if (out->col)
+			crm_buf_addch(b, ',');
+		csv_escape(b, text, len);
+		break;
+	case CRM_FMT_JSON:
+		crm_buf_adds(b, out->col ? "," : "{");
+		crm_json_quote(b, out->names[out->col],
+			strlen(out->names[out->col]));
+		crm_buf_addch(b, ':');
+		if (kind == CRM_CELL_NULL)
+			crm_buf_adds(b, "null");
+		else if (kind == CRM_CELL_NUM)
+			crm_buf_add(b, text, len);
+		else if (kind == CRM_CELL_BOOL)
+			crm_buf_adds(b, len && (text[0] == 'y' ||
+				text[0] == '1' || text[0] == 't') ?
+				"true" : "false");
+		else
+			crm_json_quote(b, text, len);
+		break;
+	}
+	out->col++;
+}
+
+void
+crm_out_row(struct crm_out *out)
+{
+	while (out->col < out->ncols)
+		crm_out_cell(out, CRM_CELL_NULL, NULL, 0);
+	out->col = 0;
+	out->rows++;
+	if (out->fmt == CRM_FMT_TABLE)
+		return;
+	if (out->fmt == CRM_FMT_JSON)
+		crm_buf_adds(&out->line, out->ncols ? "}\n" : "{}\n");
+	else
+		crm_buf_addch(&out->line, '\n');
+	flush_line(out);
+}
+
+/* Table cells: one line each; newlines and tabs shown as spaces. */
+static void
+flat(const char *s, struct crm_buf *b)
+{
+	for (; *s; s++)
+		crm_buf_addch(b, *s == '\n' || *s == '\t' || *s == '\r' ?
+			' ' : *s);
+}
+
+static void
+pad(struct crm_buf *b, size_t n)
+{
+	while (n--)
+		crm_buf_addch(b, ' ');
+}
+
+/* Write s in exactly w columns: cut with an ellipsis, padded. */
+static void
+fit(struct crm_buf *b, const char *s, size_t w, int right, int last)
+{
+	struct crm_buf t = CRM_BUF_INIT;
+	size_t sw;
+
+	flat(s, &t);
+	sw = crm_text_width(t.buf, t.len);
+	if (sw > w) {
+		sw = crm_text_cut(t.buf, t.len, w ? w - 1 : 0, b);
+		if (w) {
+			crm_buf_adds(b, "\xe2\x80\xa6");	/* … */
+			sw++;
+		}
+		if (!last)
+			pad(b, w - sw);
+	} else {
+		if (right)
+			pad(b, w - sw);
+		crm_buf_add(b, t.buf, t.len);
+		if (!right && !last)
+			pad(b, w - sw);
+	}
+	crm_buf_release(&t);
+}
+
+static void
+table_vertical(struct crm_out *out)
+{
+	size_t i, r, nw = 0, vw;
+
+	for (i = 0; i < out->ncols; i++) {
+		size_t w = crm_text_width(out->names[i], strlen(out->names[i]));
+
+		if (w > nw)
+			nw = w;
+	}
+	vw = (size_t)out->width > nw + 3 ? (size_t)out->width - nw - 2 : 20;
+	for (r = 0; r < out->rows; r++) {
+		if (r)
+			crm_buf_addch(&out->line, '\n');
+		for (i = 0; i < out->ncols; i++) {
+			size_t c = r * out->ncols + i;
+
+			fit(&out->line, out->names[i], nw, 0, 0);
+			crm_buf_adds(&out->line, "  ");
+			fit(&out->line, out->cells.buf + out->offs[c], vw,
+				0, 1);
+			crm_buf_addch(&out->line, '\n');
+			flush_line(out);
+		}
+	}
+}
+
+static void
+table_rows(struct crm_out *out)
+{
+	size_t *w, *nat, i, r, total, avail;
+	int *right;
+
+	w = crm_xcalloc(out->ncols, sizeof(*w));
+	nat = crm_xcalloc(out->ncols, sizeof(*nat));
+	right = crm_xcalloc(out->ncols, sizeof(*right));
+	for (i = 0; i < out->ncols; i++) {
+		nat[i] = out->header ?
+			crm_text_width(out->names[i], strlen(out->names[i])) : 0;
+		right[i] = out->rows > 0;
+	}
+	for (r = 0; r < out->rows; r++)
+		for (i = 0; i < out->ncols; i++) {
+			size_t c = r * out->ncols + i;
+			const char *s = out->cells.buf + out->offs[c];
+			size_t cw = crm_text_width(s, strlen(s));
+
+			if (cw > nat[i])
+				nat[i] = cw;
+			if (out->kinds[c] != CRM_CELL_NUM &&
+			    out->kinds[c] != CRM_CELL_NULL)
+				right[i] = 0;
+		}
+	/* Shrink the widest columns until the row fits the terminal. */
+	avail = (size_t)out->width > 2 * out->ncols ?
+		(size_t)out->width - 2 * (out->ncols - 1) : out->ncols * 4;
+	for (;;) {
+		size_t widest = 0, wi = 0;
+
+		total = 0;
+		for (i = 0; i < out->ncols; i++) {
+			w[i] = nat[i];
+			total += nat[i];
+			if (nat[i] > widest) {
+				widest = nat[i];
+				wi = i;
+			}
+		}
+		if (total <= avail || widest <= 6)
+			break;
+		nat[wi]--;
+	}
+	if (out->header) {
+		for (i = 0; i < out->ncols; i++) {
+			if (i)
+				crm_buf_adds(&out->line, "  ");
+			fit(&out->line, out->names[i], w[i], right[i],
+				i + 1 == out->ncols);
+		}
+		crm_buf_addch(&out->line, '\n');
+		flush_line(out);
+	}
+	for (r = 0; r < out->rows && !out->failed; r++) {
+		for (i = 0; i < out->ncols; i++) {
+			size_t c = r * out->ncols + i;
+
+			if (i)
+				crm_buf_adds(&out->line, "  ");
+			fit(&out->line, out->cells.buf + out->offs[c], w[i],
+				right[i] && out->kinds[c] == CRM_CELL_NUM,
+				i + 1 == out->ncols);
+		}
+		while (out->line.len && out->line.buf[out->line.len - 1] == ' ')
+			crm_buf_setlen(&out->line, out->line.len - 1);
+		crm_buf_addch(&out->line, '\n');
+		flush_line(out);
+	}
+	free(w);
+	free(nat);
+	free(right);
+}
+
+int
+crm_out_end(struct crm_out *out)
+{
+	size_t i;
+	int ret;
+
+	if (out->fmt == CRM_FMT_TABLE) {
+		if (out->vertical)
+			table_vertical(out);
+		else
+			table_rows(out);
+	}
+	if (!out->failed && fflush(out->fp) == EOF) {
+		out->failed = 1;
+		out->err_no = errno;
+	}
+	ret = out->failed ? -1 : 0;
+	if (out->failed)
+		errno = out->err_no;
+	for (i = 0; i < out->ncols; i++)
+		free(out->names[i]);
+	free(out->names);
+	free(out->offs);
+	free(out->kinds);
+	crm_buf_release(&out->line);
+	crm_buf_release(&out->cells);
+	out->names = NULL;
+	out->offs = NULL;
+	out->kinds = NULL;
+	return ret;
+}

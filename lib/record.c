@@ -1,0 +1,810 @@
+#include <ctype.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "record.h"
+#include "text.h"
+#include "value.h"
+#include "banned.h"
+
+/* ---- values ------------------------------------------------------------- */
+
+void
+crm_val_release(struct crm_val *v)
+{
+	crm_buf_release(&v->s);
+	v->kind = SQLITE_NULL;
+	v->i = 0;
+}
+
+int
+crm_val_bind(const struct crm_val *v, sqlite3_stmt *st, int i)
+{
+	switch (v->kind) {
+	case SQLITE_INTEGER:
+		return sqlite3_bind_int64(st, i, v->i);
+	case SQLITE_TEXT:
+		return sqlite3_bind_text(st, i, v->s.buf, (int)v->s.len,
+			SQLITE_TRANSIENT);
+	default:
+		return sqlite3_bind_null(st, i);
+	}
+}
+
+void
+crm_sql_ident(struct crm_buf *sql, const char *name)
+{
+	crm_buf_addch(sql, '"');
+	for (; *name; name++) {
+		if (*name == '"')
+			crm_buf_addch(sql, '"');
+		crm_buf_addch(sql, *name);
+	}
+	crm_buf_addch(sql, '"');
+}
+
+const char *
+crm_user(void)
+{
+	static char name[256];
+	const char *s = getenv("CRM_USER");
+	struct passwd *pw;
+
+	if (s && *s)
+		return s;
+	if (name[0])
+		return name;
+	if ((s = getenv("LOGNAME")) && *s) {
+		snprintf(name, sizeof(name), "%s", s);
+		return name;
+	}
+	pw = getpwuid(getuid());
+	snprintf(name, sizeof(name), "%s", pw ? pw->pw_name : "unknown");
+	return name;
+}
+
+static int
+is_blank(const char *s)
+{
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	return !*s;
+}
+
+int
+crm_field_parse(struct crm_db *db, const struct crm_field *f,
+	const char *text, struct crm_val *v, struct crm_err *err)
+{
+	struct crm_err e = CRM_ERR_INIT;
+	const struct crm_entity *re;
+	int b, idx, r = 0;
+
+	crm_val_release(v);
+	if (!text || is_blank(text))
+		return 0;
+	switch (f->type) {
+	case CRM_T_TEXT:
+	case CRM_T_MLTEXT:
+		r = crm_text_clean(text, strlen(text), f->type == CRM_T_MLTEXT ?
+			CRM_TEXT_MULTILINE : 0, &v->s, &e);
+		break;
+	case CRM_T_EMAIL:
+		r = crm_parse_email(text, &v->s, &e);
+		break;
+	case CRM_T_PHONE:
+		r = crm_parse_phone(text, &v->s, &e);
+		break;
+	case CRM_T_DECIMAL:
+		r = crm_parse_decimal(text, &v->s, &e);
+		break;
+	case CRM_T_DATE:
+		r = crm_parse_date(text, &v->s, &e);
+		break;
+	case CRM_T_TIME:
+		r = crm_parse_time(text, &v->s, &e);
+		break;
+	case CRM_T_MONEY:
+		r = crm_parse_money(text, !!(f->flags & CRM_F_SIGNED), &v->i,
+			&e);
+		v->kind = SQLITE_INTEGER;
+		break;
+	case CRM_T_ID:
+		r = crm_parse_int(text, 1, INT64_MAX, &v->i, &e);
+		v->kind = SQLITE_INTEGER;
+		break;
+	case CRM_T_INT:
+		r = crm_parse_int(text, f->min, f->max ? f->max : INT64_MAX,
+			&v->i, &e);
+		v->kind = SQLITE_INTEGER;
+		break;
+	case CRM_T_BOOL:
+		r = crm_parse_bool(text, &b, &e);
+		v->i = b;
+		v->kind = SQLITE_INTEGER;
+		break;
+	case CRM_T_ENUM:
+		r = crm_parse_enum(text, f->values, &idx, &e);
+		if (r == 0)
+			crm_buf_adds(&v->s, f->values[idx]);
+		break;
+	case CRM_T_REF:
+		re = crm_entity_find(f->ref);
+		if (!re || !db) {
+			r = crm_err_set(&e, CRM_EX_SOFTWARE,
+				"no entity '%s'", f->ref);
+			break;
+		}
+		r = crm_record_find(db, re, text, &v->i, &e);
+		if (r < 0 && e.code == CRM_EX_NOTFOUND)
+			e.code = CRM_EX_DATAERR;
+		v->kind = SQLITE_INTEGER;
+		break;
+	}
+	if (r < 0) {
+		crm_err_set(err, e.code, "%s: %s", f->name, e.msg.buf);
+		crm_err_release(&e);
+		crm_val_release(v);
+		return -1;
+	}
+	if (v->kind == SQLITE_NULL && v->s.len)
+		v->kind = SQLITE_TEXT;
+	return 0;
+}
+
+void
+crm_field_cell(const struct crm_field *f, sqlite3_stmt *st, int col,
+	struct crm_out *out)
+{
+	struct crm_buf b = CRM_BUF_INIT;
+	const char *s;
+
+	if (sqlite3_column_type(st, col) == SQLITE_NULL) {
+		crm_out_cell(out, CRM_CELL_NULL, NULL, 0);
+		return;
+	}
+	switch (f->type) {
+	case CRM_T_MONEY:
+		crm_format_money(sqlite3_column_int64(st, col), &b);
+		crm_out_cell(out, CRM_CELL_NUM, b.buf, b.len);
+		crm_buf_release(&b);
+		return;
+	case CRM_T_BOOL:
+		s = sqlite3_column_int64(st, col) ? "yes" : "no";
+		crm_out_cell(out, CRM_CELL_BOOL, s, strlen(s));
+		return;
+	case CRM_T_ID:
+	case CRM_T_INT:
+	case CRM_T_REF:
+	case CRM_T_DECIMAL:
+		s = (const char *)sqlite3_column_text(st, col);
+		crm_out_cell(out, CRM_CELL_NUM, s,
+			(size_t)sqlite3_column_bytes(st, col));
+		return;
+	default:
+		s = (const char *)sqlite3_column_text(st, col);
+		crm_out_cell(out, CRM_CELL_TEXT, s ? s : "",
+			(size_t)sqlite3_column_bytes(st, col));
+	}
+}
+
+/* ---- finding ------------------------------------------------------------ */
+
+static int
+all_digits(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+/* Look up id by one column's value; 1 found, 0 not, -1 error. */
+static int
+lookup(struct crm_db *db, const struct crm_entity *e, const char *col,
+	const struct crm_val *v, int64_t *id, struct crm_err *err)
+{
+	struct crm_buf sql = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	int rc, ret = -1;
+
+	crm_buf_adds(&sql, "SELECT id FROM ");
+	crm_sql_ident(&sql, e->table);
+	crm_buf_adds(&sql, " WHERE ");
+	crm_sql_ident(&sql, col);
+	crm_buf_adds(&sql, " = ?1 LIMIT 1");
+	st = crm_db_prepare(db, sql.buf, err);
+	crm_buf_release(&sql);
+	if (!st)
+		return -1;
+	crm_val_bind(v, st, 1);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		ret = 1;
+	} else if (rc == SQLITE_DONE) {
+		ret = 0;
+	} else {
+		crm_db_fail(db, rc, "cannot look up a record", err);
+	}
+	sqlite3_finalize(st);
+	return ret;
+}
+
+int
+crm_record_find(struct crm_db *db, const struct crm_entity *e,
+	const char *key, int64_t *id, struct crm_err *err)
+{
+	struct crm_val v = CRM_VAL_INIT;
+	struct crm_err ignore = CRM_ERR_INIT;
+	const char *k = key;
+	size_t i;
+	int r;
+
+	while (*k == ' ' || *k == '\t')
+		k++;
+	if (all_digits(k) && strlen(k) < 19) {
+		v.kind = SQLITE_INTEGER;
+		v.i = strtoll(k, NULL, 10);
+		r = lookup(db, e, "id", &v, id, err);
+		if (r != 0)
+			return r < 0 ? -1 : 0;
+	}
+	for (i = 0; i < e->nfields; i++) {
+		const struct crm_field *f = &e->fields[i];
+
+		if (!(f->flags & CRM_F_KEY))
+			continue;
+		/* A value the key's type cannot hold matches nothing. */
+		if (crm_field_parse(db, f, k, &v, &ignore) < 0 ||
+		    v.kind == SQLITE_NULL) {
+			crm_err_clear(&ignore);
+			continue;
+		}
+		r = lookup(db, e, f->name, &v, id, err);
+		crm_val_release(&v);
+		if (r != 0) {
+			crm_err_release(&ignore);
+			return r < 0 ? -1 : 0;
+		}
+	}
+	crm_err_release(&ignore);
+	return crm_err_set(err, CRM_EX_NOTFOUND, "no %s '%s'", e->name, key);
+}
+
+/* ---- assignments -------------------------------------------------------- */
+
+void
+crm_assigns_add(struct crm_assigns *as, const struct crm_field *f,
+	const char *text)
+{
+	size_t i;
+
+	/* A later assignment to the same field wins. */
+	for (i = 0; i < as->n; i++)
+		if (as->a[i].f == f) {
+			as->a[i].text = text;
+			return;
+		}
+	if (as->n == as->alloc) {
+		as->alloc = as->alloc ? as->alloc * 2 : 16;
+		as->a = crm_xrealloc(as->a, as->alloc * sizeof(*as->a));
+	}
+	as->a[as->n].f = f;
+	as->a[as->n].text = text;
+	as->n++;
+}
+
+void
+crm_assigns_release(struct crm_assigns *as)
+{
+	free(as->a);
+	as->a = NULL;
+	as->n = as->alloc = 0;
+}
+
+static int
+unknown_field(const struct crm_fieldset *fs, const char *name,
+	struct crm_err *err)
+{
+	struct crm_buf names = CRM_BUF_INIT;
+
+	crm_fieldset_names(fs, &names);
+	crm_err_set(err, CRM_EX_USAGE, "unknown field '%s' for %s; known: %s",
+		name, fs->entity->name, names.buf);
+	crm_buf_release(&names);
+	return -1;
+}
+
+/* The field named by s[0..n), or NULL with err set. */
+static const struct crm_field *
+field_named(const struct crm_fieldset *fs, const char *s, size_t n,
+	struct crm_err *err)
+{
+	struct crm_buf name = CRM_BUF_INIT;
+	const struct crm_field *f;
+	size_t i;
+
+	crm_buf_add(&name, s, n);
+	for (i = 0; i < name.len; i++)
+		if (name.buf[i] == '-')
+			name.buf[i] = '_';
+	f = crm_fieldset_find(fs, name.buf);
+	if (!f)
+		unknown_field(fs, name.buf, err);
+	crm_buf_release(&name);
+	return f;
+}
+
+int
+crm_assigns_set(struct crm_assigns *as, const struct crm_fieldset *fs,
+	const char *expr, struct crm_err *err)
+{
+	const char *eq = strchr(expr, '=');
+	const struct crm_field *f;
+
+	if (!eq || eq == expr)
+		return crm_err_set(err, CRM_EX_USAGE,
+			"invalid --set '%s': expected FIELD=VALUE", expr);
+	f = field_named(fs, expr, (size_t)(eq - expr), err);
+	if (!f)
+		return -1;
+	if (f->flags & CRM_F_READONLY)
+		return crm_err_set(err, CRM_EX_USAGE,
+			"field '%s' cannot be set", f->name);
+	crm_assigns_add(as, f, eq + 1);
+	return 0;
+}
+
+/* ---- writing ------------------------------------------------------------ */
+
+/* Refuse a value of a unique field that another record holds. */
+static int
+check_unique(struct crm_db *db, const struct crm_entity *e,
+	const struct crm_field *f, const struct crm_val *v, int64_t self,
+	struct crm_err *err)
+{
+	int64_t other;
+	int r;
+
+	if (!(f->flags & CRM_F_UNIQUE) || v->kind == SQLITE_NULL)
+		return 0;
+	r = lookup(db, e, f->name, v, &other, err);
+	if (r < 0)
+		return -1;
+	if (r == 1 && other != self)
+		return crm_err_set(err, CRM_EX_DATAERR,
+			"%s '%s' already belongs to %s %lld", f->name,
+			v->kind == SQLITE_TEXT ? v->s.buf : "?", e->name,
+			(long long)other);
+	return 0;
+}
+
+static const struct crm_assign *
+assigned(const struct crm_assigns *as, const struct crm_field *f)
+{
+	size_t i;
+
+	for (i = 0; i < as->n; i++)
+		if (as->a[i].f == f)
+			return &as->a[i];
+	return NULL;
+}
+
+/* Step a write statement to its end; errors named after what. */
+static int
+step_write(struct crm_db *db, sqlite3_stmt *st, const char *what,
+	struct crm_err *err)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return crm_db_fail(db, rc, what, err);
+	return 0;
+}
+
+int
+crm_record_insert(struct crm_db *db, const struct crm_fieldset *fs,
+	const struct crm_assigns *as, int64_t *id, struct crm_err *err)
+{
+	const struct crm_entity *e = fs->entity;
+	struct crm_buf sql = CRM_BUF_INIT, vals = CRM_BUF_INIT,
+		now = CRM_BUF_INIT;
+	struct crm_val *v;
+	sqlite3_stmt *st = NULL;
+	size_t i, n = 0;
+	int ret = -1;
+
+	v = crm_xcalloc(fs->n, sizeof(*v));
+	crm_now(&now);
+	crm_buf_adds(&sql, "INSERT INTO ");
+	crm_sql_ident(&sql, e->table);
+	crm_buf_adds(&sql, " (");
+	for (i = 0; i < fs->n; i++) {
+		const struct crm_field *f = fs->f[i];
+		const struct crm_assign *a = assigned(as, f);
+		const char *text = a ? a->text : f->def;
+
+		if (f->type == CRM_T_ID || (f->flags & CRM_F_CUSTOM))
+			continue;
+		if (!strcmp(f->name, "created_at") ||
+		    !strcmp(f->name, "updated_at")) {
+			text = now.buf;
+		} else if (!a && (f->flags & CRM_F_OWNER)) {
+			text = crm_user();
+		}
+		if (crm_field_parse(db, f, text, &v[i], err) < 0)
+			goto out;
+		if (v[i].kind == SQLITE_NULL && (f->flags & CRM_F_REQUIRED)) {
+			crm_err_set(err, CRM_EX_DATAERR, "%s is required%s",
+				f->name, a ? ", it must not be empty" : "");
+			goto out;
+		}
+		if (check_unique(db, e, f, &v[i], 0, err) < 0)
+			goto out;
+		if (n++) {
+			crm_buf_adds(&sql, ", ");
+			crm_buf_adds(&vals, ", ");
+		}
+		crm_sql_ident(&sql, f->name);
+		crm_buf_addf(&vals, "?%zu", i + 1);
+	}
+	crm_buf_addf(&sql, ")\nVALUES (%s)", vals.buf);
+	st = crm_db_prepare(db, sql.buf, err);
+	if (!st)
+		goto out;
+	for (i = 0; i < fs->n; i++)
+		if (v[i].kind != SQLITE_NULL)
+			crm_val_bind(&v[i], st, (int)i + 1);
+	if (step_write(db, st, "cannot add", err) < 0)
+		goto out;
+	*id = sqlite3_last_insert_rowid(db->h);
+	ret = 0;
+out:
+	sqlite3_finalize(st);
+	for (i = 0; i < fs->n; i++)
+		crm_val_release(&v[i]);
+	free(v);
+	crm_buf_release(&sql);
+	crm_buf_release(&vals);
+	crm_buf_release(&now);
+	return ret;
+}
+
+int
+crm_record_update(struct crm_db *db, const struct crm_fieldset *fs,
+	int64_t id, const struct crm_assigns *as, int *changed,
+	struct crm_err *err)
+{
+	const struct crm_entity *e = fs->entity;
+	struct crm_buf sql = CRM_BUF_INIT, differs = CRM_BUF_INIT,
+		now = CRM_BUF_INIT;
+	struct crm_val *v;
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int ret = -1;
+
+	if (changed)
+		*changed = 0;
+	if (!as->n)
+		return 0;
+	v = crm_xcalloc(as->n, sizeof(*v));
+	crm_now(&now);
+	crm_buf_adds(&sql, "UPDATE ");
+	crm_sql_ident(&sql, e->table);
+	crm_buf_adds(&sql, "\nSET ");
+	for (i = 0; i < as->n; i++) {
+		const struct crm_field *f = as->a[i].f;
+
+		if (crm_field_parse(db, f, as->a[i].text, &v[i], err) < 0)
+			goto out;
+		if (v[i].kind == SQLITE_NULL && (f->flags & CRM_F_REQUIRED)) {
+			crm_err_set(err, CRM_EX_DATAERR,
+				"%s is required, it must not be empty",
+				f->name);
+			goto out;
+		}
+		if (check_unique(db, e, f, &v[i], id, err) < 0)
+			goto out;
+		crm_sql_ident(&sql, f->name);
+		crm_buf_addf(&sql, " = ?%zu, ", i + 2);
+		if (i)
+			crm_buf_adds(&differs, " OR ");
+		crm_sql_ident(&differs, f->name);
+		crm_buf_addf(&differs, " IS NOT ?%zu", i + 2);
+	}
+	crm_buf_addf(&sql, "\"updated_at\" = ?%zu\nWHERE id = ?1 AND (%s)",
+		as->n + 2, differs.buf);
+	st = crm_db_prepare(db, sql.buf, err);
+	if (!st)
+		goto out;
+	sqlite3_bind_int64(st, 1, id);
+	for (i = 0; i < as->n; i++)
+		crm_val_bind(&v[i], st, (int)i + 2);
+	sqlite3_bind_text(st, (int)as->n + 2, now.buf, (int)now.len,
+		SQLITE_STATIC);
+	if (step_write(db, st, "cannot update", err) < 0)
+		goto out;
+	if (changed)
+		*changed = sqlite3_changes(db->h) > 0;
+	ret = 0;
+out:
+	sqlite3_finalize(st);
+	for (i = 0; i < as->n; i++)
+		crm_val_release(&v[i]);
+	free(v);
+	crm_buf_release(&sql);
+	crm_buf_release(&differs);
+	crm_buf_release(&now);
+	return ret;
+}
+
+/* Count the records of e whose field f refers to id. */
+static int64_t
+count_refs(struct crm_db *db, const struct crm_entity *e,
+	const struct crm_field *f, int64_t id, struct crm_err *err)
+{
+	struct crm_buf sql = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	int64_t n = -1;
+
+	crm_buf_adds(&sql, "SELECT count(*) FROM ");
+	crm_sql_ident(&sql, e->table);
+	crm_buf_adds(&sql, " WHERE ");
+	crm_sql_ident(&sql, f->name);
+	crm_buf_adds(&sql, " = ?1");
+	st = crm_db_prepare(db, sql.buf, err);
+	crm_buf_release(&sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	else
+		crm_db_fail(db, sqlite3_errcode(db->h), "cannot count", err);
+	sqlite3_finalize(st);
+	return n;
+}
+
+static void
+add_count(struct crm_buf *b, int64_t n, const struct crm_entity *e)
+{
+	if (!b || !n)
+		return;
+	crm_buf_addf(b, "%s%lld %s", b->len ? ", " : "", (long long)n,
+		n == 1 ? e->name : e->plural);
+}
+
+/* Delete the records of re referring to id through f (cascading). */
+static int
+delete_referrers(struct crm_db *db, const struct crm_entity *re,
+	const struct crm_field *f, int64_t id, struct crm_buf *removed,
+	struct crm_err *err)
+{
+	struct crm_buf sql = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	int64_t *ids = NULL, k;
+	size_t n = 0, alloc = 0, i;
+	int rc, ret = 0;
+
+	crm_buf_adds(&sql, "SELECT id FROM ");
+	crm_sql_ident(&sql, re->table);
+	crm_buf_adds(&sql, " WHERE ");
+	crm_sql_ident(&sql, f->name);
+	crm_buf_adds(&sql, " = ?1");
+	st = crm_db_prepare(db, sql.buf, err);
+	crm_buf_release(&sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == alloc) {
+			alloc = alloc ? alloc * 2 : 16;
+			ids = crm_xrealloc(ids, alloc * sizeof(*ids));
+		}
+		ids[n++] = sqlite3_column_int64(st, 0);
+	}
+	if (rc != SQLITE_DONE)
+		ret = crm_db_fail(db, rc, "cannot find references", err);
+	sqlite3_finalize(st);
+	for (i = 0; i < n && !ret; i++)
+		ret = crm_record_delete(db, re, ids[i], 1, removed, err);
+	k = (int64_t)n;
+	if (!ret)
+		add_count(removed, k, re);
+	free(ids);
+	return ret;
+}
+
+int
+crm_record_delete(struct crm_db *db, const struct crm_entity *e, int64_t id,
+	int cascade, struct crm_buf *removed, struct crm_err *err)
+{
+	struct crm_buf refs = CRM_BUF_INIT, sql = CRM_BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	size_t i, j;
+	int ret = -1;
+
+	for (i = 0; crm_entities[i]; i++) {
+		const struct crm_entity *re = crm_entities[i];
+
+		for (j = 0; j < re->nfields; j++) {
+			const struct crm_field *f = &re->fields[j];
+			int64_t n;
+
+			if (f->type != CRM_T_REF || strcmp(f->ref, e->name))
+				continue;
+			if (cascade) {
+				if (delete_referrers(db, re, f, id, removed,
+				    err) < 0)
+					goto out;
+				continue;
+			}
+			n = count_refs(db, re, f, id, err);
+			if (n < 0)
+				goto out;
+			add_count(&refs, n, re);
+		}
+	}
+	if (refs.len) {
+		crm_err_set(err, CRM_EX_DATAERR,
+			"%s %lld is referred to by %s; use --cascade to "
+			"delete them too", e->name, (long long)id, refs.buf);
+		goto out;
+	}
+	crm_buf_adds(&sql, "DELETE FROM ");
+	crm_sql_ident(&sql, e->table);
+	crm_buf_adds(&sql, " WHERE id = ?1");
+	st = crm_db_prepare(db, sql.buf, err);
+	if (!st)
+		goto out;
+	sqlite3_bind_int64(st, 1, id);
+	if (step_write(db, st, "cannot delete", err) < 0)
+		goto out;
+	if (!sqlite3_changes(db->h)) {
+		crm_err_set(err, CRM_EX_NOTFOUND, "no %s %lld", e->name,
+			(long long)id);
+		goto out;
+	}
+	ret = 0;
+out:
+	sqlite3_finalize(st);
+	crm_buf_release(&refs);
+	crm_buf_release(&sql);
+	return ret;
+}
+
+int
+crm_record_merge(struct crm_db *db, const struct crm_fieldset *fs,
+	int64_t keep, int64_t other, struct crm_buf *moved,
+	struct crm_err *err)
+{
+	const struct crm_entity *e = fs->entity;
+	struct crm_buf sql = CRM_BUF_INIT, now = CRM_BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	size_t i, j;
+	int ret = -1;
+
+	if (keep == other)
+		return crm_err_set(err, CRM_EX_DATAERR,
+			"cannot merge %s %lld into itself", e->name,
+			(long long)keep);
+	crm_now(&now);
+	/* Move every reference from other to keep. */
+	for (i = 0; crm_entities[i]; i++) {
+		const struct crm_entity *re = crm_entities[i];
+
+		for (j = 0; j < re->nfields; j++) {
+			const struct crm_field *f = &re->fields[j];
+
+			if (f->type != CRM_T_REF || strcmp(f->ref, e->name))
+				continue;
+			crm_buf_reset(&sql);
+			crm_buf_adds(&sql, "UPDATE ");
+			crm_sql_ident(&sql, re->table);
+			crm_buf_adds(&sql, " SET ");
+			crm_sql_ident(&sql, f->name);
+			crm_buf_adds(&sql, " = ?1, updated_at = ?3 WHERE ");
+			crm_sql_ident(&sql, f->name);
+			crm_buf_adds(&sql, " = ?2");
+			st = crm_db_prepare(db, sql.buf, err);
+			if (!st)
+				goto out;
+			sqlite3_bind_int64(st, 1, keep);
+			sqlite3_bind_int64(st, 2, other);
+			sqlite3_bind_text(st, 3, now.buf, (int)now.len,
+				SQLITE_STATIC);
+			if (step_write(db, st, "cannot merge", err) < 0)
+				goto out;
+			add_count(moved, sqlite3_changes(db->h), re);
+			sqlite3_finalize(st);
+			st = NULL;
+		}
+	}
+	/* Keep other's values where keep has none: read them first, since
+	 * unique ones can only move once other is gone. */
+	crm_buf_reset(&sql);
+	crm_buf_adds(&sql, "SELECT ");
+	for (i = 0, j = 0; i < fs->n; i++) {
+		if (fs->f[i]->flags & (CRM_F_READONLY | CRM_F_CUSTOM))
+			continue;
+		if (j++)
+			crm_buf_adds(&sql, ", ");
+		crm_sql_ident(&sql, fs->f[i]->name);
+	}
+	crm_buf_adds(&sql, " FROM ");
+	crm_sql_ident(&sql, e->table);
+	crm_buf_adds(&sql, " WHERE id = ?1");
+	{
+		struct crm_val *v = crm_xcalloc(fs->n, sizeof(*v));
+		struct crm_buf upd = CRM_BUF_INIT;
+		size_t k;
+
+		st = crm_db_prepare(db, sql.buf, err);
+		if (!st) {
+			free(v);
+			goto out;
+		}
+		sqlite3_bind_int64(st, 1, other);
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			crm_err_set(err, CRM_EX_NOTFOUND, "no %s %lld",
+				e->name, (long long)other);
+			free(v);
+			goto out;
+		}
+		for (i = 0, k = 0; i < fs->n; i++) {
+			if (fs->f[i]->flags & (CRM_F_READONLY | CRM_F_CUSTOM))
+				continue;
+			v[i].kind = sqlite3_column_type(st, (int)k);
+			if (v[i].kind == SQLITE_INTEGER)
+				v[i].i = sqlite3_column_int64(st, (int)k);
+			else if (v[i].kind != SQLITE_NULL) {
+				v[i].kind = SQLITE_TEXT;
+				crm_buf_adds(&v[i].s, (const char *)
+					sqlite3_column_text(st, (int)k));
+			}
+			k++;
+		}
+		sqlite3_finalize(st);
+		st = NULL;
+		ret = crm_record_delete(db, e, other, 0, NULL, err);
+		crm_buf_adds(&upd, "UPDATE ");
+		crm_sql_ident(&upd, e->table);
+		crm_buf_adds(&upd, " SET ");
+		for (i = 0; i < fs->n; i++) {
+			if (fs->f[i]->flags & (CRM_F_READONLY | CRM_F_CUSTOM))
+				continue;
+			crm_sql_ident(&upd, fs->f[i]->name);
+			crm_buf_adds(&upd, " = coalesce(nullif(");
+			crm_sql_ident(&upd, fs->f[i]->name);
+			crm_buf_addf(&upd, ", ''), ?%zu), ", i + 3);
+		}
+		crm_buf_adds(&upd, "updated_at = ?1 WHERE id = ?2");
+		if (ret == 0) {
+			ret = -1;
+			st = crm_db_prepare(db, upd.buf, err);
+			if (st) {
+				sqlite3_bind_text(st, 1, now.buf, (int)now.len,
+					SQLITE_STATIC);
+				sqlite3_bind_int64(st, 2, keep);
+				for (i = 0; i < fs->n; i++)
+					if (v[i].kind != SQLITE_NULL)
+						crm_val_bind(&v[i], st,
+							(int)i + 3);
+				ret = step_write(db, st, "cannot merge", err);
+			}
+		}
+		for (i = 0; i < fs->n; i++)
+			crm_val_release(&v[i]);
+		free(v);
+		crm_buf_release(&upd);
+	}
+out:
+	sqlite3_finalize(st);
+	crm_buf_release(&sql);
+	crm_buf_release(&now);
+	return ret;
+}

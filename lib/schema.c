@@ -1,0 +1,123 @@
+/*
+ * schema.c - every table crm keeps, as migrations from an empty file.
+ *
+ * Columns are named exactly like the fields in entity.c; an empty value is
+ * stored as NULL, money as integer cents, booleans as 0/1, times as UTC
+ * text "YYYY-MM-DDTHH:MM:SSZ".  Test test-schema checks that each table
+ * has the columns its entity describes.
+ */
+#include <stddef.h>
+
+#include "schema.h"
+#include "banned.h"
+
+/* 1: customers and their contacts. */
+static const char v1[] =
+	"CREATE TABLE customers (\n"
+	"	id         INTEGER PRIMARY KEY,	-- the customer's number\n"
+	"	name       TEXT NOT NULL CHECK (name <> ''),\n"
+	"	kind       TEXT NOT NULL DEFAULT 'person'\n"
+	"	           CHECK (kind IN ('person', 'company')),\n"
+	"	email      TEXT UNIQUE,		-- lowercased; NULL if none\n"
+	"	phone      TEXT,			-- digits, maybe a leading +\n"
+	"	address    TEXT,			-- may hold newlines\n"
+	"	city       TEXT,\n"
+	"	country    TEXT,\n"
+	"	segment    TEXT,\n"
+	"	ref        TEXT UNIQUE,		-- another system's id\n"
+	"	owner      TEXT,			-- user who looks after it\n"
+	"	created_at TEXT NOT NULL,		-- UTC\n"
+	"	updated_at TEXT NOT NULL		-- UTC\n"
+	");\n"
+	"CREATE INDEX customers_phone ON customers (phone);\n"
+	"CREATE INDEX customers_segment ON customers (segment);\n"
+	"\n"
+	"CREATE TABLE contacts (\n"
+	"	id         INTEGER PRIMARY KEY,\n"
+	"	customer   INTEGER NOT NULL REFERENCES customers (id),\n"
+	"	name       TEXT NOT NULL CHECK (name <> ''),\n"
+	"	email      TEXT,			-- lowercased\n"
+	"	phone      TEXT,\n"
+	"	title      TEXT,			-- job title\n"
+	"	created_at TEXT NOT NULL,\n"
+	"	updated_at TEXT NOT NULL\n"
+	");\n"
+	"CREATE INDEX contacts_customer ON contacts (customer);\n"
+	"CREATE INDEX contacts_email ON contacts (email);\n";
+
+/*
+ * 2: full-text search over customers.  The crm_bigram tokenizer (search.c)
+ * indexes every pair of adjacent characters, so a substring of two or more
+ * characters - the common case for Chinese names - is a phrase query.  The
+ * index holds no copy of the text (external content); triggers keep it in
+ * step with the table.
+ */
+static const char v2[] =
+	"CREATE VIRTUAL TABLE customers_fts USING fts5 (\n"
+	"	name, email, phone, city,\n"
+	"	content = 'customers', content_rowid = 'id',\n"
+	"	tokenize = 'crm_bigram'\n"
+	");\n"
+	"CREATE TRIGGER customers_fts_insert AFTER INSERT ON customers BEGIN\n"
+	"	INSERT INTO customers_fts (rowid, name, email, phone, city)\n"
+	"	VALUES (new.id, new.name, new.email, new.phone, new.city);\n"
+	"END;\n"
+	"CREATE TRIGGER customers_fts_delete AFTER DELETE ON customers BEGIN\n"
+	"	INSERT INTO customers_fts\n"
+	"	       (customers_fts, rowid, name, email, phone, city)\n"
+	"	VALUES ('delete', old.id, old.name, old.email, old.phone,\n"
+	"	        old.city);\n"
+	"END;\n"
+	"CREATE TRIGGER customers_fts_update\n"
+	"AFTER UPDATE OF name, email, phone, city ON customers BEGIN\n"
+	"	INSERT INTO customers_fts\n"
+	"	       (customers_fts, rowid, name, email, phone, city)\n"
+	"	VALUES ('delete', old.id, old.name, old.email, old.phone,\n"
+	"	        old.city);\n"
+	"	INSERT INTO customers_fts (rowid, name, email, phone, city)\n"
+	"	VALUES (new.id, new.name, new.email, new.phone, new.city);\n"
+	"END;\n"
+	"INSERT INTO customers_fts (customers_fts) VALUES ('rebuild');\n";
+
+static const char *const migrations[] = { v1, v2 };
+
+#define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+int
+crm_schema_latest(void)
+{
+	return NMIGRATIONS;
+}
+
+int
+crm_schema_migrate(struct crm_db *db, int target, struct crm_err *err)
+{
+	struct crm_buf sql = CRM_BUF_INIT;
+	int v, ret = -1;
+
+	if (!target)
+		target = NMIGRATIONS;
+	if (crm_db_begin(db, err) < 0)
+		return -1;
+	/* Read the version inside the write lock: another process may
+	 * have migrated while we waited. */
+	v = crm_db_version(db);
+	if (v > NMIGRATIONS) {
+		crm_err_set(err, CRM_EX_CONFIG,
+			"database '%s' has schema %d, newer than this "
+			"binary's %d: upgrade crm", db->path, v, NMIGRATIONS);
+		goto out;
+	}
+	for (; v < target; v++)
+		if (crm_db_exec(db, migrations[v], err) < 0)
+			goto out;
+	crm_buf_addf(&sql, "PRAGMA user_version = %d", v);
+	if (crm_db_exec(db, sql.buf, err) < 0 || crm_db_commit(db, err) < 0)
+		goto out;
+	ret = 0;
+out:
+	if (ret < 0)
+		crm_db_rollback(db);
+	crm_buf_release(&sql);
+	return ret;
+}

@@ -1,0 +1,193 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "verbs.h"
+#include "banned.h"
+
+const struct crm_optdef crm_delete_opts[] = {
+	{ "cascade", NULL, "also delete the records that refer to it" },
+	{ NULL, NULL, NULL }
+};
+
+int
+crm_verb_add(struct crm_ctx *ctx)
+{
+	int64_t id;
+
+	if (ctx->argc)
+		return crm_usage_error(ctx, "unexpected argument '%s'",
+			ctx->argv[0]);
+	if (crm_db_begin(&ctx->db, &ctx->err) < 0 ||
+	    crm_record_insert(&ctx->db, &ctx->fs, &ctx->assigns, &id,
+	    &ctx->err) < 0 || crm_db_commit(&ctx->db, &ctx->err) < 0) {
+		crm_db_rollback(&ctx->db);
+		return crm_fail(ctx);
+	}
+	printf("%lld\n", (long long)id);
+	return CRM_EX_OK;
+}
+
+int64_t
+crm_list_records(struct crm_ctx *ctx, const struct crm_query *q, int show)
+{
+	const struct crm_field **fields = NULL;
+	struct crm_out out;
+	size_t n;
+	int64_t rows;
+
+	if (crm_fields_parse(&ctx->fs, ctx->fields ? ctx->fields :
+	    show ? "all" : NULL, &fields, &n, &ctx->err) < 0)
+		return -1;
+	crm_out_fields(ctx, &out, fields, n);
+	out.vertical = show;
+	rows = crm_query_run(&ctx->db, q, fields, n, &out, &ctx->err);
+	if (crm_out_end(&out) < 0 && rows >= 0)
+		rows = -1;	/* stdout is checked again at exit */
+	free(fields);
+	return rows;
+}
+
+int
+crm_verb_list(struct crm_ctx *ctx)
+{
+	if (ctx->argc)
+		return crm_usage_error(ctx, "unexpected argument '%s'",
+			ctx->argv[0]);
+	if (crm_list_records(ctx, &ctx->query, 0) < 0 && ctx->err.code)
+		return crm_fail(ctx);
+	return CRM_EX_OK;
+}
+
+/* show: collect the ids first, so that a bad one does not cut the output
+ * in two and every record is written by one writer. */
+struct idlist {
+	int64_t *ids;
+	size_t n, alloc;
+};
+
+static int
+collect(struct crm_ctx *ctx, const char *key, void *arg)
+{
+	struct idlist *l = arg;
+	int64_t id;
+
+	if (crm_record_find(&ctx->db, ctx->entity, key, &id, &ctx->err) < 0)
+		return -1;
+	if (l->n == l->alloc) {
+		l->alloc = l->alloc ? l->alloc * 2 : 16;
+		l->ids = crm_xrealloc(l->ids, l->alloc * sizeof(*l->ids));
+	}
+	l->ids[l->n++] = id;
+	return 0;
+}
+
+int
+crm_verb_show(struct crm_ctx *ctx)
+{
+	const struct crm_field **fields = NULL;
+	struct idlist l = { NULL, 0, 0 };
+	struct crm_query q = ctx->query;
+	struct crm_out out;
+	size_t i, n;
+	int code;
+
+	code = crm_each_id(ctx, collect, &l);
+	if (!l.n) {
+		free(l.ids);
+		return code;
+	}
+	if (crm_fields_parse(&ctx->fs, ctx->fields ? ctx->fields : "all",
+	    &fields, &n, &ctx->err) < 0) {
+		free(l.ids);
+		return crm_fail(ctx);
+	}
+	crm_out_fields(ctx, &out, fields, n);
+	out.vertical = 1;
+	q.nconds = 0;
+	q.nsort = 0;
+	q.limit = -1;
+	q.offset = 0;
+	for (i = 0; i < l.n; i++) {
+		q.only_id = l.ids[i];
+		if (crm_query_run(&ctx->db, &q, fields, n, &out,
+		    &ctx->err) < 0) {
+			code = crm_fail(ctx);
+			break;
+		}
+	}
+	crm_out_end(&out);
+	free(fields);
+	free(l.ids);
+	return code;
+}
+
+static int
+update_one(struct crm_ctx *ctx, const char *key, void *arg)
+{
+	int64_t id;
+	int changed;
+
+	(void)arg;
+	if (crm_record_find(&ctx->db, ctx->entity, key, &id, &ctx->err) < 0)
+		return -1;
+	if (crm_record_update(&ctx->db, &ctx->fs, id, &ctx->assigns,
+	    &changed, &ctx->err) < 0)
+		return -1;
+	if (crm_verbosity > 0)
+		crm_note("%s %lld %s", ctx->entity->name, (long long)id,
+			changed ? "updated" : "unchanged");
+	return 0;
+}
+
+/* Run fn over the ids in one transaction: all succeed or nothing is kept. */
+static int
+write_each(struct crm_ctx *ctx, int (*fn)(struct crm_ctx *, const char *,
+	void *), void *arg)
+{
+	int code;
+
+	if (crm_db_begin(&ctx->db, &ctx->err) < 0)
+		return crm_fail(ctx);
+	code = crm_each_id(ctx, fn, arg);
+	if (code) {
+		crm_db_rollback(&ctx->db);
+		return code;
+	}
+	if (crm_db_commit(&ctx->db, &ctx->err) < 0)
+		return crm_fail(ctx);
+	return CRM_EX_OK;
+}
+
+int
+crm_verb_update(struct crm_ctx *ctx)
+{
+	if (!ctx->assigns.n)
+		return crm_usage_error(ctx, "nothing to update: give "
+			"--FIELD VALUE or --set FIELD=VALUE");
+	return write_each(ctx, update_one, NULL);
+}
+
+static int
+delete_one(struct crm_ctx *ctx, const char *key, void *arg)
+{
+	struct crm_buf removed = CRM_BUF_INIT;
+	int64_t id;
+	int ret;
+
+	(void)arg;
+	if (crm_record_find(&ctx->db, ctx->entity, key, &id, &ctx->err) < 0)
+		return -1;
+	ret = crm_record_delete(&ctx->db, ctx->entity, id,
+		crm_opt(ctx, "cascade") != NULL, &removed, &ctx->err);
+	if (ret == 0 && removed.len)
+		crm_note("%s %lld deleted with %s", ctx->entity->name,
+			(long long)id, removed.buf);
+	crm_buf_release(&removed);
+	return ret;
+}
+
+int
+crm_verb_delete(struct crm_ctx *ctx)
+{
+	return write_each(ctx, delete_one, NULL);
+}

@@ -1,0 +1,38 @@
+/*
+ * verbs.h - the verbs every entity binary has, written once.
+ *
+ * Each is a struct crm_verb function (cmd.h) that works on ctx->entity
+ * through the entity description, so crm-customer, crm-contact and the
+ * rest list them in their verb tables instead of writing them again.
+ *
+ *   add                insert one record from --FIELD/--set; print its id
+ *   show ID...|-       every field of each record (table: one per line)
+ *   list               records selected by --where/--sort/--limit
+ *   update ID...|-     change the given fields of each record
+ *   delete ID...|-     delete each record (--cascade: and what refers to it)
+ *
+ * Writes run in one transaction: if any record fails, nothing changes.
+ */
+#ifndef CRM_VERBS_H
+#define CRM_VERBS_H
+
+#include "cmd.h"
+
+int crm_verb_add(struct crm_ctx *ctx);
+int crm_verb_show(struct crm_ctx *ctx);
+int crm_verb_list(struct crm_ctx *ctx);
+int crm_verb_update(struct crm_ctx *ctx);
+int crm_verb_delete(struct crm_ctx *ctx);
+
+/* The options of delete: --cascade. */
+extern const struct crm_optdef crm_delete_opts[];
+
+/*
+ * Write the records the query selects (ctx->query, with ctx->fields or
+ * the default columns) to stdout in ctx->fmt; vertical table when show.
+ * Returns the number of rows, or -1 with ctx->err set.
+ */
+int64_t crm_list_records(struct crm_ctx *ctx, const struct crm_query *q,
+	int show);
+
+#endif
