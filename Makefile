@@ -24,7 +24,6 @@ endif
 
 BINS = crm crm-admin crm-customer crm-contact
 LIB_OBJS = buf cmd db dupes entity err out query record schema search text value verbs
-UNIT_TESTS = test-buf test-value test-text test-out test-query test-schema
 
 LIB = $(BUILD)/libcrm.a
 BIN_PATHS = $(addprefix $(BUILD)/,$(BINS))
@@ -53,9 +52,11 @@ deps-checked: scripts/install-deps
 	@scripts/install-deps
 	@touch $@
 
-check: all $(addprefix $(BUILD)/tests/,$(UNIT_TESTS))
-	BUILD=$(BUILD) prove -f --ext .sh tests/run-unit.sh tests/cli/ \
-		--exec tests/run-one
+UNIT_BINS = $(addprefix $(BUILD)/tests/,$(UNIT_TESTS))
+
+# One prove run over the unit tests and the black-box tests: one summary.
+check: all $(UNIT_BINS)
+	BUILD=$(BUILD) prove --exec tests/run-one $(UNIT_BINS) tests/cli/*.bats
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
@@ -75,3 +76,9 @@ clean:
 
 .PHONY: all check install clean bench demo fuzz
 .SECONDARY:
+
+# The unit tests (UNIT_TESTS), fuzzing (make fuzz), benchmarks and the demo
+# (make bench, make demo) each keep their rules beside their files.
+include tests/unit/unit.mk
+include fuzz/fuzz.mk
+include bench/bench.mk

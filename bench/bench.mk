@@ -1,0 +1,3 @@
+# Benchmarks (make bench) and the demo database (make demo).
+bench demo:
+	@echo "not yet"

@@ -1,0 +1,3 @@
+# Fuzz targets: make fuzz.
+fuzz:
+	@echo "no fuzz targets yet"
