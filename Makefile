@@ -30,6 +30,13 @@ BIN_PATHS = $(addprefix $(BUILD)/,$(BINS))
 LIB_HDRS = $(wildcard lib/*.h)
 
 all: deps-checked $(BIN_PATHS)
+# The unit tests (UNIT_TESTS), fuzzing (make fuzz), benchmarks and the demo
+# (make bench, make demo) each keep their rules beside their files.
+include tests/unit/unit.mk
+include fuzz/fuzz.mk
+include bench/bench.mk
+
+UNIT_BINS = $(addprefix $(BUILD)/tests/,$(UNIT_TESTS))
 
 $(BUILD)/lib $(BUILD)/tests:
 	mkdir -p $@
@@ -51,8 +58,6 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB) $(LIB_HDRS) | $(BUILD)/tests
 deps-checked: scripts/install-deps
 	@scripts/install-deps
 	@touch $@
-
-UNIT_BINS = $(addprefix $(BUILD)/tests/,$(UNIT_TESTS))
 
 # One prove run over the unit tests and the black-box tests: one summary.
 check: all $(UNIT_BINS)
@@ -76,9 +81,3 @@ clean:
 
 .PHONY: all check install clean bench demo fuzz
 .SECONDARY:
-
-# The unit tests (UNIT_TESTS), fuzzing (make fuzz), benchmarks and the demo
-# (make bench, make demo) each keep their rules beside their files.
-include tests/unit/unit.mk
-include fuzz/fuzz.mk
-include bench/bench.mk
