@@ -211,7 +211,7 @@ crm_db_open(struct crm_db *db, const char *path, unsigned flags,
 	struct crm_err *err)
 {
 	struct stat st;
-	int oflags, rc, v, fd;
+	int oflags, rc, v, fd, one = 1;
 
 	memset(db, 0, sizeof(*db));
 	if (stat(path, &st) < 0) {
@@ -246,6 +246,9 @@ crm_db_open(struct crm_db *db, const char *path, unsigned flags,
 		goto fail;
 	}
 	sqlite3_busy_timeout(db->h, busy_timeout());
+	/* Keep the WAL file between commands instead of deleting and
+	 * creating it again every time: short commands stay short. */
+	sqlite3_file_control(db->h, "main", SQLITE_FCNTL_PERSIST_WAL, &one);
 	sqlite3_extended_result_codes(db->h, 0);
 	rc = sqlite3_create_function(db->h, "crm_fold", 1,
 		SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
