@@ -24,8 +24,8 @@ else
 BUILD = build
 endif
 
-BINS = crm crm-admin crm-customer crm-contact
-LIB_OBJS = buf cmd db dupes entity err out query record schema search text value verbs
+BINS = crm crm-admin crm-customer crm-contact crm-product crm-order
+LIB_OBJS = buf cmd db dupes entity err order out query record schema search text value verbs
 
 LIB = $(BUILD)/libcrm.a
 BIN_PATHS = $(addprefix $(BUILD)/,$(BINS))

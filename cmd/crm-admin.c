@@ -94,8 +94,8 @@ cmd_stats(struct crm_ctx *ctx)
 		crm_sql_ident(&sql, crm_entities[i]->table);
 		crm_buf_reset(&v);
 		crm_buf_addf(&v, "%lld", crm_db_int(&ctx->db, sql.buf, 0));
-		crm_out_cell(&out, CRM_CELL_TEXT, crm_entities[i]->plural,
-			strlen(crm_entities[i]->plural));
+		crm_out_cell(&out, CRM_CELL_TEXT, crm_entities[i]->table,
+			strlen(crm_entities[i]->table));
 		crm_out_cell(&out, CRM_CELL_NUM, v.buf, v.len);
 		crm_out_row(&out);
 	}

@@ -355,17 +355,47 @@ crm_fail(struct crm_ctx *ctx)
 	return code;
 }
 
-const char *
-crm_opt(const struct crm_ctx *ctx, const char *name)
+const char *const *
+crm_opt_all(const struct crm_ctx *ctx, const char *name, size_t *n)
 {
 	size_t i;
 
+	*n = 0;
 	if (!ctx->verb->opts)
 		return NULL;
 	for (i = 0; ctx->verb->opts[i].name; i++)
-		if (!strcmp(ctx->verb->opts[i].name, name))
-			return ctx->optval[i];
+		if (!strcmp(ctx->verb->opts[i].name, name)) {
+			if (!ctx->optvals[i])
+				return NULL;
+			while (ctx->optvals[i][*n])
+				(*n)++;
+			return ctx->optvals[i];
+		}
 	return NULL;
+}
+
+const char *
+crm_opt(const struct crm_ctx *ctx, const char *name)
+{
+	const char *const *v;
+	size_t n;
+
+	v = crm_opt_all(ctx, name, &n);
+	return n ? v[n - 1] : NULL;
+}
+
+/* Add a value to a verb option's NULL-terminated list. */
+static void
+opt_push(const char ***list, const char *v)
+{
+	size_t n = 0;
+
+	if (*list)
+		while ((*list)[n])
+			n++;
+	*list = crm_xrealloc(*list, (n + 2) * sizeof(**list));
+	(*list)[n] = v;
+	(*list)[n + 1] = NULL;
 }
 
 static int
@@ -382,7 +412,7 @@ parse_options(struct crm_ctx *ctx, int argc, char **argv, struct parsed *p)
 	if (v->opts)
 		while (v->opts[nopts].name)
 			nopts++;
-	ctx->optval = crm_xcalloc(nopts + 1, sizeof(*ctx->optval));
+	ctx->optvals = crm_xcalloc(nopts + 1, sizeof(*ctx->optvals));
 	lo = crm_xcalloc(sizeof(commons) / sizeof(commons[0]) + nopts +
 		(e ? e->nfields : 0) + 1, sizeof(*lo));
 	crm_buf_adds(&shorts, ":");
@@ -455,7 +485,8 @@ parse_options(struct crm_ctx *ctx, int argc, char **argv, struct parsed *p)
 				crm_assigns_add(&ctx->assigns,
 					&e->fields[ch - O_FIELD], optarg);
 			else if (ch >= O_VERB)
-				ctx->optval[ch - O_VERB] = optarg ? optarg : "";
+				opt_push(&ctx->optvals[ch - O_VERB],
+					optarg ? optarg : "");
 		}
 	}
 	ctx->argc = argc - optind;
@@ -513,6 +544,9 @@ finish_stdout(int code)
 	}
 	return code;
 }
+
+/* Stands for the '-' of a negative number while getopt runs. */
+#define NEGATIVE_MARK '\001'
 
 int
 crm_main(int argc, char **argv, const struct crm_command *cmd)
@@ -577,11 +611,20 @@ crm_main(int argc, char **argv, const struct crm_command *cmd)
 		return CRM_EX_USAGE;
 	}
 
+	/* A negative number ("stock SKU -5") is an operand, never an
+	 * option: hide its dash from getopt behind a mark, restored after. */
 	args = crm_xcalloc((size_t)argc + 1, sizeof(*args));
 	for (i = 0; i < argc; i++)
 		if (i != verb)
 			args[nargs++] = argv[i];
+	for (i = 1; i < nargs; i++)
+		if (args[i][0] == '-' && args[i][1] >= '0' &&
+		    args[i][1] <= '9')
+			args[i][0] = NEGATIVE_MARK;
 	code = parse_options(&ctx, nargs, args, &p);
+	for (i = 0; i < nargs; i++)
+		if (args[i][0] == NEGATIVE_MARK)
+			args[i][0] = '-';
 	if (code)
 		goto out;
 	if (p.help) {
@@ -625,7 +668,10 @@ out:
 	crm_err_release(&ctx.err);
 	crm_buf_release(&path);
 	crm_buf_release(&help);
-	free(ctx.optval);
+	for (i = 0; ctx.optvals && ctx.verb->opts && ctx.verb->opts[i].name;
+	    i++)
+		free(ctx.optvals[i]);
+	free(ctx.optvals);
 	free(p.where);
 	free(p.sets);
 	free(args);

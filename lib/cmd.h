@@ -70,16 +70,22 @@ struct crm_ctx {
 	const char *fields;		/* -o as given, or NULL */
 	struct crm_query query;		/* --where, --sort, --limit, --offset */
 	struct crm_assigns assigns;	/* --FIELD VALUE and --set */
-	const char **optval;		/* verb->opts[i] value; "" for a flag */
+	const char ***optvals;		/* verb->opts[i]'s values in order,
+					 * NULL-terminated; "" for a flag */
 	struct crm_err err;		/* scratch for the verb */
 };
 
 /* The whole of a binary's main(). */
 int crm_main(int argc, char **argv, const struct crm_command *cmd);
 
-/* The value of the verb's own option name, NULL when not given ("" for a
- * flag that was given). */
+/* The value of the verb's own option name (the last, when it was given
+ * more than once), NULL when not given ("" for a flag that was given). */
 const char *crm_opt(const struct crm_ctx *ctx, const char *name);
+
+/* Every value given to the verb's option name, in order; *n gets their
+ * number.  Static for the run of the verb, do not free. */
+const char *const *crm_opt_all(const struct crm_ctx *ctx, const char *name,
+	size_t *n);
 
 /*
  * Call fn for every id operand: each argument, or with "-" each line of

@@ -9,18 +9,27 @@
 
 /* Shorthands that keep the tables below one line a field. */
 #define ID { "id", CRM_T_ID, CRM_F_READONLY | CRM_F_LIST, NULL, NULL, NULL, \
-	0, 0, "the record's number" }
+	0, 0, "the record's number", NULL }
 #define STAMPS \
 	{ "created_at", CRM_T_TIME, CRM_F_READONLY, NULL, NULL, NULL, 0, 0, \
-	  "when it was added (UTC)" }, \
+	  "when it was added (UTC)", NULL }, \
 	{ "updated_at", CRM_T_TIME, CRM_F_READONLY, NULL, NULL, NULL, 0, 0, \
-	  "when it last changed (UTC)" }
+	  "when it last changed (UTC)", NULL }
+/* A field; one with a default; an enum; a reference; an integer range;
+ * a derived (computed, read-only) field. */
 #define F(name, type, flags, help) \
-	{ name, type, flags, NULL, NULL, NULL, 0, 0, help }
+	{ name, type, flags, NULL, NULL, NULL, 0, 0, help, NULL }
+#define FD(name, type, flags, def, help) \
+	{ name, type, flags, NULL, NULL, def, 0, 0, help, NULL }
 #define E(name, values, flags, def, help) \
-	{ name, CRM_T_ENUM, flags, values, NULL, def, 0, 0, help }
+	{ name, CRM_T_ENUM, flags, values, NULL, def, 0, 0, help, NULL }
 #define R(name, entity, flags, help) \
-	{ name, CRM_T_REF, flags, NULL, entity, NULL, 0, 0, help }
+	{ name, CRM_T_REF, flags, NULL, entity, NULL, 0, 0, help, NULL }
+#define I(name, flags, def, min, max, help) \
+	{ name, CRM_T_INT, flags, NULL, NULL, def, min, max, help, NULL }
+#define D(name, type, expr, help) \
+	{ name, type, CRM_F_READONLY | CRM_F_DERIVED, NULL, NULL, NULL, 0, 0, \
+	  help, expr }
 
 #define REQ CRM_F_REQUIRED
 #define UNIQ CRM_F_UNIQUE
@@ -42,6 +51,18 @@ static const struct crm_field customer_fields[] = {
 	F("ref", CRM_T_TEXT, UNIQ | KEY, "external id (unique)"),
 	F("owner", CRM_T_TEXT, CRM_F_OWNER, "the user who looks after it"),
 	STAMPS,
+	D("orders", CRM_T_INT,
+	  "(SELECT count(*) FROM orders AS o\n"
+	  "  WHERE o.customer = t.id AND o.status <> 'cancelled')",
+	  "number of orders, cancelled ones not counted"),
+	D("order_total", CRM_T_MONEY,
+	  "(SELECT coalesce(sum(o.total), 0) FROM orders AS o\n"
+	  "  WHERE o.customer = t.id AND o.status <> 'cancelled')",
+	  "sum of those orders"),
+	D("last_order", CRM_T_TIME,
+	  "(SELECT max(o.ordered_at) FROM orders AS o\n"
+	  "  WHERE o.customer = t.id AND o.status <> 'cancelled')",
+	  "when the last of them was ordered"),
 };
 
 static const struct crm_field contact_fields[] = {
@@ -54,19 +75,68 @@ static const struct crm_field contact_fields[] = {
 	STAMPS,
 };
 
-#define ENTITY(n, p, t, fields, fts) \
-	static const struct crm_entity n##_entity = \
-		{ #n, p, t, fields, ARRAY_SIZE(fields), fts }
+static const struct crm_field product_fields[] = {
+	ID,
+	F("sku", CRM_T_TEXT, REQ | UNIQ | KEY | LIST,
+	  "stock keeping unit (unique)"),
+	F("name", CRM_T_TEXT, REQ | LIST, "the product's name"),
+	F("description", CRM_T_MLTEXT, 0, "description (may span lines)"),
+	F("price", CRM_T_MONEY, REQ | LIST, "unit price"),
+	I("stock", LIST, "0", 0, 1000000000000LL, "units in stock"),
+	FD("active", CRM_T_BOOL, LIST, "yes", "whether it can be ordered"),
+	STAMPS,
+};
 
-ENTITY(customer, "customers", "customers", customer_fields, "customers_fts");
-ENTITY(contact, "contacts", "contacts", contact_fields, NULL);
+/* The order of these is the lifecycle; order.c says which moves are
+ * allowed. */
+static const char *const order_statuses[] = {
+	"pending", "paid", "shipped", "delivered", "cancelled", NULL
+};
+
+static const struct crm_field order_fields[] = {
+	ID,
+	F("ref", CRM_T_TEXT, UNIQ | KEY | LIST,
+	  "the shop's order number (unique)"),
+	R("customer", "customer", REQ | LIST, "the customer (id or email)"),
+	E("status", order_statuses, LIST | CRM_F_READONLY, "pending",
+	  "pending, paid, shipped, delivered or cancelled"),
+	FD("ordered_at", CRM_T_TIME, LIST, "now", "when it was ordered"),
+	F("total", CRM_T_MONEY, LIST | CRM_F_READONLY,
+	  "sum of quantity times unit price over its lines"),
+	{ "stock_taken", CRM_T_BOOL, CRM_F_READONLY, NULL, NULL, "yes", 0, 0,
+	  "whether its lines took stock (a cancel returns it)", NULL },
+	STAMPS,
+};
+
+static const struct crm_field line_fields[] = {
+	ID,
+	R("order", "order", REQ | LIST, "the order"),
+	R("product", "product", REQ | LIST | CRM_F_RESTRICT,
+	  "the product (id or SKU)"),
+	I("quantity", REQ | LIST, NULL, 1, 1000000000, "units ordered"),
+	F("unit_price", CRM_T_MONEY, LIST,
+	  "price of one unit (default the product's price)"),
+	STAMPS,
+};
+
+#define ENTITY(var, name, p, t, fields, fts) \
+	static const struct crm_entity var##_entity = \
+		{ name, p, t, fields, ARRAY_SIZE(fields), fts }
+
+ENTITY(customer, "customer", "customers", "customers", customer_fields,
+    "customers_fts");
+ENTITY(contact, "contact", "contacts", "contacts", contact_fields, NULL);
+ENTITY(product, "product", "products", "products", product_fields, NULL);
+ENTITY(order, "order", "orders", "orders", order_fields, NULL);
+ENTITY(line, "order line", "order lines", "order_lines", line_fields, NULL);
 
 /*
  * An entity joins this list with the migration that creates its table, in
  * the order of creation (referenced entities first).
  */
 const struct crm_entity *const crm_entities[] = {
-	&customer_entity, &contact_entity, NULL
+	&customer_entity, &contact_entity, &product_entity, &order_entity,
+	&line_entity, NULL
 };
 
 const struct crm_entity *

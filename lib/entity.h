@@ -41,6 +41,9 @@ enum crm_type {
 #define CRM_F_SIGNED	0x20	/* money or int may be negative */
 #define CRM_F_CUSTOM	0x40	/* a custom field (crm-field), not built in */
 #define CRM_F_OWNER	0x80	/* defaults to the acting user ($CRM_USER) */
+#define CRM_F_DERIVED	0x100	/* computed by expr, not stored (read-only) */
+#define CRM_F_RESTRICT	0x200	/* a reference that keeps its target from
+				 * being deleted, even with --cascade */
 
 struct crm_field {
 	const char *name;		/* column and option name (_ for -) */
@@ -51,6 +54,8 @@ struct crm_field {
 	const char *def;		/* default as input text, or NULL */
 	long long min, max;		/* CRM_T_INT: the allowed range */
 	const char *help;		/* one line for --help and completion */
+	const char *expr;		/* CRM_F_DERIVED: SQL over the record,
+					 * which is "t" */
 };
 
 struct crm_entity {

@@ -218,9 +218,14 @@ crm_fields_parse(const struct crm_fieldset *fs, const char *spec,
 	return 0;
 }
 
+/* The SQL for a field of the record "t": its column or its expression. */
 static void
 col(struct crm_buf *sql, const struct crm_field *f)
 {
+	if (f->expr) {
+		crm_buf_adds(sql, f->expr);
+		return;
+	}
 	crm_buf_adds(sql, "t.");
 	crm_sql_ident(sql, f->name);
 }

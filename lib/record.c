@@ -428,7 +428,8 @@ crm_record_insert(struct crm_db *db, const struct crm_fieldset *fs,
 		const struct crm_assign *a = assigned(as, f);
 		const char *text = a ? a->text : f->def;
 
-		if (f->type == CRM_T_ID || (f->flags & CRM_F_CUSTOM))
+		if (f->type == CRM_T_ID ||
+		    (f->flags & (CRM_F_CUSTOM | CRM_F_DERIVED)))
 			continue;
 		if (!strcmp(f->name, "created_at") ||
 		    !strcmp(f->name, "updated_at")) {
@@ -445,6 +446,8 @@ crm_record_insert(struct crm_db *db, const struct crm_fieldset *fs,
 		}
 		if (check_unique(db, e, f, &v[i], 0, err) < 0)
 			goto out;
+		if (v[i].kind == SQLITE_NULL)
+			continue;	/* the column's default, or NULL */
 		if (n++) {
 			crm_buf_adds(&sql, ", ");
 			crm_buf_adds(&vals, ", ");
@@ -626,7 +629,7 @@ crm_record_delete(struct crm_db *db, const struct crm_entity *e, int64_t id,
 	struct crm_buf refs = CRM_BUF_INIT, sql = CRM_BUF_INIT;
 	sqlite3_stmt *st = NULL;
 	size_t i, j;
-	int ret = -1;
+	int ret = -1, restrict_ = 0;
 
 	for (i = 0; crm_entities[i]; i++) {
 		const struct crm_entity *re = crm_entities[i];
@@ -637,7 +640,7 @@ crm_record_delete(struct crm_db *db, const struct crm_entity *e, int64_t id,
 
 			if (f->type != CRM_T_REF || strcmp(f->ref, e->name))
 				continue;
-			if (cascade) {
+			if (cascade && !(f->flags & CRM_F_RESTRICT)) {
 				if (delete_referrers(db, re, f, id, removed,
 				    err) < 0)
 					goto out;
@@ -647,10 +650,13 @@ crm_record_delete(struct crm_db *db, const struct crm_entity *e, int64_t id,
 			if (n < 0)
 				goto out;
 			add_count(&refs, n, re);
+			restrict_ |= n && (f->flags & CRM_F_RESTRICT);
 		}
 	}
 	if (refs.len) {
-		crm_err_set(err, CRM_EX_DATAERR,
+		crm_err_set(err, CRM_EX_DATAERR, restrict_ ?
+			"%s %lld is referred to by %s, which --cascade does not "
+			"delete" :
 			"%s %lld is referred to by %s; use --cascade to "
 			"delete them too", e->name, (long long)id, refs.buf);
 		goto out;

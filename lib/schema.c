@@ -79,7 +79,54 @@ static const char v2[] =
 	"END;\n"
 	"INSERT INTO customers_fts (customers_fts) VALUES ('rebuild');\n";
 
-static const char *const migrations[] = { v1, v2 };
+/*
+ * 3: products, orders and their lines.  Stock can never go below zero
+ * (CHECK), whatever a caller does; an order's total is kept with it, as
+ * the sum of its lines, so that reports need not add the lines up.
+ */
+static const char v3[] =
+	"CREATE TABLE products (\n"
+	"	id          INTEGER PRIMARY KEY,\n"
+	"	sku         TEXT NOT NULL UNIQUE CHECK (sku <> ''),\n"
+	"	name        TEXT NOT NULL CHECK (name <> ''),\n"
+	"	description TEXT,\n"
+	"	price       INTEGER NOT NULL CHECK (price >= 0),	-- cents\n"
+	"	stock       INTEGER NOT NULL DEFAULT 0 CHECK (stock >= 0),\n"
+	"	active      INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),\n"
+	"	created_at  TEXT NOT NULL,\n"
+	"	updated_at  TEXT NOT NULL\n"
+	");\n"
+	"\n"
+	"CREATE TABLE orders (\n"
+	"	id          INTEGER PRIMARY KEY,\n"
+	"	ref         TEXT UNIQUE,		-- the shop's order number\n"
+	"	customer    INTEGER NOT NULL REFERENCES customers (id),\n"
+	"	status      TEXT NOT NULL DEFAULT 'pending' CHECK (status IN\n"
+	"	            ('pending', 'paid', 'shipped', 'delivered',\n"
+	"	             'cancelled')),\n"
+	"	ordered_at  TEXT NOT NULL,		-- UTC\n"
+	"	total       INTEGER NOT NULL DEFAULT 0,	-- cents, sum of lines\n"
+	"	stock_taken INTEGER NOT NULL DEFAULT 1,	-- a cancel returns it\n"
+	"	created_at  TEXT NOT NULL,\n"
+	"	updated_at  TEXT NOT NULL\n"
+	");\n"
+	"CREATE INDEX orders_customer ON orders (customer, ordered_at);\n"
+	"CREATE INDEX orders_ordered_at ON orders (ordered_at);\n"
+	"\n"
+	"CREATE TABLE order_lines (\n"
+	"	id          INTEGER PRIMARY KEY,\n"
+	"	\"order\"     INTEGER NOT NULL REFERENCES orders (id)\n"
+	"	            ON DELETE CASCADE,\n"
+	"	product     INTEGER NOT NULL REFERENCES products (id),\n"
+	"	quantity    INTEGER NOT NULL CHECK (quantity > 0),\n"
+	"	unit_price  INTEGER NOT NULL CHECK (unit_price >= 0),	-- cents\n"
+	"	created_at  TEXT NOT NULL,\n"
+	"	updated_at  TEXT NOT NULL\n"
+	");\n"
+	"CREATE INDEX order_lines_order ON order_lines (\"order\");\n"
+	"CREATE INDEX order_lines_product ON order_lines (product);\n";
+
+static const char *const migrations[] = { v1, v2, v3 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

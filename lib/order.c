@@ -1,0 +1,453 @@
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "order.h"
+#include "value.h"
+#include "banned.h"
+
+#define QUANTITY_MAX 1000000000
+
+int
+crm_order_move_ok(const char *from, const char *to)
+{
+	static const char *const moves[][2] = {
+		{ "pending", "paid" }, { "paid", "shipped" },
+		{ "shipped", "delivered" }, { "pending", "cancelled" },
+		{ "paid", "cancelled" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(moves) / sizeof(moves[0]); i++)
+		if (!strcmp(moves[i][0], from) && !strcmp(moves[i][1], to))
+			return 1;
+	return 0;
+}
+
+/* The product's SKU, price, activity and stock; 0, or -1 with err. */
+static int
+product_info(struct crm_db *db, int64_t id, struct crm_buf *sku,
+	int64_t *price, int *active, int64_t *stock, struct crm_err *err)
+{
+	static const char sql[] =
+		"SELECT sku, price, active, stock\n"
+		"FROM products\n"
+		"WHERE id = ?1";
+	sqlite3_stmt *st = crm_db_prepare(db, sql, err);
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if (sku)
+			crm_buf_sets(sku, (const char *)
+				sqlite3_column_text(st, 0));
+		if (price)
+			*price = sqlite3_column_int64(st, 1);
+		if (active)
+			*active = sqlite3_column_int(st, 2);
+		if (stock)
+			*stock = sqlite3_column_int64(st, 3);
+	} else if (rc == SQLITE_DONE) {
+		crm_err_set(err, CRM_EX_DATAERR, "no product %lld",
+			(long long)id);
+	} else {
+		crm_db_fail(db, rc, "cannot read product", err);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* Try one reading of a line: product text, quantity text, price or NULL. */
+static int
+line_try(struct crm_db *db, const char *spec, const char *product,
+	const char *qty, const char *price, struct crm_line *l,
+	struct crm_err *err)
+{
+	struct crm_err e = CRM_ERR_INIT;
+	struct crm_buf sku = CRM_BUF_INIT;
+	int active, ret = -1;
+
+	if (crm_record_find(db, crm_entity_find("product"), product,
+	    &l->product, &e) < 0) {
+		crm_err_set(err, e.code == CRM_EX_NOTFOUND ? CRM_EX_DATAERR :
+			e.code, "line '%s': %s", spec, e.msg.buf);
+		goto out;
+	}
+	if (product_info(db, l->product, &sku, &l->unit_price, &active,
+	    NULL, err) < 0)
+		goto out;
+	if (!active) {
+		crm_err_set(err, CRM_EX_DATAERR, "line '%s': product '%s' is "
+			"not active", spec, sku.buf);
+		goto out;
+	}
+	if (crm_parse_int(qty, 1, QUANTITY_MAX, &l->quantity, &e) < 0) {
+		crm_err_set(err, CRM_EX_DATAERR, "line '%s': quantity must be "
+			"a whole number from 1 to %d", spec, QUANTITY_MAX);
+		goto out;
+	}
+	if (price && crm_parse_money(price, 0, &l->unit_price, &e) < 0) {
+		crm_err_set(err, CRM_EX_DATAERR, "line '%s': unit price: %s",
+			spec, e.msg.buf);
+		goto out;
+	}
+	ret = 0;
+out:
+	crm_err_release(&e);
+	crm_buf_release(&sku);
+	return ret;
+}
+
+int
+crm_line_parse(struct crm_db *db, const char *spec, struct crm_line *l,
+	struct crm_err *err)
+{
+	struct crm_err first = CRM_ERR_INIT;
+	char *s = crm_strdup(spec), *last, *mid;
+	int ret = -1;
+
+	last = strrchr(s, ':');
+	if (!last || last == s || !last[1]) {
+		crm_err_set(err, CRM_EX_USAGE, "invalid --line '%s': expected "
+			"PRODUCT:QUANTITY[:UNIT_PRICE]", spec);
+		goto out;
+	}
+	*last++ = '\0';
+	/* PRODUCT:QUANTITY:PRICE first, then PRODUCT:QUANTITY, since a SKU
+	 * may hold colons of its own. */
+	mid = strrchr(s, ':');
+	if (mid && mid != s && mid[1]) {
+		*mid++ = '\0';
+		if (line_try(db, spec, s, mid, last, l, &first) == 0) {
+			ret = 0;
+			goto out;
+		}
+		mid[-1] = ':';
+	}
+	crm_err_clear(err);
+	ret = line_try(db, spec, s, last, NULL, l, err);
+	if (ret < 0 && first.code && mid) {
+		/* Both readings failed: the first one's reason is clearer
+		 * when the product part named a product. */
+		crm_err_clear(err);
+		crm_err_set(err, first.code, "%s", first.msg.buf);
+	}
+out:
+	crm_err_release(&first);
+	free(s);
+	return ret;
+}
+
+static int
+take_stock(struct crm_db *db, const struct crm_line *lines, size_t n,
+	const char *now, struct crm_err *err)
+{
+	static const char sql[] =
+		"UPDATE products\n"
+		"SET stock = stock - ?2, updated_at = ?3\n"
+		"WHERE id = ?1 AND stock >= ?2";
+	sqlite3_stmt *st = crm_db_prepare(db, sql, err);
+	size_t i, j;
+	int ret = 0;
+
+	if (!st)
+		return -1;
+	for (i = 0; i < n && !ret; i++) {
+		int64_t want = 0, have;
+		struct crm_buf sku = CRM_BUF_INIT;
+		int seen = 0, rc;
+
+		/* Each product once, with the units of all its lines. */
+		for (j = 0; j < i; j++)
+			seen |= lines[j].product == lines[i].product;
+		if (seen)
+			continue;
+		for (j = i; j < n; j++)
+			if (lines[j].product == lines[i].product)
+				want += lines[j].quantity;
+		sqlite3_bind_int64(st, 1, lines[i].product);
+		sqlite3_bind_int64(st, 2, want);
+		sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE) {
+			ret = crm_db_fail(db, rc, "cannot take stock", err);
+		} else if (sqlite3_changes(db->h) == 0) {
+			ret = product_info(db, lines[i].product, &sku, NULL,
+				NULL, &have, err);
+			if (!ret)
+				ret = crm_err_set(err, CRM_EX_DATAERR,
+					"not enough stock of '%s': %lld in "
+					"stock, %lld asked", sku.buf,
+					(long long)have, (long long)want);
+		}
+		crm_buf_release(&sku);
+	}
+	sqlite3_finalize(st);
+	return ret;
+}
+
+int
+crm_order_add(struct crm_db *db, const struct crm_fieldset *fs,
+	const struct crm_assigns *as, const struct crm_line *lines,
+	size_t nlines, int take, int64_t *id, struct crm_err *err)
+{
+	static const char line_sql[] =
+		"INSERT INTO order_lines\n"
+		"       (\"order\", product, quantity, unit_price,\n"
+		"        created_at, updated_at)\n"
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?5)";
+	struct crm_assigns all = CRM_ASSIGNS_INIT;
+	struct crm_buf total = CRM_BUF_INIT, now = CRM_BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	int64_t sum = 0, amount;
+	size_t i;
+	int rc, ret = -1;
+
+	if (!nlines)
+		return crm_err_set(err, CRM_EX_USAGE,
+			"an order needs at least one line");
+	for (i = 0; i < nlines; i++) {
+		if (__builtin_mul_overflow(lines[i].quantity,
+		    lines[i].unit_price, &amount) ||
+		    __builtin_add_overflow(sum, amount, &sum) ||
+		    sum > CRM_MONEY_MAX)
+			return crm_err_set(err, CRM_EX_DATAERR,
+				"order total too large: more than %lld.00",
+				CRM_MONEY_MAX / 100);
+	}
+	crm_now(&now);
+	if (take && take_stock(db, lines, nlines, now.buf, err) < 0)
+		goto out;
+
+	for (i = 0; i < as->n; i++)
+		crm_assigns_add(&all, as->a[i].f, as->a[i].text);
+	crm_format_money(sum, &total);
+	crm_assigns_add(&all, crm_fieldset_find(fs, "total"), total.buf);
+	crm_assigns_add(&all, crm_fieldset_find(fs, "stock_taken"),
+		take ? "yes" : "no");
+	if (crm_record_insert(db, fs, &all, id, err) < 0)
+		goto out;
+
+	st = crm_db_prepare(db, line_sql, err);
+	if (!st)
+		goto out;
+	for (i = 0; i < nlines; i++) {
+		sqlite3_bind_int64(st, 1, *id);
+		sqlite3_bind_int64(st, 2, lines[i].product);
+		sqlite3_bind_int64(st, 3, lines[i].quantity);
+		sqlite3_bind_int64(st, 4, lines[i].unit_price);
+		sqlite3_bind_text(st, 5, now.buf, (int)now.len, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE) {
+			crm_db_fail(db, rc, "cannot add order line", err);
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	sqlite3_finalize(st);
+	crm_assigns_release(&all);
+	crm_buf_release(&total);
+	crm_buf_release(&now);
+	return ret;
+}
+
+/* Give back the stock order id took. */
+static int
+return_stock(struct crm_db *db, int64_t id, const char *now,
+	struct crm_err *err)
+{
+	static const char sql[] =
+		"UPDATE products\n"
+		"SET stock = stock + l.units, updated_at = ?2\n"
+		"FROM (SELECT product, sum(quantity) AS units\n"
+		"      FROM order_lines WHERE \"order\" = ?1\n"
+		"      GROUP BY product) AS l\n"
+		"WHERE products.id = l.product";
+	sqlite3_stmt *st = crm_db_prepare(db, sql, err);
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return crm_db_fail(db, rc, "cannot return stock", err);
+	return 0;
+}
+
+int
+crm_order_status(struct crm_db *db, int64_t id, const char *status,
+	const char **from, struct crm_err *err)
+{
+	static const char get_sql[] =
+		"SELECT status, stock_taken FROM orders WHERE id = ?1";
+	static const char set_sql[] =
+		"UPDATE orders SET status = ?2, updated_at = ?3 WHERE id = ?1";
+	static char old[16];
+	const struct crm_field *f = crm_entity_field(crm_entity_find("order"),
+		"status");
+	struct crm_buf now = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	int idx, taken = 0, rc, ret = -1;
+
+	if (crm_parse_enum(status, f->values, &idx, err) < 0)
+		return -1;
+	status = f->values[idx];
+	st = crm_db_prepare(db, get_sql, err);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		snprintf(old, sizeof(old), "%s", sqlite3_column_text(st, 0));
+		taken = sqlite3_column_int(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? crm_err_set(err, CRM_EX_NOTFOUND,
+			"no order %lld", (long long)id) :
+			crm_db_fail(db, rc, "cannot read order", err);
+	if (from)
+		*from = old;
+	if (!crm_order_move_ok(old, status))
+		return crm_err_set(err, CRM_EX_DATAERR,
+			"order %lld cannot move from %s to %s", (long long)id,
+			old, status);
+	crm_now(&now);
+	if (!strcmp(status, "cancelled") && taken &&
+	    return_stock(db, id, now.buf, err) < 0)
+		goto out;
+	st = crm_db_prepare(db, set_sql, err);
+	if (!st)
+		goto out;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, now.buf, (int)now.len, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		crm_db_fail(db, rc, "cannot change order status", err);
+	else
+		ret = 0;
+out:
+	crm_buf_release(&now);
+	return ret;
+}
+
+int
+crm_stock_parse(const char *s, int *op, int64_t *n, struct crm_err *err)
+{
+	struct crm_err e = CRM_ERR_INIT;
+
+	if ((*s != '+' && *s != '-' && *s != '=') ||
+	    !isdigit((unsigned char)s[1]) ||
+	    crm_parse_int(s + 1, 0, 1000000000000LL, n, &e) < 0) {
+		crm_err_release(&e);
+		return crm_err_set(err, CRM_EX_USAGE, "invalid stock change "
+			"'%s': expected +N, -N or =N", s);
+	}
+	*op = *s;
+	return 0;
+}
+
+int
+crm_stock_adjust(struct crm_db *db, int64_t id, int op, int64_t n,
+	int64_t *stock, struct crm_err *err)
+{
+	static const char sql[] =
+		"UPDATE products\n"
+		"SET stock = CASE ?3 WHEN '=' THEN ?2\n"
+		"                    WHEN '+' THEN stock + ?2\n"
+		"                    ELSE stock - ?2 END,\n"
+		"    updated_at = ?4\n"
+		"WHERE id = ?1 AND (?3 <> '-' OR stock >= ?2)\n"
+		"  AND (?3 <> '+' OR stock + ?2 <= 1000000000000)\n"
+		"RETURNING stock";
+	struct crm_buf now = CRM_BUF_INIT, sku = CRM_BUF_INIT;
+	char opstr[2] = { (char)op, '\0' };
+	sqlite3_stmt *st;
+	int64_t have;
+	int rc;
+
+	crm_now(&now);
+	st = crm_db_prepare(db, sql, err);
+	if (!st) {
+		crm_buf_release(&now);
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, n);
+	sqlite3_bind_text(st, 3, opstr, 1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, now.buf, (int)now.len, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*stock = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	crm_buf_release(&now);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc != SQLITE_DONE)
+		return crm_db_fail(db, rc, "cannot change stock", err);
+	if (product_info(db, id, &sku, NULL, NULL, &have, err) == 0)
+		crm_err_set(err, CRM_EX_DATAERR, op == '-' ?
+			"stock of '%s' cannot go below zero: %lld in stock, "
+			"%lld taken" : "stock of '%s' too large: %lld in "
+			"stock, %lld added", sku.buf, (long long)have,
+			(long long)n);
+	crm_buf_release(&sku);
+	return -1;
+}
+
+const char *const crm_order_line_cols[] = {
+	"order", "product", "sku", "name", "quantity", "unit_price", "amount"
+};
+
+int
+crm_order_lines(struct crm_db *db, int64_t id, struct crm_out *out,
+	struct crm_err *err)
+{
+	static const char sql[] =
+		"SELECT l.\"order\", l.product, p.sku, p.name, l.quantity,\n"
+		"       l.unit_price, l.quantity * l.unit_price\n"
+		"FROM order_lines AS l JOIN products AS p ON p.id = l.product\n"
+		"WHERE l.\"order\" = ?1\n"
+		"ORDER BY l.id";
+	struct crm_buf b = CRM_BUF_INIT;
+	sqlite3_stmt *st = crm_db_prepare(db, sql, err);
+	int rc, i;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (i = 0; i < CRM_ORDER_LINE_NCOLS; i++) {
+			const char *s = (const char *)
+				sqlite3_column_text(st, i);
+
+			if (i == 5 || i == 6) {
+				crm_buf_reset(&b);
+				crm_format_money(sqlite3_column_int64(st, i),
+					&b);
+				crm_out_cell(out, CRM_CELL_NUM, b.buf, b.len);
+			} else {
+				crm_out_cell(out, i == 2 || i == 3 ?
+					CRM_CELL_TEXT : CRM_CELL_NUM, s,
+					strlen(s));
+			}
+		}
+		crm_out_row(out);
+	}
+	sqlite3_finalize(st);
+	crm_buf_release(&b);
+	if (rc != SQLITE_DONE)
+		return crm_db_fail(db, rc, "cannot read order lines", err);
+	return 0;
+}
