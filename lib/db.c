@@ -90,6 +90,48 @@ crm_db_prepare(struct crm_db *db, const char *sql, struct crm_err *err)
 	return st;
 }
 
+sqlite3_stmt *
+crm_db_stmt(struct crm_db *db, const char *sql, struct crm_err *err)
+{
+	sqlite3_stmt *st;
+	unsigned i;
+	int rc;
+
+	for (i = 0; i < db->ncache; i++)
+		if (!strcmp(db->cache[i].sql, sql))
+			return db->cache[i].st;
+	rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT,
+		&st, NULL);
+	if (rc != SQLITE_OK) {
+		crm_db_fail(db, rc, "cannot prepare a query", err);
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	/* Full: replace the entries in turn, passing over any still
+	 * stepping through rows. */
+	if (db->ncache < CRM_DB_CACHE) {
+		i = db->ncache++;
+	} else {
+		do
+			i = db->next++ % CRM_DB_CACHE;
+		while (sqlite3_stmt_busy(db->cache[i].st));
+		sqlite3_finalize(db->cache[i].st);
+		free(db->cache[i].sql);
+	}
+	db->cache[i].sql = crm_strdup(sql);
+	db->cache[i].st = st;
+	return st;
+}
+
+void
+crm_db_put(sqlite3_stmt *st)
+{
+	if (st) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	}
+}
+
 int
 crm_db_exec(struct crm_db *db, const char *sql, struct crm_err *err)
 {
@@ -313,6 +355,13 @@ fail:
 void
 crm_db_close(struct crm_db *db)
 {
+	unsigned i;
+
+	for (i = 0; i < db->ncache; i++) {
+		sqlite3_finalize(db->cache[i].st);
+		free(db->cache[i].sql);
+	}
+	db->ncache = db->next = 0;
 	if (db->h) {
 		crm_db_rollback(db);
 		sqlite3_close_v2(db->h);

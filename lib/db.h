@@ -19,12 +19,20 @@
 #include "buf.h"
 #include "err.h"
 
+/* Prepared statements kept for reuse by crm_db_stmt(). */
+#define CRM_DB_CACHE 48
+
 struct crm_db {
 	sqlite3 *h;		/* the connection, NULL when closed */
 	char *path;		/* owned: the file name */
 	int readonly;		/* opened with CRM_DB_READ */
+	struct {
+		char *sql;	/* owned */
+		sqlite3_stmt *st;
+	} cache[CRM_DB_CACHE];	/* private: see crm_db_stmt() */
+	unsigned ncache, next;
 };
-#define CRM_DB_INIT { NULL, NULL, 0 }
+#define CRM_DB_INIT { 0 }
 
 #define CRM_DB_READ	0x1	/* read-only: list, show, reports */
 #define CRM_DB_CREATE	0x2	/* create the file and its folders */
@@ -59,6 +67,17 @@ int crm_db_fail(struct crm_db *db, int rc, const char *what,
 /* Prepare sql; NULL with err set on failure.  Caller finalizes. */
 sqlite3_stmt *crm_db_prepare(struct crm_db *db, const char *sql,
 	struct crm_err *err);
+
+/*
+ * A prepared statement for sql from the connection's cache, prepared on
+ * first use: loops that run the same statement per row pay for parsing
+ * once.  The statement belongs to db (never finalize it); give it back
+ * with crm_db_put() as soon as its rows are read, which resets it and
+ * clears its bindings.  NULL with err set on failure.
+ */
+sqlite3_stmt *crm_db_stmt(struct crm_db *db, const char *sql,
+	struct crm_err *err);
+void crm_db_put(sqlite3_stmt *st);
 
 /* Run statements with no result rows. */
 int crm_db_exec(struct crm_db *db, const char *sql, struct crm_err *err);

@@ -101,7 +101,7 @@ static const struct crm_field order_fields[] = {
 	E("status", order_statuses, LIST | CRM_F_READONLY, "pending",
 	  "pending, paid, shipped, delivered or cancelled"),
 	FD("ordered_at", CRM_T_TIME, LIST, "now", "when it was ordered"),
-	F("total", CRM_T_MONEY, LIST | CRM_F_READONLY,
+	FD("total", CRM_T_MONEY, LIST | CRM_F_READONLY, "0",
 	  "sum of quantity times unit price over its lines"),
 	{ "stock_taken", CRM_T_BOOL, CRM_F_READONLY, NULL, NULL, "yes", 0, 0,
 	  "whether its lines took stock (a cancel returns it)", NULL },

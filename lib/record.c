@@ -216,7 +216,7 @@ lookup(struct crm_db *db, const struct crm_entity *e, const char *col,
 	crm_buf_adds(&sql, " WHERE ");
 	crm_sql_ident(&sql, col);
 	crm_buf_adds(&sql, " = ?1 LIMIT 1");
-	st = crm_db_prepare(db, sql.buf, err);
+	st = crm_db_stmt(db, sql.buf, err);
 	crm_buf_release(&sql);
 	if (!st)
 		return -1;
@@ -230,7 +230,7 @@ lookup(struct crm_db *db, const struct crm_entity *e, const char *col,
 	} else {
 		crm_db_fail(db, rc, "cannot look up a record", err);
 	}
-	sqlite3_finalize(st);
+	crm_db_put(st);
 	return ret;
 }
 
@@ -446,8 +446,6 @@ crm_record_insert(struct crm_db *db, const struct crm_fieldset *fs,
 		}
 		if (check_unique(db, e, f, &v[i], 0, err) < 0)
 			goto out;
-		if (v[i].kind == SQLITE_NULL)
-			continue;	/* the column's default, or NULL */
 		if (n++) {
 			crm_buf_adds(&sql, ", ");
 			crm_buf_adds(&vals, ", ");
@@ -456,7 +454,7 @@ crm_record_insert(struct crm_db *db, const struct crm_fieldset *fs,
 		crm_buf_addf(&vals, "?%zu", i + 1);
 	}
 	crm_buf_addf(&sql, ")\nVALUES (%s)", vals.buf);
-	st = crm_db_prepare(db, sql.buf, err);
+	st = crm_db_stmt(db, sql.buf, err);
 	if (!st)
 		goto out;
 	for (i = 0; i < fs->n; i++)
@@ -467,7 +465,7 @@ crm_record_insert(struct crm_db *db, const struct crm_fieldset *fs,
 	*id = sqlite3_last_insert_rowid(db->h);
 	ret = 0;
 out:
-	sqlite3_finalize(st);
+	crm_db_put(st);
 	for (i = 0; i < fs->n; i++)
 		crm_val_release(&v[i]);
 	free(v);
@@ -521,7 +519,7 @@ crm_record_update(struct crm_db *db, const struct crm_fieldset *fs,
 	}
 	crm_buf_addf(&sql, "\"updated_at\" = ?%zu\nWHERE id = ?1 AND (%s)",
 		as->n + 2, differs.buf);
-	st = crm_db_prepare(db, sql.buf, err);
+	st = crm_db_stmt(db, sql.buf, err);
 	if (!st)
 		goto out;
 	sqlite3_bind_int64(st, 1, id);
@@ -535,7 +533,7 @@ crm_record_update(struct crm_db *db, const struct crm_fieldset *fs,
 		*changed = sqlite3_changes(db->h) > 0;
 	ret = 0;
 out:
-	sqlite3_finalize(st);
+	crm_db_put(st);
 	for (i = 0; i < as->n; i++)
 		crm_val_release(&v[i]);
 	free(v);
