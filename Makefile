@@ -13,7 +13,7 @@ CFLAGS ?= -O2 -g
 override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Ilib
 # SQLite, utf8proc and libcsv are linked statically (Debian ships the .a
 # files): it halves the work a short command does before main().
-LDLIBS = -Wl,-Bstatic -lsqlite3 -lutf8proc -lcsv -Wl,-Bdynamic -lm -lpthread -ldl
+LDLIBS = -Wl,-Bstatic -lsqlite3 -lutf8proc -lcsv -lsodium -Wl,-Bdynamic -lm -lpthread -ldl
 
 ifeq ($(SANITIZE),1)
 BUILD = build-san
@@ -24,8 +24,8 @@ else
 BUILD = build
 endif
 
-BINS = crm crm-admin crm-customer crm-contact crm-product crm-order
-LIB_OBJS = buf cmd db dupes entity err order out query record schema search text value verbs
+BINS = crm crm-admin crm-customer crm-contact crm-product crm-order crm-import
+LIB_OBJS = buf cmd db dupes entity err import order out query reader record schema search text value verbs
 
 LIB = $(BUILD)/libcrm.a
 BIN_PATHS = $(addprefix $(BUILD)/,$(BINS))

@@ -119,16 +119,19 @@ static const struct crm_field line_fields[] = {
 	STAMPS,
 };
 
-#define ENTITY(var, name, p, t, fields, fts) \
+#define ENTITY(var, name, p, t, fields, fts, keys) \
 	static const struct crm_entity var##_entity = \
-		{ name, p, t, fields, ARRAY_SIZE(fields), fts }
+		{ name, p, t, fields, ARRAY_SIZE(fields), fts, keys }
 
 ENTITY(customer, "customer", "customers", "customers", customer_fields,
-    "customers_fts");
-ENTITY(contact, "contact", "contacts", "contacts", contact_fields, NULL);
-ENTITY(product, "product", "products", "products", product_fields, NULL);
-ENTITY(order, "order", "orders", "orders", order_fields, NULL);
-ENTITY(line, "order line", "order lines", "order_lines", line_fields, NULL);
+    "customers_fts", "email,ref");
+ENTITY(contact, "contact", "contacts", "contacts", contact_fields, NULL,
+    "email");
+ENTITY(product, "product", "products", "products", product_fields, NULL,
+    "sku");
+ENTITY(order, "order", "orders", "orders", order_fields, NULL, "ref");
+ENTITY(line, "order line", "order lines", "order_lines", line_fields, NULL,
+    NULL);
 
 /*
  * An entity joins this list with the migration that creates its table, in

@@ -65,6 +65,9 @@ struct crm_entity {
 	const struct crm_field *fields;	/* id first, then the rest */
 	size_t nfields;
 	const char *fts;		/* FTS5 table for search, or NULL */
+	const char *keys;		/* import matches records on these
+					 * fields, the first one a row has
+					 * ("email,ref"), or NULL */
 };
 
 /* Every entity, in the order their tables are created; NULL-terminated. */

@@ -33,7 +33,7 @@ product_info(struct crm_db *db, int64_t id, struct crm_buf *sku,
 		"SELECT sku, price, active, stock\n"
 		"FROM products\n"
 		"WHERE id = ?1";
-	sqlite3_stmt *st = crm_db_prepare(db, sql, err);
+	sqlite3_stmt *st = crm_db_stmt(db, sql, err);
 	int rc;
 
 	if (!st)
@@ -56,7 +56,7 @@ product_info(struct crm_db *db, int64_t id, struct crm_buf *sku,
 	} else {
 		crm_db_fail(db, rc, "cannot read product", err);
 	}
-	sqlite3_finalize(st);
+	crm_db_put(st);
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
@@ -149,7 +149,7 @@ take_stock(struct crm_db *db, const struct crm_line *lines, size_t n,
 		"UPDATE products\n"
 		"SET stock = stock - ?2, updated_at = ?3\n"
 		"WHERE id = ?1 AND stock >= ?2";
-	sqlite3_stmt *st = crm_db_prepare(db, sql, err);
+	sqlite3_stmt *st = crm_db_stmt(db, sql, err);
 	size_t i, j;
 	int ret = 0;
 
@@ -186,8 +186,79 @@ take_stock(struct crm_db *db, const struct crm_line *lines, size_t n,
 		}
 		crm_buf_release(&sku);
 	}
-	sqlite3_finalize(st);
+	crm_db_put(st);
 	return ret;
+}
+
+/* The sum of the lines in cents, refusing a total beyond the maximum. */
+static int
+lines_total(const struct crm_line *lines, size_t n, int64_t *sum,
+	struct crm_err *err)
+{
+	int64_t amount;
+	size_t i;
+
+	*sum = 0;
+	if (!n)
+		return crm_err_set(err, CRM_EX_USAGE,
+			"an order needs at least one line");
+	for (i = 0; i < n; i++)
+		if (__builtin_mul_overflow(lines[i].quantity,
+		    lines[i].unit_price, &amount) ||
+		    __builtin_add_overflow(*sum, amount, sum) ||
+		    *sum > CRM_MONEY_MAX)
+			return crm_err_set(err, CRM_EX_DATAERR,
+				"order total too large: more than %lld.00",
+				CRM_MONEY_MAX / 100);
+	return 0;
+}
+
+static int
+insert_lines(struct crm_db *db, int64_t id, const struct crm_line *lines,
+	size_t n, const char *now, struct crm_err *err)
+{
+	static const char sql[] =
+		"INSERT INTO order_lines\n"
+		"       (\"order\", product, quantity, unit_price,\n"
+		"        created_at, updated_at)\n"
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?5)";
+	sqlite3_stmt *st = crm_db_stmt(db, sql, err);
+	size_t i;
+	int rc;
+
+	if (!st)
+		return -1;
+	for (i = 0; i < n; i++) {
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, lines[i].product);
+		sqlite3_bind_int64(st, 3, lines[i].quantity);
+		sqlite3_bind_int64(st, 4, lines[i].unit_price);
+		sqlite3_bind_text(st, 5, now, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE) {
+			crm_db_put(st);
+			return crm_db_fail(db, rc, "cannot add order line",
+				err);
+		}
+	}
+	crm_db_put(st);
+	return 0;
+}
+
+/* as, with the total and stock_taken an order of these lines has. */
+static void
+order_assigns(const struct crm_fieldset *fs, const struct crm_assigns *as,
+	int64_t sum, int take, struct crm_buf *total, struct crm_assigns *all)
+{
+	size_t i;
+
+	for (i = 0; i < as->n; i++)
+		crm_assigns_add(all, as->a[i].f, as->a[i].text);
+	crm_format_money(sum, total);
+	crm_assigns_add(all, crm_fieldset_find(fs, "total"), total->buf);
+	crm_assigns_add(all, crm_fieldset_find(fs, "stock_taken"),
+		take ? "yes" : "no");
 }
 
 int
@@ -195,62 +266,127 @@ crm_order_add(struct crm_db *db, const struct crm_fieldset *fs,
 	const struct crm_assigns *as, const struct crm_line *lines,
 	size_t nlines, int take, int64_t *id, struct crm_err *err)
 {
-	static const char line_sql[] =
-		"INSERT INTO order_lines\n"
-		"       (\"order\", product, quantity, unit_price,\n"
-		"        created_at, updated_at)\n"
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?5)";
 	struct crm_assigns all = CRM_ASSIGNS_INIT;
 	struct crm_buf total = CRM_BUF_INIT, now = CRM_BUF_INIT;
-	sqlite3_stmt *st = NULL;
-	int64_t sum = 0, amount;
-	size_t i;
-	int rc, ret = -1;
+	int64_t sum;
+	int ret = -1;
 
-	if (!nlines)
-		return crm_err_set(err, CRM_EX_USAGE,
-			"an order needs at least one line");
-	for (i = 0; i < nlines; i++) {
-		if (__builtin_mul_overflow(lines[i].quantity,
-		    lines[i].unit_price, &amount) ||
-		    __builtin_add_overflow(sum, amount, &sum) ||
-		    sum > CRM_MONEY_MAX)
-			return crm_err_set(err, CRM_EX_DATAERR,
-				"order total too large: more than %lld.00",
-				CRM_MONEY_MAX / 100);
-	}
+	if (lines_total(lines, nlines, &sum, err) < 0)
+		return -1;
 	crm_now(&now);
 	if (take && take_stock(db, lines, nlines, now.buf, err) < 0)
 		goto out;
-
-	for (i = 0; i < as->n; i++)
-		crm_assigns_add(&all, as->a[i].f, as->a[i].text);
-	crm_format_money(sum, &total);
-	crm_assigns_add(&all, crm_fieldset_find(fs, "total"), total.buf);
-	crm_assigns_add(&all, crm_fieldset_find(fs, "stock_taken"),
-		take ? "yes" : "no");
-	if (crm_record_insert(db, fs, &all, id, err) < 0)
+	order_assigns(fs, as, sum, take, &total, &all);
+	if (crm_record_insert(db, fs, &all, id, err) < 0 ||
+	    insert_lines(db, *id, lines, nlines, now.buf, err) < 0)
 		goto out;
-
-	st = crm_db_prepare(db, line_sql, err);
-	if (!st)
-		goto out;
-	for (i = 0; i < nlines; i++) {
-		sqlite3_bind_int64(st, 1, *id);
-		sqlite3_bind_int64(st, 2, lines[i].product);
-		sqlite3_bind_int64(st, 3, lines[i].quantity);
-		sqlite3_bind_int64(st, 4, lines[i].unit_price);
-		sqlite3_bind_text(st, 5, now.buf, (int)now.len, SQLITE_STATIC);
-		rc = sqlite3_step(st);
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE) {
-			crm_db_fail(db, rc, "cannot add order line", err);
-			goto out;
-		}
-	}
 	ret = 0;
 out:
-	sqlite3_finalize(st);
+	crm_assigns_release(&all);
+	crm_buf_release(&total);
+	crm_buf_release(&now);
+	return ret;
+}
+
+/* Do the order's lines equal these?  1 yes, 0 no, -1 error. */
+static int
+same_lines(struct crm_db *db, int64_t id, const struct crm_line *lines,
+	size_t n, struct crm_err *err)
+{
+	static const char sql[] =
+		"SELECT product, quantity, unit_price\n"
+		"FROM order_lines WHERE \"order\" = ?1 ORDER BY id";
+	sqlite3_stmt *st = crm_db_stmt(db, sql, err);
+	size_t i = 0;
+	int rc, same = 1;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (i >= n || sqlite3_column_int64(st, 0) != lines[i].product ||
+		    sqlite3_column_int64(st, 1) != lines[i].quantity ||
+		    sqlite3_column_int64(st, 2) != lines[i].unit_price)
+			same = 0;
+		i++;
+	}
+	crm_db_put(st);
+	if (rc != SQLITE_DONE)
+		return crm_db_fail(db, rc, "cannot read order lines", err);
+	return same && i == n;
+}
+
+static int return_stock(struct crm_db *db, int64_t id, const char *now,
+	struct crm_err *err);
+
+int
+crm_order_replace(struct crm_db *db, const struct crm_fieldset *fs,
+	int64_t id, const struct crm_assigns *as, const struct crm_line *lines,
+	size_t nlines, int take, int *changed, struct crm_err *err)
+{
+	static const char taken_sql[] =
+		"SELECT stock_taken FROM orders WHERE id = ?1";
+	static const char drop_sql[] =
+		"DELETE FROM order_lines WHERE \"order\" = ?1";
+	static const char touch_sql[] =
+		"UPDATE orders SET updated_at = ?2 WHERE id = ?1";
+	struct crm_assigns all = CRM_ASSIGNS_INIT;
+	struct crm_buf total = CRM_BUF_INIT, now = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	int64_t sum;
+	int same, taken = 0, rc, ret = -1;
+
+	*changed = 0;
+	if (lines_total(lines, nlines, &sum, err) < 0)
+		return -1;
+	same = same_lines(db, id, lines, nlines, err);
+	if (same < 0)
+		return -1;
+	crm_now(&now);
+	if (same) {
+		/* The stock_taken of an order whose lines stay stays. */
+		ret = crm_record_update(db, fs, id, as, changed, err);
+		goto out;
+	}
+	st = crm_db_stmt(db, taken_sql, err);
+	if (!st)
+		goto out;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		taken = sqlite3_column_int(st, 0);
+	crm_db_put(st);
+	if (taken && return_stock(db, id, now.buf, err) < 0)
+		goto out;
+	st = crm_db_stmt(db, drop_sql, err);
+	if (!st)
+		goto out;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	crm_db_put(st);
+	if (rc != SQLITE_DONE) {
+		crm_db_fail(db, rc, "cannot replace order lines", err);
+		goto out;
+	}
+	if ((take && take_stock(db, lines, nlines, now.buf, err) < 0) ||
+	    insert_lines(db, id, lines, nlines, now.buf, err) < 0)
+		goto out;
+	order_assigns(fs, as, sum, take, &total, &all);
+	if (crm_record_update(db, fs, id, &all, changed, err) < 0)
+		goto out;
+	st = crm_db_stmt(db, touch_sql, err);
+	if (!st)
+		goto out;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, now.buf, (int)now.len, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	crm_db_put(st);
+	if (rc != SQLITE_DONE) {
+		crm_db_fail(db, rc, "cannot update order", err);
+		goto out;
+	}
+	*changed = 1;
+	ret = 0;
+out:
 	crm_assigns_release(&all);
 	crm_buf_release(&total);
 	crm_buf_release(&now);

@@ -45,6 +45,17 @@ int crm_order_add(struct crm_db *db, const struct crm_fieldset *fs,
 	size_t nlines, int take_stock, int64_t *id, struct crm_err *err);
 
 /*
+ * Make order id hold the fields in as and exactly these lines, as an
+ * import of an order seen before does: when the lines differ, the stock
+ * the old ones took is returned, they are replaced, and stock is taken for
+ * the new ones when take_stock.  *changed is 0 when the order already was
+ * so (then nothing is written).
+ */
+int crm_order_replace(struct crm_db *db, const struct crm_fieldset *fs,
+	int64_t id, const struct crm_assigns *as, const struct crm_line *lines,
+	size_t nlines, int take_stock, int *changed, struct crm_err *err);
+
+/*
  * Move order id to status (one of the order statuses).  Moving to
  * cancelled returns the stock the order took.  *from (may be NULL) gets
  * the old status, static storage.

@@ -126,7 +126,40 @@ static const char v3[] =
 	"CREATE INDEX order_lines_order ON order_lines (\"order\");\n"
 	"CREATE INDEX order_lines_product ON order_lines (product);\n";
 
-static const char *const migrations[] = { v1, v2, v3 };
+/*
+ * 4: the import log.  A batch is one run of crm-import; its changes are
+ * what it inserted, and what it updated with the values before (a JSON
+ * object of the record's columns), so that a batch can be reverted.
+ * stamp is the record's updated_at after the import: a record whose
+ * updated_at differs has changed since, and revert leaves it alone.
+ */
+static const char v4[] =
+	"CREATE TABLE import_batches (\n"
+	"	id          INTEGER PRIMARY KEY,	-- the batch number\n"
+	"	started_at  TEXT NOT NULL,		-- UTC\n"
+	"	user        TEXT NOT NULL,\n"
+	"	entity      TEXT NOT NULL,		-- customers, orders...\n"
+	"	file        TEXT NOT NULL,		-- as named, '-' for stdin\n"
+	"	sha256      TEXT NOT NULL,		-- of the bytes read\n"
+	"	rows_read   INTEGER NOT NULL,\n"
+	"	inserted    INTEGER NOT NULL,\n"
+	"	updated     INTEGER NOT NULL,\n"
+	"	unchanged   INTEGER NOT NULL,\n"
+	"	rejected    INTEGER NOT NULL,\n"
+	"	reverted_at TEXT			-- UTC, once reverted\n"
+	");\n"
+	"CREATE TABLE import_changes (\n"
+	"	batch       INTEGER NOT NULL REFERENCES import_batches (id),\n"
+	"	tbl         TEXT NOT NULL,		-- the record's table\n"
+	"	record      INTEGER NOT NULL,		-- and its id\n"
+	"	action      TEXT NOT NULL CHECK (action IN ('insert', 'update')),\n"
+	"	old         TEXT,			-- JSON: columns before\n"
+	"	stamp       TEXT NOT NULL		-- updated_at after\n"
+	");\n"
+	"CREATE INDEX import_changes_batch\n"
+	"	ON import_changes (batch, tbl, record);\n";
+
+static const char *const migrations[] = { v1, v2, v3, v4 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

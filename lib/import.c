@@ -1,0 +1,1795 @@
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "import.h"
+#include "order.h"
+#include "reader.h"
+#include "text.h"
+#include "value.h"
+#include "banned.h"
+
+/* ---- headers ------------------------------------------------------------ */
+
+/*
+ * Other spellings of field names in headers, already normalized (folded,
+ * without spaces, '_' or '-'): common English ones and the Chinese of
+ * spreadsheets exported by Chinese shops and ERPs.
+ */
+static const struct {
+	const char *field;
+	const char *const names[12];
+} aliases[] = {
+	{ "name", { "姓名", "名称", "客户名称", "客户姓名", "联系人",
+	  "联系人姓名", "fullname", "商品名称", "品名", "产品名称", NULL } },
+	{ "email", { "邮箱", "电子邮件", "电子邮箱", "电邮", "邮件", "mail",
+	  "emailaddress", "邮箱地址", NULL } },
+	{ "phone", { "电话", "手机", "手机号", "手机号码", "联系电话",
+	  "电话号码", "mobile", "tel", "telephone", "phonenumber", NULL } },
+	{ "address", { "地址", "详细地址", "收货地址", "联系地址", NULL } },
+	{ "city", { "城市", "所在城市", NULL } },
+	{ "country", { "国家", "国家地区", NULL } },
+	{ "segment", { "客户分类", "分类", "细分", NULL } },
+	{ "kind", { "类型", "客户类型", "type", NULL } },
+	{ "ref", { "编号", "客户编号", "externalid", "外部编号", NULL } },
+	{ "owner", { "负责人", "所有人", NULL } },
+	{ "customer", { "客户", "公司", "company", "客户邮箱",
+	  "customeremail", NULL } },
+	{ "title", { "职位", "职务", "jobtitle", NULL } },
+	{ "sku", { "货号", "商品编码", "产品编码", "编码", "商品编号",
+	  "product", "商品", NULL } },
+	{ "price", { "价格", "售价", "单价", NULL } },
+	{ "stock", { "库存", "库存数量", "数量", "qty", "onhand", NULL } },
+	{ "description", { "描述", "说明", "商品描述", NULL } },
+	{ "active", { "上架", "启用", "在售", NULL } },
+	{ "order_ref", { "订单号", "订单编号", "ordernumber", "orderno",
+	  "orderid", NULL } },
+	{ "quantity", { "数量", "购买数量", "qty", NULL } },
+	{ "unit_price", { "单价", "价格", "price", NULL } },
+	{ "ordered_at", { "下单时间", "订单时间", "日期", "orderdate", "date",
+	  NULL } },
+	{ "status", { "状态", "订单状态", NULL } },
+};
+
+/* Fold a header for matching: NFKC case fold, no spaces, '_' or '-'. */
+static void
+norm(const char *s, size_t len, struct crm_buf *out)
+{
+	struct crm_buf f = CRM_BUF_INIT;
+	size_t i;
+
+	crm_text_fold(s, len, &f);
+	for (i = 0; i < f.len; i++)
+		if (f.buf[i] != ' ' && f.buf[i] != '_' && f.buf[i] != '-' &&
+		    f.buf[i] != '\t')
+			crm_buf_addch(out, f.buf[i]);
+	/* An ideographic space folds to a space and is gone too. */
+	crm_buf_release(&f);
+}
+
+/* What a column is for. */
+enum role {
+	R_NONE,		/* ignored: _line, _error, read-only fields */
+	R_FIELD,	/* a field of the entity (or of the order) */
+	R_LINE		/* orders: a field of the order line */
+};
+
+/* A field the file may give, by the name a header uses. */
+struct target {
+	const char *name;		/* as headers spell it */
+	const struct crm_field *f;
+	enum role role;
+};
+
+struct column {
+	const struct target *t;		/* NULL: ignored */
+};
+
+/* ---- the state of one run ----------------------------------------------- */
+
+struct run {
+	struct crm_db *db;
+	struct crm_import *im;
+	struct crm_err *err;
+	const struct crm_entity *e;
+	struct target *targets;
+	size_t ntargets;
+	struct column *cols;
+	size_t ncols;
+	struct crm_record header;
+	struct crm_out rej, plan;
+	const struct crm_field *keys[8];	/* matched on, in order */
+	size_t nkeys;
+	char now[32];
+	int64_t repeated;	/* rows a later row with their key wins */
+	struct crm_buf last_ref;	/* pass 1, orders: the previous ref */
+	/* orders: the order being gathered */
+	struct crm_record *group;
+	size_t ngroup, agroup;
+	struct crm_buf group_ref;
+};
+
+static const struct target *
+target_named(const struct run *r, const char *name)
+{
+	struct crm_buf want = CRM_BUF_INIT, have = CRM_BUF_INIT;
+	const struct target *t = NULL;
+	size_t i, j, k;
+
+	norm(name, strlen(name), &want);
+	for (i = 0; i < r->ntargets && !t; i++) {
+		crm_buf_reset(&have);
+		norm(r->targets[i].name, strlen(r->targets[i].name), &have);
+		if (!strcmp(have.buf, want.buf))
+			t = &r->targets[i];
+	}
+	for (i = 0; i < r->ntargets && !t; i++)
+		for (j = 0; j < sizeof(aliases) / sizeof(aliases[0]); j++) {
+			if (strcmp(aliases[j].field, r->targets[i].name))
+				continue;
+			for (k = 0; aliases[j].names[k]; k++)
+				if (!strcmp(aliases[j].names[k], want.buf))
+					t = &r->targets[i];
+		}
+	crm_buf_release(&want);
+	crm_buf_release(&have);
+	return t;
+}
+
+static void
+add_target(struct run *r, const char *name, const struct crm_field *f,
+	enum role role)
+{
+	r->targets = crm_xrealloc(r->targets,
+		(r->ntargets + 1) * sizeof(*r->targets));
+	r->targets[r->ntargets].name = name;
+	r->targets[r->ntargets].f = f;
+	r->targets[r->ntargets].role = role;
+	r->ntargets++;
+}
+
+/* The fields a file may give for this kind of import. */
+static void
+make_targets(struct run *r)
+{
+	const struct crm_fieldset *fs = r->im->fs;
+	const struct crm_entity *line = crm_entity_find("order line");
+	size_t i;
+
+	switch (r->im->kind) {
+	case CRM_IMPORT_ORDERS:
+		add_target(r, "order_ref", crm_fieldset_find(fs, "ref"),
+			R_FIELD);
+		add_target(r, "customer", crm_fieldset_find(fs, "customer"),
+			R_FIELD);
+		add_target(r, "ordered_at", crm_fieldset_find(fs,
+			"ordered_at"), R_FIELD);
+		add_target(r, "status", crm_fieldset_find(fs, "status"),
+			R_FIELD);
+		add_target(r, "sku", crm_entity_field(line, "product"), R_LINE);
+		add_target(r, "quantity", crm_entity_field(line, "quantity"),
+			R_LINE);
+		add_target(r, "unit_price", crm_entity_field(line,
+			"unit_price"), R_LINE);
+		break;
+	case CRM_IMPORT_INVENTORY:
+		add_target(r, "sku", crm_fieldset_find(fs, "sku"), R_FIELD);
+		add_target(r, "stock", crm_fieldset_find(fs, "stock"),
+			R_FIELD);
+		break;
+	case CRM_IMPORT_RECORDS:
+		for (i = 0; i < fs->n; i++)
+			add_target(r, fs->f[i]->name, fs->f[i],
+				fs->f[i]->flags & (CRM_F_READONLY |
+				CRM_F_DERIVED) ? R_NONE : R_FIELD);
+		break;
+	}
+}
+
+static int
+usage(struct run *r, const char *fmt, const char *a, const char *b)
+{
+	return crm_err_set(r->err, CRM_EX_USAGE, fmt, a, b);
+}
+
+/* Map the header's columns to fields; every check that can refuse the
+ * whole file before anything is written. */
+static int
+map_header(struct run *r)
+{
+	const struct crm_import *im = r->im;
+	size_t i, j;
+
+	r->ncols = r->header.n;
+	r->cols = crm_xcalloc(r->ncols ? r->ncols : 1, sizeof(*r->cols));
+	for (i = 0; i < r->header.n; i++) {
+		const char *h = r->header.f[i].buf;
+
+		if (memchr(h, '\0', r->header.f[i].len) ||
+		    !crm_text_valid(h, r->header.f[i].len))
+			return crm_err_set(r->err, CRM_EX_DATAERR,
+				"line 1: the header is not UTF-8 text; if the "
+				"file is in another encoding, name it with "
+				"--encoding (GB18030, GBK, LATIN1...)");
+	}
+	for (i = 0; im->maps && im->maps[i]; i++) {
+		const char *eq = strrchr(im->maps[i], '=');
+		const struct target *t;
+
+		if (!eq || eq == im->maps[i])
+			return usage(r, "invalid --map '%s': expected "
+				"'Header=field'%s", im->maps[i], "");
+		t = target_named(r, eq + 1);
+		if (!t)
+			return usage(r, "invalid --map '%s': no field '%s'",
+				im->maps[i], eq + 1);
+		for (j = 0; j < r->header.n; j++)
+			if (strlen(r->header.f[j].buf) ==
+			    (size_t)(eq - im->maps[i]) &&
+			    !strncmp(r->header.f[j].buf, im->maps[i],
+			    (size_t)(eq - im->maps[i])))
+				r->cols[j].t = t;
+	}
+	for (i = 0; i < r->header.n; i++) {
+		const char *h = r->header.f[i].buf;
+
+		if (r->cols[i].t || !strcmp(h, "_line") ||
+		    !strcmp(h, "_error"))
+			continue;
+		r->cols[i].t = target_named(r, h);
+		if (!r->cols[i].t && !im->ignore_unknown) {
+			struct crm_buf names = CRM_BUF_INIT;
+
+			for (j = 0; j < r->ntargets; j++)
+				if (r->targets[j].role != R_NONE)
+					crm_buf_addf(&names, "%s%s",
+						names.len ? ", " : "",
+						r->targets[j].name);
+			crm_err_set(r->err, CRM_EX_USAGE, "unknown column "
+				"'%s' (known: %s); use --map or "
+				"--ignore-unknown", h, names.buf);
+			crm_buf_release(&names);
+			return -1;
+		}
+	}
+	for (i = 0; i < r->ncols; i++)
+		for (j = i + 1; j < r->ncols; j++)
+			if (r->cols[i].t && r->cols[i].t == r->cols[j].t &&
+			    r->cols[i].t->role != R_NONE)
+				return crm_err_set(r->err, CRM_EX_USAGE,
+					"columns '%s' and '%s' both give %s",
+					r->header.f[i].buf,
+					r->header.f[j].buf,
+					r->cols[i].t->name);
+	return 0;
+}
+
+static int
+has_column(const struct run *r, const struct crm_field *f)
+{
+	size_t i;
+
+	for (i = 0; i < r->ncols; i++)
+		if (r->cols[i].t && r->cols[i].t->f == f &&
+		    r->cols[i].t->role != R_NONE)
+			return 1;
+	return 0;
+}
+
+/* The key fields, and the columns every row must have. */
+static int
+check_columns(struct run *r)
+{
+	const struct crm_import *im = r->im;
+	const struct crm_fieldset *fs = im->fs;
+	size_t i;
+
+	if (im->key) {
+		const struct crm_field *f = crm_fieldset_find(fs, im->key);
+
+		if (!f || (f->flags & (CRM_F_DERIVED | CRM_F_READONLY)))
+			return usage(r, "invalid --key '%s': not a field of "
+				"%s that a file can give", im->key,
+				fs->entity->plural);
+		r->keys[r->nkeys++] = f;
+	} else if (fs->entity->keys) {
+		const char *p = fs->entity->keys;
+
+		while (*p && r->nkeys < 8) {
+			size_t n = strcspn(p, ",");
+			char name[64];
+
+			snprintf(name, sizeof(name), "%.*s", (int)n, p);
+			r->keys[r->nkeys++] = crm_fieldset_find(fs, name);
+			p += n + (p[n] == ',');
+		}
+	}
+	if (im->kind == CRM_IMPORT_RECORDS && im->mode != CRM_IMPORT_INSERT) {
+		int any = 0;
+
+		for (i = 0; i < r->nkeys; i++)
+			any |= has_column(r, r->keys[i]);
+		if (!any) {
+			struct crm_buf k = CRM_BUF_INIT;
+
+			for (i = 0; i < r->nkeys; i++)
+				crm_buf_addf(&k, "%s%s", i ? " or " : "",
+					r->keys[i]->name);
+			crm_err_set(r->err, CRM_EX_USAGE, "no key column: "
+				"%s are matched on %s; add that column, "
+				"name one with --key, or use --mode insert",
+				fs->entity->plural, k.len ? k.buf : "nothing");
+			crm_buf_release(&k);
+			return -1;
+		}
+	}
+	for (i = 0; i < r->ntargets; i++) {
+		const struct target *t = &r->targets[i];
+
+		if (t->role == R_NONE || has_column(r, t->f))
+			continue;
+		if ((t->f->flags & CRM_F_REQUIRED &&
+		    im->mode != CRM_IMPORT_UPDATE) ||
+		    im->kind == CRM_IMPORT_INVENTORY ||
+		    (im->kind == CRM_IMPORT_ORDERS &&
+		    (!strcmp(t->name, "order_ref") || !strcmp(t->name, "sku") ||
+		    !strcmp(t->name, "quantity"))))
+			return usage(r, "no column for %s, which every row "
+				"needs%s", t->name, "");
+	}
+	return 0;
+}
+
+/* ---- writing what happened ---------------------------------------------- */
+
+/* The key a row is known by in messages and the plan. */
+static const char *
+row_key(const struct run *r, const struct crm_record *rec)
+{
+	size_t i, k;
+
+	for (k = 0; k < r->nkeys; k++)
+		for (i = 0; i < r->ncols && i < rec->n; i++)
+			if (r->cols[i].t && r->cols[i].t->f == r->keys[k] &&
+			    rec->f[i].len)
+				return rec->f[i].buf;
+	if (r->im->kind == CRM_IMPORT_INVENTORY && rec->n)
+		for (i = 0; i < r->ncols && i < rec->n; i++)
+			if (r->cols[i].t && !strcmp(r->cols[i].t->name, "sku"))
+				return rec->f[i].buf;
+	return "";
+}
+
+static void
+plan(struct run *r, const struct crm_record *rec, const char *action,
+	const char *reason)
+{
+	char line[24];
+	const char *key = row_key(r, rec);
+
+	if (!r->im->plan)
+		return;
+	snprintf(line, sizeof(line), "%lld", (long long)rec->line);
+	crm_out_cell(&r->plan, CRM_CELL_NUM, line, strlen(line));
+	crm_out_cell(&r->plan, CRM_CELL_TEXT, action, strlen(action));
+	crm_out_cell(&r->plan, CRM_CELL_TEXT, key, strlen(key));
+	crm_out_cell(&r->plan, reason ? CRM_CELL_TEXT : CRM_CELL_NULL,
+		reason ? reason : "", reason ? strlen(reason) : 0);
+	crm_out_row(&r->plan);
+}
+
+/*
+ * Write a rejected row to the rejects file as it came, with _line and
+ * _error: in their own columns when the header has them (a rejects file
+ * fixed and imported again), else after the others.  Fields beyond the
+ * header are dropped there: the row is rejected for having them.
+ */
+static void
+reject(struct run *r, const struct crm_record *rec, const char *reason)
+{
+	char line[24];
+	size_t i;
+	int own = 0;
+
+	r->im->rejected++;
+	if (!r->im->quiet)
+		crm_warn("line %lld: %s", (long long)rec->line, reason);
+	plan(r, rec, "reject", reason);
+	if (!r->im->rejects)
+		return;
+	snprintf(line, sizeof(line), "%lld", (long long)rec->line);
+	for (i = 0; i < r->header.n; i++) {
+		const char *h = r->header.f[i].buf;
+
+		if (!strcmp(h, "_line")) {
+			crm_out_cell(&r->rej, CRM_CELL_NUM, line, strlen(line));
+			own = 1;
+		} else if (!strcmp(h, "_error")) {
+			crm_out_cell(&r->rej, CRM_CELL_TEXT, reason,
+				strlen(reason));
+			own = 1;
+		} else if (i < rec->n) {
+			crm_out_cell(&r->rej, CRM_CELL_TEXT, rec->f[i].buf,
+				rec->f[i].len);
+		} else {
+			crm_out_cell(&r->rej, CRM_CELL_NULL, NULL, 0);
+		}
+	}
+	if (!own) {
+		crm_out_cell(&r->rej, CRM_CELL_NUM, line, strlen(line));
+		crm_out_cell(&r->rej, CRM_CELL_TEXT, reason, strlen(reason));
+	}
+	crm_out_row(&r->rej);
+}
+
+/* Log a change of the batch: an insert, or an update with its old JSON. */
+static int
+log_change(struct run *r, const struct crm_entity *e, int64_t id,
+	const char *action, const char *old)
+{
+	struct crm_buf sql = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	int rc;
+
+	crm_buf_adds(&sql, "INSERT INTO import_changes\n"
+		"       (batch, tbl, record, action, old, stamp)\n"
+		"SELECT ?1, ?2, id, ?3, ?4, updated_at FROM ");
+	crm_sql_ident(&sql, e->table);
+	crm_buf_adds(&sql, " WHERE id = ?5");
+	st = crm_db_stmt(r->db, sql.buf, r->err);
+	crm_buf_release(&sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, r->im->batch);
+	sqlite3_bind_text(st, 2, e->table, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, action, -1, SQLITE_STATIC);
+	if (old)
+		sqlite3_bind_text(st, 4, old, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 5, id);
+	rc = sqlite3_step(st);
+	crm_db_put(st);
+	if (rc != SQLITE_DONE)
+		return crm_db_fail(r->db, rc, "cannot log the change", r->err);
+	return 0;
+}
+
+/* The stored columns of a record as a JSON object, into out. */
+static int
+snapshot(struct run *r, const struct crm_entity *e, int64_t id,
+	struct crm_buf *out)
+{
+	struct crm_buf sql = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	size_t i, n = 0;
+	int rc;
+
+	crm_buf_adds(&sql, "SELECT json_object(");
+	for (i = 0; i < e->nfields; i++) {
+		const struct crm_field *f = &e->fields[i];
+
+		if (f->type == CRM_T_ID || (f->flags & CRM_F_DERIVED))
+			continue;
+		crm_buf_addf(&sql, "%s'%s', ", n++ ? ", " : "", f->name);
+		crm_sql_ident(&sql, f->name);
+	}
+	/* An order's lines are part of it. */
+	if (!strcmp(e->name, "order"))
+		crm_buf_adds(&sql, ", 'lines', (SELECT json_group_array("
+			"json_array(product, quantity, unit_price)) FROM "
+			"order_lines WHERE \"order\" = ?1 ORDER BY id)");
+	crm_buf_adds(&sql, ") FROM ");
+	crm_sql_ident(&sql, e->table);
+	crm_buf_adds(&sql, " WHERE id = ?1");
+	st = crm_db_stmt(r->db, sql.buf, r->err);
+	crm_buf_release(&sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	crm_buf_reset(out);
+	if (rc == SQLITE_ROW)
+		crm_buf_adds(out, (const char *)sqlite3_column_text(st, 0));
+	crm_db_put(st);
+	if (rc != SQLITE_ROW)
+		return crm_db_fail(r->db, rc, "cannot read a record", r->err);
+	return 0;
+}
+
+/* Run sql (a savepoint statement) through the statement cache. */
+static int
+savepoint(struct run *r, const char *sql)
+{
+	sqlite3_stmt *st = crm_db_stmt(r->db, sql, r->err);
+	int rc;
+
+	if (!st)
+		return -1;
+	rc = sqlite3_step(st);
+	crm_db_put(st);
+	if (rc != SQLITE_DONE)
+		return crm_db_fail(r->db, rc, "database error", r->err);
+	return 0;
+}
+
+/*
+ * A row failed: undo what it wrote, and reject it with the reason in e.
+ * Database errors that are not about the row (busy, disk) end the run.
+ */
+static int
+row_failed(struct run *r, const struct crm_record *rec, struct crm_err *e)
+{
+	if (savepoint(r, "ROLLBACK TO row") < 0 ||
+	    savepoint(r, "RELEASE row") < 0)
+		return -1;
+	if (e->code != CRM_EX_DATAERR && e->code != CRM_EX_NOTFOUND &&
+	    e->code != CRM_EX_USAGE) {
+		crm_err_set(r->err, e->code, "line %lld: %s",
+			(long long)rec->line, e->msg.buf);
+		return -1;
+	}
+	reject(r, rec, e->msg.buf);
+	return 0;
+}
+
+/* ---- one record --------------------------------------------------------- */
+
+/* Find the record a row names by its key; 1 found, 0 not, -1 error. */
+static int
+match(struct run *r, const struct crm_record *rec, int64_t *id,
+	struct crm_err *e)
+{
+	struct crm_val v = CRM_VAL_INIT;
+	struct crm_buf sql = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	size_t i, k;
+	int rc, found = 0;
+
+	for (k = 0; k < r->nkeys; k++) {
+		const struct crm_field *f = r->keys[k];
+
+		for (i = 0; i < r->ncols && i < rec->n; i++)
+			if (r->cols[i].t && r->cols[i].t->f == f &&
+			    r->cols[i].t->role != R_NONE)
+				break;
+		if (i == r->ncols || i >= rec->n)
+			continue;
+		if (crm_field_parse(r->db, f, rec->f[i].buf, &v, e) < 0)
+			return -1;
+		if (v.kind == SQLITE_NULL)
+			continue;
+		crm_buf_reset(&sql);
+		crm_buf_adds(&sql, "SELECT id FROM ");
+		crm_sql_ident(&sql, r->e->table);
+		crm_buf_adds(&sql, " WHERE ");
+		crm_sql_ident(&sql, f->name);
+		crm_buf_adds(&sql, " = ?1 LIMIT 2");
+		st = crm_db_stmt(r->db, sql.buf, e);
+		if (!st) {
+			crm_val_release(&v);
+			crm_buf_release(&sql);
+			return -1;
+		}
+		crm_val_bind(&v, st, 1);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			*id = sqlite3_column_int64(st, 0);
+			found++;
+		}
+		crm_db_put(st);
+		if (rc != SQLITE_DONE) {
+			crm_val_release(&v);
+			crm_buf_release(&sql);
+			return crm_db_fail(r->db, rc, "cannot match", e);
+		}
+		if (found > 1) {
+			crm_err_set(e, CRM_EX_DATAERR, "%s '%s' names more "
+				"than one %s", f->name, rec->f[i].buf,
+				r->e->name);
+			found = -1;
+		}
+		break;
+	}
+	crm_val_release(&v);
+	crm_buf_release(&sql);
+	return found;
+}
+
+static int
+import_record(struct run *r, const struct crm_record *rec)
+{
+	struct crm_import *im = r->im;
+	struct crm_assigns as = CRM_ASSIGNS_INIT;
+	struct crm_err e = CRM_ERR_INIT;
+	struct crm_buf old = CRM_BUF_INIT;
+	const char *action = NULL;
+	int64_t id = 0;
+	size_t i;
+	int found, changed, ret = 0;
+
+	if (savepoint(r, "SAVEPOINT row") < 0)
+		return -1;
+	for (i = 0; i < r->ncols && i < rec->n; i++)
+		if (r->cols[i].t && r->cols[i].t->role != R_NONE)
+			crm_assigns_add(&as, r->cols[i].t->f, rec->f[i].buf);
+	found = match(r, rec, &id, &e);
+	if (found < 0)
+		goto failed;
+	if (found && im->mode == CRM_IMPORT_INSERT) {
+		crm_err_set(&e, CRM_EX_DATAERR, "%s '%s' exists already "
+			"(%s %lld)", r->keys[0]->name, row_key(r, rec),
+			r->e->name, (long long)id);
+		goto failed;
+	}
+	if (!found && im->mode == CRM_IMPORT_UPDATE) {
+		crm_err_set(&e, CRM_EX_DATAERR, "no %s with %s '%s' to "
+			"update", r->e->name, r->nkeys ? r->keys[0]->name :
+			"key", row_key(r, rec));
+		goto failed;
+	}
+	if (found) {
+		if (snapshot(r, r->e, id, &old) < 0 ||
+		    crm_record_update(r->db, im->fs, id, &as, &changed,
+		    &e) < 0)
+			goto failed;
+		if (changed && log_change(r, r->e, id, "update", old.buf) < 0)
+			goto fatal;
+		action = changed ? "update" : "unchanged";
+		if (changed)
+			im->updated++;
+		else
+			im->unchanged++;
+	} else {
+		if (crm_record_insert(r->db, im->fs, &as, &id, &e) < 0)
+			goto failed;
+		if (log_change(r, r->e, id, "insert", NULL) < 0)
+			goto fatal;
+		action = "insert";
+		im->inserted++;
+	}
+	if (savepoint(r, "RELEASE row") < 0)
+		goto fatal;
+	plan(r, rec, action, NULL);
+	goto out;
+failed:
+	ret = row_failed(r, rec, &e);
+	goto out;
+fatal:
+	ret = -1;
+out:
+	crm_assigns_release(&as);
+	crm_err_release(&e);
+	crm_buf_release(&old);
+	return ret;
+}
+
+/* ---- inventory ---------------------------------------------------------- */
+
+static int
+import_stock(struct run *r, const struct crm_record *rec)
+{
+	static const char seen_sql[] =
+		"INSERT OR IGNORE INTO temp.import_seen (id) VALUES (?1)";
+	struct crm_assigns as = CRM_ASSIGNS_INIT;
+	struct crm_err e = CRM_ERR_INIT;
+	struct crm_buf old = CRM_BUF_INIT;
+	const char *sku = NULL, *stock = NULL;
+	sqlite3_stmt *st;
+	int64_t id;
+	size_t i;
+	int changed, ret = 0;
+
+	if (savepoint(r, "SAVEPOINT row") < 0)
+		return -1;
+	for (i = 0; i < r->ncols && i < rec->n; i++) {
+		if (!r->cols[i].t)
+			continue;
+		if (!strcmp(r->cols[i].t->name, "sku"))
+			sku = rec->f[i].buf;
+		else
+			stock = rec->f[i].buf;
+	}
+	if (!sku || !*sku) {
+		crm_err_set(&e, CRM_EX_DATAERR, "sku is required");
+		goto failed;
+	}
+	if (crm_record_find(r->db, r->e, sku, &id, &e) < 0)
+		goto failed;
+	if (!stock || !*stock) {
+		crm_err_set(&e, CRM_EX_DATAERR, "stock is required");
+		goto failed;
+	}
+	crm_assigns_add(&as, crm_fieldset_find(r->im->fs, "stock"), stock);
+	if (snapshot(r, r->e, id, &old) < 0 ||
+	    crm_record_update(r->db, r->im->fs, id, &as, &changed, &e) < 0)
+		goto failed;
+	if (changed && log_change(r, r->e, id, "update", old.buf) < 0)
+		goto fatal;
+	if (r->im->missing_zero) {
+		st = crm_db_stmt(r->db, seen_sql, r->err);
+		if (!st)
+			goto fatal;
+		sqlite3_bind_int64(st, 1, id);
+		i = sqlite3_step(st) == SQLITE_DONE;
+		crm_db_put(st);
+		if (!i) {
+			crm_db_fail(r->db, sqlite3_errcode(r->db->h),
+				"cannot keep track of products", r->err);
+			goto fatal;
+		}
+	}
+	if (savepoint(r, "RELEASE row") < 0)
+		goto fatal;
+	if (changed)
+		r->im->updated++;
+	else
+		r->im->unchanged++;
+	plan(r, rec, changed ? "update" : "unchanged", NULL);
+	goto out;
+failed:
+	if (e.code == CRM_EX_NOTFOUND)
+		e.code = CRM_EX_DATAERR;
+	ret = row_failed(r, rec, &e);
+	goto out;
+fatal:
+	ret = -1;
+out:
+	crm_assigns_release(&as);
+	crm_err_release(&e);
+	crm_buf_release(&old);
+	return ret;
+}
+
+/* --missing zero: every product the file did not name goes to 0. */
+static int
+zero_missing(struct run *r)
+{
+	static const char sql[] =
+		"SELECT id FROM products\n"
+		"WHERE stock <> 0 AND id NOT IN (SELECT id FROM temp.import_seen)";
+	struct crm_assigns as = CRM_ASSIGNS_INIT;
+	struct crm_buf old = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	int64_t *ids = NULL;
+	size_t n = 0, i;
+	int rc, changed, ret = -1;
+
+	st = crm_db_prepare(r->db, sql, r->err);
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ids = crm_xrealloc(ids, (n + 1) * sizeof(*ids));
+		ids[n++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		crm_db_fail(r->db, rc, "cannot find missing products", r->err);
+		goto out;
+	}
+	crm_assigns_add(&as, crm_fieldset_find(r->im->fs, "stock"), "0");
+	for (i = 0; i < n; i++) {
+		if (snapshot(r, r->e, ids[i], &old) < 0 ||
+		    crm_record_update(r->db, r->im->fs, ids[i], &as, &changed,
+		    r->err) < 0)
+			goto out;
+		if (changed && log_change(r, r->e, ids[i], "update",
+		    old.buf) < 0)
+			goto out;
+		r->im->updated += changed;
+	}
+	ret = 0;
+out:
+	free(ids);
+	crm_assigns_release(&as);
+	crm_buf_release(&old);
+	return ret;
+}
+
+/* ---- orders ------------------------------------------------------------- */
+
+static const char *
+cell(const struct run *r, const struct crm_record *rec, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < r->ncols && i < rec->n; i++)
+		if (r->cols[i].t && !strcmp(r->cols[i].t->name, name))
+			return rec->f[i].buf;
+	return NULL;
+}
+
+static void
+group_add(struct run *r, const struct crm_record *rec)
+{
+	struct crm_record *g;
+	size_t i;
+
+	if (r->ngroup == r->agroup) {
+		r->agroup = r->agroup ? r->agroup * 2 : 8;
+		r->group = crm_xrealloc(r->group,
+			r->agroup * sizeof(*r->group));
+		memset(r->group + r->ngroup, 0,
+			(r->agroup - r->ngroup) * sizeof(*r->group));
+	}
+	g = &r->group[r->ngroup++];
+	for (i = 0; i < g->alloc; i++)
+		crm_buf_reset(&g->f[i]);
+	g->n = 0;
+	for (i = 0; i < rec->n; i++) {
+		if (g->n == g->alloc) {
+			size_t j, old = g->alloc;
+
+			g->alloc = old ? old * 2 : 16;
+			g->f = crm_xrealloc(g->f, g->alloc * sizeof(*g->f));
+			for (j = old; j < g->alloc; j++)
+				crm_buf_init(&g->f[j]);
+		}
+		crm_buf_sets(&g->f[g->n++], rec->f[i].buf);
+	}
+	g->line = rec->line;
+}
+
+/* Reject every row of the order with one reason. */
+static void
+reject_group(struct run *r, const char *reason)
+{
+	size_t i;
+
+	for (i = 0; i < r->ngroup; i++)
+		reject(r, &r->group[i], reason);
+}
+
+/*
+ * The products an order write may change the stock of: those of the new
+ * lines and those of order id's present lines.  Their snapshots go to the
+ * batch after the write, so that revert puts the stock back.
+ */
+struct stock_log {
+	int64_t *ids;
+	struct crm_buf *old;
+	size_t n;
+};
+
+static int
+stock_before(struct run *r, int64_t id, const struct crm_line *lines,
+	size_t nlines, struct stock_log *sl)
+{
+	static const char sql[] =
+		"SELECT DISTINCT product FROM order_lines WHERE \"order\" = ?1";
+	const struct crm_entity *pe = crm_entity_find("product");
+	sqlite3_stmt *st;
+	size_t i, j, cap = nlines;
+	int rc;
+
+	sl->ids = crm_xcalloc(cap + 1, sizeof(*sl->ids));
+	for (i = 0; i < nlines; i++) {
+		for (j = 0; j < sl->n && sl->ids[j] != lines[i].product; j++)
+			;
+		if (j == sl->n)
+			sl->ids[sl->n++] = lines[i].product;
+	}
+	if (id) {
+		st = crm_db_stmt(r->db, sql, r->err);
+		if (!st)
+			return -1;
+		sqlite3_bind_int64(st, 1, id);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			int64_t p = sqlite3_column_int64(st, 0);
+
+			for (j = 0; j < sl->n && sl->ids[j] != p; j++)
+				;
+			if (j < sl->n)
+				continue;
+			if (sl->n == cap) {
+				cap = cap * 2 + 4;
+				sl->ids = crm_xrealloc(sl->ids,
+					cap * sizeof(*sl->ids));
+			}
+			sl->ids[sl->n++] = p;
+		}
+		crm_db_put(st);
+		if (rc != SQLITE_DONE)
+			return crm_db_fail(r->db, rc, "cannot read lines",
+				r->err);
+	}
+	sl->old = crm_xcalloc(sl->n + 1, sizeof(*sl->old));
+	for (i = 0; i < sl->n; i++) {
+		crm_buf_init(&sl->old[i]);
+		if (snapshot(r, pe, sl->ids[i], &sl->old[i]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Log the products the write changed (their stock, or its time). */
+static int
+stock_after(struct run *r, struct stock_log *sl)
+{
+	const struct crm_entity *pe = crm_entity_find("product");
+	struct crm_buf now = CRM_BUF_INIT;
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < sl->n && !ret; i++) {
+		ret = snapshot(r, pe, sl->ids[i], &now);
+		if (!ret && strcmp(now.buf, sl->old[i].buf))
+			ret = log_change(r, pe, sl->ids[i], "update",
+				sl->old[i].buf);
+	}
+	crm_buf_release(&now);
+	return ret;
+}
+
+static void
+stock_log_release(struct stock_log *sl)
+{
+	size_t i;
+
+	for (i = 0; sl->old && i < sl->n; i++)
+		crm_buf_release(&sl->old[i]);
+	free(sl->old);
+	free(sl->ids);
+	memset(sl, 0, sizeof(*sl));
+}
+
+static int
+flush_order(struct run *r)
+{
+	static const char *const order_fields[] = {
+		"customer", "ordered_at", "status"
+	};
+	struct crm_import *im = r->im;
+	struct crm_assigns as = CRM_ASSIGNS_INIT;
+	struct crm_err e = CRM_ERR_INIT;
+	struct crm_buf spec = CRM_BUF_INIT, old = CRM_BUF_INIT;
+	struct crm_line *lines;
+	struct stock_log sl = { NULL, NULL, 0 };
+	const char *action, *status;
+	int64_t id = 0;
+	size_t i;
+	int found, ret = 0, take;
+
+	if (!r->ngroup)
+		return 0;
+	lines = crm_xcalloc(r->ngroup, sizeof(*lines));
+	if (savepoint(r, "SAVEPOINT row") < 0) {
+		free(lines);
+		return -1;
+	}
+	crm_assigns_add(&as, crm_fieldset_find(im->fs, "ref"),
+		r->group_ref.buf);
+	for (i = 0; i < sizeof(order_fields) / sizeof(order_fields[0]); i++) {
+		const char *v = cell(r, &r->group[0], order_fields[i]);
+
+		if (v && *v)
+			crm_assigns_add(&as, crm_fieldset_find(im->fs,
+				order_fields[i]), v);
+	}
+	for (i = 0; i < r->ngroup; i++) {
+		const char *sku = cell(r, &r->group[i], "sku");
+		const char *qty = cell(r, &r->group[i], "quantity");
+		const char *price = cell(r, &r->group[i], "unit_price");
+
+		crm_buf_reset(&spec);
+		crm_buf_addf(&spec, "%s:%s", sku ? sku : "", qty ? qty : "");
+		if (price && *price)
+			crm_buf_addf(&spec, ":%s", price);
+		if (crm_line_parse(r->db, spec.buf, &lines[i], &e) < 0) {
+			struct crm_err e2 = CRM_ERR_INIT;
+			const char *why = e.msg.buf, *p;
+
+			/* "line 'SKU:QTY': reason" says less than the
+			 * file's line number does. */
+			if (!strncmp(why, "line '", 6) &&
+			    (p = strstr(why, "': ")))
+				why = p + 3;
+			crm_err_set(&e2, CRM_EX_DATAERR, "order '%s' "
+				"rejected whole: line %lld: %s",
+				r->group_ref.buf, (long long)r->group[i].line,
+				why);
+			crm_err_clear(&e);
+			crm_err_set(&e, CRM_EX_DATAERR, "%s", e2.msg.buf);
+			crm_err_release(&e2);
+			goto failed;
+		}
+	}
+	status = cell(r, &r->group[0], "status");
+	take = im->take_stock && !(status && !strcasecmp(status, "cancelled"));
+	found = match(r, &r->group[0], &id, &e);
+	if (found < 0)
+		goto failed;
+	if (found && im->mode == CRM_IMPORT_INSERT) {
+		crm_err_set(&e, CRM_EX_DATAERR, "order '%s' exists already "
+			"(order %lld)", r->group_ref.buf, (long long)id);
+		goto failed;
+	}
+	if (!found && im->mode == CRM_IMPORT_UPDATE) {
+		crm_err_set(&e, CRM_EX_DATAERR, "no order '%s' to update",
+			r->group_ref.buf);
+		goto failed;
+	}
+	if (stock_before(r, found ? id : 0, lines, r->ngroup, &sl) < 0)
+		goto fatal;
+	if (found) {
+		int changed;
+
+		if (snapshot(r, r->e, id, &old) < 0 ||
+		    crm_order_replace(r->db, im->fs, id, &as, lines,
+		    r->ngroup, take, &changed, &e) < 0)
+			goto failed;
+		if (changed && log_change(r, r->e, id, "update", old.buf) < 0)
+			goto fatal;
+		action = changed ? "update" : "unchanged";
+		if (changed)
+			im->updated += (int64_t)r->ngroup;
+		else
+			im->unchanged += (int64_t)r->ngroup;
+	} else {
+		if (crm_order_add(r->db, im->fs, &as, lines, r->ngroup, take,
+		    &id, &e) < 0)
+			goto failed;
+		if (log_change(r, r->e, id, "insert", NULL) < 0)
+			goto fatal;
+		action = "insert";
+		im->inserted += (int64_t)r->ngroup;
+	}
+	if (stock_after(r, &sl) < 0 || savepoint(r, "RELEASE row") < 0)
+		goto fatal;
+	for (i = 0; i < r->ngroup; i++)
+		plan(r, &r->group[i], action, NULL);
+	goto out;
+failed:
+	if (savepoint(r, "ROLLBACK TO row") < 0 ||
+	    savepoint(r, "RELEASE row") < 0)
+		goto fatal;
+	if (e.code != CRM_EX_DATAERR && e.code != CRM_EX_NOTFOUND &&
+	    e.code != CRM_EX_USAGE) {
+		crm_err_set(r->err, e.code, "%s", e.msg.buf);
+		goto fatal;
+	}
+	reject_group(r, e.msg.buf);
+	goto out;
+fatal:
+	ret = -1;
+out:
+	stock_log_release(&sl);
+	r->ngroup = 0;
+	free(lines);
+	crm_assigns_release(&as);
+	crm_err_release(&e);
+	crm_buf_release(&spec);
+	crm_buf_release(&old);
+	return ret;
+}
+
+static int
+import_line(struct run *r, const struct crm_record *rec)
+{
+	const char *ref = cell(r, rec, "order_ref");
+
+	if (!ref || !*ref) {
+		if (flush_order(r) < 0)
+			return -1;
+		reject(r, rec, "order_ref is required");
+		return 0;
+	}
+	if (r->ngroup && strcmp(ref, r->group_ref.buf) && flush_order(r) < 0)
+		return -1;
+	if (!r->ngroup)
+		crm_buf_sets(&r->group_ref, ref);
+	group_add(r, rec);
+	return 0;
+}
+
+/* ---- repeated keys ------------------------------------------------------ */
+
+/*
+ * The key a row is matched on, normalized ("email:a@b.cn"), so that rows
+ * naming the same record meet; 0 when the row has none.  Orders and
+ * inventory are keyed on order_ref and sku.
+ */
+static int
+norm_key(struct run *r, const struct crm_record *rec, struct crm_buf *key)
+{
+	struct crm_val v = CRM_VAL_INIT;
+	struct crm_err e = CRM_ERR_INIT;
+	const char *s;
+	size_t i, k;
+	int found = 0;
+
+	crm_buf_reset(key);
+	if (r->im->kind != CRM_IMPORT_RECORDS) {
+		s = cell(r, rec, r->im->kind == CRM_IMPORT_ORDERS ?
+			"order_ref" : "sku");
+		if (!s || crm_text_clean(s, strlen(s), 0, key, &e) < 0) {
+			crm_err_release(&e);
+			crm_buf_reset(key);
+			return 0;
+		}
+		return key->len > 0;
+	}
+	for (k = 0; k < r->nkeys && !found; k++)
+		for (i = 0; i < r->ncols && i < rec->n; i++) {
+			if (!r->cols[i].t || r->cols[i].t->f != r->keys[k] ||
+			    r->cols[i].t->role == R_NONE)
+				continue;
+			if (crm_field_parse(NULL, r->keys[k], rec->f[i].buf,
+			    &v, &e) == 0 && v.kind != SQLITE_NULL) {
+				crm_buf_addf(key, "%s:", r->keys[k]->name);
+				if (v.kind == SQLITE_INTEGER)
+					crm_buf_addf(key, "%lld",
+						(long long)v.i);
+				else
+					crm_buf_add(key, v.s.buf, v.s.len);
+				found = 1;
+			}
+			crm_err_clear(&e);
+			break;
+		}
+	crm_val_release(&v);
+	crm_err_release(&e);
+	return found;
+}
+
+/*
+ * First pass: for each key, the line that wins - the last row with it, or
+ * for orders the first row of the last group of rows with its order_ref.
+ */
+static int
+scan_keys(struct run *r, struct crm_reader *rd)
+{
+	static const char sql[] =
+		"INSERT INTO temp.import_keys (key, line) VALUES (?1, ?2)\n"
+		"ON CONFLICT (key) DO UPDATE SET line = excluded.line";
+	struct crm_record rec;
+	struct crm_buf key = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	int got, rc, ret = -1;
+
+	memset(&rec, 0, sizeof(rec));
+	if (crm_db_exec(r->db, "CREATE TEMP TABLE IF NOT EXISTS import_keys "
+	    "(key TEXT PRIMARY KEY, line INTEGER NOT NULL) WITHOUT ROWID;"
+	    "DELETE FROM temp.import_keys", r->err) < 0)
+		return -1;
+	st = crm_db_stmt(r->db, sql, r->err);
+	if (!st)
+		return -1;
+	while ((got = crm_reader_next(rd, &rec, r->err)) > 0) {
+		if (rec.bad || rec.n != r->header.n || !norm_key(r, &rec, &key))
+			continue;
+		if (r->im->kind == CRM_IMPORT_ORDERS) {
+			int same = !strcmp(key.buf, r->last_ref.buf);
+
+			crm_buf_sets(&r->last_ref, key.buf);
+			if (same)
+				continue;
+		}
+		sqlite3_bind_text(st, 1, key.buf, (int)key.len, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, rec.line);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE) {
+			crm_db_fail(r->db, rc, "cannot note keys", r->err);
+			goto out;
+		}
+	}
+	if (got == 0)
+		ret = 0;
+out:
+	crm_db_put(st);
+	crm_record_release(&rec);
+	crm_buf_release(&key);
+	return ret;
+}
+
+/*
+ * Does a later row with the same key win over this one?  *winner gets its
+ * line.  For orders every row of the winning group wins.
+ */
+static int
+superseded(struct run *r, const struct crm_record *rec, int64_t *winner)
+{
+	static const char sql[] =
+		"SELECT line FROM temp.import_keys WHERE key = ?1";
+	struct crm_buf key = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	int lost = 0;
+
+	if (!norm_key(r, rec, &key)) {
+		crm_buf_release(&key);
+		return 0;
+	}
+	st = crm_db_stmt(r->db, sql, r->err);
+	if (st) {
+		sqlite3_bind_text(st, 1, key.buf, (int)key.len, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			*winner = sqlite3_column_int64(st, 0);
+			lost = r->im->kind == CRM_IMPORT_ORDERS ?
+				rec->line < *winner : rec->line != *winner;
+		}
+		crm_db_put(st);
+	}
+	crm_buf_release(&key);
+	return lost;
+}
+
+/* ---- the run ------------------------------------------------------------ */
+
+static int
+begin_batch(struct run *r)
+{
+	static const char sql[] =
+		"INSERT INTO import_batches\n"
+		"       (started_at, user, entity, file, sha256, rows_read,\n"
+		"        inserted, updated, unchanged, rejected)\n"
+		"VALUES (?1, ?2, ?3, ?4, '', 0, 0, 0, 0, 0)";
+	sqlite3_stmt *st = crm_db_prepare(r->db, sql, r->err);
+	const char *entity = r->im->kind == CRM_IMPORT_INVENTORY ?
+		"inventory" : r->e->plural;
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, r->now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, crm_user(), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, entity, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, r->im->name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return crm_db_fail(r->db, rc, "cannot start the batch", r->err);
+	r->im->batch = sqlite3_last_insert_rowid(r->db->h);
+	return 0;
+}
+
+static int
+end_batch(struct run *r, const char *sha)
+{
+	static const char sql[] =
+		"UPDATE import_batches\n"
+		"SET sha256 = ?2, rows_read = ?3, inserted = ?4, updated = ?5,\n"
+		"    unchanged = ?6, rejected = ?7\n"
+		"WHERE id = ?1";
+	sqlite3_stmt *st = crm_db_prepare(r->db, sql, r->err);
+	const struct crm_import *im = r->im;
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, im->batch);
+	sqlite3_bind_text(st, 2, sha, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, im->read);
+	sqlite3_bind_int64(st, 4, im->inserted);
+	sqlite3_bind_int64(st, 5, im->updated);
+	sqlite3_bind_int64(st, 6, im->unchanged);
+	sqlite3_bind_int64(st, 7, im->rejected);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return crm_db_fail(r->db, rc, "cannot end the batch", r->err);
+	return 0;
+}
+
+static int
+all_empty(const struct crm_record *rec)
+{
+	size_t i;
+
+	for (i = 0; i < rec->n; i++)
+		if (rec->f[i].len)
+			return 0;
+	return 1;
+}
+
+/* A row's own problems, before any field is looked at. */
+static const char *
+row_problem(const struct run *r, const struct crm_record *rec)
+{
+	static char msg[96];
+	size_t i;
+
+	if (rec->bad)
+		return rec->reason;
+	if (rec->n != r->header.n) {
+		snprintf(msg, sizeof(msg), "%zu fields, but the header has "
+			"%zu", rec->n, r->header.n);
+		return msg;
+	}
+	for (i = 0; i < rec->n; i++)
+		if (memchr(rec->f[i].buf, '\0', rec->f[i].len) ||
+		    !crm_text_valid(rec->f[i].buf, rec->f[i].len))
+			return "not UTF-8 text (name the file's encoding "
+				"with --encoding)";
+	return NULL;
+}
+
+/* Read the header and check it; 0, or -1 with r->err set. */
+static int
+read_header(struct run *r, struct crm_reader *rd)
+{
+	int got = crm_reader_next(rd, &r->header, r->err);
+
+	if (got < 0)
+		return -1;
+	if (got == 0 || r->header.bad)
+		return crm_err_set(r->err, CRM_EX_DATAERR, got ? "line 1: the "
+			"header cannot be read: %s" : "no header line: the "
+			"file is empty%s", got ? r->header.reason : "");
+	return 0;
+}
+
+/* Open the rejects and plan writers. */
+static void
+begin_outputs(struct run *r)
+{
+	static const char *const plan_cols[] = {
+		"line", "action", "key", "reason"
+	};
+	const struct crm_import *im = r->im;
+
+	if (im->rejects) {
+		const char **names = crm_xcalloc(r->header.n + 2,
+			sizeof(*names));
+		size_t i, n = 0;
+		int own = 0;
+
+		for (i = 0; i < r->header.n; i++) {
+			names[n++] = r->header.f[i].buf;
+			own |= !strcmp(names[i], "_line") ||
+				!strcmp(names[i], "_error");
+		}
+		if (!own) {
+			names[n++] = "_line";
+			names[n++] = "_error";
+		}
+		crm_out_begin(&r->rej, im->rejects, im->delim == '\t' ?
+			CRM_FMT_TSV : CRM_FMT_CSV, 1, names, n);
+		free(names);
+	}
+	if (im->plan)
+		crm_out_begin(&r->plan, im->plan, CRM_FMT_TSV, 1, plan_cols, 4);
+}
+
+/* Second pass: every row, written. */
+static int
+write_rows(struct run *r, struct crm_reader *rd)
+{
+	struct crm_import *im = r->im;
+	struct crm_record rec;
+	char why[64];
+	int64_t winner;
+	int got, ret = -1;
+
+	memset(&rec, 0, sizeof(rec));
+	while ((got = crm_reader_next(rd, &rec, r->err)) > 0) {
+		const char *problem;
+
+		if (!rec.bad && all_empty(&rec))
+			continue;
+		im->read++;
+		problem = row_problem(r, &rec);
+		if (problem) {
+			if (im->kind == CRM_IMPORT_ORDERS && flush_order(r) < 0)
+				goto out;
+			reject(r, &rec, problem);
+		} else if (superseded(r, &rec, &winner)) {
+			r->repeated++;
+			snprintf(why, sizeof(why), "repeated key: line %lld "
+				"wins", (long long)winner);
+			plan(r, &rec, "skip", why);
+		} else if ((im->kind == CRM_IMPORT_RECORDS ?
+		    import_record(r, &rec) : im->kind == CRM_IMPORT_ORDERS ?
+		    import_line(r, &rec) : import_stock(r, &rec)) < 0) {
+			goto out;
+		}
+		if (r->err->code)
+			goto out;
+		if (im->max_rejects >= 0 && im->rejected > im->max_rejects) {
+			im->aborted = 1;
+			break;
+		}
+		if (im->progress && (im->read & 1023) == 0)
+			im->progress(im->progress_arg, im->read,
+				crm_reader_offset(rd));
+	}
+	if (got < 0)
+		goto out;
+	if (!im->aborted && im->kind == CRM_IMPORT_ORDERS && flush_order(r) < 0)
+		goto out;
+	if (!im->aborted && im->missing_zero && zero_missing(r) < 0)
+		goto out;
+	ret = 0;
+out:
+	crm_record_release(&rec);
+	return ret;
+}
+
+int
+crm_import_run(struct crm_db *db, struct crm_import *im, FILE *fp,
+	struct crm_err *err)
+{
+	struct run r;
+	struct crm_reader *rd = NULL;
+	struct crm_buf now = CRM_BUF_INIT;
+	struct stat st;
+	FILE *spool = NULL, *again;
+	char sha[65];
+	int ret = -1;
+
+	memset(&r, 0, sizeof(r));
+	crm_buf_init(&r.group_ref);
+	crm_buf_init(&r.last_ref);
+	r.db = db;
+	r.im = im;
+	r.err = err;
+	r.e = im->fs->entity;
+	crm_now(&now);
+	snprintf(r.now, sizeof(r.now), "%s", now.buf);
+	crm_buf_release(&now);
+	im->read = im->inserted = im->updated = im->unchanged = 0;
+	im->rejected = im->repeated = 0;
+	im->aborted = 0;
+	make_targets(&r);
+
+	/* Pass 1 notes which row wins for each key; a stream that cannot
+	 * be read twice is kept in a temporary file for pass 2. */
+	rd = crm_reader_new(fp, im->delim, im->encoding, err);
+	if (!rd)
+		goto out;
+	if (fstat(fileno(fp), &st) < 0 || !S_ISREG(st.st_mode) ||
+	    fseeko(fp, 0, SEEK_CUR) < 0) {
+		spool = tmpfile();
+		if (!spool) {
+			crm_err_set(err, CRM_EX_CANTCREAT, "cannot create a "
+				"temporary file: %s", strerror(errno));
+			goto out;
+		}
+		crm_reader_tee(rd, spool);
+	}
+	if (read_header(&r, rd) < 0 || map_header(&r) < 0 ||
+	    check_columns(&r) < 0 || scan_keys(&r, rd) < 0)
+		goto out;
+	crm_reader_free(rd);
+	rd = NULL;
+	again = spool ? spool : fp;
+	if (fseeko(again, 0, SEEK_SET) < 0) {
+		crm_err_set(err, CRM_EX_IOERR, "cannot read the input again: "
+			"%s", strerror(errno));
+		goto out;
+	}
+	rd = crm_reader_new(again, im->delim, im->encoding, err);
+	crm_record_release(&r.header);
+	if (!rd || read_header(&r, rd) < 0)
+		goto out;
+
+	if (im->kind == CRM_IMPORT_INVENTORY && im->missing_zero &&
+	    crm_db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS import_seen "
+	    "(id INTEGER PRIMARY KEY); DELETE FROM temp.import_seen",
+	    err) < 0)
+		goto out;
+	if (begin_batch(&r) < 0)
+		goto out;
+	begin_outputs(&r);
+	ret = write_rows(&r, rd);
+	im->repeated = r.repeated;
+	if (ret == 0 && im->progress)
+		im->progress(im->progress_arg, im->read,
+			crm_reader_offset(rd));
+	if (ret == 0) {
+		crm_reader_sha256(rd, sha);
+		ret = end_batch(&r, sha);
+	}
+	if (im->rejects && crm_out_end(&r.rej) < 0 && ret == 0)
+		ret = crm_err_set(err, CRM_EX_IOERR, "cannot write the "
+			"rejects file");
+	if (im->plan)
+		crm_out_end(&r.plan);
+out:
+	if (spool)
+		fclose(spool);
+	crm_reader_free(rd);
+	crm_record_release(&r.header);
+	for (size_t i = 0; i < r.agroup; i++)
+		crm_record_release(&r.group[i]);
+	free(r.group);
+	crm_buf_release(&r.group_ref);
+	crm_buf_release(&r.last_ref);
+	free(r.targets);
+	free(r.cols);
+	return ret;
+}
+
+/* ---- the log and revert ------------------------------------------------- */
+
+const char *const crm_import_log_cols[] = {
+	"batch", "started_at", "user", "entity", "file", "read", "inserted",
+	"updated", "unchanged", "rejected", "reverted_at"
+};
+
+int
+crm_import_log(struct crm_db *db, struct crm_out *out, struct crm_err *err)
+{
+	static const char sql[] =
+		"SELECT id, started_at, user, entity, file, rows_read,\n"
+		"       inserted, updated, unchanged, rejected, reverted_at\n"
+		"FROM import_batches\n"
+		"ORDER BY id";
+	sqlite3_stmt *st = crm_db_prepare(db, sql, err);
+	int rc, i;
+
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && !out->failed) {
+		for (i = 0; i < CRM_IMPORT_LOG_NCOLS; i++) {
+			const char *s = (const char *)
+				sqlite3_column_text(st, i);
+			int num = i == 0 || (i >= 5 && i <= 9);
+
+			crm_out_cell(out, !s ? CRM_CELL_NULL : num ?
+				CRM_CELL_NUM : CRM_CELL_TEXT, s,
+				s ? strlen(s) : 0);
+		}
+		crm_out_row(out);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return crm_db_fail(db, rc, "cannot read the import log", err);
+	return 0;
+}
+
+/* The entity whose table is tbl, from the log (never user text). */
+static const struct crm_entity *
+by_table(const char *tbl)
+{
+	size_t i;
+
+	for (i = 0; crm_entities[i]; i++)
+		if (!strcmp(crm_entities[i]->table, tbl))
+			return crm_entities[i];
+	return NULL;
+}
+
+/*
+ * Records the batch changed that changed again since: the last change of
+ * each record in the batch must still be what the record is.
+ */
+static int
+revert_conflicts(struct crm_db *db, int64_t batch, struct crm_buf *names,
+	int64_t *n, struct crm_err *err)
+{
+	static const char sql[] =
+		"SELECT c.tbl, c.record, c.stamp\n"
+		"FROM import_changes AS c\n"
+		"WHERE c.batch = ?1 AND c.rowid =\n"
+		"      (SELECT max(d.rowid) FROM import_changes AS d\n"
+		"       WHERE d.batch = c.batch AND d.tbl = c.tbl\n"
+		"         AND d.record = c.record)";
+	struct crm_buf q = CRM_BUF_INIT;
+	sqlite3_stmt *st = crm_db_prepare(db, sql, err), *cur;
+	int rc, ret = 0;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, batch);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const struct crm_entity *e = by_table((const char *)
+			sqlite3_column_text(st, 0));
+		int64_t id = sqlite3_column_int64(st, 1);
+		const char *stamp = (const char *)sqlite3_column_text(st, 2);
+		const char *why = NULL;
+
+		if (!e)
+			continue;
+		crm_buf_reset(&q);
+		crm_buf_adds(&q, "SELECT updated_at FROM ");
+		crm_sql_ident(&q, e->table);
+		crm_buf_adds(&q, " WHERE id = ?1");
+		cur = crm_db_stmt(db, q.buf, err);
+		if (!cur) {
+			ret = -1;
+			break;
+		}
+		sqlite3_bind_int64(cur, 1, id);
+		if (sqlite3_step(cur) != SQLITE_ROW)
+			why = "deleted";
+		else if (strcmp((const char *)sqlite3_column_text(cur, 0),
+		    stamp))
+			why = "changed";
+		crm_db_put(cur);
+		if (why) {
+			if (++*n <= 10)
+				crm_buf_addf(names, "%s%s %lld (%s)",
+					names->len ? ", " : "", e->name,
+					(long long)id, why);
+		}
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = crm_db_fail(db, rc, "cannot read the batch", err);
+	sqlite3_finalize(st);
+	crm_buf_release(&q);
+	return ret;
+}
+
+/* Put back the columns of a record from its JSON snapshot. */
+static int
+restore(struct crm_db *db, const struct crm_entity *e, int64_t id,
+	const char *old, struct crm_err *err)
+{
+	struct crm_buf sql = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	size_t i, n = 0;
+	int rc;
+
+	crm_buf_adds(&sql, "UPDATE ");
+	crm_sql_ident(&sql, e->table);
+	crm_buf_adds(&sql, " SET ");
+	for (i = 0; i < e->nfields; i++) {
+		const struct crm_field *f = &e->fields[i];
+
+		if (f->type == CRM_T_ID || (f->flags & CRM_F_DERIVED))
+			continue;
+		if (n++)
+			crm_buf_adds(&sql, ", ");
+		crm_sql_ident(&sql, f->name);
+		crm_buf_addf(&sql, " = json_extract(?2, '$.%s')", f->name);
+	}
+	crm_buf_adds(&sql, " WHERE id = ?1");
+	st = crm_db_stmt(db, sql.buf, err);
+	crm_buf_release(&sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, old, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	crm_db_put(st);
+	if (rc != SQLITE_DONE)
+		return crm_db_fail(db, rc, "cannot restore a record", err);
+	if (!strcmp(e->name, "order")) {
+		static const char drop[] =
+			"DELETE FROM order_lines WHERE \"order\" = ?1";
+		static const char put[] =
+			"INSERT INTO order_lines\n"
+			"       (\"order\", product, quantity, unit_price,\n"
+			"        created_at, updated_at)\n"
+			"SELECT ?1, json_extract(value, '$[0]'),\n"
+			"       json_extract(value, '$[1]'),\n"
+			"       json_extract(value, '$[2]'),\n"
+			"       json_extract(?2, '$.updated_at'),\n"
+			"       json_extract(?2, '$.updated_at')\n"
+			"FROM json_each(?2, '$.lines')";
+		const char *const steps[] = { drop, put };
+		size_t k;
+
+		for (k = 0; k < 2; k++) {
+			st = crm_db_stmt(db, steps[k], err);
+			if (!st)
+				return -1;
+			sqlite3_bind_int64(st, 1, id);
+			if (k)
+				sqlite3_bind_text(st, 2, old, -1,
+					SQLITE_STATIC);
+			rc = sqlite3_step(st);
+			crm_db_put(st);
+			if (rc != SQLITE_DONE)
+				return crm_db_fail(db, rc, "cannot restore "
+					"order lines", err);
+		}
+	}
+	return 0;
+}
+
+/* Delete a record the batch inserted (an order takes its lines along; the
+ * stock they took comes back with the products' own snapshots). */
+static int
+unadd(struct crm_db *db, const struct crm_entity *e, int64_t id,
+	struct crm_err *err)
+{
+	struct crm_buf sql = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	int rc;
+
+	crm_buf_adds(&sql, "DELETE FROM ");
+	crm_sql_ident(&sql, e->table);
+	crm_buf_adds(&sql, " WHERE id = ?1");
+	st = crm_db_stmt(db, sql.buf, err);
+	crm_buf_release(&sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	crm_db_put(st);
+	if (rc == SQLITE_CONSTRAINT)
+		return crm_err_set(err, CRM_EX_DATAERR, "cannot revert: %s "
+			"%lld is referred to by records added since", e->name,
+			(long long)id);
+	if (rc != SQLITE_DONE)
+		return crm_db_fail(db, rc, "cannot revert", err);
+	return 0;
+}
+
+int
+crm_import_revert(struct crm_db *db, int64_t batch, int64_t *undone,
+	struct crm_err *err)
+{
+	static const char batch_sql[] =
+		"SELECT reverted_at FROM import_batches WHERE id = ?1";
+	static const char changes_sql[] =
+		"SELECT tbl, record, action, old FROM import_changes\n"
+		"WHERE batch = ?1\n"
+		"ORDER BY rowid DESC";
+	static const char done_sql[] =
+		"UPDATE import_batches SET reverted_at = ?2 WHERE id = ?1";
+	struct crm_buf names = CRM_BUF_INIT, now = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	int64_t conflicts = 0;
+	int rc, ret = -1;
+
+	*undone = 0;
+	st = crm_db_prepare(db, batch_sql, err);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, batch);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE)
+		crm_err_set(err, CRM_EX_NOTFOUND, "no batch %lld",
+			(long long)batch);
+	else if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		crm_err_set(err, CRM_EX_DATAERR, "batch %lld was reverted "
+			"at %s", (long long)batch, sqlite3_column_text(st, 0));
+	else if (rc != SQLITE_ROW)
+		crm_db_fail(db, rc, "cannot read the batch", err);
+	sqlite3_finalize(st);
+	if (err->code)
+		return -1;
+	if (revert_conflicts(db, batch, &names, &conflicts, err) < 0)
+		goto out;
+	if (conflicts) {
+		crm_err_set(err, CRM_EX_DATAERR, "cannot revert batch %lld: "
+			"%lld records changed since: %s%s", (long long)batch,
+			(long long)conflicts, names.buf,
+			conflicts > 10 ? ", ..." : "");
+		goto out;
+	}
+	st = crm_db_prepare(db, changes_sql, err);
+	if (!st)
+		goto out;
+	sqlite3_bind_int64(st, 1, batch);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const struct crm_entity *e = by_table((const char *)
+			sqlite3_column_text(st, 0));
+		int64_t id = sqlite3_column_int64(st, 1);
+		const char *action = (const char *)sqlite3_column_text(st, 2);
+		const char *old = (const char *)sqlite3_column_text(st, 3);
+
+		if (!e)
+			continue;
+		if (!strcmp(action, "insert") ? unadd(db, e, id, err) < 0 :
+		    restore(db, e, id, old ? old : "{}", err) < 0) {
+			sqlite3_finalize(st);
+			goto out;
+		}
+		++*undone;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		crm_db_fail(db, rc, "cannot revert", err);
+		goto out;
+	}
+	crm_now(&now);
+	st = crm_db_prepare(db, done_sql, err);
+	if (!st)
+		goto out;
+	sqlite3_bind_int64(st, 1, batch);
+	sqlite3_bind_text(st, 2, now.buf, (int)now.len, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		crm_db_fail(db, rc, "cannot mark the batch", err);
+		goto out;
+	}
+	ret = 0;
+out:
+	crm_buf_release(&names);
+	crm_buf_release(&now);
+	return ret;
+}
