@@ -1,0 +1,243 @@
+#!/usr/bin/env bats
+
+load helper
+
+setup() {
+	common_setup
+	init_db
+}
+
+customers_csv() {
+	printf '%s\r\n' \
+		'姓名,邮箱,电话,地址,城市' \
+		'张三,ZS@Example.com,138 0013 8000,"北京市' \
+		'朝阳区",北京' \
+		'李四,bad@,123,x,上海' \
+		'"王五",ww@x.com,,"a ""quoted"" addr",广州' >"$1"
+}
+
+@test "customers import: Chinese headers, BOM, CRLF, multi-line fields, rejects with _line" {
+	{ printf '\xef\xbb\xbf'; customers_csv /dev/stdout; } >c.csv
+	run --separate-stderr crm-import customers c.csv --rejects rej.csv
+	assert_failure 65
+	assert_equal "${stderr_lines[0]}" "crm-import: line 4: email: invalid email 'bad@': expected local@domain.tld"
+	assert_equal "${stderr_lines[1]}" "crm-import: customers: 3 read, 2 inserted, 0 updated, 0 unchanged, 1 rejected, 0 repeated; batch 1"
+	run crm-customer list -H -o name,email,phone,address,city
+	assert_output "$(printf '张三\tzs@example.com\t13800138000\t北京市\\n朝阳区\t北京\n王五\tww@x.com\t\ta "quoted" addr\t广州')"
+	run cat rej.csv
+	assert_output "$(printf '姓名,邮箱,电话,地址,城市,_line,_error\n李四,bad@,123,x,上海,4,email: invalid email '"'"'bad@'"'"': expected local@domain.tld')"
+}
+
+@test "the same file twice changes nothing; a fixed rejects file imports as it is" {
+	customers_csv c.csv
+	crm-import customers c.csv -q --rejects rej.csv || true
+	before=$(dump_db | grep -v import_)
+	run --separate-stderr crm-import customers c.csv
+	assert_failure 65
+	assert_equal "${stderr_lines[1]}" "crm-import: customers: 3 read, 0 inserted, 0 updated, 2 unchanged, 1 rejected, 0 repeated; batch 2"
+	assert_equal "$(dump_db | grep -v import_)" "$before"
+	sed -i 's/bad@,123/ls@x.com,12345/' rej.csv
+	run --separate-stderr crm-import customers rej.csv
+	assert_success
+	assert_stderr "crm-import: customers: 1 read, 1 inserted, 0 updated, 0 unchanged, 0 rejected, 0 repeated; batch 3"
+}
+
+@test "a key repeated in the file: the last row wins, counted, and a rerun writes nothing" {
+	printf 'name,email\nFirst,a@x.com\nOther,b@x.com\nLast, A@X.com \n' >c.csv
+	run --separate-stderr crm-import customers c.csv
+	assert_success
+	assert_stderr "crm-import: customers: 3 read, 2 inserted, 0 updated, 0 unchanged, 0 rejected, 1 repeated; batch 1"
+	run crm-customer list -H -o name,email
+	assert_output "$(printf 'Other\tb@x.com\nLast\ta@x.com')"
+	run --separate-stderr crm-import customers c.csv
+	assert_stderr "crm-import: customers: 3 read, 0 inserted, 0 updated, 2 unchanged, 0 rejected, 1 repeated; batch 2"
+}
+
+@test "dry run prints the plan, writes nothing, exits 65 on a rejected row" {
+	printf 'name,email\nA,a@x.com\n' | crm-import customers - -q
+	printf 'name,email\nA2,a@x.com\nB,b@x.com\nC,c@\nA2,a@x.com\n' >c.csv
+	before=$(dump_db)
+	run --separate-stderr crm-import customers c.csv --dry-run -q
+	assert_failure 65
+	assert_output "$(printf 'line\taction\tkey\treason\n2\tskip\ta@x.com\trepeated key: line 5 wins\n3\tinsert\tb@x.com\t\n4\treject\tc@\temail: invalid email '"'"'c@'"'"': expected local@domain.tld\n5\tupdate\ta@x.com\t')"
+	assert_unchanged "$before"
+}
+
+@test "modes: insert rejects existing keys, update rejects unknown ones" {
+	printf 'name,email\nA,a@x.com\n' | crm-import customers - -q
+	printf 'name,email\nA2,a@x.com\nB,b@x.com\n' >c.csv
+	run --separate-stderr crm-import customers c.csv --mode insert
+	assert_failure 65
+	assert_equal "${stderr_lines[0]}" "crm-import: line 2: email 'a@x.com' exists already (customer 1)"
+	printf 'name,email\nA3,a@x.com\nD,d@x.com\n' >u.csv
+	run --separate-stderr crm-import customers u.csv --mode update
+	assert_failure 65
+	assert_equal "${stderr_lines[0]}" "crm-import: line 3: no customer with email 'd@x.com' to update"
+	run crm-customer list -H -o name,email
+	assert_output "$(printf 'A3\ta@x.com\nB\tb@x.com')"
+	run --separate-stderr crm-import customers c.csv --mode sideways
+	assert_failure 64
+}
+
+@test "--strict and --max-rejects commit nothing when passed" {
+	printf 'name,email\nA,a@x.com\nB,b@\nC,c@\n' >c.csv
+	before=$(dump_db)
+	run --separate-stderr crm-import customers c.csv --strict -q
+	assert_failure 65
+	assert_stderr "crm-import: customers: more than 0 rows rejected: nothing written"
+	run --separate-stderr crm-import customers c.csv --max-rejects 1 -q
+	assert_failure 65
+	assert_unchanged "$before"
+	run --separate-stderr crm-import customers c.csv --max-rejects 2 -q
+	assert_failure 65
+	run crm-customer list -H -o name
+	assert_output A
+}
+
+@test "header problems stop before anything is written" {
+	before=$(dump_db)
+	printf 'name,fax\nA,1\n' >c.csv
+	run --separate-stderr crm-import customers c.csv
+	assert_error 64 "crm-import: unknown column 'fax' (known: name, kind, email, phone, address, city, country, segment, ref, owner); use --map or --ignore-unknown"
+	run --separate-stderr crm-import customers c.csv --ignore-unknown --mode insert -q
+	assert_success
+	printf 'Nom,Courriel\nA,a@x.com\n' >m.csv
+	run --separate-stderr crm-import customers m.csv --map Nom=name --map Courriel=email -q
+	assert_success
+	printf 'name,phone\nA,12345\n' >k.csv
+	run --separate-stderr crm-import customers k.csv
+	assert_error 64 "crm-import: no key column: customers are matched on email or ref; add that column, name one with --key, or use --mode insert"
+	printf 'email\na@x.com\n' >r.csv
+	run --separate-stderr crm-import customers r.csv
+	assert_error 64 "crm-import: no column for name, which every row needs"
+	: >empty.csv
+	run --separate-stderr crm-import customers empty.csv
+	assert_error 65 "crm-import: no header line: the file is empty"
+	run --separate-stderr crm-import customers nosuch.csv
+	assert_error 66 "crm-import: cannot open 'nosuch.csv': No such file or directory"
+	run --separate-stderr crm-import customers c.csv --encoding NOPE
+	assert_error 64 "crm-import: unknown encoding 'NOPE'"
+	head -c 300 /bin/sh >bin.csv
+	run --separate-stderr crm-import customers bin.csv
+	assert_failure 65
+}
+
+@test "a header only imports nothing and succeeds" {
+	printf 'name,email\n' >c.csv
+	run --separate-stderr crm-import customers c.csv
+	assert_success
+	assert_stderr "crm-import: customers: 0 read, 0 inserted, 0 updated, 0 unchanged, 0 rejected, 0 repeated; batch 1"
+}
+
+@test "rows with too few or too many fields, and a broken quote, cost one row each" {
+	printf 'name,email\nA,a@x.com\nB\nC,c@x.com,extra\nD,"d@x.com\nE,e@x.com\n' >c.csv
+	run --separate-stderr crm-import customers c.csv --rejects rej.csv
+	assert_failure 65
+	assert_equal "${stderr_lines[0]}" "crm-import: line 3: 1 fields, but the header has 2"
+	assert_equal "${stderr_lines[1]}" "crm-import: line 4: 3 fields, but the header has 2"
+	assert_equal "${#stderr_lines[@]}" 4
+	run crm-customer list -H -o name
+	assert_output "$(printf 'A\nE')"
+}
+
+@test "GB18030 exports import with --encoding, and not without" {
+	printf '姓名,邮箱,手机,城市\n张三,zs@x.com,１３８００１３８０００,北京\n' |
+		iconv -f UTF-8 -t GB18030 >g.csv
+	run --separate-stderr crm-import customers g.csv
+	assert_error 65 "crm-import: line 1: the header is not UTF-8 text; if the file is in another encoding, name it with --encoding (GB18030, GBK, LATIN1...)"
+	run crm-import customers g.csv --encoding GB18030 -q
+	assert_success
+	run crm-customer list -H -o name,phone,city
+	assert_output "$(printf '张三\t13800138000\t北京')"
+}
+
+@test "TSV reads back what crm writes, escapes included" {
+	crm-customer add --name 'A\b' --email a@x.com --address 'line1
+line2	tab' >/dev/null
+	crm-customer list -f tsv -o name,email,address >out.tsv
+	crm-customer delete 1
+	run crm-import customers out.tsv -q
+	assert_success
+	run crm-customer list -f json -o name,address
+	assert_output '{"name":"A\\b","address":"line1\nline2\ttab"}'
+}
+
+@test "SQL-looking text and a 10 MB field are stored as they are" {
+	big=$(head -c 10000000 /dev/zero | tr '\0' 'x')
+	printf 'name,email,address\n"x'"'"'); DROP TABLE customers; --",a@x.com,%s\n' "$big" >c.csv
+	run crm-import customers c.csv -q
+	assert_success
+	run crm-customer list -H -o name
+	assert_output "x'); DROP TABLE customers; --"
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT length(address) FROM customers')" 10000000
+}
+
+@test "log lists batches; revert undoes inserts and updates, refusing changed records" {
+	printf 'name,email\nA,a@x.com\nB,b@x.com\n' | crm-import customers - -q
+	printf 'name,email\nA2,a@x.com\nC,c@x.com\n' >second.csv
+	crm-import customers second.csv -q
+	run crm-import log -H -o batch,entity,file,read,inserted,updated
+	assert_output "$(printf '1\tcustomers\t-\t2\t2\t0\t0\t0\t\n2\tcustomers\tsecond.csv\t2\t1\t1\t0\t0\t')" || true
+	run crm-import log -H
+	assert_line --index 1 --regexp "^2	20[0-9-]+T[0-9:]+Z	tester	customers	second.csv	2	1	1	0	0	$"
+	run crm-import revert 2
+	assert_success
+	run crm-customer list -H -o name,email
+	assert_output "$(printf 'A\ta@x.com\nB\tb@x.com')"
+	run --separate-stderr crm-import revert 2
+	assert_failure 65
+	crm-customer update b@x.com --name B2
+	sleep 1
+	crm-customer update b@x.com --name B3
+	before=$(dump_db)
+	run --separate-stderr crm-import revert 1
+	assert_error 65 "crm-import: cannot revert batch 1: 1 records changed since: customer 2 (changed)"
+	assert_unchanged "$before"
+	run --separate-stderr crm-import revert 9
+	assert_error 1 "crm-import: no batch 9"
+}
+
+@test "products, orders grouped by order_ref, and the inventory sync" {
+	printf 'sku,name,price,stock\nA,Apple,1.50,10\nB,Box,12,5\nC,Cherry,0.10,0\n' >p.csv
+	crm-import products p.csv -q
+	printf 'name,email\nZS,zs@x.com\n' | crm-import customers - -q
+	printf '%s\n' 'order_ref,customer,sku,quantity,unit_price,ordered_at,status' \
+		'W1,zs@x.com,A,2,,2026-11-01 10:00,paid' 'W1,zs@x.com,B,1,11.99,,' \
+		'W2,zs@x.com,A,1,,2026-11-02,' 'W2,zs@x.com,NOPE,1,,,' >o.csv
+	run --separate-stderr crm-import orders o.csv --take-stock
+	assert_failure 65
+	assert_equal "${stderr_lines[0]}" "crm-import: line 4: order 'W2' rejected whole: line 5: no product 'NOPE'"
+	assert_equal "${stderr_lines[2]}" "crm-import: orders: 4 read, 2 inserted, 0 updated, 0 unchanged, 2 rejected, 0 repeated; batch 3"
+	run crm-order list -H -o ref,status,ordered_at,total
+	assert_output "$(printf 'W1\tpaid\t2026-11-01T10:00:00Z\t14.99')"
+	run crm-product list -H -o sku,stock
+	assert_output "$(printf 'A\t8\nB\t4\nC\t0')"
+	run --separate-stderr crm-import orders o.csv --take-stock -q
+	assert_equal "$(crm-product list -H -o stock | tr '\n' ' ')" "8 4 0 "
+	printf 'sku\tstock\nA\t100\nZZ\t3\n' >inv.tsv
+	run --separate-stderr crm-import inventory inv.tsv --missing zero
+	assert_failure 65
+	assert_equal "${stderr_lines[0]}" "crm-import: line 3: no product 'ZZ'"
+	run crm-product list -H -o sku,stock
+	assert_output "$(printf 'A\t100\nB\t0\nC\t0')"
+	run crm-import revert 5
+	assert_success
+	run crm-import revert 4
+	assert_success
+	run crm-import revert 3
+	assert_success
+	run crm-product list -H -o sku,stock
+	assert_output "$(printf 'A\t10\nB\t5\nC\t0')"
+	run crm-order list -H
+	assert_output ''
+}
+
+@test "an import waits for a busy database, then exits 75 with nothing written" {
+	printf 'name,email\nA,a@x.com\n' >c.csv
+	hold_lock 3
+	CRM_BUSY_TIMEOUT=200 run --separate-stderr crm-import customers c.csv
+	release_lock
+	assert_failure 75
+	run crm-customer list -H
+	assert_output ''
+}
