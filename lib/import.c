@@ -104,6 +104,7 @@ struct run {
 	size_t nkeys;
 	char now[32];
 	int64_t repeated;	/* rows a later row with their key wins */
+	int64_t max_id;		/* the entity's largest id before the run */
 	struct crm_buf last_ref;	/* pass 1, orders: the previous ref */
 	/* orders: the order being gathered */
 	struct crm_record *group;
@@ -514,15 +515,14 @@ savepoint(struct run *r, const char *sql)
 }
 
 /*
- * A row failed: undo what it wrote, and reject it with the reason in e.
- * Database errors that are not about the row (busy, disk) end the run.
+ * A row failed: reject it with the reason in e.  A record row writes one
+ * statement, after every check, so it has nothing to undo (a savepoint
+ * per row would make FTS5 flush its index at every row).  Database errors
+ * that are not about the row (busy, disk) end the run.
  */
 static int
 row_failed(struct run *r, const struct crm_record *rec, struct crm_err *e)
 {
-	if (savepoint(r, "ROLLBACK TO row") < 0 ||
-	    savepoint(r, "RELEASE row") < 0)
-		return -1;
 	if (e->code != CRM_EX_DATAERR && e->code != CRM_EX_NOTFOUND &&
 	    e->code != CRM_EX_USAGE) {
 		crm_err_set(r->err, e->code, "line %lld: %s",
@@ -607,8 +607,6 @@ import_record(struct run *r, const struct crm_record *rec)
 	size_t i;
 	int found, changed, ret = 0;
 
-	if (savepoint(r, "SAVEPOINT row") < 0)
-		return -1;
 	for (i = 0; i < r->ncols && i < rec->n; i++)
 		if (r->cols[i].t && r->cols[i].t->role != R_NONE)
 			crm_assigns_add(&as, r->cols[i].t->f, rec->f[i].buf);
@@ -640,15 +638,12 @@ import_record(struct run *r, const struct crm_record *rec)
 		else
 			im->unchanged++;
 	} else {
+		/* Logged all at once at the end: see log_inserts(). */
 		if (crm_record_insert(r->db, im->fs, &as, &id, &e) < 0)
 			goto failed;
-		if (log_change(r, r->e, id, "insert", NULL) < 0)
-			goto fatal;
 		action = "insert";
 		im->inserted++;
 	}
-	if (savepoint(r, "RELEASE row") < 0)
-		goto fatal;
 	plan(r, rec, action, NULL);
 	goto out;
 failed:
@@ -679,8 +674,6 @@ import_stock(struct run *r, const struct crm_record *rec)
 	size_t i;
 	int changed, ret = 0;
 
-	if (savepoint(r, "SAVEPOINT row") < 0)
-		return -1;
 	for (i = 0; i < r->ncols && i < rec->n; i++) {
 		if (!r->cols[i].t)
 			continue;
@@ -718,8 +711,6 @@ import_stock(struct run *r, const struct crm_record *rec)
 			goto fatal;
 		}
 	}
-	if (savepoint(r, "RELEASE row") < 0)
-		goto fatal;
 	if (changed)
 		r->im->updated++;
 	else
@@ -1303,6 +1294,179 @@ row_problem(const struct run *r, const struct crm_record *rec)
 	return NULL;
 }
 
+/*
+ * The records of a run's entity that the run inserted: SQLite gives a new
+ * row the largest id plus one, and nobody else writes during the run, so
+ * they are those above the largest id before it.  One statement logs
+ * them all, instead of one per row.
+ */
+static int
+log_inserts(struct run *r)
+{
+	struct crm_buf sql = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	int rc;
+
+	crm_buf_adds(&sql, "INSERT INTO import_changes\n"
+		"       (batch, tbl, record, action, stamp)\n"
+		"SELECT ?1, ?2, id, 'insert', updated_at FROM ");
+	crm_sql_ident(&sql, r->e->table);
+	crm_buf_adds(&sql, "\nWHERE id > ?3 ORDER BY id");
+	st = crm_db_prepare(r->db, sql.buf, r->err);
+	crm_buf_release(&sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, r->im->batch);
+	sqlite3_bind_text(st, 2, r->e->table, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, r->max_id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return crm_db_fail(r->db, rc, "cannot log the batch", r->err);
+	return 0;
+}
+
+/* ---- the search index, in bulk ----------------------------------------- */
+
+/*
+ * A table with a full-text index keeps it in step through triggers, and a
+ * trigger that writes FTS5 makes it flush its index at every row.  For a
+ * run the triggers are set aside (inside the transaction, so a killed run
+ * leaves them as they were) and the index is brought up to date at the end
+ * in two statements: out go the old values of the records the batch
+ * updated, in go the present values of every record it touched.
+ */
+struct fts_hold {
+	char **sql;		/* the triggers' CREATE statements */
+	size_t n;
+};
+
+static int
+fts_suspend(struct run *r, struct fts_hold *h)
+{
+	static const char sql[] =
+		"SELECT name, sql FROM sqlite_master\n"
+		"WHERE type = 'trigger' AND tbl_name = ?1";
+	struct crm_buf drop = CRM_BUF_INIT;
+	sqlite3_stmt *st = crm_db_prepare(r->db, sql, r->err);
+	int rc, ret = 0;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, r->e->table, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		h->sql = crm_xrealloc(h->sql, (h->n + 1) * sizeof(*h->sql));
+		h->sql[h->n++] = crm_strdup((const char *)
+			sqlite3_column_text(st, 1));
+		crm_buf_adds(&drop, "DROP TRIGGER ");
+		crm_sql_ident(&drop, (const char *)sqlite3_column_text(st, 0));
+		crm_buf_adds(&drop, ";\n");
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		ret = crm_db_fail(r->db, rc, "cannot read triggers", r->err);
+	else if (drop.len)
+		ret = crm_db_exec(r->db, drop.buf, r->err);
+	crm_buf_release(&drop);
+	return ret;
+}
+
+static int
+fts_resume(struct run *r, struct fts_hold *h)
+{
+	struct crm_buf cols = CRM_BUF_INIT, olds = CRM_BUF_INIT,
+		news = CRM_BUF_INIT, sql = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	const char *fts = r->e->fts;
+	size_t i;
+	int rc, ret = -1;
+
+	/* The index's columns, as the schema made it. */
+	crm_buf_adds(&sql, "SELECT name FROM pragma_table_info(?1)");
+	st = crm_db_prepare(r->db, sql.buf, r->err);
+	if (!st)
+		goto out;
+	sqlite3_bind_text(st, 1, fts, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *c = (const char *)sqlite3_column_text(st, 0);
+
+		crm_buf_adds(&cols, ", ");
+		crm_sql_ident(&cols, c);
+		crm_buf_addf(&olds, ", json_extract(c.old, '$.%s')", c);
+		crm_buf_adds(&news, ", t.");
+		crm_sql_ident(&news, c);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		crm_db_fail(r->db, rc, "cannot read the search index", r->err);
+		goto out;
+	}
+	crm_buf_reset(&sql);
+	crm_buf_adds(&sql, "INSERT INTO ");
+	crm_sql_ident(&sql, fts);
+	crm_buf_adds(&sql, " (");
+	crm_sql_ident(&sql, fts);
+	crm_buf_addf(&sql, ", rowid%s)\n"
+		"SELECT 'delete', c.record%s\n"
+		"FROM import_changes AS c\n"
+		"WHERE c.batch = ?1 AND c.tbl = ?2 AND c.action = 'update'\n"
+		"  AND c.rowid = (SELECT min(d.rowid) FROM import_changes AS d\n"
+		"                 WHERE d.batch = c.batch AND d.tbl = c.tbl\n"
+		"                   AND d.record = c.record);\n", cols.buf,
+		olds.buf);
+	crm_buf_adds(&sql, "INSERT INTO ");
+	crm_sql_ident(&sql, fts);
+	crm_buf_addf(&sql, " (rowid%s)\nSELECT t.id%s\nFROM ", cols.buf,
+		news.buf);
+	crm_sql_ident(&sql, r->e->table);
+	crm_buf_adds(&sql, " AS t\nWHERE t.id IN (SELECT record FROM "
+		"import_changes WHERE batch = ?1 AND tbl = ?2)");
+	{
+		const char *tail = sql.buf;
+
+		while (tail && *tail) {
+			rc = sqlite3_prepare_v2(r->db->h, tail, -1, &st, &tail);
+			if (rc != SQLITE_OK) {
+				crm_db_fail(r->db, rc, "cannot update the "
+					"search index", r->err);
+				goto out;
+			}
+			if (!st)
+				break;
+			sqlite3_bind_int64(st, 1, r->im->batch);
+			sqlite3_bind_text(st, 2, r->e->table, -1,
+				SQLITE_STATIC);
+			rc = sqlite3_step(st);
+			sqlite3_finalize(st);
+			if (rc != SQLITE_DONE) {
+				crm_db_fail(r->db, rc, "cannot update the "
+					"search index", r->err);
+				goto out;
+			}
+		}
+	}
+	for (i = 0; i < h->n; i++)
+		if (crm_db_exec(r->db, h->sql[i], r->err) < 0)
+			goto out;
+	ret = 0;
+out:
+	crm_buf_release(&cols);
+	crm_buf_release(&olds);
+	crm_buf_release(&news);
+	crm_buf_release(&sql);
+	return ret;
+}
+
+static void
+fts_release(struct fts_hold *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->n; i++)
+		free(h->sql[i]);
+	free(h->sql);
+}
+
 /* Read the header and check it; 0, or -1 with r->err set. */
 static int
 read_header(struct run *r, struct crm_reader *rd)
@@ -1413,8 +1577,9 @@ crm_import_run(struct crm_db *db, struct crm_import *im, FILE *fp,
 	struct crm_buf now = CRM_BUF_INIT;
 	struct stat st;
 	FILE *spool = NULL, *again;
+	struct fts_hold hold = { NULL, 0 };
 	char sha[65];
-	int ret = -1;
+	int ret = -1, bulk_fts = 0;
 
 	memset(&r, 0, sizeof(r));
 	crm_buf_init(&r.group_ref);
@@ -1436,6 +1601,7 @@ crm_import_run(struct crm_db *db, struct crm_import *im, FILE *fp,
 	rd = crm_reader_new(fp, im->delim, im->encoding, err);
 	if (!rd)
 		goto out;
+	crm_reader_nohash(rd);
 	if (fstat(fileno(fp), &st) < 0 || !S_ISREG(st.st_mode) ||
 	    fseeko(fp, 0, SEEK_CUR) < 0) {
 		spool = tmpfile();
@@ -1469,8 +1635,23 @@ crm_import_run(struct crm_db *db, struct crm_import *im, FILE *fp,
 		goto out;
 	if (begin_batch(&r) < 0)
 		goto out;
+	bulk_fts = im->kind == CRM_IMPORT_RECORDS && r.e->fts;
+	if (bulk_fts && fts_suspend(&r, &hold) < 0)
+		goto out;
+	if (im->kind == CRM_IMPORT_RECORDS) {
+		struct crm_buf q = CRM_BUF_INIT;
+
+		crm_buf_adds(&q, "SELECT coalesce(max(id), 0) FROM ");
+		crm_sql_ident(&q, r.e->table);
+		r.max_id = crm_db_int(db, q.buf, 0);
+		crm_buf_release(&q);
+	}
 	begin_outputs(&r);
 	ret = write_rows(&r, rd);
+	if (ret == 0 && im->kind == CRM_IMPORT_RECORDS)
+		ret = log_inserts(&r);
+	if (ret == 0 && bulk_fts)
+		ret = fts_resume(&r, &hold);
 	im->repeated = r.repeated;
 	if (ret == 0 && im->progress)
 		im->progress(im->progress_arg, im->read,
@@ -1485,6 +1666,7 @@ crm_import_run(struct crm_db *db, struct crm_import *im, FILE *fp,
 	if (im->plan)
 		crm_out_end(&r.plan);
 out:
+	fts_release(&hold);
 	if (spool)
 		fclose(spool);
 	crm_reader_free(rd);

@@ -29,6 +29,7 @@ struct crm_reader {
 	int first;		/* the first line is still to come (BOM) */
 	crypto_hash_sha256_state sha;	/* of the bytes read */
 	FILE *tee;		/* a copy of the bytes read, or NULL */
+	int nohash;		/* skip the SHA-256 */
 	char *raw;		/* getline's buffer */
 	size_t rawcap;
 	struct crm_buf conv;	/* the line in UTF-8 */
@@ -219,6 +220,12 @@ crm_reader_free(struct crm_reader *r)
 }
 
 void
+crm_reader_nohash(struct crm_reader *r)
+{
+	r->nohash = 1;
+}
+
+void
 crm_reader_tee(struct crm_reader *r, FILE *spool)
 {
 	r->tee = spool;
@@ -384,8 +391,9 @@ crm_reader_next(struct crm_reader *r, struct crm_record *rec,
 		}
 		r->offset += n;
 		r->lineno++;
-		crypto_hash_sha256_update(&r->sha, (unsigned char *)r->raw,
-			(unsigned long long)n);
+		if (!r->nohash)
+			crypto_hash_sha256_update(&r->sha,
+				(unsigned char *)r->raw, (unsigned long long)n);
 		if (r->tee && fwrite(r->raw, 1, (size_t)n, r->tee) !=
 		    (size_t)n)
 			return crm_err_set(err, CRM_EX_IOERR, "cannot keep a "

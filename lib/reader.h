@@ -62,6 +62,9 @@ void crm_reader_tee(struct crm_reader *r, FILE *spool);
 /* Bytes read from fp so far, for progress. */
 int64_t crm_reader_offset(const struct crm_reader *r);
 
+/* Do not compute the SHA-256 (a first pass that a second one repeats). */
+void crm_reader_nohash(struct crm_reader *r);
+
 /* The SHA-256 of the bytes read so far, as 64 hex digits and a NUL. */
 void crm_reader_sha256(struct crm_reader *r, char hex[65]);
 

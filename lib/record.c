@@ -406,23 +406,75 @@ step_write(struct crm_db *db, sqlite3_stmt *st, const char *what,
 	return 0;
 }
 
+/*
+ * The INSERT of an entity: every stored built-in column, parameter ?N for
+ * the field at index N-1.  Built once per entity and kept for the life of
+ * the process (it depends on the entity's description alone).
+ */
+static const char *
+insert_sql(const struct crm_fieldset *fs)
+{
+	static struct {
+		const struct crm_entity *e;
+		char *sql;
+	} cache[16];
+	struct crm_buf sql = CRM_BUF_INIT, vals = CRM_BUF_INIT;
+	size_t i, n = 0, slot;
+
+	for (slot = 0; slot < 16 && cache[slot].e; slot++)
+		if (cache[slot].e == fs->entity)
+			return cache[slot].sql;
+	crm_buf_adds(&sql, "INSERT INTO ");
+	crm_sql_ident(&sql, fs->entity->table);
+	crm_buf_adds(&sql, " (");
+	for (i = 0; i < fs->n; i++) {
+		const struct crm_field *f = fs->f[i];
+
+		if (f->type == CRM_T_ID ||
+		    (f->flags & (CRM_F_CUSTOM | CRM_F_DERIVED)))
+			continue;
+		if (n++) {
+			crm_buf_adds(&sql, ", ");
+			crm_buf_adds(&vals, ", ");
+		}
+		crm_sql_ident(&sql, f->name);
+		crm_buf_addf(&vals, "?%zu", i + 1);
+	}
+	crm_buf_addf(&sql, ")\nVALUES (%s)", vals.buf);
+	crm_buf_release(&vals);
+	if (slot == 16) {
+		static char *spare;	/* more entities than slots: last one */
+
+		free(spare);
+		spare = crm_buf_detach(&sql);
+		return spare;
+	}
+	cache[slot].e = fs->entity;
+	cache[slot].sql = crm_buf_detach(&sql);
+	return cache[slot].sql;
+}
+
+static int
+is_stamp(const struct crm_field *f)
+{
+	return f->type == CRM_T_TIME && (f->flags & CRM_F_READONLY) &&
+		(!strcmp(f->name, "created_at") ||
+		!strcmp(f->name, "updated_at"));
+}
+
 int
 crm_record_insert(struct crm_db *db, const struct crm_fieldset *fs,
 	const struct crm_assigns *as, int64_t *id, struct crm_err *err)
 {
 	const struct crm_entity *e = fs->entity;
-	struct crm_buf sql = CRM_BUF_INIT, vals = CRM_BUF_INIT,
-		now = CRM_BUF_INIT;
+	struct crm_buf now = CRM_BUF_INIT;
 	struct crm_val *v;
 	sqlite3_stmt *st = NULL;
-	size_t i, n = 0;
+	size_t i;
 	int ret = -1;
 
 	v = crm_xcalloc(fs->n, sizeof(*v));
 	crm_now(&now);
-	crm_buf_adds(&sql, "INSERT INTO ");
-	crm_sql_ident(&sql, e->table);
-	crm_buf_adds(&sql, " (");
 	for (i = 0; i < fs->n; i++) {
 		const struct crm_field *f = fs->f[i];
 		const struct crm_assign *a = assigned(as, f);
@@ -431,12 +483,13 @@ crm_record_insert(struct crm_db *db, const struct crm_fieldset *fs,
 		if (f->type == CRM_T_ID ||
 		    (f->flags & (CRM_F_CUSTOM | CRM_F_DERIVED)))
 			continue;
-		if (!strcmp(f->name, "created_at") ||
-		    !strcmp(f->name, "updated_at")) {
-			text = now.buf;
-		} else if (!a && (f->flags & CRM_F_OWNER)) {
-			text = crm_user();
+		if (is_stamp(f)) {
+			v[i].kind = SQLITE_TEXT;
+			crm_buf_add(&v[i].s, now.buf, now.len);
+			continue;
 		}
+		if (!a && (f->flags & CRM_F_OWNER))
+			text = crm_user();
 		if (crm_field_parse(db, f, text, &v[i], err) < 0)
 			goto out;
 		if (v[i].kind == SQLITE_NULL && (f->flags & CRM_F_REQUIRED)) {
@@ -446,15 +499,8 @@ crm_record_insert(struct crm_db *db, const struct crm_fieldset *fs,
 		}
 		if (check_unique(db, e, f, &v[i], 0, err) < 0)
 			goto out;
-		if (n++) {
-			crm_buf_adds(&sql, ", ");
-			crm_buf_adds(&vals, ", ");
-		}
-		crm_sql_ident(&sql, f->name);
-		crm_buf_addf(&vals, "?%zu", i + 1);
 	}
-	crm_buf_addf(&sql, ")\nVALUES (%s)", vals.buf);
-	st = crm_db_stmt(db, sql.buf, err);
+	st = crm_db_stmt(db, insert_sql(fs), err);
 	if (!st)
 		goto out;
 	for (i = 0; i < fs->n; i++)
@@ -469,8 +515,6 @@ out:
 	for (i = 0; i < fs->n; i++)
 		crm_val_release(&v[i]);
 	free(v);
-	crm_buf_release(&sql);
-	crm_buf_release(&vals);
 	crm_buf_release(&now);
 	return ret;
 }

@@ -11,6 +11,10 @@ crm_text_next(const char *s, size_t len, int *cp)
 	utf8proc_int32_t c;
 	utf8proc_ssize_t n;
 
+	if ((unsigned char)s[0] < 0x80) {
+		*cp = (unsigned char)s[0];
+		return 1;
+	}
 	n = utf8proc_iterate((const utf8proc_uint8_t *)s,
 		(utf8proc_ssize_t)len, &c);
 	if (n < 1) {
@@ -53,6 +57,24 @@ is_control(int cp)
 	return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0);
 }
 
+/*
+ * Code points that NFC leaves alone whatever stands beside them: printable
+ * ASCII, the CJK ideographs, kana (without the combining sound marks),
+ * Hangul syllables and the full-width forms.  Text made only of these is
+ * in NFC already, which is most names, emails and phones crm sees.
+ */
+static int
+nfc_stable(int cp)
+{
+	return (cp >= 0x20 && cp < 0x7F) ||
+		(cp >= 0x3000 && cp <= 0x30FF && cp != 0x3099 &&
+		 cp != 0x309A) ||
+		(cp >= 0x3400 && cp <= 0x4DBF) ||
+		(cp >= 0x4E00 && cp <= 0x9FFF) ||
+		(cp >= 0xAC00 && cp <= 0xD7A3) ||
+		(cp >= 0xFF01 && cp <= 0xFF5E);
+}
+
 int
 crm_text_clean(const char *in, size_t len, unsigned flags,
 	struct crm_buf *out, struct crm_err *err)
@@ -80,6 +102,18 @@ crm_text_clean(const char *in, size_t len, unsigned flags,
 	}
 	if (start == len)
 		return 0;
+	/* Most text needs no more than the trimming. */
+	for (i = start; i < end;) {
+		size_t n = crm_text_next(in + i, end - i, &cp);
+
+		if (!nfc_stable(cp))
+			break;
+		i += n;
+	}
+	if (i == end) {
+		crm_buf_add(out, in + start, end - start);
+		return 0;
+	}
 	for (i = start; i < end;) {
 		size_t n = crm_text_next(in + i, end - i, &cp);
 
@@ -117,6 +151,18 @@ crm_text_fold(const char *s, size_t len, struct crm_buf *out)
 	utf8proc_ssize_t n;
 	size_t i;
 
+	/* ASCII folds to its lower case, and nothing else changes it. */
+	for (i = 0; i < len && (unsigned char)s[i] < 0x80; i++)
+		;
+	if (i == len) {
+		crm_buf_grow(out, len);
+		for (i = 0; i < len; i++)
+			out->buf[out->len + i] = s[i] >= 'A' && s[i] <= 'Z' ?
+				(char)(s[i] + 32) : s[i];
+		out->len += len;
+		out->buf[out->len] = '\0';
+		return;
+	}
 	n = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len,
 		&res, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
 		UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);

@@ -508,7 +508,20 @@ crm_format_time(time_t t, struct crm_buf *out)
 void
 crm_now(struct crm_buf *out)
 {
-	crm_format_time(time(NULL), out);
+	static time_t last = -1;
+	static char text[32];
+	time_t t = time(NULL);
+
+	/* Loops ask many times a second: format once a second. */
+	if (t != last) {
+		struct crm_buf b = CRM_BUF_INIT;
+
+		crm_format_time(t, &b);
+		snprintf(text, sizeof(text), "%s", b.buf);
+		crm_buf_release(&b);
+		last = t;
+	}
+	crm_buf_adds(out, text);
 }
 
 /* Seconds since the epoch of a local wall-clock time. */
