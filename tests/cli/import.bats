@@ -5,6 +5,7 @@ load helper
 setup() {
 	common_setup
 	init_db
+	cd "$BATS_TEST_TMPDIR"
 }
 
 customers_csv() {
