@@ -63,7 +63,7 @@ deps-checked: scripts/install-deps
 
 # One prove run over the unit tests and the black-box tests: one summary.
 check: all $(UNIT_BINS)
-	BUILD=$(BUILD) prove --exec tests/run-one $(UNIT_BINS) tests/cli/*.bats
+	BUILD=$(BUILD) prove -j2 --exec tests/run-one $(UNIT_BINS) tests/cli/*.bats
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \

@@ -123,7 +123,7 @@ static const struct crm_verb verbs[] = {
 	  "Bring the database's schema up to date", NULL },
 	{ "check", cmd_check, 0, CRM_DB_READER, NULL,
 	  "Check integrity and references", NULL },
-	{ "stats", cmd_stats, CRM_O_OUTPUT, CRM_DB_READER, NULL,
+	{ "stats", cmd_stats, CRM_O_FORMAT, CRM_DB_READER, NULL,
 	  "Count the records of each kind and the file's size", NULL },
 	{ NULL, NULL, 0, CRM_DB_NONE, NULL, NULL, NULL }
 };

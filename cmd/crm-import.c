@@ -266,34 +266,45 @@ cmd_revert(struct crm_ctx *ctx)
 }
 
 #define COMMON_OPTS \
-	{ "delimiter", "C", "fields are separated by C (or 'tab')" }, \
-	{ "dry-run", NULL, "check everything, write nothing; print the plan" }, \
-	{ "encoding", "NAME", "the file's encoding (GB18030, GBK, LATIN1...)" }, \
-	{ "ignore-unknown", NULL, "skip columns that name no field" }, \
-	{ "key", "FIELD", "match existing records on FIELD" }, \
-	{ "map", "HEADER=FIELD", "read column HEADER as FIELD (repeatable)" }, \
-	{ "max-rejects", "N", "more than N rows rejected: write nothing" }, \
-	{ "mode", "MODE", "upsert (default), insert or update" }, \
-	{ "rejects", "FILE", "write rejected rows to FILE, with _line, _error" }, \
-	{ "strict", NULL, "any row rejected: write nothing" }, \
-	{ "tsv", NULL, "the file is TSV (so is a .tsv name)" }
+	{ .name = "delimiter", .arg = "C", \
+	  .help = "fields are separated by C (or 'tab')" }, \
+	{ .name = "dry-run", \
+	  .help = "check everything, write nothing; print the plan" }, \
+	{ .name = "encoding", .arg = "NAME", .values = "GB18030 GBK LATIN1", \
+	  .help = "the file's encoding (GB18030, GBK, LATIN1...)" }, \
+	{ .name = "ignore-unknown", \
+	  .help = "skip columns that name no field" }, \
+	{ .name = "key", .arg = "FIELD", \
+	  .help = "match existing records on FIELD" }, \
+	{ .name = "map", .arg = "HEADER=FIELD", .multi = 1, \
+	  .help = "read column HEADER as FIELD" }, \
+	{ .name = "max-rejects", .arg = "N", \
+	  .help = "more than N rows rejected: write nothing" }, \
+	{ .name = "mode", .arg = "MODE", .values = "upsert insert update", \
+	  .help = "upsert (default), insert or update" }, \
+	{ .name = "rejects", .arg = "FILE", \
+	  .help = "write rejected rows to FILE, with _line, _error" }, \
+	{ .name = "strict", .help = "any row rejected: write nothing" }, \
+	{ .name = "tsv", .help = "the file is TSV (so is a .tsv name)" }
 
 static const struct crm_optdef record_opts[] = {
 	COMMON_OPTS,
-	{ NULL, NULL, NULL }
+	{ 0 }
 };
 
 static const struct crm_optdef order_opts[] = {
 	COMMON_OPTS,
-	{ "take-stock", NULL, "take stock for the lines of new orders" },
-	{ NULL, NULL, NULL }
+	{ .name = "take-stock",
+	  .help = "take stock for the lines of new orders" },
+	{ 0 }
 };
 
 static const struct crm_optdef inventory_opts[] = {
 	COMMON_OPTS,
-	{ "missing", "zero|keep", "products the file does not name: set "
-	  "their stock to 0, or keep it (default)" },
-	{ NULL, NULL, NULL }
+	{ .name = "missing", .arg = "zero|keep", .values = "zero keep",
+	  .help = "products the file does not name: set their stock to 0, "
+	  "or keep it (default)" },
+	{ 0 }
 };
 
 #define W CRM_DB_WRITER
@@ -310,7 +321,7 @@ static const struct crm_verb verbs[] = {
 	{ "inventory", cmd_inventory, 0, W, "FILE|-",
 	  "Set the stock of products by SKU (the ERP's stock sync)",
 	  inventory_opts },
-	{ "log", cmd_log, CRM_O_OUTPUT, CRM_DB_READER, NULL,
+	{ "log", cmd_log, CRM_O_FORMAT, CRM_DB_READER, NULL,
 	  "List the import batches", NULL },
 	{ "revert", cmd_revert, 0, W, "BATCH",
 	  "Undo a batch, unless its records changed since", NULL },

@@ -131,9 +131,9 @@ cmd_cancel(struct crm_ctx *ctx)
 }
 
 static const struct crm_optdef add_opts[] = {
-	{ "line", "PRODUCT:QUANTITY[:UNIT_PRICE]",
-	  "a line: product by id or SKU, units, price (repeatable)" },
-	{ NULL, NULL, NULL }
+	{ .name = "line", .arg = "PRODUCT:QUANTITY[:UNIT_PRICE]", .multi = 1,
+	  .help = "a line: product by id or SKU, units, price" },
+	{ 0 }
 };
 
 #define OUT CRM_O_OUTPUT
@@ -146,7 +146,7 @@ static const struct crm_verb verbs[] = {
 	  "Show orders, every field (in a table, and the lines)", NULL },
 	{ "list", crm_verb_list, OUT | CRM_O_SELECT, CRM_DB_READER, NULL,
 	  "List orders", NULL },
-	{ "lines", cmd_lines, OUT, CRM_DB_READER, "ID|REF...|-",
+	{ "lines", cmd_lines, CRM_O_FORMAT, CRM_DB_READER, "ID|REF...|-",
 	  "List the lines of orders", NULL },
 	{ "status", cmd_status, 0, CRM_DB_WRITER, "ID|REF STATUS",
 	  "Move an order: pending, paid, shipped, delivered, cancelled",

@@ -17,6 +17,9 @@ static const char *const nouns[][2] = {
 	{ "admin", "the database: init, migrate, check, stats" },
 	{ "customer", "customers: people and companies" },
 	{ "contact", "the people at a customer" },
+	{ "product", "the catalog and its stock" },
+	{ "order", "orders, their lines and their lifecycle" },
+	{ "import", "batch import from CSV or TSV, the log, revert" },
 };
 
 #define NNOUNS (sizeof(nouns) / sizeof(nouns[0]))
@@ -80,7 +83,7 @@ main(int argc, char **argv)
 		return fflush(stdout) ? CRM_EX_IOERR : CRM_EX_OK;
 	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
-		printf("crm %s\n", crm_version);
+		printf("crm (crm) %s\n", crm_version);
 		return fflush(stdout) ? CRM_EX_IOERR : CRM_EX_OK;
 	}
 	if (!strcmp(argv[1], "help")) {

@@ -32,21 +32,22 @@ struct common {
 };
 
 static const struct common commons[] = {
-	{ "db", 1, O_DB, 'd', 0, "DB", "the database file (else $CRM_DB)" },
-	{ "fields", 1, O_FIELDS, 'o', CRM_O_OUTPUT, "LIST",
+	{ "db", 1, O_DB, 'd', 0, "DB",
+	  "the database file (else $CRM_DB, else ~/.local/share/crm/crm.db)" },
+	{ "fields", 1, O_FIELDS, 'o', CRM_O_COLUMNS, "FIELDS",
 	  "columns to write, comma-separated, or 'all'" },
-	{ "format", 1, O_FORMAT, 'f', CRM_O_OUTPUT, "FORMAT",
+	{ "format", 1, O_FORMAT, 'f', CRM_O_FORMAT, "FORMAT",
 	  "table, tsv, csv or json" },
 	{ "help", 0, O_HELP, 'h', 0, NULL, "show this help" },
 	{ "limit", 1, O_LIMIT, 0, CRM_O_SELECT, "N", "at most N records" },
-	{ "no-header", 0, O_NOHEADER, 'H', CRM_O_OUTPUT, NULL,
+	{ "no-header", 0, O_NOHEADER, 'H', CRM_O_FORMAT, NULL,
 	  "no header line" },
 	{ "offset", 1, O_OFFSET, 0, CRM_O_SELECT, "N", "skip N records" },
 	{ "quiet", 0, O_QUIET, 'q', 0, NULL, "say less on stderr" },
 	{ "set", 1, O_SET, 0, CRM_O_FIELDS, "FIELD=VALUE",
 	  "set any field, custom fields too (repeatable)" },
-	{ "sort", 1, O_SORT, 0, CRM_O_SELECT, "[-]FIELD,...",
-	  "order by these fields (- for descending)" },
+	{ "sort", 1, O_SORT, 0, CRM_O_SELECT, "FIELDS",
+	  "order by these fields, comma-separated; -FIELD descends" },
 	{ "verbose", 0, O_VERBOSE, 'v', 0, NULL, "say more on stderr" },
 	{ "version", 0, O_VERSION, 'V', 0, NULL, "show the version" },
 	{ "where", 1, O_WHERE, 0, CRM_O_SELECT, "EXPR",
@@ -89,8 +90,10 @@ verb_synopsis(struct crm_buf *b, const struct crm_command *cmd,
 	const struct crm_verb *v)
 {
 	crm_buf_addf(b, "%s %s", cmd->name, v->name);
-	if (v->groups & CRM_O_OUTPUT)
-		crm_buf_adds(b, " [-H] [-f FORMAT] [-o FIELDS]");
+	if (v->groups & CRM_O_FORMAT)
+		crm_buf_adds(b, " [-H] [-f FORMAT]");
+	if (v->groups & CRM_O_COLUMNS)
+		crm_buf_adds(b, " [-o FIELDS]");
 	crm_buf_adds(b, " [-d DB]");
 	if (v->groups & CRM_O_SELECT)
 		crm_buf_adds(b, " [--where EXPR]... [--sort FIELDS]"
@@ -98,9 +101,12 @@ verb_synopsis(struct crm_buf *b, const struct crm_command *cmd,
 	if (v->opts) {
 		const struct crm_optdef *o;
 
-		for (o = v->opts; o->name; o++)
+		for (o = v->opts; o->name; o++) {
 			crm_buf_addf(b, o->arg ? " [--%s %s]" : " [--%s]",
 				o->name, o->arg);
+			if (o->multi)
+				crm_buf_adds(b, "...");
+		}
 	}
 	if (v->groups & CRM_O_FIELDS)
 		crm_buf_adds(b, " [--FIELD VALUE]... [--set FIELD=VALUE]...");
@@ -121,13 +127,44 @@ opt_line(struct crm_buf *b, int shortopt, const char *name, const char *arg,
 	if (arg)
 		crm_buf_addf(b, " %s", arg);
 	w = b->len - start;
-	if (w < 28) {
+	if (w < 27) {
 		while (w++ < 28)
 			crm_buf_addch(b, ' ');
 	} else {
 		crm_buf_adds(b, "\n                            ");
 	}
 	crm_buf_addf(b, "%s\n", help);
+}
+
+/* A field option's argument in help: its values, or its type's name. */
+static void
+field_arg(const struct crm_field *f, struct crm_buf *arg)
+{
+	const char *const *v;
+	size_t i;
+
+	switch (f->type) {
+	case CRM_T_ENUM:
+		for (v = f->values; *v; v++)
+			crm_buf_addf(arg, "%s%s", v == f->values ? "" : "|", *v);
+		return;
+	case CRM_T_BOOL:
+		crm_buf_adds(arg, "yes|no");
+		return;
+	case CRM_T_REF:
+		crm_buf_adds(arg, f->ref);
+		break;
+	case CRM_T_MLTEXT:
+		crm_buf_adds(arg, "text");
+		break;
+	default:
+		crm_buf_adds(arg, crm_type_name(f->type));
+	}
+	for (i = 0; i < arg->len; i++)
+		if (arg->buf[i] >= 'a' && arg->buf[i] <= 'z')
+			arg->buf[i] = (char)(arg->buf[i] - 32);
+		else if (arg->buf[i] == ' ')
+			arg->buf[i] = '_';
 }
 
 static void
@@ -150,22 +187,28 @@ verb_help(struct crm_buf *b, const struct crm_command *cmd,
 			opt_line(b, 0, o->name, o->arg, o->help);
 	}
 	if (e && (v->groups & CRM_O_FIELDS)) {
-		crm_buf_adds(b, "\nFields (required ones marked *):\n");
+		int add = !strcmp(v->name, "add");
+
+		crm_buf_adds(b, add ? "\nFields (required ones marked *):\n" :
+			"\nFields (an empty VALUE clears one):\n");
 		for (i = 0; i < e->nfields; i++) {
 			const struct crm_field *f = &e->fields[i];
-			struct crm_buf h = CRM_BUF_INIT;
+			struct crm_buf h = CRM_BUF_INIT, arg = CRM_BUF_INIT;
 
 			if (!settable(f))
 				continue;
-			crm_buf_addf(&h, "%s%s", f->flags & CRM_F_REQUIRED ?
-				"* " : "", f->help);
-			if (f->def && strcmp(f->def, "now"))
+			crm_buf_addf(&h, "%s%s", add &&
+				(f->flags & CRM_F_REQUIRED) ? "* " : "",
+				f->help);
+			if (add && f->def && strcmp(f->def, "now"))
 				crm_buf_addf(&h, " (default %s)", f->def);
-			opt_line(b, 0, field_option(f), "VALUE", h.buf);
+			field_arg(f, &arg);
+			opt_line(b, 0, field_option(f), arg.buf, h.buf);
 			crm_buf_release(&h);
+			crm_buf_release(&arg);
 		}
 	}
-	if (e && (v->groups & (CRM_O_OUTPUT | CRM_O_SELECT))) {
+	if (e && (v->groups & (CRM_O_COLUMNS | CRM_O_SELECT))) {
 		crm_buf_adds(b, "\nFields:");
 		for (i = 0; i < e->nfields; i++)
 			crm_buf_addf(b, " %s", e->fields[i].name);
@@ -190,6 +233,62 @@ command_help(struct crm_buf *b, const struct crm_command *cmd)
 		crm_buf_addf(b, "  %-10s %s\n", v->name, v->summary);
 	crm_buf_addf(b, "\n'%s VERB --help' shows a verb's options; "
 		"see %s(1).\n", cmd->name, cmd->name);
+}
+
+/* The usage lines of every verb, as a missing or unknown verb shows
+ * them (SPEC 3.1). */
+static void
+usage_lines(const struct crm_command *cmd, FILE *fp)
+{
+	struct crm_buf b = CRM_BUF_INIT;
+	const struct crm_verb *v;
+
+	for (v = cmd->verbs; v->name; v++) {
+		crm_buf_adds(&b, v == cmd->verbs ? "usage: " : "       ");
+		verb_synopsis(&b, cmd, v);
+		crm_buf_addch(&b, '\n');
+	}
+	fputs(b.buf, fp);
+	crm_buf_release(&b);
+}
+
+/* Is arg an option some verb of cmd knows (its name before any '=')? */
+static int
+known_option(const struct crm_command *cmd, const char *arg)
+{
+	const struct crm_entity *e = cmd->entity ?
+		crm_entity_find(cmd->entity) : NULL;
+	const struct crm_verb *v;
+	const struct common *c;
+	size_t n, i;
+
+	if (arg[1] != '-') {
+		for (c = commons; c->name; c++)
+			if (c->shortopt && c->shortopt == arg[1])
+				return 1;
+		return arg[1] >= '0' && arg[1] <= '9';
+	}
+	arg += 2;
+	n = strcspn(arg, "=");
+	for (c = commons; c->name; c++)
+		if (strlen(c->name) == n && !strncmp(c->name, arg, n))
+			return 1;
+	for (v = cmd->verbs; v->name; v++)
+		if (v->opts) {
+			const struct crm_optdef *o;
+
+			for (o = v->opts; o->name; o++)
+				if (strlen(o->name) == n &&
+				    !strncmp(o->name, arg, n))
+					return 1;
+		}
+	for (i = 0; e && i < e->nfields; i++) {
+		const char *name = field_option(&e->fields[i]);
+
+		if (strlen(name) == n && !strncmp(name, arg, n))
+			return 1;
+	}
+	return 0;
 }
 
 static void
@@ -275,6 +374,22 @@ complete(const struct crm_command *cmd, int argc, char **argv)
 	if (!strcmp(opt, "format") || !strcmp(opt, "f")) {
 		printf("table\ntsv\ncsv\njson\n");
 		return;
+	}
+	if (v->opts) {
+		const struct crm_optdef *o;
+
+		for (o = v->opts; o->name; o++)
+			if (!strcmp(o->name, opt) && o->values) {
+				const char *p = o->values;
+
+				while (*p) {
+					size_t n = strcspn(p, " ");
+
+					printf("%.*s\n", (int)n, p);
+					p += n + (p[n] == ' ');
+				}
+				return;
+			}
 	}
 	if (!e)
 		return;
@@ -536,10 +651,14 @@ compile(struct crm_ctx *ctx, const struct parsed *p)
 static int
 finish_stdout(int code)
 {
+	int e;
+
+	errno = 0;
 	if (fflush(stdout) == EOF || ferror(stdout)) {
-		if (errno == EPIPE)
+		e = crm_out_errno ? crm_out_errno : errno ? errno : EIO;
+		if (e == EPIPE)
 			return code;
-		crm_warn("cannot write output: %s", strerror(errno));
+		crm_warn("cannot write output: %s", strerror(e));
 		return code ? code : CRM_EX_IOERR;
 	}
 	return code;
@@ -594,9 +713,14 @@ crm_main(int argc, char **argv, const struct crm_command *cmd)
 				return finish_stdout(0);
 			}
 		}
-		command_help(&help, cmd);
-		crm_warn("no verb given; see '%s --help'", cmd->name);
-		crm_buf_release(&help);
+		for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
+			if (argv[i][0] == '-' && !known_option(cmd, argv[i])) {
+				crm_warn("unknown option '%s'; see '%s --help'",
+					argv[i], cmd->name);
+				return CRM_EX_USAGE;
+			}
+		crm_warn("no verb given");
+		usage_lines(cmd, stderr);
 		return CRM_EX_USAGE;
 	}
 	ctx.verb = find_verb(cmd, argv[verb]);

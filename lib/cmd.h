@@ -22,7 +22,9 @@
 #include "record.h"
 
 /* Option groups a verb takes besides -d, -q, -v, -h. */
-#define CRM_O_OUTPUT	0x01	/* -f FORMAT, -H, -o FIELDS */
+#define CRM_O_FORMAT	0x01	/* -f FORMAT, -H */
+#define CRM_O_COLUMNS	0x08	/* -o FIELDS: the entity's fields */
+#define CRM_O_OUTPUT	(CRM_O_FORMAT | CRM_O_COLUMNS)
 #define CRM_O_SELECT	0x02	/* --where, --sort, --limit, --offset */
 #define CRM_O_FIELDS	0x04	/* --FIELD VALUE for each field, --set */
 
@@ -34,6 +36,9 @@ struct crm_optdef {
 	const char *name;	/* long name without dashes */
 	const char *arg;	/* argument's name in help, NULL for a flag */
 	const char *help;
+	const char *values;	/* its values, space-separated, for
+				 * completion; or NULL */
+	int multi;		/* may be given more than once */
 };
 
 struct crm_ctx;
@@ -45,7 +50,7 @@ struct crm_verb {
 	enum crm_access access;
 	const char *operands;		/* "ID|EMAIL..." for usage, or NULL */
 	const char *summary;		/* one line */
-	const struct crm_optdef *opts;	/* ends with { NULL }; may be NULL */
+	const struct crm_optdef *opts;	/* ends with { 0 }; may be NULL */
 };
 
 struct crm_command {

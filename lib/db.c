@@ -33,8 +33,8 @@ crm_db_resolve(const char *opt, struct crm_buf *out, struct crm_err *err)
 		crm_buf_addf(out, "%s/.local/share/crm/crm.db", s);
 		return 0;
 	}
-	return crm_err_set(err, CRM_EX_CONFIG,
-		"no database: use --db, or set CRM_DB or HOME");
+	return crm_err_set(err, CRM_EX_NOINPUT,
+		"no database given: use --db, or set CRM_DB or HOME");
 }
 
 int
@@ -306,9 +306,13 @@ crm_db_open(struct crm_db *db, const char *path, unsigned flags,
 	v = crm_db_version(db);
 	if (v < 0) {
 		/* Reading the header failed: not a database, or busy. */
+		struct crm_buf what = CRM_BUF_INIT;
+
 		rc = sqlite3_exec(db->h, "SELECT 1 FROM sqlite_master LIMIT 1",
 			NULL, NULL, NULL);
-		crm_db_fail(db, rc, "cannot read database", err);
+		crm_buf_addf(&what, "cannot read database '%s'", path);
+		crm_db_fail(db, rc, what.buf, err);
+		crm_buf_release(&what);
 		if (!err->code)
 			crm_err_set(err, CRM_EX_DATAERR,
 				"'%s' is not a crm database", path);

@@ -3,6 +3,7 @@
 
 #include "buf.h"
 #include "entity.h"
+#include "order.h"
 #include "banned.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -119,19 +120,20 @@ static const struct crm_field line_fields[] = {
 	STAMPS,
 };
 
-#define ENTITY(var, name, p, t, fields, fts, keys) \
+#define ENTITY(var, name, p, t, fields, fts, keys, hook) \
 	static const struct crm_entity var##_entity = \
-		{ name, p, t, fields, ARRAY_SIZE(fields), fts, keys }
+		{ name, p, t, fields, ARRAY_SIZE(fields), fts, keys, hook }
 
 ENTITY(customer, "customer", "customers", "customers", customer_fields,
-    "customers_fts", "email,ref");
+    "customers_fts", "email,ref", NULL);
 ENTITY(contact, "contact", "contacts", "contacts", contact_fields, NULL,
-    "email");
+    "email", NULL);
 ENTITY(product, "product", "products", "products", product_fields, NULL,
-    "sku");
-ENTITY(order, "order", "orders", "orders", order_fields, NULL, "ref");
+    "sku", NULL);
+ENTITY(order, "order", "orders", "orders", order_fields, NULL, "ref",
+    crm_order_release);
 ENTITY(line, "order line", "order lines", "order_lines", line_fields, NULL,
-    NULL);
+    NULL, NULL);
 
 /*
  * An entity joins this list with the migration that creates its table, in

@@ -15,6 +15,10 @@
 #define CRM_ENTITY_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+struct crm_db;
+struct crm_err;
 
 enum crm_type {
 	CRM_T_ID,	/* integer primary key */
@@ -68,6 +72,10 @@ struct crm_entity {
 	const char *keys;		/* import matches records on these
 					 * fields, the first one a row has
 					 * ("email,ref"), or NULL */
+	/* A rule to keep when a record goes (an order gives back the stock
+	 * it holds), run by crm_record_delete(); NULL for none. */
+	int (*before_delete)(struct crm_db *db, int64_t id,
+		struct crm_err *err);
 };
 
 /* Every entity, in the order their tables are created; NULL-terminated. */

@@ -420,6 +420,30 @@ return_stock(struct crm_db *db, int64_t id, const char *now,
 }
 
 int
+crm_order_release(struct crm_db *db, int64_t id, struct crm_err *err)
+{
+	static const char sql[] =
+		"SELECT stock_taken AND status IN ('pending', 'paid')\n"
+		"FROM orders WHERE id = ?1";
+	struct crm_buf now = CRM_BUF_INIT;
+	sqlite3_stmt *st = crm_db_stmt(db, sql, err);
+	int holds = 0, ret = 0;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		holds = sqlite3_column_int(st, 0);
+	crm_db_put(st);
+	if (holds) {
+		crm_now(&now);
+		ret = return_stock(db, id, now.buf, err);
+		crm_buf_release(&now);
+	}
+	return ret;
+}
+
+int
 crm_order_status(struct crm_db *db, int64_t id, const char *status,
 	const char **from, struct crm_err *err)
 {

@@ -63,6 +63,12 @@ int crm_order_replace(struct crm_db *db, const struct crm_fieldset *fs,
 int crm_order_status(struct crm_db *db, int64_t id, const char *status,
 	const char **from, struct crm_err *err);
 
+/*
+ * Before order id is deleted (a customer's delete --cascade): a pending or
+ * paid order that took stock gives it back, as a cancel would.
+ */
+int crm_order_release(struct crm_db *db, int64_t id, struct crm_err *err);
+
 /* Is the move from -> to allowed?  1 yes, 0 no. */
 int crm_order_move_ok(const char *from, const char *to);
 

@@ -52,13 +52,15 @@ term_width(FILE *fp)
 	return 80;
 }
 
+int crm_out_errno;
+
 static void
 flush_line(struct crm_out *out)
 {
 	if (!out->failed && out->line.len &&
 	    fwrite(out->line.buf, 1, out->line.len, out->fp) != out->line.len) {
 		out->failed = 1;
-		out->err_no = errno;
+		out->err_no = crm_out_errno = errno;
 	}
 	crm_buf_reset(&out->line);
 }
@@ -409,7 +411,7 @@ crm_out_end(struct crm_out *out)
 	}
 	if (!out->failed && fflush(out->fp) == EOF) {
 		out->failed = 1;
-		out->err_no = errno;
+		out->err_no = crm_out_errno = errno;
 	}
 	ret = out->failed ? -1 : 0;
 	if (out->failed)

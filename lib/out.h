@@ -79,6 +79,10 @@ void crm_out_row(struct crm_out *out);
  */
 int crm_out_end(struct crm_out *out);
 
+/* The errno of the last write that failed in any writer, 0 if none: a
+ * stream keeps its error flag but not the reason. */
+extern int crm_out_errno;
+
 /* Append s as a JSON string literal (with the quotes) to b. */
 void crm_json_quote(struct crm_buf *b, const char *s, size_t len);
 

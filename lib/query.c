@@ -129,6 +129,19 @@ crm_query_where(struct crm_query *q, struct crm_db *db, const char *expr,
 				crm_type_name(c.f->type));
 		c.v.kind = SQLITE_TEXT;
 		crm_text_fold(val, strlen(val), &c.v.s);
+	} else if (c.f->type == CRM_T_REF) {
+		/* A record that does not exist is referred to by nothing. */
+		c.v.kind = SQLITE_INTEGER;
+		if (crm_record_find(db, crm_entity_find(c.f->ref), val,
+		    &c.v.i, &e) < 0) {
+			if (e.code != CRM_EX_NOTFOUND) {
+				crm_err_set(err, e.code, "%s", e.msg.buf);
+				crm_err_release(&e);
+				return -1;
+			}
+			c.v.i = -1;
+			crm_err_release(&e);
+		}
 	} else if (crm_field_parse(db, c.f, val, &c.v, &e) < 0) {
 		crm_err_set(err, e.code == CRM_EX_DATAERR ? CRM_EX_USAGE :
 			e.code, "invalid filter '%s': %s", expr, e.msg.buf);

@@ -132,6 +132,9 @@ csv_restart(struct crm_reader *r)
 		csv_free(&r->csv);
 	csv_init(&r->csv, CSV_STRICT | CSV_STRICT_FINI);
 	csv_set_delim(&r->csv, (unsigned char)r->delim);
+	/* libcsv grows a field by this much at a time: a small step makes
+	 * a 10 MB field cost a quadratic number of copies. */
+	csv_set_blk_size(&r->csv, 1 << 20);
 	r->csv_open = 1;
 }
 

@@ -111,7 +111,7 @@ crm_field_parse(struct crm_db *db, const struct crm_field *f,
 		v->kind = SQLITE_INTEGER;
 		break;
 	case CRM_T_ID:
-		r = crm_parse_int(text, 1, INT64_MAX, &v->i, &e);
+		r = crm_parse_int(text, INT64_MIN, INT64_MAX, &v->i, &e);
 		v->kind = SQLITE_INTEGER;
 		break;
 	case CRM_T_INT:
@@ -673,6 +673,10 @@ crm_record_delete(struct crm_db *db, const struct crm_entity *e, int64_t id,
 	size_t i, j;
 	int ret = -1, restrict_ = 0;
 
+	/* The entity's own rule first, while what refers to it is there
+	 * (an order's lines tell what stock it holds). */
+	if (e->before_delete && e->before_delete(db, id, err) < 0)
+		goto out;
 	for (i = 0; crm_entities[i]; i++) {
 		const struct crm_entity *re = crm_entities[i];
 

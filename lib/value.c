@@ -565,6 +565,8 @@ crm_parse_time(const char *in, struct crm_buf *out, struct crm_err *err)
 	if (r < 0 || p == end) {
 		/* A date form alone: local midnight. */
 		if (date_days(in, &days, err) < 0) {
+			if (err && err->code == CRM_EX_USAGE)
+				return -1;	/* a bad CRM_TODAY */
 			crm_err_clear(err);
 			return crm_err_set(err, CRM_EX_DATAERR,
 				"invalid time '%s': expected YYYY-MM-DD "

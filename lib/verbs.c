@@ -5,8 +5,9 @@
 #include "banned.h"
 
 const struct crm_optdef crm_delete_opts[] = {
-	{ "cascade", NULL, "also delete the records that refer to it" },
-	{ NULL, NULL, NULL }
+	{ .name = "cascade",
+	  .help = "also delete the records that refer to it" },
+	{ 0 }
 };
 
 int

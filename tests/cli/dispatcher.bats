@@ -110,13 +110,13 @@ setup() {
 	run --separate-stderr crm --version
 	assert_success
 	assert_stderr ''
-	assert_output --regexp '^crm [0-9]+\.[0-9]+\.[0-9]+$'
-	version=${output#crm }
+	assert_output --regexp '^crm \(crm\) [0-9]+\.[0-9]+\.[0-9]+$'
+	version=${output#crm (crm) }
 	run crm-customer --version
 	assert_line --index 0 "crm-customer (crm) $version"
 	run crm -V
 	assert_success
-	assert_output "crm $version"
+	assert_output "crm (crm) $version"
 }
 
 @test "crm with an unknown noun exits 64 and names it" {
