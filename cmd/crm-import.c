@@ -274,26 +274,31 @@ cmd_revert(struct crm_ctx *ctx)
 	  .help = "the file's encoding (GB18030, GBK, LATIN1...)" }, \
 	{ .name = "ignore-unknown", \
 	  .help = "skip columns that name no field" }, \
-	{ .name = "key", .arg = "FIELD", \
-	  .help = "match existing records on FIELD" }, \
 	{ .name = "map", .arg = "HEADER=FIELD", .multi = 1, \
 	  .help = "read column HEADER as FIELD" }, \
 	{ .name = "max-rejects", .arg = "N", \
-	  .help = "more than N rows rejected: write nothing" }, \
+	  .help = "more than N rows rejected: write nothing" }
+#define KEY_OPT \
+	{ .name = "key", .arg = "FIELD", \
+	  .help = "match existing records on FIELD" }
+#define MODE_OPT \
 	{ .name = "mode", .arg = "MODE", .values = "upsert insert update", \
-	  .help = "upsert (default), insert or update" }, \
+	  .help = "upsert (default), insert or update" }
+#define TAIL_OPTS \
 	{ .name = "rejects", .arg = "FILE", \
 	  .help = "write rejected rows to FILE, with _line, _error" }, \
 	{ .name = "strict", .help = "any row rejected: write nothing" }, \
 	{ .name = "tsv", .help = "the file is TSV (so is a .tsv name)" }
 
+/* Records match on their key fields or --key; orders on order_ref, and
+ * inventory on sku, only. */
 static const struct crm_optdef record_opts[] = {
-	COMMON_OPTS,
+	COMMON_OPTS, KEY_OPT, MODE_OPT, TAIL_OPTS,
 	{ 0 }
 };
 
 static const struct crm_optdef order_opts[] = {
-	COMMON_OPTS,
+	COMMON_OPTS, MODE_OPT, TAIL_OPTS,
 	{ .name = "take-stock",
 	  .help = "take stock for the lines of new orders" },
 	{ 0 }
@@ -304,6 +309,7 @@ static const struct crm_optdef inventory_opts[] = {
 	{ .name = "missing", .arg = "zero|keep", .values = "zero keep",
 	  .help = "products the file does not name: set their stock to 0, "
 	  "or keep it (default)" },
+	TAIL_OPTS,
 	{ 0 }
 };
 

@@ -26,7 +26,7 @@ cmd_add(struct crm_ctx *ctx)
 	if (crm_db_begin(&ctx->db, &ctx->err) < 0)
 		goto fail;
 	for (i = 0; i < n; i++)
-		if (crm_line_parse(&ctx->db, specs[i], &lines[i],
+		if (crm_line_parse(&ctx->db, specs[i], 0, &lines[i],
 		    &ctx->err) < 0)
 			goto fail;
 	if (crm_order_add(&ctx->db, &ctx->fs, &ctx->assigns, lines, n, 1,
@@ -132,6 +132,7 @@ cmd_cancel(struct crm_ctx *ctx)
 
 static const struct crm_optdef add_opts[] = {
 	{ .name = "line", .arg = "PRODUCT:QUANTITY[:UNIT_PRICE]", .multi = 1,
+	  .required = 1,
 	  .help = "a line: product by id or SKU, units, price" },
 	{ 0 }
 };

@@ -102,8 +102,11 @@ verb_synopsis(struct crm_buf *b, const struct crm_command *cmd,
 		const struct crm_optdef *o;
 
 		for (o = v->opts; o->name; o++) {
-			crm_buf_addf(b, o->arg ? " [--%s %s]" : " [--%s]",
-				o->name, o->arg);
+			crm_buf_addf(b, o->required ? " --%s" : " [--%s",
+				o->name);
+			if (o->arg)
+				crm_buf_addf(b, " %s", o->arg);
+			crm_buf_adds(b, o->required ? "" : "]");
 			if (o->multi)
 				crm_buf_adds(b, "...");
 		}

@@ -39,6 +39,7 @@ struct crm_optdef {
 	const char *values;	/* its values, space-separated, for
 				 * completion; or NULL */
 	int multi;		/* may be given more than once */
+	int required;		/* must be given (shown without brackets) */
 };
 
 struct crm_ctx;

@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -207,6 +208,31 @@ sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_text(ctx, crm_buf_detach(&b), -1, free);
 }
 
+/*
+ * crm_digest(text): 16 hex digits of FNV-1a, 64 bits.  What a batch keeps
+ * to tell whether a record changed since: any change to any column.
+ */
+static void
+sql_digest(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *s = sqlite3_value_text(argv[0]);
+	int n = sqlite3_value_bytes(argv[0]), i;
+	uint64_t h = 14695981039346656037ULL;
+	char hex[17];
+
+	(void)argc;
+	if (!s) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		h ^= s[i];
+		h *= 1099511628211ULL;
+	}
+	snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)h);
+	sqlite3_result_text(ctx, hex, 16, SQLITE_TRANSIENT);
+}
+
 /* Make the missing parent folders of path, mode 0700. */
 static int
 make_parents(const char *path, struct crm_err *err)
@@ -295,6 +321,10 @@ crm_db_open(struct crm_db *db, const char *path, unsigned flags,
 	rc = sqlite3_create_function(db->h, "crm_fold", 1,
 		SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
 		sql_fold, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_create_function(db->h, "crm_digest", 1,
+			SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+			NULL, sql_digest, NULL, NULL);
 	if (rc != SQLITE_OK || crm_search_register(db->h) != SQLITE_OK) {
 		crm_db_fail(db, rc, "cannot set up the database", err);
 		goto fail;

@@ -68,7 +68,7 @@ static const struct crm_field customer_fields[] = {
 
 static const struct crm_field contact_fields[] = {
 	ID,
-	R("customer", "customer", REQ | LIST, "the customer (id or email)"),
+	R("customer", "customer", REQ | LIST, "the customer (id, email or ref)"),
 	F("name", CRM_T_TEXT, REQ | LIST, "the contact's name"),
 	F("email", CRM_T_EMAIL, LIST, "email address"),
 	F("phone", CRM_T_PHONE, LIST, "phone number"),
@@ -98,7 +98,7 @@ static const struct crm_field order_fields[] = {
 	ID,
 	F("ref", CRM_T_TEXT, UNIQ | KEY | LIST,
 	  "the shop's order number (unique)"),
-	R("customer", "customer", REQ | LIST, "the customer (id or email)"),
+	R("customer", "customer", REQ | LIST, "the customer (id, email or ref)"),
 	E("status", order_statuses, LIST | CRM_F_READONLY, "pending",
 	  "pending, paid, shipped, delivered or cancelled"),
 	FD("ordered_at", CRM_T_TIME, LIST, "now", "when it was ordered"),

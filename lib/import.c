@@ -63,7 +63,7 @@ norm(const char *s, size_t len, struct crm_buf *out)
 	crm_text_fold(s, len, &f);
 	for (i = 0; i < f.len; i++)
 		if (f.buf[i] != ' ' && f.buf[i] != '_' && f.buf[i] != '-' &&
-		    f.buf[i] != '\t')
+		    f.buf[i] != '\t' && f.buf[i] != '/')
 			crm_buf_addch(out, f.buf[i]);
 	/* An ideographic space folds to a space and is gone too. */
 	crm_buf_release(&f);
@@ -425,6 +425,33 @@ reject(struct run *r, const struct crm_record *rec, const char *reason)
 	crm_out_row(&r->rej);
 }
 
+/*
+ * The SQL of a record of e (its table's row, as "t") as a JSON object of
+ * its stored columns; an order's lines are part of it.  What a batch keeps
+ * of a record before it changed it, and - digested - after.
+ */
+static void
+json_expr(const struct crm_entity *e, struct crm_buf *sql)
+{
+	size_t i, n = 0;
+
+	crm_buf_adds(sql, "json_object(");
+	for (i = 0; i < e->nfields; i++) {
+		const struct crm_field *f = &e->fields[i];
+
+		if (f->type == CRM_T_ID || (f->flags & CRM_F_DERIVED))
+			continue;
+		crm_buf_addf(sql, "%s'%s', t.", n++ ? ", " : "", f->name);
+		crm_sql_ident(sql, f->name);
+	}
+	if (!strcmp(e->name, "order"))
+		crm_buf_adds(sql, ", 'lines', (SELECT json_group_array("
+			"json_array(l.product, l.quantity, l.unit_price)) FROM "
+			"order_lines AS l WHERE l.\"order\" = t.id "
+			"ORDER BY l.id)");
+	crm_buf_addch(sql, ')');
+}
+
 /* Log a change of the batch: an insert, or an update with its old JSON. */
 static int
 log_change(struct run *r, const struct crm_entity *e, int64_t id,
@@ -436,9 +463,11 @@ log_change(struct run *r, const struct crm_entity *e, int64_t id,
 
 	crm_buf_adds(&sql, "INSERT INTO import_changes\n"
 		"       (batch, tbl, record, action, old, stamp)\n"
-		"SELECT ?1, ?2, id, ?3, ?4, updated_at FROM ");
+		"SELECT ?1, ?2, t.id, ?3, ?4, crm_digest(");
+	json_expr(e, &sql);
+	crm_buf_adds(&sql, ") FROM ");
 	crm_sql_ident(&sql, e->table);
-	crm_buf_adds(&sql, " WHERE id = ?5");
+	crm_buf_adds(&sql, " AS t WHERE t.id = ?5");
 	st = crm_db_stmt(r->db, sql.buf, r->err);
 	crm_buf_release(&sql);
 	if (!st)
@@ -463,26 +492,13 @@ snapshot(struct run *r, const struct crm_entity *e, int64_t id,
 {
 	struct crm_buf sql = CRM_BUF_INIT;
 	sqlite3_stmt *st;
-	size_t i, n = 0;
 	int rc;
 
-	crm_buf_adds(&sql, "SELECT json_object(");
-	for (i = 0; i < e->nfields; i++) {
-		const struct crm_field *f = &e->fields[i];
-
-		if (f->type == CRM_T_ID || (f->flags & CRM_F_DERIVED))
-			continue;
-		crm_buf_addf(&sql, "%s'%s', ", n++ ? ", " : "", f->name);
-		crm_sql_ident(&sql, f->name);
-	}
-	/* An order's lines are part of it. */
-	if (!strcmp(e->name, "order"))
-		crm_buf_adds(&sql, ", 'lines', (SELECT json_group_array("
-			"json_array(product, quantity, unit_price)) FROM "
-			"order_lines WHERE \"order\" = ?1 ORDER BY id)");
-	crm_buf_adds(&sql, ") FROM ");
+	crm_buf_adds(&sql, "SELECT ");
+	json_expr(e, &sql);
+	crm_buf_adds(&sql, " FROM ");
 	crm_sql_ident(&sql, e->table);
-	crm_buf_adds(&sql, " WHERE id = ?1");
+	crm_buf_adds(&sql, " AS t WHERE t.id = ?1");
 	st = crm_db_stmt(r->db, sql.buf, r->err);
 	crm_buf_release(&sql);
 	if (!st)
@@ -663,13 +679,10 @@ out:
 static int
 import_stock(struct run *r, const struct crm_record *rec)
 {
-	static const char seen_sql[] =
-		"INSERT OR IGNORE INTO temp.import_seen (id) VALUES (?1)";
 	struct crm_assigns as = CRM_ASSIGNS_INIT;
 	struct crm_err e = CRM_ERR_INIT;
 	struct crm_buf old = CRM_BUF_INIT;
 	const char *sku = NULL, *stock = NULL;
-	sqlite3_stmt *st;
 	int64_t id;
 	size_t i;
 	int changed, ret = 0;
@@ -686,7 +699,7 @@ import_stock(struct run *r, const struct crm_record *rec)
 		crm_err_set(&e, CRM_EX_DATAERR, "sku is required");
 		goto failed;
 	}
-	if (crm_record_find(r->db, r->e, sku, &id, &e) < 0)
+	if (crm_record_find_by(r->db, r->e, "sku", sku, &id, &e) < 0)
 		goto failed;
 	if (!stock || !*stock) {
 		crm_err_set(&e, CRM_EX_DATAERR, "stock is required");
@@ -698,19 +711,6 @@ import_stock(struct run *r, const struct crm_record *rec)
 		goto failed;
 	if (changed && log_change(r, r->e, id, "update", old.buf) < 0)
 		goto fatal;
-	if (r->im->missing_zero) {
-		st = crm_db_stmt(r->db, seen_sql, r->err);
-		if (!st)
-			goto fatal;
-		sqlite3_bind_int64(st, 1, id);
-		i = sqlite3_step(st) == SQLITE_DONE;
-		crm_db_put(st);
-		if (!i) {
-			crm_db_fail(r->db, sqlite3_errcode(r->db->h),
-				"cannot keep track of products", r->err);
-			goto fatal;
-		}
-	}
 	if (changed)
 		r->im->updated++;
 	else
@@ -731,13 +731,18 @@ out:
 	return ret;
 }
 
-/* --missing zero: every product the file did not name goes to 0. */
+/*
+ * --missing zero: every product the file did not name goes to 0.  The
+ * first pass noted every SKU the file names, rows rejected later too: a
+ * row with a bad stock figure must not zero its product.
+ */
 static int
 zero_missing(struct run *r)
 {
 	static const char sql[] =
 		"SELECT id FROM products\n"
-		"WHERE stock <> 0 AND id NOT IN (SELECT id FROM temp.import_seen)";
+		"WHERE stock <> 0\n"
+		"  AND sku NOT IN (SELECT key FROM temp.import_keys)";
 	struct crm_assigns as = CRM_ASSIGNS_INIT;
 	struct crm_buf old = CRM_BUF_INIT;
 	sqlite3_stmt *st;
@@ -938,7 +943,7 @@ flush_order(struct run *r)
 	const char *action, *status;
 	int64_t id = 0;
 	size_t i;
-	int found, ret = 0, take;
+	int found, ret = 0, take, cancelled;
 
 	if (!r->ngroup)
 		return 0;
@@ -965,7 +970,7 @@ flush_order(struct run *r)
 		crm_buf_addf(&spec, "%s:%s", sku ? sku : "", qty ? qty : "");
 		if (price && *price)
 			crm_buf_addf(&spec, ":%s", price);
-		if (crm_line_parse(r->db, spec.buf, &lines[i], &e) < 0) {
+		if (crm_line_parse(r->db, spec.buf, 1, &lines[i], &e) < 0) {
 			struct crm_err e2 = CRM_ERR_INIT;
 			const char *why = e.msg.buf, *p;
 
@@ -985,7 +990,8 @@ flush_order(struct run *r)
 		}
 	}
 	status = cell(r, &r->group[0], "status");
-	take = im->take_stock && !(status && !strcasecmp(status, "cancelled"));
+	cancelled = status && !strcasecmp(status, "cancelled");
+	take = im->take_stock && !cancelled;
 	found = match(r, &r->group[0], &id, &e);
 	if (found < 0)
 		goto failed;
@@ -1006,7 +1012,7 @@ flush_order(struct run *r)
 
 		if (snapshot(r, r->e, id, &old) < 0 ||
 		    crm_order_replace(r->db, im->fs, id, &as, lines,
-		    r->ngroup, take, &changed, &e) < 0)
+		    r->ngroup, im->take_stock, cancelled, &changed, &e) < 0)
 			goto failed;
 		if (changed && log_change(r, r->e, id, "update", old.buf) < 0)
 			goto fatal;
@@ -1146,7 +1152,11 @@ scan_keys(struct run *r, struct crm_reader *rd)
 	if (!st)
 		return -1;
 	while ((got = crm_reader_next(rd, &rec, r->err)) > 0) {
-		if (rec.bad || rec.n != r->header.n || !norm_key(r, &rec, &key))
+		/* Inventory notes every SKU it can read, so that --missing
+		 * zero spares the products of rejected rows. */
+		if (rec.bad || (rec.n != r->header.n &&
+		    r->im->kind != CRM_IMPORT_INVENTORY) ||
+		    !norm_key(r, &rec, &key))
 			continue;
 		if (r->im->kind == CRM_IMPORT_ORDERS) {
 			int same = !strcmp(key.buf, r->last_ref.buf);
@@ -1309,9 +1319,11 @@ log_inserts(struct run *r)
 
 	crm_buf_adds(&sql, "INSERT INTO import_changes\n"
 		"       (batch, tbl, record, action, stamp)\n"
-		"SELECT ?1, ?2, id, 'insert', updated_at FROM ");
+		"SELECT ?1, ?2, t.id, 'insert', crm_digest(");
+	json_expr(r->e, &sql);
+	crm_buf_adds(&sql, ") FROM ");
 	crm_sql_ident(&sql, r->e->table);
-	crm_buf_adds(&sql, "\nWHERE id > ?3 ORDER BY id");
+	crm_buf_adds(&sql, " AS t\nWHERE t.id > ?3 ORDER BY t.id");
 	st = crm_db_prepare(r->db, sql.buf, r->err);
 	crm_buf_release(&sql);
 	if (!st)
@@ -1628,11 +1640,6 @@ crm_import_run(struct crm_db *db, struct crm_import *im, FILE *fp,
 	if (!rd || read_header(&r, rd) < 0)
 		goto out;
 
-	if (im->kind == CRM_IMPORT_INVENTORY && im->missing_zero &&
-	    crm_db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS import_seen "
-	    "(id INTEGER PRIMARY KEY); DELETE FROM temp.import_seen",
-	    err) < 0)
-		goto out;
 	if (begin_batch(&r) < 0)
 		goto out;
 	bulk_fts = im->kind == CRM_IMPORT_RECORDS && r.e->fts;
@@ -1763,9 +1770,11 @@ revert_conflicts(struct crm_db *db, int64_t batch, struct crm_buf *names,
 		if (!e)
 			continue;
 		crm_buf_reset(&q);
-		crm_buf_adds(&q, "SELECT updated_at FROM ");
+		crm_buf_adds(&q, "SELECT crm_digest(");
+		json_expr(e, &q);
+		crm_buf_adds(&q, ") FROM ");
 		crm_sql_ident(&q, e->table);
-		crm_buf_adds(&q, " WHERE id = ?1");
+		crm_buf_adds(&q, " AS t WHERE t.id = ?1");
 		cur = crm_db_stmt(db, q.buf, err);
 		if (!cur) {
 			ret = -1;
@@ -1927,9 +1936,9 @@ crm_import_revert(struct crm_db *db, int64_t batch, int64_t *undone,
 		goto out;
 	if (conflicts) {
 		crm_err_set(err, CRM_EX_DATAERR, "cannot revert batch %lld: "
-			"%lld records changed since: %s%s", (long long)batch,
-			(long long)conflicts, names.buf,
-			conflicts > 10 ? ", ..." : "");
+			"%lld %s changed since: %s%s", (long long)batch,
+			(long long)conflicts, conflicts == 1 ? "record" :
+			"records", names.buf, conflicts > 10 ? ", ..." : "");
 		goto out;
 	}
 	st = crm_db_prepare(db, changes_sql, err);

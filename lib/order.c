@@ -62,7 +62,7 @@ product_info(struct crm_db *db, int64_t id, struct crm_buf *sku,
 
 /* Try one reading of a line: product text, quantity text, price or NULL. */
 static int
-line_try(struct crm_db *db, const char *spec, const char *product,
+line_try(struct crm_db *db, const char *spec, int by_sku, const char *product,
 	const char *qty, const char *price, struct crm_line *l,
 	struct crm_err *err)
 {
@@ -70,8 +70,10 @@ line_try(struct crm_db *db, const char *spec, const char *product,
 	struct crm_buf sku = CRM_BUF_INIT;
 	int active, ret = -1;
 
-	if (crm_record_find(db, crm_entity_find("product"), product,
-	    &l->product, &e) < 0) {
+	if ((by_sku ? crm_record_find_by(db, crm_entity_find("product"),
+	    "sku", product, &l->product, &e) :
+	    crm_record_find(db, crm_entity_find("product"), product,
+	    &l->product, &e)) < 0) {
 		crm_err_set(err, e.code == CRM_EX_NOTFOUND ? CRM_EX_DATAERR :
 			e.code, "line '%s': %s", spec, e.msg.buf);
 		goto out;
@@ -102,8 +104,8 @@ out:
 }
 
 int
-crm_line_parse(struct crm_db *db, const char *spec, struct crm_line *l,
-	struct crm_err *err)
+crm_line_parse(struct crm_db *db, const char *spec, int by_sku,
+	struct crm_line *l, struct crm_err *err)
 {
 	struct crm_err first = CRM_ERR_INIT;
 	char *s = crm_strdup(spec), *last, *mid;
@@ -121,14 +123,15 @@ crm_line_parse(struct crm_db *db, const char *spec, struct crm_line *l,
 	mid = strrchr(s, ':');
 	if (mid && mid != s && mid[1]) {
 		*mid++ = '\0';
-		if (line_try(db, spec, s, mid, last, l, &first) == 0) {
+		if (line_try(db, spec, by_sku, s, mid, last, l,
+		    &first) == 0) {
 			ret = 0;
 			goto out;
 		}
 		mid[-1] = ':';
 	}
 	crm_err_clear(err);
-	ret = line_try(db, spec, s, last, NULL, l, err);
+	ret = line_try(db, spec, by_sku, s, last, NULL, l, err);
 	if (ret < 0 && first.code && mid) {
 		/* Both readings failed: the first one's reason is clearer
 		 * when the product part named a product. */
@@ -322,7 +325,8 @@ static int return_stock(struct crm_db *db, int64_t id, const char *now,
 int
 crm_order_replace(struct crm_db *db, const struct crm_fieldset *fs,
 	int64_t id, const struct crm_assigns *as, const struct crm_line *lines,
-	size_t nlines, int take, int *changed, struct crm_err *err)
+	size_t nlines, int stock, int cancelled, int *changed,
+	struct crm_err *err)
 {
 	static const char taken_sql[] =
 		"SELECT stock_taken FROM orders WHERE id = ?1";
@@ -334,7 +338,8 @@ crm_order_replace(struct crm_db *db, const struct crm_fieldset *fs,
 	struct crm_buf total = CRM_BUF_INIT, now = CRM_BUF_INIT;
 	sqlite3_stmt *st;
 	int64_t sum;
-	int same, taken = 0, rc, ret = -1;
+	size_t i;
+	int same, taken = 0, hold, rc, ret = -1;
 
 	*changed = 0;
 	if (lines_total(lines, nlines, &sum, err) < 0)
@@ -343,11 +348,6 @@ crm_order_replace(struct crm_db *db, const struct crm_fieldset *fs,
 	if (same < 0)
 		return -1;
 	crm_now(&now);
-	if (same) {
-		/* The stock_taken of an order whose lines stay stays. */
-		ret = crm_record_update(db, fs, id, as, changed, err);
-		goto out;
-	}
 	st = crm_db_stmt(db, taken_sql, err);
 	if (!st)
 		goto out;
@@ -355,36 +355,52 @@ crm_order_replace(struct crm_db *db, const struct crm_fieldset *fs,
 	if (sqlite3_step(st) == SQLITE_ROW)
 		taken = sqlite3_column_int(st, 0);
 	crm_db_put(st);
-	if (taken && return_stock(db, id, now.buf, err) < 0)
+	/* Without stock, the stock and what the order holds stay put. */
+	hold = stock ? !cancelled : taken;
+	if (stock && taken && (!same || !hold) &&
+	    return_stock(db, id, now.buf, err) < 0)
 		goto out;
-	st = crm_db_stmt(db, drop_sql, err);
-	if (!st)
-		goto out;
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	crm_db_put(st);
-	if (rc != SQLITE_DONE) {
-		crm_db_fail(db, rc, "cannot replace order lines", err);
-		goto out;
+	if (!same) {
+		st = crm_db_stmt(db, drop_sql, err);
+		if (!st)
+			goto out;
+		sqlite3_bind_int64(st, 1, id);
+		rc = sqlite3_step(st);
+		crm_db_put(st);
+		if (rc != SQLITE_DONE) {
+			crm_db_fail(db, rc, "cannot replace order lines", err);
+			goto out;
+		}
+		if (insert_lines(db, id, lines, nlines, now.buf, err) < 0)
+			goto out;
 	}
-	if ((take && take_stock(db, lines, nlines, now.buf, err) < 0) ||
-	    insert_lines(db, id, lines, nlines, now.buf, err) < 0)
+	if (stock && hold && (!same || !taken) &&
+	    take_stock(db, lines, nlines, now.buf, err) < 0)
 		goto out;
-	order_assigns(fs, as, sum, take, &total, &all);
+	if (same)
+		for (i = 0; i < as->n; i++)
+			crm_assigns_add(&all, as->a[i].f, as->a[i].text);
+	else
+		order_assigns(fs, as, sum, hold, &total, &all);
+	crm_assigns_add(&all, crm_fieldset_find(fs, "stock_taken"),
+		hold ? "yes" : "no");
 	if (crm_record_update(db, fs, id, &all, changed, err) < 0)
 		goto out;
-	st = crm_db_stmt(db, touch_sql, err);
-	if (!st)
-		goto out;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, now.buf, (int)now.len, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	crm_db_put(st);
-	if (rc != SQLITE_DONE) {
-		crm_db_fail(db, rc, "cannot update order", err);
-		goto out;
+	if (!same) {
+		/* New lines are a change even when the total is not. */
+		st = crm_db_stmt(db, touch_sql, err);
+		if (!st)
+			goto out;
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_text(st, 2, now.buf, (int)now.len, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		crm_db_put(st);
+		if (rc != SQLITE_DONE) {
+			crm_db_fail(db, rc, "cannot update order", err);
+			goto out;
+		}
+		*changed = 1;
 	}
-	*changed = 1;
 	ret = 0;
 out:
 	crm_assigns_release(&all);

@@ -26,12 +26,13 @@ struct crm_line {
 };
 
 /*
- * Parse "PRODUCT:QUANTITY[:UNIT_PRICE]" (PRODUCT by id or SKU; a SKU may
- * itself hold colons) and look the product up: it must exist and be
- * active; the unit price defaults to the product's price.
+ * Parse "PRODUCT:QUANTITY[:UNIT_PRICE]" (PRODUCT by id or SKU, or with
+ * by_sku by SKU only; a SKU may itself hold colons) and look the product
+ * up: it must exist and be active; the unit price defaults to the
+ * product's price.
  */
-int crm_line_parse(struct crm_db *db, const char *spec, struct crm_line *l,
-	struct crm_err *err);
+int crm_line_parse(struct crm_db *db, const char *spec, int by_sku,
+	struct crm_line *l, struct crm_err *err);
 
 /*
  * Add an order with the fields in as (customer, ref, ordered_at...) and
@@ -46,14 +47,15 @@ int crm_order_add(struct crm_db *db, const struct crm_fieldset *fs,
 
 /*
  * Make order id hold the fields in as and exactly these lines, as an
- * import of an order seen before does: when the lines differ, the stock
- * the old ones took is returned, they are replaced, and stock is taken for
- * the new ones when take_stock.  *changed is 0 when the order already was
- * so (then nothing is written).
+ * import of an order seen before does.  With stock, the order holds stock
+ * for its lines unless cancelled: what it held is returned and taken anew
+ * where the lines or that changed.  Without stock, stock is left alone.
+ * *changed is 0 when the order already was so (then nothing is written).
  */
 int crm_order_replace(struct crm_db *db, const struct crm_fieldset *fs,
 	int64_t id, const struct crm_assigns *as, const struct crm_line *lines,
-	size_t nlines, int take_stock, int *changed, struct crm_err *err);
+	size_t nlines, int stock, int cancelled, int *changed,
+	struct crm_err *err);
 
 /*
  * Move order id to status (one of the order statuses).  Moving to

@@ -26,8 +26,9 @@ crm_val_bind(const struct crm_val *v, sqlite3_stmt *st, int i)
 	case SQLITE_INTEGER:
 		return sqlite3_bind_int64(st, i, v->i);
 	case SQLITE_TEXT:
+		/* v outlives the statement's step: no copy. */
 		return sqlite3_bind_text(st, i, v->s.buf, (int)v->s.len,
-			SQLITE_TRANSIENT);
+			SQLITE_STATIC);
 	default:
 		return sqlite3_bind_null(st, i);
 	}
@@ -273,6 +274,28 @@ crm_record_find(struct crm_db *db, const struct crm_entity *e,
 	}
 	crm_err_release(&ignore);
 	return crm_err_set(err, CRM_EX_NOTFOUND, "no %s '%s'", e->name, key);
+}
+
+int
+crm_record_find_by(struct crm_db *db, const struct crm_entity *e,
+	const char *field, const char *text, int64_t *id, struct crm_err *err)
+{
+	const struct crm_field *f = crm_entity_field(e, field);
+	struct crm_val v = CRM_VAL_INIT;
+	int r;
+
+	if (!f)
+		return crm_err_set(err, CRM_EX_SOFTWARE, "no field %s", field);
+	if (crm_field_parse(db, f, text, &v, err) < 0)
+		return -1;
+	r = v.kind == SQLITE_NULL ? 0 : lookup(db, e, f->name, &v, id, err);
+	crm_val_release(&v);
+	if (r < 0)
+		return -1;
+	if (r == 0)
+		return crm_err_set(err, CRM_EX_NOTFOUND, "no %s with %s '%s'",
+			e->name, field, text);
+	return 0;
 }
 
 /* ---- assignments -------------------------------------------------------- */

@@ -27,6 +27,9 @@ struct crm_val {
 };
 #define CRM_VAL_INIT { SQLITE_NULL, 0, CRM_BUF_INIT }
 void crm_val_release(struct crm_val *v);
+
+/* Bind v to parameter i of st.  Text is not copied: v must stay as it is
+ * until the statement has been stepped and reset. */
 int crm_val_bind(const struct crm_val *v, sqlite3_stmt *st, int i);
 
 /* Append name as a quoted SQL identifier ("name", quotes doubled). */
@@ -55,6 +58,13 @@ const char *crm_user(void);
  */
 int crm_record_find(struct crm_db *db, const struct crm_entity *e,
 	const char *key, int64_t *id, struct crm_err *err);
+
+/*
+ * Find a record by one field's value only (an import's SKU column: "1"
+ * is the SKU 1, never the id 1).  Errors as crm_record_find().
+ */
+int crm_record_find_by(struct crm_db *db, const struct crm_entity *e,
+	const char *field, const char *text, int64_t *id, struct crm_err *err);
 
 /* Field assignments, as options and --set give them (text not copied). */
 struct crm_assign {

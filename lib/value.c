@@ -254,8 +254,12 @@ crm_parse_int(const char *in, int64_t min, int64_t max, int64_t *v,
 int
 crm_parse_bool(const char *in, int *v, struct crm_err *err)
 {
-	static const char *const yes[] = { "yes", "true", "1", "y", NULL };
-	static const char *const no[] = { "no", "false", "0", "n", NULL };
+	static const char *const yes[] = {
+		"yes", "true", "1", "y", "是", "真", NULL
+	};
+	static const char *const no[] = {
+		"no", "false", "0", "n", "否", "假", NULL
+	};
 	const char *p = skip_ws(in);
 	size_t n = trim_len(p);
 	int i;

@@ -47,7 +47,7 @@ int crm_parse_decimal(const char *in, struct crm_buf *out,
 int crm_parse_int(const char *in, int64_t min, int64_t max, int64_t *v,
 	struct crm_err *err);
 
-/* Boolean: yes/no/true/false/1/0, and y/n (any case) to 1/0. */
+/* Boolean: yes/no/true/false/1/0, y/n (any case), 是/否 and 真/假 to 1/0. */
 int crm_parse_bool(const char *in, int *v, struct crm_err *err);
 
 /*

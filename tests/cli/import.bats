@@ -177,8 +177,6 @@ line2	tab' >/dev/null
 	printf 'name,email\nA,a@x.com\nB,b@x.com\n' | crm-import customers - -q
 	printf 'name,email\nA2,a@x.com\nC,c@x.com\n' >second.csv
 	crm-import customers second.csv -q
-	run crm-import log -H -o batch,entity,file,read,inserted,updated
-	assert_output "$(printf '1\tcustomers\t-\t2\t2\t0\t0\t0\t\n2\tcustomers\tsecond.csv\t2\t1\t1\t0\t0\t')" || true
 	run crm-import log -H
 	assert_line --index 1 --regexp "^2	20[0-9-]+T[0-9:]+Z	tester	customers	second.csv	2	1	1	0	0	$"
 	run crm-import revert 2
@@ -187,12 +185,11 @@ line2	tab' >/dev/null
 	assert_output "$(printf 'A\ta@x.com\nB\tb@x.com')"
 	run --separate-stderr crm-import revert 2
 	assert_failure 65
+	# A change in the same second as the import is seen too.
 	crm-customer update b@x.com --name B2
-	sleep 1
-	crm-customer update b@x.com --name B3
 	before=$(dump_db)
 	run --separate-stderr crm-import revert 1
-	assert_error 65 "crm-import: cannot revert batch 1: 1 records changed since: customer 2 (changed)"
+	assert_error 65 "crm-import: cannot revert batch 1: 1 record changed since: customer 2 (changed)"
 	assert_unchanged "$before"
 	run --separate-stderr crm-import revert 9
 	assert_error 1 "crm-import: no batch 9"
@@ -207,7 +204,7 @@ line2	tab' >/dev/null
 		'W2,zs@x.com,A,1,,2026-11-02,' 'W2,zs@x.com,NOPE,1,,,' >o.csv
 	run --separate-stderr crm-import orders o.csv --take-stock
 	assert_failure 65
-	assert_equal "${stderr_lines[0]}" "crm-import: line 4: order 'W2' rejected whole: line 5: no product 'NOPE'"
+	assert_equal "${stderr_lines[0]}" "crm-import: line 4: order 'W2' rejected whole: line 5: no product with sku 'NOPE'"
 	assert_equal "${stderr_lines[2]}" "crm-import: orders: 4 read, 2 inserted, 0 updated, 0 unchanged, 2 rejected, 0 repeated; batch 3"
 	run crm-order list -H -o ref,status,ordered_at,total
 	assert_output "$(printf 'W1\tpaid\t2026-11-01T10:00:00Z\t14.99')"
@@ -218,7 +215,7 @@ line2	tab' >/dev/null
 	printf 'sku\tstock\nA\t100\nZZ\t3\n' >inv.tsv
 	run --separate-stderr crm-import inventory inv.tsv --missing zero
 	assert_failure 65
-	assert_equal "${stderr_lines[0]}" "crm-import: line 3: no product 'ZZ'"
+	assert_equal "${stderr_lines[0]}" "crm-import: line 3: no product with sku 'ZZ'"
 	run crm-product list -H -o sku,stock
 	assert_output "$(printf 'A\t100\nB\t0\nC\t0')"
 	run crm-import revert 5
@@ -241,4 +238,30 @@ line2	tab' >/dev/null
 	assert_failure 75
 	run crm-customer list -H
 	assert_output ''
+}
+
+@test "an order imported again as cancelled gives its stock back; without --take-stock stock stays" {
+	printf 'sku,name,price,stock\nA,Apple,1,10\n1,One,1,10\n' | crm-import products - -q
+	printf 'name,email\nZS,zs@x.com\n' | crm-import customers - -q
+	printf 'order_ref,customer,sku,quantity,status\nW1,zs@x.com,A,3,paid\nW1,zs@x.com,1,2,paid\n' >o.csv
+	crm-import orders o.csv --take-stock -q
+	assert_equal "$(crm-product list -H -o sku,stock | tr '\t\n' ': ')" "A:7 1:8 "
+	sed -i 's/paid/cancelled/' o.csv
+	crm-import orders o.csv -q
+	assert_equal "$(crm-product list -H -o sku,stock | tr '\t\n' ': ')" "A:7 1:8 "
+	crm-import orders o.csv --take-stock -q
+	assert_equal "$(crm-product list -H -o sku,stock | tr '\t\n' ': ')" "A:10 1:10 "
+	run crm-order list -H -o ref,status
+	assert_output "$(printf 'W1\tcancelled')"
+	# The SKU "1" is the product whose SKU is 1, not product 1.
+	printf 'sku,stock\n1,4\n' | crm-import inventory - -q
+	assert_equal "$(crm-product list -H -o sku,stock | tr '\t\n' ': ')" "A:10 1:4 "
+}
+
+@test "--missing zero spares the products of rejected rows" {
+	printf 'sku,name,price,stock\nA,Apple,1,10\nB,Box,1,5\nC,Cup,1,3\n' | crm-import products - -q
+	printf 'sku,stock\nA,7\nB,lots\n' >inv.csv
+	run --separate-stderr crm-import inventory inv.csv --missing zero -q
+	assert_failure 65
+	assert_equal "$(crm-product list -H -o sku,stock | tr '\t\n' ': ')" "A:7 B:5 C:0 "
 }
