@@ -265,51 +265,53 @@ cmd_revert(struct crm_ctx *ctx)
 	return CRM_EX_OK;
 }
 
-#define COMMON_OPTS \
-	{ .name = "delimiter", .arg = "C", \
-	  .help = "fields are separated by C (or 'tab')" }, \
-	{ .name = "dry-run", \
-	  .help = "check everything, write nothing; print the plan" }, \
-	{ .name = "encoding", .arg = "NAME", .values = "GB18030 GBK LATIN1", \
-	  .help = "the file's encoding (GB18030, GBK, LATIN1...)" }, \
-	{ .name = "ignore-unknown", \
-	  .help = "skip columns that name no field" }, \
-	{ .name = "map", .arg = "HEADER=FIELD", .multi = 1, \
-	  .help = "read column HEADER as FIELD" }, \
-	{ .name = "max-rejects", .arg = "N", \
-	  .help = "more than N rows rejected: write nothing" }
-#define KEY_OPT \
-	{ .name = "key", .arg = "FIELD", \
-	  .help = "match existing records on FIELD" }
-#define MODE_OPT \
-	{ .name = "mode", .arg = "MODE", .values = "upsert insert update", \
-	  .help = "upsert (default), insert or update" }
-#define TAIL_OPTS \
-	{ .name = "rejects", .arg = "FILE", \
-	  .help = "write rejected rows to FILE, with _line, _error" }, \
-	{ .name = "strict", .help = "any row rejected: write nothing" }, \
-	{ .name = "tsv", .help = "the file is TSV (so is a .tsv name)" }
+/* Each verb's options, sorted by name as the man page lists them. */
+#define O_DELIMITER { .name = "delimiter", .arg = "C", \
+	.help = "fields are separated by C (or 'tab')" }
+#define O_DRY_RUN { .name = "dry-run", \
+	.help = "check everything, write nothing; print the plan" }
+#define O_ENCODING { .name = "encoding", .arg = "NAME", \
+	.values = "GB18030 GBK LATIN1", \
+	.help = "the file's encoding (GB18030, GBK, LATIN1...)" }
+#define O_IGNORE { .name = "ignore-unknown", \
+	.help = "skip columns that name no field" }
+#define O_KEY { .name = "key", .arg = "FIELD", \
+	.help = "match existing records on FIELD" }
+#define O_MAP { .name = "map", .arg = "HEADER=FIELD", .multi = 1, \
+	.help = "read column HEADER as FIELD" }
+#define O_MAX { .name = "max-rejects", .arg = "N", \
+	.help = "more than N rows rejected: write nothing" }
+#define O_MISSING { .name = "missing", .arg = "zero|keep", \
+	.values = "zero keep", .help = "products the file does not name: " \
+	"set their stock to 0, or keep it (default)" }
+#define O_MODE { .name = "mode", .arg = "MODE", \
+	.values = "upsert insert update", \
+	.help = "upsert (default), insert or update" }
+#define O_REJECTS { .name = "rejects", .arg = "FILE", \
+	.help = "write rejected rows to FILE, with _line, _error" }
+#define O_STRICT { .name = "strict", \
+	.help = "any row rejected: write nothing" }
+#define O_TAKE { .name = "take-stock", \
+	.help = "take stock for the lines of new orders" }
+#define O_TSV { .name = "tsv", .help = "the file is TSV (so is a .tsv name)" }
 
 /* Records match on their key fields or --key; orders on order_ref, and
  * inventory on sku, only. */
 static const struct crm_optdef record_opts[] = {
-	COMMON_OPTS, KEY_OPT, MODE_OPT, TAIL_OPTS,
+	O_DELIMITER, O_DRY_RUN, O_ENCODING, O_IGNORE, O_KEY, O_MAP, O_MAX,
+	O_MODE, O_REJECTS, O_STRICT, O_TSV,
 	{ 0 }
 };
 
 static const struct crm_optdef order_opts[] = {
-	COMMON_OPTS, MODE_OPT, TAIL_OPTS,
-	{ .name = "take-stock",
-	  .help = "take stock for the lines of new orders" },
+	O_DELIMITER, O_DRY_RUN, O_ENCODING, O_IGNORE, O_MAP, O_MAX, O_MODE,
+	O_REJECTS, O_STRICT, O_TAKE, O_TSV,
 	{ 0 }
 };
 
 static const struct crm_optdef inventory_opts[] = {
-	COMMON_OPTS,
-	{ .name = "missing", .arg = "zero|keep", .values = "zero keep",
-	  .help = "products the file does not name: set their stock to 0, "
-	  "or keep it (default)" },
-	TAIL_OPTS,
+	O_DELIMITER, O_DRY_RUN, O_ENCODING, O_IGNORE, O_MAP, O_MAX, O_MISSING,
+	O_REJECTS, O_STRICT, O_TSV,
 	{ 0 }
 };
 
