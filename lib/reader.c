@@ -217,7 +217,8 @@ crm_reader_free(struct crm_reader *r)
 	free(r->done);
 	free_lines(r->lines, r->nlines);
 	free(r->lines);
-	free_lines(r->again + r->iagain, r->nagain - r->iagain);
+	if (r->again)
+		free_lines(r->again + r->iagain, r->nagain - r->iagain);
 	free(r->again);
 	free(r);
 }
