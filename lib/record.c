@@ -506,6 +506,9 @@ crm_record_insert(struct crm_db *db, const struct crm_fieldset *fs,
 		if (f->type == CRM_T_ID ||
 		    (f->flags & (CRM_F_CUSTOM | CRM_F_DERIVED)))
 			continue;
+		/* An empty value (an empty cell) means the default. */
+		if (a && f->def && is_blank(a->text))
+			text = f->def;
 		if (is_stamp(f)) {
 			v[i].kind = SQLITE_TEXT;
 			crm_buf_add(&v[i].s, now.buf, now.len);
@@ -567,7 +570,9 @@ crm_record_update(struct crm_db *db, const struct crm_fieldset *fs,
 	for (i = 0; i < as->n; i++) {
 		const struct crm_field *f = as->a[i].f;
 
-		if (crm_field_parse(db, f, as->a[i].text, &v[i], err) < 0)
+		/* Emptying a field that has a default sets the default. */
+		if (crm_field_parse(db, f, f->def && is_blank(as->a[i].text) ?
+		    f->def : as->a[i].text, &v[i], err) < 0)
 			goto out;
 		if (v[i].kind == SQLITE_NULL && (f->flags & CRM_F_REQUIRED)) {
 			crm_err_set(err, CRM_EX_DATAERR,
