@@ -20,6 +20,7 @@ static const char *const nouns[][2] = {
 	{ "product", "the catalog and its stock" },
 	{ "order", "orders, their lines and their lifecycle" },
 	{ "import", "batch import from CSV or TSV, the log, revert" },
+	{ "report", "reports and analytics" },
 };
 
 #define NNOUNS (sizeof(nouns) / sizeof(nouns[0]))

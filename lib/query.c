@@ -231,9 +231,8 @@ crm_fields_parse(const struct crm_fieldset *fs, const char *spec,
 	return 0;
 }
 
-/* The SQL for a field of the record "t": its column or its expression. */
-static void
-col(struct crm_buf *sql, const struct crm_field *f)
+void
+crm_query_field_sql(struct crm_buf *sql, const struct crm_field *f)
 {
 	if (f->expr) {
 		crm_buf_adds(sql, f->expr);
@@ -243,8 +242,8 @@ col(struct crm_buf *sql, const struct crm_field *f)
 	crm_sql_ident(sql, f->name);
 }
 
-static void
-cond_sql(struct crm_buf *sql, const struct crm_cond *c, int param)
+void
+crm_query_cond_sql(struct crm_buf *sql, const struct crm_cond *c, int param)
 {
 	static const char *const cmp[] = { "IS", "IS NOT", "<", "<=", ">",
 		">=" };
@@ -252,17 +251,17 @@ cond_sql(struct crm_buf *sql, const struct crm_cond *c, int param)
 	if (c->empty) {
 		crm_buf_adds(sql, c->op == CRM_OP_EQ ? "coalesce(" :
 			"NOT coalesce(");
-		col(sql, c->f);
+		crm_query_field_sql(sql, c->f);
 		crm_buf_adds(sql, ", '') = ''");
 		return;
 	}
 	if (c->op == CRM_OP_LIKE) {
 		crm_buf_adds(sql, "instr(crm_fold(");
-		col(sql, c->f);
+		crm_query_field_sql(sql, c->f);
 		crm_buf_addf(sql, "), ?%d) > 0", param);
 		return;
 	}
-	col(sql, c->f);
+	crm_query_field_sql(sql, c->f);
 	crm_buf_addf(sql, " %s ?%d", cmp[c->op], param);
 }
 
@@ -282,7 +281,7 @@ crm_query_run(struct crm_db *db, const struct crm_query *q,
 	for (i = 0; i < nfields; i++) {
 		if (i)
 			crm_buf_adds(&sql, ", ");
-		col(&sql, fields[i]);
+		crm_query_field_sql(&sql, fields[i]);
 	}
 	if (!nfields)
 		crm_buf_adds(&sql, "t.id");
@@ -303,12 +302,12 @@ crm_query_run(struct crm_db *db, const struct crm_query *q,
 	}
 	for (i = 0; i < q->nconds; i++) {
 		crm_buf_adds(&sql, and);
-		cond_sql(&sql, &q->conds[i], param++);
+		crm_query_cond_sql(&sql, &q->conds[i], param++);
 		and = "\n  AND ";
 	}
 	crm_buf_adds(&sql, "\nORDER BY ");
 	for (i = 0; i < q->nsort; i++) {
-		col(&sql, q->sort[i].f);
+		crm_query_field_sql(&sql, q->sort[i].f);
 		crm_buf_adds(&sql, q->sort[i].desc ? " DESC, " : ", ");
 	}
 	crm_buf_adds(&sql, "t.id");

@@ -179,6 +179,15 @@ int crm_fields_parse(const struct crm_fieldset *fs, const char *spec,
 	const struct crm_field ***fields, size_t *n, struct crm_err *err);
 
 /*
+ * Append the SQL of a field of the record "t" (its column, or a derived
+ * field's expression), and of a --where condition with its value as
+ * parameter ?param: for queries of their own (reports) over "t".
+ */
+void crm_query_field_sql(struct crm_buf *sql, const struct crm_field *f);
+void crm_query_cond_sql(struct crm_buf *sql, const struct crm_cond *c,
+	int param);
+
+/*
  * Run the query and write the chosen fields of every row to out (begun by
  * the caller with the same columns).  Returns the number of rows, or -1
  * with err set.

@@ -1,0 +1,828 @@
+/*
+ * report.c - the reports of crm-report: the orders they count, their SQL,
+ * the periods of sales, and the bar chart.  Declared in report.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+#include "text.h"
+#include "value.h"
+#include "banned.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Parameters every report's statement may have; --where's come after. */
+#define P_FROM	1	/* first day, "YYYY-MM-DD" */
+#define P_UNTIL	2	/* the day after the last */
+#define P_LIMIT	3	/* --top, or -1 */
+#define P_WHERE	4
+
+static const char *const by_names[] = {
+	"day", "week", "month", "quarter", "year"
+};
+
+static const char *const period_names[] = {
+	"this-month", "last-month", "this-quarter", "last-quarter",
+	"this-year", "last-year"
+};
+
+/* ---- days and periods ------------------------------------------------- */
+
+static int64_t
+floor_div(int64_t a, int64_t b)
+{
+	return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
+/* The first day of month number idx (year * 12 + month - 1). */
+static int64_t
+month_day(int64_t idx)
+{
+	int64_t y = floor_div(idx, 12);
+
+	return crm_days_from_civil(y, (unsigned)(idx - y * 12) + 1, 1);
+}
+
+/* The month number of day. */
+static int64_t
+month_of(int64_t day)
+{
+	int64_t y;
+	unsigned m, d;
+
+	crm_civil_from_days(day, &y, &m, &d);
+	return y * 12 + m - 1;
+}
+
+/* "YYYY-MM-DD" at s (the rest ignored) to days; -1 when it is none. */
+static int
+ymd_days(const char *s, int64_t *days)
+{
+	int v[3] = { 0, 0, 0 }, widths[3] = { 4, 2, 2 }, i, k;
+
+	for (i = 0; i < 3; i++) {
+		for (k = 0; k < widths[i]; k++, s++) {
+			if (*s < '0' || *s > '9')
+				return -1;
+			v[i] = v[i] * 10 + (*s - '0');
+		}
+		if (i < 2 && *s++ != '-')
+			return -1;
+	}
+	if (v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31)
+		return -1;
+	*days = crm_days_from_civil(v[0], (unsigned)v[1], (unsigned)v[2]);
+	return 0;
+}
+
+static void
+add_ymd(struct crm_buf *out, int64_t day)
+{
+	int64_t y;
+	unsigned m, d;
+
+	crm_civil_from_days(day, &y, &m, &d);
+	crm_buf_addf(out, "%04lld-%02u-%02u", (long long)y, m, d);
+}
+
+/* The first day of the period of kind by that holds day. */
+static int64_t
+period_start(enum crm_report_by by, int64_t day)
+{
+	int64_t idx;
+
+	switch (by) {
+	case CRM_BY_DAY:
+		return day;
+	case CRM_BY_WEEK:	/* 1970-01-01 was a Thursday */
+		return day - (day + 3 - floor_div(day + 3, 7) * 7);
+	case CRM_BY_MONTH:
+		return month_day(month_of(day));
+	case CRM_BY_QUARTER:
+		idx = month_of(day);
+		return month_day(idx - (idx - floor_div(idx, 3) * 3));
+	case CRM_BY_YEAR:
+		return month_day(floor_div(month_of(day), 12) * 12);
+	}
+	return day;
+}
+
+/* The first day of the period after the one that starts on start. */
+static int64_t
+period_next(enum crm_report_by by, int64_t start)
+{
+	switch (by) {
+	case CRM_BY_DAY:
+		return start + 1;
+	case CRM_BY_WEEK:
+		return start + 7;
+	case CRM_BY_MONTH:
+		return month_day(month_of(start) + 1);
+	case CRM_BY_QUARTER:
+		return month_day(month_of(start) + 3);
+	case CRM_BY_YEAR:
+		return month_day(month_of(start) + 12);
+	}
+	return start + 1;
+}
+
+void
+crm_report_period_label(enum crm_report_by by, int64_t day,
+	struct crm_buf *out)
+{
+	int64_t y, thursday;
+	unsigned m, d;
+
+	if (by == CRM_BY_DAY) {
+		add_ymd(out, day);
+		return;
+	}
+	if (by == CRM_BY_WEEK) {
+		/* ISO 8601: a week belongs to the year of its Thursday. */
+		thursday = period_start(CRM_BY_WEEK, day) + 3;
+		crm_civil_from_days(thursday, &y, &m, &d);
+		crm_buf_addf(out, "%04lld-W%02lld", (long long)y, (long long)
+			((thursday - crm_days_from_civil(y, 1, 1)) / 7 + 1));
+		return;
+	}
+	crm_civil_from_days(day, &y, &m, &d);
+	if (by == CRM_BY_MONTH)
+		crm_buf_addf(out, "%04lld-%02u", (long long)y, m);
+	else if (by == CRM_BY_QUARTER)
+		crm_buf_addf(out, "%04lld-Q%u", (long long)y, (m - 1) / 3 + 1);
+	else
+		crm_buf_addf(out, "%04lld", (long long)y);
+}
+
+int
+crm_report_period(const char *word, int64_t today, int64_t *from,
+	int64_t *to, struct crm_err *err)
+{
+	int64_t idx = month_of(today), start, span;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(period_names); i++)
+		if (!strcmp(word, period_names[i]))
+			break;
+	switch (i) {
+	case 0: start = idx; span = 1; break;
+	case 1: start = idx - 1; span = 1; break;
+	case 2: start = idx - (idx - floor_div(idx, 3) * 3); span = 3; break;
+	case 3: start = idx - (idx - floor_div(idx, 3) * 3) - 3; span = 3;
+		break;
+	case 4: start = floor_div(idx, 12) * 12; span = 12; break;
+	case 5: start = floor_div(idx, 12) * 12 - 12; span = 12; break;
+	default:
+		return crm_err_set(err, CRM_EX_USAGE, "invalid --period '%s': "
+			"expected this-month, last-month, this-quarter, "
+			"last-quarter, this-year or last-year", word);
+	}
+	*from = month_day(start);
+	*to = month_day(start + span) - 1;
+	return 0;
+}
+
+int64_t
+crm_report_avg(int64_t sum, int64_t n)
+{
+	int64_t q = sum / n, r = sum % n;
+
+	/* Compare 2r with n without computing 2 * sum, which may overflow;
+	 * C division truncates, so the remainder has the sum's sign. */
+	if (r > 0 && r >= n - r)
+		q++;
+	else if (r < 0 && -r >= n + r)
+		q--;
+	return q;
+}
+
+/* ---- preparing -------------------------------------------------------- */
+
+void
+crm_report_init(struct crm_report *r, enum crm_report_kind kind)
+{
+	memset(r, 0, sizeof(*r));
+	r->kind = kind;
+	r->from = CRM_REPORT_OPEN_FROM;
+	r->to = CRM_REPORT_OPEN_TO;
+	r->by = CRM_BY_MONTH;
+	crm_fieldset_builtin(&r->fs, crm_entity_find("customer"));
+	crm_query_init(&r->where, &r->fs);
+}
+
+void
+crm_report_release(struct crm_report *r)
+{
+	crm_query_release(&r->where);
+	crm_fieldset_release(&r->fs);
+}
+
+/* A date option's text to days; errors are usage errors naming it. */
+static int
+parse_day(const char *opt, const char *text, int64_t *day,
+	struct crm_err *err)
+{
+	struct crm_buf b = CRM_BUF_INIT;
+	struct crm_err e = CRM_ERR_INIT;
+	int ret = 0;
+
+	if (crm_parse_date(text, &b, &e) < 0 || ymd_days(b.buf, day) < 0)
+		ret = crm_err_set(err, CRM_EX_USAGE, "--%s: %s", opt,
+			e.code ? e.msg.buf : "invalid date");
+	crm_err_release(&e);
+	crm_buf_release(&b);
+	return ret;
+}
+
+/* A customer field by name, its '_' written '-' too. */
+static const struct crm_field *
+find_field(const struct crm_fieldset *fs, const char *name)
+{
+	const struct crm_field *f = crm_fieldset_find(fs, name);
+	struct crm_buf n = CRM_BUF_INIT;
+	size_t i;
+
+	if (f)
+		return f;
+	crm_buf_adds(&n, name);
+	for (i = 0; i < n.len; i++)
+		if (n.buf[i] == '-')
+			n.buf[i] = '_';
+	f = crm_fieldset_find(fs, n.buf);
+	crm_buf_release(&n);
+	return f;
+}
+
+int
+crm_report_prepare(struct crm_report *r, struct crm_db *db,
+	const struct crm_report_args *a, struct crm_err *err)
+{
+	struct crm_err e = CRM_ERR_INIT;
+	struct crm_buf t = CRM_BUF_INIT;
+	int64_t today;
+	size_t i;
+
+	if (a->period && (a->from || a->to))
+		return crm_err_set(err, CRM_EX_USAGE,
+			"--period does not go with --from or --to");
+	if (a->period && (crm_today(&today, err) < 0 ||
+	    crm_report_period(a->period, today, &r->from, &r->to, err) < 0))
+		return -1;
+	if (a->from && parse_day("from", a->from, &r->from, err) < 0)
+		return -1;
+	if (a->to && parse_day("to", a->to, &r->to, err) < 0)
+		return -1;
+	if (r->from > r->to) {
+		crm_buf_adds(&t, "--from ");
+		add_ymd(&t, r->from);
+		crm_buf_adds(&t, " is after --to ");
+		add_ymd(&t, r->to);
+		crm_err_set(err, CRM_EX_USAGE, "%s", t.buf);
+		crm_buf_release(&t);
+		return -1;
+	}
+	if (a->top) {
+		if (crm_parse_int(a->top, 1, INT64_MAX, &r->top, &e) < 0) {
+			crm_err_release(&e);
+			return crm_err_set(err, CRM_EX_USAGE, "invalid --top "
+				"'%s': expected a whole number of 1 or more",
+				a->top);
+		}
+	}
+	if ((a->by || a->group) && r->kind != CRM_REPORT_SALES)
+		return crm_err_set(err, CRM_EX_USAGE,
+			"--by and --group go with sales only");
+	if (a->by && a->group)
+		return crm_err_set(err, CRM_EX_USAGE,
+			"give --by or --group, not both");
+	if (a->by) {
+		for (i = 0; i < ARRAY_SIZE(by_names); i++)
+			if (!strcmp(a->by, by_names[i]))
+				break;
+		if (i == ARRAY_SIZE(by_names))
+			return crm_err_set(err, CRM_EX_USAGE, "invalid --by "
+				"'%s': expected day, week, month, quarter or "
+				"year", a->by);
+		r->by = (enum crm_report_by)i;
+	}
+	if (a->group && !(r->group = find_field(&r->fs, a->group))) {
+		crm_fieldset_names(&r->fs, &t);
+		crm_err_set(err, CRM_EX_USAGE, "unknown field '%s' for %s; "
+			"known: %s", a->group, r->fs.entity->name, t.buf);
+		crm_buf_release(&t);
+		return -1;
+	}
+	if (r->kind == CRM_REPORT_SALES && !r->group && r->top)
+		return crm_err_set(err, CRM_EX_USAGE, "--top goes with "
+			"--group: sales by period lists every period");
+	for (i = 0; i < a->nwhere; i++)
+		if (crm_query_where(&r->where, db, a->where[i], err) < 0)
+			return -1;
+	return 0;
+}
+
+/* ---- SQL ---------------------------------------------------------------- */
+
+/*
+ * The orders a report counts, as the common table "sel": not cancelled,
+ * in the range (ordered_at is UTC text, so a day's orders sort from its
+ * "YYYY-MM-DD" up to the next day's, which keeps the index of
+ * ordered_at in use), of a customer "t" that meets the conditions.
+ * Sales also want each order's units.
+ */
+static const char sel_head[] =
+	"WITH sel AS (\n"
+	"	SELECT o.id, o.customer, o.ordered_at, o.total";
+static const char sel_units[] =
+	",\n"
+	"	       (SELECT coalesce(sum(l.quantity), 0)\n"
+	"	        FROM order_lines AS l\n"
+	"	        WHERE l.\"order\" = o.id) AS units";
+static const char sel_from[] =
+	"\n"
+	"	FROM orders AS o\n"
+	"	JOIN customers AS t ON t.id = o.customer\n"
+	"	WHERE o.status <> 'cancelled'";
+static const char sel_tail[] = "\n)\n";
+
+static const char customers_sql[] =
+	"SELECT t.id, t.name, t.email, count(*), sum(s.total) AS revenue,\n"
+	"       min(s.ordered_at), max(s.ordered_at)\n"
+	"FROM sel AS s\n"
+	"JOIN customers AS t ON t.id = s.customer\n"
+	"GROUP BY t.id\n"
+	"ORDER BY revenue DESC, t.id\n"
+	"LIMIT ?3";
+
+/* Sales by period: a row per day with orders, folded into periods in C
+ * (ISO weeks are beyond SQLite's strftime). */
+static const char days_sql[] =
+	"SELECT substr(s.ordered_at, 1, 10) AS day, count(*), sum(s.units),\n"
+	"       sum(s.total)\n"
+	"FROM sel AS s\n"
+	"GROUP BY day\n"
+	"ORDER BY day";
+
+/* Sales by a customer field: the field's SQL goes between these. */
+static const char group_head[] = "SELECT ";
+static const char group_tail[] =
+	" AS g, count(*), sum(s.units),\n"
+	"       sum(s.total) AS revenue\n"
+	"FROM sel AS s\n"
+	"JOIN customers AS t ON t.id = s.customer\n"
+	"GROUP BY g\n"
+	"ORDER BY revenue DESC, g\n"
+	"LIMIT ?3";
+
+static const char products_sql[] =
+	"SELECT p.sku, p.name, sum(l.quantity),\n"
+	"       sum(l.quantity * l.unit_price) AS revenue,\n"
+	"       count(DISTINCT l.\"order\"), p.stock\n"
+	"FROM sel AS s\n"
+	"JOIN order_lines AS l ON l.\"order\" = s.id\n"
+	"JOIN products AS p ON p.id = l.product\n"
+	"GROUP BY p.id\n"
+	"ORDER BY revenue DESC, p.sku\n"
+	"LIMIT ?3";
+
+/* Is the range closed at its end?  The day after 9999-12-31 would not
+ * sort after it as text: that end is no end. */
+static int
+has_end(const struct crm_report *r)
+{
+	return r->to < crm_days_from_civil(9999, 12, 31);
+}
+
+static void
+sel_sql(struct crm_buf *sql, const struct crm_report *r, int units)
+{
+	size_t i;
+
+	crm_buf_adds(sql, sel_head);
+	if (units)
+		crm_buf_adds(sql, sel_units);
+	crm_buf_adds(sql, sel_from);
+	if (r->from != CRM_REPORT_OPEN_FROM)
+		crm_buf_addf(sql, "\n\t  AND o.ordered_at >= ?%d", P_FROM);
+	if (has_end(r))
+		crm_buf_addf(sql, "\n\t  AND o.ordered_at < ?%d", P_UNTIL);
+	for (i = 0; i < r->where.nconds; i++) {
+		crm_buf_adds(sql, "\n\t  AND ");
+		crm_query_cond_sql(sql, &r->where.conds[i], P_WHERE + (int)i);
+	}
+	crm_buf_adds(sql, sel_tail);
+}
+
+/* Bind the range, the limit and the conditions.  The texts bound are kept
+ * in days, which must live until the statement is done. */
+static void
+bind_all(sqlite3_stmt *st, const struct crm_report *r, struct crm_buf *days)
+{
+	size_t i, until;
+
+	if (r->from != CRM_REPORT_OPEN_FROM)
+		add_ymd(days, r->from);
+	crm_buf_addch(days, '\0');
+	until = days->len;
+	if (has_end(r))
+		add_ymd(days, r->to + 1);
+	if (r->from != CRM_REPORT_OPEN_FROM)
+		sqlite3_bind_text(st, P_FROM, days->buf, -1, SQLITE_STATIC);
+	if (has_end(r))
+		sqlite3_bind_text(st, P_UNTIL, days->buf + until, -1,
+			SQLITE_STATIC);
+	if (sqlite3_bind_parameter_count(st) >= P_LIMIT)
+		sqlite3_bind_int64(st, P_LIMIT, r->top ? r->top : -1);
+	for (i = 0; i < r->where.nconds; i++)
+		if (!r->where.conds[i].empty)
+			crm_val_bind(&r->where.conds[i].v, st,
+				P_WHERE + (int)i);
+}
+
+/* ---- cells ------------------------------------------------------------ */
+
+static void
+cell_int(struct crm_out *out, int64_t v)
+{
+	struct crm_buf b = CRM_BUF_INIT;
+
+	crm_buf_addf(&b, "%lld", (long long)v);
+	crm_out_cell(out, CRM_CELL_NUM, b.buf, b.len);
+	crm_buf_release(&b);
+}
+
+/* Money as a cell, and as the chart's figure when chart is not NULL. */
+static void
+cell_money(struct crm_out *out, int64_t cents, struct crm_chart *chart,
+	const char *label)
+{
+	struct crm_buf b = CRM_BUF_INIT;
+
+	crm_format_money(cents, &b);
+	crm_out_cell(out, CRM_CELL_NUM, b.buf, b.len);
+	if (chart)
+		crm_chart_add(chart, label, cents, b.buf);
+	crm_buf_release(&b);
+}
+
+/* Column col of st as text, or empty. */
+static void
+cell_text(struct crm_out *out, sqlite3_stmt *st, int col)
+{
+	const char *s = (const char *)sqlite3_column_text(st, col);
+
+	if (!s)
+		crm_out_cell(out, CRM_CELL_NULL, NULL, 0);
+	else
+		crm_out_cell(out, CRM_CELL_TEXT, s,
+			(size_t)sqlite3_column_bytes(st, col));
+}
+
+/* ---- the reports ------------------------------------------------------- */
+
+/* Each row function steps st to its end, writing rows, leaving the last
+ * result of sqlite3_step() in *rc; it returns the number of rows, or -1
+ * with err set. */
+
+static int
+step(sqlite3_stmt *st, const struct crm_out *out, int *rc)
+{
+	return !out->failed && (*rc = sqlite3_step(st)) == SQLITE_ROW;
+}
+
+static int64_t
+customers_rows(sqlite3_stmt *st, const struct crm_report *r,
+	struct crm_out *out, struct crm_chart *chart, int *rc,
+	struct crm_err *err)
+{
+	int64_t rows = 0, n, total;
+
+	(void)r;
+	(void)err;
+	while (step(st, out, rc)) {
+		n = sqlite3_column_int64(st, 3);
+		total = sqlite3_column_int64(st, 4);
+		cell_int(out, sqlite3_column_int64(st, 0));
+		cell_text(out, st, 1);
+		cell_text(out, st, 2);
+		cell_int(out, n);
+		cell_money(out, total, chart,
+			(const char *)sqlite3_column_text(st, 1));
+		cell_money(out, crm_report_avg(total, n), NULL, NULL);
+		cell_text(out, st, 5);
+		cell_text(out, st, 6);
+		crm_out_row(out);
+		rows++;
+	}
+	return rows;
+}
+
+/* One period of sales being added up. */
+struct period {
+	int64_t start;		/* its first day */
+	int64_t orders, units, revenue;
+};
+
+static void
+period_row(struct crm_out *out, const struct crm_report *r,
+	const struct period *p, struct crm_chart *chart)
+{
+	struct crm_buf label = CRM_BUF_INIT;
+
+	crm_report_period_label(r->by, p->start, &label);
+	crm_out_cell(out, CRM_CELL_TEXT, label.buf, label.len);
+	cell_int(out, p->orders);
+	cell_int(out, p->units);
+	cell_money(out, p->revenue, chart, label.buf);
+	cell_money(out, p->orders ? crm_report_avg(p->revenue, p->orders) : 0,
+		NULL, NULL);
+	crm_out_row(out);
+	crm_buf_release(&label);
+}
+
+static int64_t
+period_rows(sqlite3_stmt *st, const struct crm_report *r,
+	struct crm_out *out, struct crm_chart *chart, int *rc,
+	struct crm_err *err)
+{
+	struct period p = { 0, 0, 0, 0 }, gap = { 0, 0, 0, 0 };
+	int64_t rows = 0, day, start;
+	int have = 0;
+
+	while (step(st, out, rc)) {
+		const char *text = (const char *)sqlite3_column_text(st, 0);
+
+		if (!text || ymd_days(text, &day) < 0)
+			return crm_err_set(err, CRM_EX_DATAERR, "an order has "
+				"ordered_at '%s', which is no UTC time",
+				text ? text : "");
+		start = period_start(r->by, day);
+		if (have && start != p.start) {
+			period_row(out, r, &p, chart);
+			rows++;
+			for (gap.start = period_next(r->by, p.start);
+			    gap.start < start && !out->failed;
+			    gap.start = period_next(r->by, gap.start)) {
+				period_row(out, r, &gap, chart);
+				rows++;
+			}
+			have = 0;
+		}
+		if (!have) {
+			memset(&p, 0, sizeof(p));
+			p.start = start;
+			have = 1;
+		}
+		if (__builtin_add_overflow(p.orders,
+		    sqlite3_column_int64(st, 1), &p.orders) ||
+		    __builtin_add_overflow(p.units,
+		    sqlite3_column_int64(st, 2), &p.units) ||
+		    __builtin_add_overflow(p.revenue,
+		    sqlite3_column_int64(st, 3), &p.revenue))
+			return crm_err_set(err, CRM_EX_DATAERR,
+				"a sum of a period is beyond 64 bits");
+	}
+	if (have) {
+		period_row(out, r, &p, chart);
+		rows++;
+	}
+	return rows;
+}
+
+static int64_t
+group_rows(sqlite3_stmt *st, const struct crm_report *r,
+	struct crm_out *out, struct crm_chart *chart, int *rc,
+	struct crm_err *err)
+{
+	int64_t rows = 0, n, revenue;
+
+	(void)err;
+	while (step(st, out, rc)) {
+		n = sqlite3_column_int64(st, 1);
+		revenue = sqlite3_column_int64(st, 3);
+		crm_field_cell(r->group, st, 0, out);
+		cell_int(out, n);
+		cell_int(out, sqlite3_column_int64(st, 2));
+		cell_money(out, revenue, chart,
+			(const char *)sqlite3_column_text(st, 0));
+		cell_money(out, crm_report_avg(revenue, n), NULL, NULL);
+		crm_out_row(out);
+		rows++;
+	}
+	return rows;
+}
+
+static int64_t
+products_rows(sqlite3_stmt *st, const struct crm_report *r,
+	struct crm_out *out, struct crm_chart *chart, int *rc,
+	struct crm_err *err)
+{
+	int64_t rows = 0;
+
+	(void)r;
+	(void)err;
+	while (step(st, out, rc)) {
+		cell_text(out, st, 0);
+		cell_text(out, st, 1);
+		cell_int(out, sqlite3_column_int64(st, 2));
+		cell_money(out, sqlite3_column_int64(st, 3), chart,
+			(const char *)sqlite3_column_text(st, 1));
+		cell_int(out, sqlite3_column_int64(st, 4));
+		cell_int(out, sqlite3_column_int64(st, 5));
+		crm_out_row(out);
+		rows++;
+	}
+	return rows;
+}
+
+/* The reports, by enum crm_report_kind. */
+static const struct {
+	const char *cols[CRM_REPORT_MAXCOLS + 1];	/* NULL-terminated */
+	int units;		/* sel needs each order's units */
+	int64_t (*rows)(sqlite3_stmt *st, const struct crm_report *r,
+		struct crm_out *out, struct crm_chart *chart, int *rc,
+		struct crm_err *err);
+} reports[] = {
+	[CRM_REPORT_CUSTOMERS] = {
+		{ "id", "name", "email", "orders", "total", "avg_order",
+		  "first_order", "last_order" }, 0, customers_rows },
+	[CRM_REPORT_SALES] = {
+		{ "period", "orders", "units", "revenue", "avg_order" }, 1,
+		period_rows },
+	[CRM_REPORT_PRODUCTS] = {
+		{ "sku", "name", "units", "revenue", "orders", "stock" }, 0,
+		products_rows },
+};
+
+size_t
+crm_report_columns(const struct crm_report *r, const char **names)
+{
+	size_t n;
+
+	for (n = 0; reports[r->kind].cols[n]; n++)
+		names[n] = reports[r->kind].cols[n];
+	if (r->kind == CRM_REPORT_SALES && r->group)
+		names[0] = r->group->name;
+	return n;
+}
+
+int64_t
+crm_report_run(struct crm_db *db, const struct crm_report *r,
+	struct crm_out *out, struct crm_chart *chart, struct crm_err *err)
+{
+	struct crm_buf sql = CRM_BUF_INIT, days = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	int64_t (*rows)(sqlite3_stmt *, const struct crm_report *,
+		struct crm_out *, struct crm_chart *, int *, struct crm_err *);
+	int64_t n = -1;
+	int rc = SQLITE_DONE;
+
+	rows = reports[r->kind].rows;
+	sel_sql(&sql, r, reports[r->kind].units);
+	switch (r->kind) {
+	case CRM_REPORT_CUSTOMERS:
+		crm_buf_adds(&sql, customers_sql);
+		break;
+	case CRM_REPORT_SALES:
+		if (!r->group) {
+			crm_buf_adds(&sql, days_sql);
+			break;
+		}
+		crm_buf_adds(&sql, group_head);
+		crm_query_field_sql(&sql, r->group);
+		crm_buf_adds(&sql, group_tail);
+		rows = group_rows;
+		break;
+	case CRM_REPORT_PRODUCTS:
+		crm_buf_adds(&sql, products_sql);
+		break;
+	}
+	st = crm_db_prepare(db, sql.buf, err);
+	if (!st)
+		goto out;
+	bind_all(st, r, &days);
+	n = rows(st, r, out, chart, &rc, err);
+	if (n >= 0 && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		n = crm_db_fail(db, rc, "cannot run the report", err);
+out:
+	sqlite3_finalize(st);
+	crm_buf_release(&days);
+	crm_buf_release(&sql);
+	return n;
+}
+
+/* ---- the bar chart ------------------------------------------------------ */
+
+void
+crm_chart_add(struct crm_chart *c, const char *label, int64_t value,
+	const char *figure)
+{
+	if (c->n == c->alloc) {
+		c->alloc = c->alloc ? 2 * c->alloc : 32;
+		c->offs = crm_xrealloc(c->offs, c->alloc * sizeof(*c->offs));
+		c->values = crm_xrealloc(c->values,
+			c->alloc * sizeof(*c->values));
+	}
+	c->offs[c->n] = c->text.len;
+	c->values[c->n] = value;
+	c->n++;
+	crm_buf_adds(&c->text, label ? label : "(empty)");
+	crm_buf_addch(&c->text, '\0');
+	crm_buf_adds(&c->text, figure);
+	crm_buf_addch(&c->text, '\0');
+}
+
+static void
+spaces(struct crm_buf *b, size_t n)
+{
+	while (n--)
+		crm_buf_addch(b, ' ');
+}
+
+/* A label in exactly w columns: cut with "…" when wider; one line. */
+static void
+chart_label(struct crm_buf *out, const char *s, size_t w)
+{
+	struct crm_buf t = CRM_BUF_INIT;
+	size_t sw;
+
+	for (; *s; s++)
+		crm_buf_addch(&t, *s == '\n' || *s == '\t' || *s == '\r' ?
+			' ' : *s);
+	sw = crm_text_width(t.buf, t.len);
+	if (sw > w) {
+		sw = crm_text_cut(t.buf, t.len, w - 1, out) + 1;
+		crm_buf_adds(out, "\xe2\x80\xa6");	/* … */
+	} else {
+		crm_buf_add(out, t.buf, t.len);
+	}
+	spaces(out, w - sw);
+	crm_buf_release(&t);
+}
+
+void
+crm_chart_write(const struct crm_chart *c, int width, struct crm_buf *out)
+{
+	/* U+2588 full block, then U+2589..U+258F: 7/8 down to 1/8. */
+	static const char *const eighths[] = { "", "\xe2\x96\x8f",
+		"\xe2\x96\x8e", "\xe2\x96\x8d", "\xe2\x96\x8c", "\xe2\x96\x8b",
+		"\xe2\x96\x8a", "\xe2\x96\x89" };
+	size_t i, k, lw = 0, fw = 0, used, cells, w;
+	int64_t max = 0, e;
+
+	if (!c->n)
+		return;
+	if (width < 30)
+		width = 30;
+	for (i = 0; i < c->n; i++) {
+		const char *label = c->text.buf + c->offs[i];
+		const char *fig = label + strlen(label) + 1;
+
+		w = crm_text_width(label, strlen(label));
+		if (w > lw)
+			lw = w;
+		if (strlen(fig) > fw)
+			fw = strlen(fig);
+		if (c->values[i] > max)
+			max = c->values[i];
+	}
+	if (lw > (size_t)width / 3)
+		lw = (size_t)width / 3;
+	used = lw + 2 + fw + 2;
+	cells = (size_t)width > used + 10 ? (size_t)width - used : 10;
+	for (i = 0; i < c->n; i++) {
+		const char *label = c->text.buf + c->offs[i];
+		const char *fig = label + strlen(label) + 1;
+
+		chart_label(out, label, lw);
+		crm_buf_adds(out, "  ");
+		spaces(out, fw - strlen(fig));
+		crm_buf_adds(out, fig);
+		e = 0;
+		if (c->values[i] > 0) {
+			e = (int64_t)((double)c->values[i] / (double)max *
+				(double)(cells * 8) + 0.5);
+			if (e < 1)
+				e = 1;
+		}
+		if (e) {
+			crm_buf_adds(out, "  ");
+			for (k = 0; k < (size_t)e / 8; k++)
+				crm_buf_adds(out, "\xe2\x96\x88");
+			crm_buf_adds(out, eighths[e % 8]);
+		}
+		crm_buf_addch(out, '\n');
+	}
+}
+
+void
+crm_chart_release(struct crm_chart *c)
+{
+	crm_buf_release(&c->text);
+	free(c->offs);
+	free(c->values);
+	c->offs = NULL;
+	c->values = NULL;
+	c->n = c->alloc = 0;
+}
