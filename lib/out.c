@@ -213,7 +213,12 @@ crm_out_cell(struct crm_out *out, enum crm_cell kind, const char *text,
 	case CRM_FMT_CSV:
 		if (out->col)
 			crm_buf_addch(b, ',');
-		csv_escape(b, text, len);
+		/* A record of one empty field would be a blank line, which
+		 * readers skip: quote it. */
+		if (out->ncols == 1 && !len)
+			crm_buf_adds(b, "\"\"");
+		else
+			csv_escape(b, text, len);
 		break;
 	case CRM_FMT_JSON:
 		crm_buf_adds(b, out->col ? "," : "{");
