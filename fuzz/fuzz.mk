@@ -1,3 +1,53 @@
-# Fuzz targets: make fuzz.
-fuzz:
-	@echo "no fuzz targets yet"
+# Fuzzing with libFuzzer (clang): each fuzz/NAME.c is a target built into
+# build-fuzz/NAME with AddressSanitizer and UBSan, from the lib/ sources
+# (LIB_OBJS) compiled for it and linked with the Makefile's LDLIBS.  make
+# fuzz runs each for FUZZ_SECONDS, starting from the seeds and dictionary
+# in fuzz/ (fuzz/corpus/NAME/, fuzz/NAME.dict) and keeping what it learns
+# in build-fuzz/corpus/NAME/; a crash is saved as build-fuzz/NAME-crash-*
+# (a hang as NAME-timeout-*) and stops make.  make fuzz-smoke is the short
+# run CI does.  CRM_FUZZ_KNOWN_BUGS=1 makes the targets check the known
+# bugs of lib/ too (see each fuzz/NAME.c).
+FUZZ_CC ?= clang
+FUZZ_BUILD = build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS = fuzz-out fuzz-reader fuzz-value fuzz-where
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer -std=c11 -D_GNU_SOURCE \
+	-Wall -Wextra -Ilib $(FUZZ_SAN)
+FUZZ_OBJS = $(addprefix $(FUZZ_BUILD)/lib/,$(addsuffix .o,$(LIB_OBJS)))
+FUZZ_BINS = $(addprefix $(FUZZ_BUILD)/,$(FUZZ_TARGETS))
+
+$(FUZZ_BUILD)/lib:
+	mkdir -p $@
+
+# Known bug: crm_reader_free() computes r->again + r->iagain with again
+# NULL (lib/reader.c), undefined behaviour UBSan stops on whatever the
+# input.  Until it is fixed, reader.c is built without that check so
+# the fuzzer can look for the rest.
+$(FUZZ_BUILD)/lib/reader.o: FUZZ_CFLAGS += -fno-sanitize=pointer-overflow
+
+$(FUZZ_BUILD)/lib/%.o: lib/%.c $(LIB_HDRS) | $(FUZZ_BUILD)/lib
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_BUILD)/fuzz-%: fuzz/fuzz-%.c $(FUZZ_OBJS) $(LIB_HDRS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) \
+		$(LDLIBS)
+
+fuzz: $(FUZZ_BINS)
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(FUZZ_BUILD)/corpus/$$t || exit 1; \
+		echo "fuzz: $$t for $(FUZZ_SECONDS)s"; \
+		$(FUZZ_BUILD)/$$t -max_total_time=$(FUZZ_SECONDS) \
+			-print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
+			-artifact_prefix=$(FUZZ_BUILD)/$$t- \
+			-dict=fuzz/$$t.dict \
+			$(FUZZ_BUILD)/corpus/$$t fuzz/corpus/$$t || exit 1; \
+	done
+
+fuzz-smoke:
+	$(MAKE) fuzz FUZZ_SECONDS=20
+
+fuzz-clean:
+	rm -rf $(FUZZ_BUILD)
+
+.PHONY: fuzz-smoke fuzz-clean

@@ -1,0 +1,211 @@
+/*
+ * fuzz-where - libFuzzer target for the selection compiler (lib/query.c):
+ * --where, --sort and --fields against the customer and contact field
+ * sets, then the compiled query run on a small database.
+ *
+ * Input: the first byte picks the entity; the rest is lines: the first
+ * is a --sort spec, the second a --fields spec, every further line a
+ * --where expression.  Beyond the sanitizers, it checks what record.h
+ * promises: a refused filter is CRM_EX_USAGE with a message and adds no
+ * condition, and a query that compiled runs without an error.
+ *
+ * With CRM_FUZZ_KNOWN_BUGS=1 in the environment it also checks what is
+ * known to be wrong in lib/ today: only = and != may test for empty.
+ */
+#include <ftw.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "record.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static struct crm_db db;
+static struct crm_fieldset sets[2];
+static char dir[64];
+static FILE *sink;
+static int known_bugs;
+
+#define CHECK(cond, ...) do { \
+	if (!(cond)) { \
+		fprintf(stderr, "fuzz-where: " __VA_ARGS__); \
+		fputc('\n', stderr); \
+		abort(); \
+	} \
+} while (0)
+
+static int
+rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static void
+cleanup(void)
+{
+	crm_fieldset_release(&sets[0]);
+	crm_fieldset_release(&sets[1]);
+	crm_db_close(&db);
+	if (dir[0])
+		nftw(dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Add a record of fs from "FIELD=VALUE" strings, NULL-terminated. */
+static void
+add(struct crm_fieldset *fs, const char *const *kv)
+{
+	struct crm_assigns as = CRM_ASSIGNS_INIT;
+	struct crm_err err = CRM_ERR_INIT;
+	int64_t id;
+
+	for (; *kv; kv++)
+		CHECK(crm_assigns_set(&as, fs, *kv, &err) == 0, "%s",
+			err.msg.buf);
+	CHECK(crm_record_insert(&db, fs, &as, &id, &err) == 0, "%s",
+		err.msg.buf);
+	crm_assigns_release(&as);
+}
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	static const char *const c1[] = { "name=Ada Lovelace",
+		"email=ada@example.com", "phone=+44 20 7946 0000",
+		"city=London", "segment=retail", "ref=ERP-1", NULL };
+	static const char *const c2[] = { "name=张三丰", "kind=company",
+		"email=zhang@example.cn", "city=北京", "address=1 Road\n2F",
+		NULL };
+	static const char *const c3[] = { "name=x' OR 1=1 --", "ref=100%",
+		NULL };
+	static const char *const k1[] = { "customer=1", "name=Kim",
+		"email=kim@example.com", "title=CEO", NULL };
+	static const char *const k2[] = { "customer=zhang@example.cn",
+		"name=Lee", NULL };
+	struct crm_buf path = CRM_BUF_INIT;
+	struct crm_err err = CRM_ERR_INIT;
+	const char *tmp = getenv("TMPDIR");
+	const char *kb = getenv("CRM_FUZZ_KNOWN_BUGS");
+
+	(void)argc;
+	(void)argv;
+	known_bugs = kb && *kb && strcmp(kb, "0");
+	setenv("TZ", "UTC", 1);
+	setenv("CRM_TODAY", "2026-11-22", 1);
+	setenv("CRM_USER", "fuzz", 1);
+	snprintf(dir, sizeof(dir), "%s/crm-fuzz-XXXXXX",
+		tmp && *tmp && strlen(tmp) < 40 ? tmp : "/tmp");
+	CHECK(mkdtemp(dir), "cannot make a temporary folder");
+	crm_buf_addf(&path, "%s/crm.db", dir);
+	CHECK(crm_db_open(&db, path.buf, CRM_DB_CREATE, &err) == 0, "%s",
+		err.msg.buf);
+	crm_buf_release(&path);
+	atexit(cleanup);
+	crm_fieldset_builtin(&sets[0], crm_entity_find("customer"));
+	crm_fieldset_builtin(&sets[1], crm_entity_find("contact"));
+	add(&sets[0], c1);
+	add(&sets[0], c2);
+	add(&sets[0], c3);
+	add(&sets[1], k1);
+	add(&sets[1], k2);
+	sink = fopen("/dev/null", "w");
+	CHECK(sink, "cannot open /dev/null");
+	return 0;
+}
+
+/* The next line of *p (NUL-terminated in place), or NULL at the end. */
+static char *
+next_line(char **p)
+{
+	char *s = *p, *nl;
+
+	if (!s)
+		return NULL;
+	nl = strchr(s, '\n');
+	if (nl) {
+		*nl = '\0';
+		*p = nl + 1;
+	} else {
+		*p = NULL;
+	}
+	return s;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const struct crm_field **fields = NULL;
+	const char **names = NULL;
+	struct crm_fieldset *fs;
+	struct crm_query q;
+	struct crm_out out;
+	struct crm_err err = CRM_ERR_INIT;
+	char *buf, *p, *sort, *spec, *expr;
+	size_t n = 0, i;
+	int64_t rows;
+
+	if (!size)
+		return 0;
+	fs = &sets[data[0] & 1];
+	buf = malloc(size);
+	memcpy(buf, data + 1, size - 1);
+	buf[size - 1] = '\0';
+	p = buf;
+	sort = next_line(&p);
+	spec = next_line(&p);
+	crm_query_init(&q, fs);
+	q.limit = 5;
+	if (crm_query_sort(&q, sort ? sort : "", &err) < 0) {
+		CHECK(err.code == CRM_EX_USAGE && err.msg.len,
+			"sort '%s': code %d '%s'", sort, err.code, err.msg.buf);
+		goto out;
+	}
+	if (crm_fields_parse(fs, spec, &fields, &n, &err) < 0) {
+		CHECK(err.code == CRM_EX_USAGE && err.msg.len,
+			"fields '%s': code %d '%s'", spec, err.code,
+			err.msg.buf);
+		fields = NULL;
+		goto out;
+	}
+	while ((expr = next_line(&p))) {
+		size_t before = q.nconds;
+
+		if (crm_query_where(&q, &db, expr, &err) == 0) {
+			const struct crm_cond *c = &q.conds[before];
+
+			CHECK(q.nconds == before + 1, "where '%s' added %zu",
+				expr, q.nconds - before);
+			CHECK(!known_bugs || !c->empty || c->op == CRM_OP_EQ ||
+				c->op == CRM_OP_NE, "where '%s': op %d tests "
+				"for empty", expr, (int)c->op);
+			continue;
+		}
+		CHECK(err.code == CRM_EX_USAGE && err.msg.len,
+			"where '%s': code %d '%s'", expr, err.code,
+			err.msg.buf);
+		CHECK(q.nconds == before, "refused where '%s' added one",
+			expr);
+		crm_err_clear(&err);
+	}
+	names = calloc(n + 1, sizeof(*names));
+	for (i = 0; i < n; i++)
+		names[i] = fields[i]->name;
+	crm_out_begin(&out, sink, CRM_FMT_JSON, 1, names, n);
+	rows = crm_query_run(&db, &q, fields, n, &out, &err);
+	CHECK(rows >= 0 && rows <= 5, "query failed (%lld): %s",
+		(long long)rows, err.msg.buf);
+	crm_out_end(&out);
+out:
+	crm_query_release(&q);
+	crm_err_release(&err);
+	free(names);
+	free(fields);
+	free(buf);
+	return 0;
+}

@@ -1,0 +1,580 @@
+/*
+ * test-db - lib/db.h: finding, opening and using the database.
+ *
+ * Tests of behaviour that is known to be wrong in lib/ are in known[] and
+ * run only with CRM_TEST_KNOWN_BUGS=1; move one into tests[] with its fix.
+ */
+#include <ftw.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "db.h"
+#include "schema.h"
+#include "search.h"
+#include "banned.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+struct ctx {
+	char dir[64];
+	struct crm_buf path;	/* dir/crm.db, not created */
+};
+
+static int
+rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static int
+setup(void **state)
+{
+	struct ctx *c = calloc(1, sizeof(*c));
+	const char *tmp = getenv("TMPDIR");
+
+	if (!c)
+		return -1;
+	snprintf(c->dir, sizeof(c->dir), "%s/crm-test-XXXXXX",
+		tmp && *tmp && strlen(tmp) < 40 ? tmp : "/tmp");
+	if (!mkdtemp(c->dir))
+		return -1;
+	crm_buf_init(&c->path);
+	crm_buf_addf(&c->path, "%s/crm.db", c->dir);
+	unsetenv("CRM_BUSY_TIMEOUT");
+	*state = c;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct ctx *c = *state;
+
+	nftw(c->dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+	crm_buf_release(&c->path);
+	free(c);
+	return 0;
+}
+
+/* A text result of one-row SQL, or "" (caller frees). */
+static char *
+sql_text(struct crm_db *db, const char *sql)
+{
+	sqlite3_stmt *st;
+	char *s = NULL;
+
+	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db->h));
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		s = crm_strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return s ? s : crm_strdup("");
+}
+
+/* Create dir/crm.db with crm_db_open and close it again. */
+static void
+create_db(struct ctx *c)
+{
+	struct crm_db db;
+	struct crm_err err = CRM_ERR_INIT;
+
+	if (crm_db_open(&db, c->path.buf, CRM_DB_CREATE, &err) < 0)
+		fail_msg("create: %s", err.msg.buf);
+	crm_db_close(&db);
+}
+
+/* Run sql on path with a plain SQLite connection (and the tokenizer). */
+static void
+raw_exec(const char *path, const char *sql)
+{
+	sqlite3 *h;
+
+	assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+	assert_int_equal(crm_search_register(h), SQLITE_OK);
+	if (sqlite3_exec(h, sql, NULL, NULL, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(h));
+	sqlite3_close(h);
+}
+
+/* ---- where the database is -------------------------------------------- */
+
+static void
+resolve_order(void **state)
+{
+	struct crm_buf out = CRM_BUF_INIT;
+	struct crm_err err = CRM_ERR_INIT;
+
+	(void)state;
+	setenv("CRM_DB", "/env/crm.db", 1);
+	setenv("XDG_DATA_HOME", "/xdg", 1);
+	setenv("HOME", "/home/u", 1);
+	assert_int_equal(crm_db_resolve("/opt/x.db", &out, &err), 0);
+	assert_string_equal(out.buf, "/opt/x.db");
+	crm_buf_reset(&out);
+	assert_int_equal(crm_db_resolve(NULL, &out, &err), 0);
+	assert_string_equal(out.buf, "/env/crm.db");
+	crm_buf_reset(&out);
+	assert_int_equal(crm_db_resolve("", &out, &err), 0);
+	assert_string_equal(out.buf, "/env/crm.db");
+	crm_buf_reset(&out);
+	unsetenv("CRM_DB");
+	assert_int_equal(crm_db_resolve(NULL, &out, &err), 0);
+	assert_string_equal(out.buf, "/xdg/crm/crm.db");
+	crm_buf_reset(&out);
+	setenv("CRM_DB", "", 1);
+	setenv("XDG_DATA_HOME", "relative/not/used", 1);
+	assert_int_equal(crm_db_resolve(NULL, &out, &err), 0);
+	assert_string_equal(out.buf, "/home/u/.local/share/crm/crm.db");
+	crm_buf_reset(&out);
+	unsetenv("XDG_DATA_HOME");
+	crm_buf_adds(&out, ">");	/* appends */
+	assert_int_equal(crm_db_resolve(NULL, &out, &err), 0);
+	assert_string_equal(out.buf, ">/home/u/.local/share/crm/crm.db");
+	crm_buf_reset(&out);
+	unsetenv("HOME");
+	unsetenv("CRM_DB");
+	assert_int_equal(crm_db_resolve(NULL, &out, &err), -1);
+	assert_int_equal(err.code, CRM_EX_NOINPUT);	/* SPEC 3.7: 66 */
+	assert_string_equal(out.buf, "");
+	crm_buf_release(&out);
+	crm_err_release(&err);
+}
+
+/* ---- opening ---------------------------------------------------------- */
+
+/* A missing file is CRM_EX_NOINPUT and is not created. */
+static void
+open_missing(void **state)
+{
+	struct ctx *c = *state;
+	struct crm_db db;
+	struct crm_err err = CRM_ERR_INIT;
+	struct stat st;
+
+	assert_int_equal(crm_db_open(&db, c->path.buf, 0, &err), -1);
+	assert_int_equal(err.code, CRM_EX_NOINPUT);
+	assert_non_null(strstr(err.msg.buf, "crm-admin init"));
+	assert_null(db.h);
+	assert_int_equal(stat(c->path.buf, &st), -1);
+	crm_err_clear(&err);
+	assert_int_equal(crm_db_open(&db, c->path.buf, CRM_DB_READ, &err), -1);
+	assert_int_equal(err.code, CRM_EX_NOINPUT);
+	assert_int_equal(stat(c->path.buf, &st), -1);
+	crm_err_release(&err);
+}
+
+/* CRM_DB_CREATE: folders 0700, file 0600, the newest schema, WAL. */
+static void
+open_create(void **state)
+{
+	struct ctx *c = *state;
+	struct crm_buf path = CRM_BUF_INIT, dir = CRM_BUF_INIT;
+	struct crm_db db;
+	struct crm_err err = CRM_ERR_INIT;
+	struct stat st;
+	char *s;
+
+	crm_buf_addf(&dir, "%s/a/b", c->dir);
+	crm_buf_addf(&path, "%s/crm.db", dir.buf);
+	assert_int_equal(crm_db_open(&db, path.buf, CRM_DB_CREATE, &err), 0);
+	assert_non_null(db.h);
+	assert_string_equal(db.path, path.buf);
+	assert_int_equal(db.readonly, 0);
+	assert_int_equal(stat(path.buf, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(stat(dir.buf, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0700);
+	assert_int_equal(crm_db_version(&db), crm_schema_latest());
+	s = sql_text(&db, "PRAGMA journal_mode");
+	assert_string_equal(s, "wal");
+	free(s);
+	assert_int_equal(crm_db_int(&db, "PRAGMA foreign_keys", -1), 1);
+	assert_int_equal(crm_db_int(&db, "PRAGMA synchronous", -1), 2);
+	crm_db_close(&db);
+	assert_null(db.h);
+	assert_null(db.path);
+	/* opening it again, with or without CREATE, keeps it */
+	raw_exec(path.buf, "INSERT INTO customers (name, created_at, "
+		"updated_at) VALUES ('x', 'a', 'b')");
+	assert_int_equal(crm_db_open(&db, path.buf, CRM_DB_CREATE, &err), 0);
+	assert_int_equal(crm_db_int(&db, "SELECT count(*) FROM customers",
+		-1), 1);
+	crm_db_close(&db);
+	assert_int_equal(crm_db_open(&db, path.buf, 0, &err), 0);
+	assert_int_equal(crm_db_int(&db, "PRAGMA foreign_keys", -1), 1);
+	crm_db_close(&db);
+	crm_buf_release(&path);
+	crm_buf_release(&dir);
+	crm_err_release(&err);
+}
+
+/* A file that cannot be created is CRM_EX_CANTCREAT. */
+static void
+open_create_fails(void **state)
+{
+	struct ctx *c = *state;
+	struct crm_db db;
+	struct crm_err err = CRM_ERR_INIT;
+	struct stat st;
+
+	/* a dangling link: not there, and O_EXCL will not follow it */
+	assert_int_equal(symlink("/nonexistent-crm-test/x.db", c->path.buf),
+		0);
+	assert_int_equal(crm_db_open(&db, c->path.buf, CRM_DB_CREATE, &err),
+		-1);
+	assert_int_equal(err.code, CRM_EX_CANTCREAT);
+	assert_null(db.h);
+	assert_int_equal(stat("/nonexistent-crm-test", &st), -1);
+	crm_err_release(&err);
+}
+
+/* A folder that cannot be made (a file is in the way): CANTCREAT. */
+static void
+open_create_folder_fails(void **state)
+{
+	struct ctx *c = *state;
+	struct crm_buf path = CRM_BUF_INIT;
+	struct crm_db db;
+	struct crm_err err = CRM_ERR_INIT;
+	FILE *fp;
+
+	crm_buf_addf(&path, "%s/file", c->dir);
+	fp = fopen(path.buf, "w");
+	assert_non_null(fp);
+	fclose(fp);
+	crm_buf_adds(&path, "/sub/crm.db");
+	assert_int_equal(crm_db_open(&db, path.buf, CRM_DB_CREATE, &err), -1);
+	assert_int_equal(err.code, CRM_EX_CANTCREAT);
+	assert_null(db.h);
+	crm_buf_release(&path);
+	crm_err_release(&err);
+}
+
+static void
+open_folder(void **state)
+{
+	struct ctx *c = *state;
+	struct crm_db db;
+	struct crm_err err = CRM_ERR_INIT;
+
+	assert_int_equal(crm_db_open(&db, c->dir, 0, &err), -1);
+	assert_int_equal(err.code, CRM_EX_NOINPUT);
+	crm_err_release(&err);
+}
+
+/* A file that is no crm database is refused, and left alone. */
+static void
+open_not_crm(void **state)
+{
+	struct ctx *c = *state;
+	struct crm_db db;
+	struct crm_err err = CRM_ERR_INIT;
+	struct stat st;
+	FILE *fp;
+
+	fp = fopen(c->path.buf, "w");
+	assert_non_null(fp);
+	fputs("name,email\nAda,ada@example.com\n", fp);
+	fclose(fp);
+	assert_int_equal(crm_db_open(&db, c->path.buf, 0, &err), -1);
+	assert_int_equal(err.code, CRM_EX_DATAERR);
+	assert_null(db.h);
+	assert_int_equal(stat(c->path.buf, &st), 0);
+	assert_int_equal(st.st_size, 31);
+	crm_err_clear(&err);
+	/* another program's SQLite database */
+	remove(c->path.buf);
+	raw_exec(c->path.buf, "CREATE TABLE t (x)");
+	assert_int_equal(crm_db_open(&db, c->path.buf, 0, &err), -1);
+	assert_int_equal(err.code, CRM_EX_DATAERR);
+	assert_non_null(strstr(err.msg.buf, "not a crm database"));
+	crm_err_release(&err);
+}
+
+/* A schema newer than this binary is refused with CRM_EX_CONFIG. */
+static void
+open_newer(void **state)
+{
+	struct ctx *c = *state;
+	struct crm_buf sql = CRM_BUF_INIT;
+	struct crm_db db;
+	struct crm_err err = CRM_ERR_INIT;
+	unsigned flags[] = { 0, CRM_DB_READ, CRM_DB_CREATE };
+	size_t i;
+
+	create_db(c);
+	crm_buf_addf(&sql, "PRAGMA user_version = %d", crm_schema_latest() + 1);
+	raw_exec(c->path.buf, sql.buf);
+	for (i = 0; i < ARRAY_SIZE(flags); i++) {
+		assert_int_equal(crm_db_open(&db, c->path.buf, flags[i], &err),
+			-1);
+		assert_int_equal(err.code, CRM_EX_CONFIG);
+		assert_null(db.h);
+		crm_err_clear(&err);
+	}
+	crm_buf_release(&sql);
+	crm_err_release(&err);
+}
+
+/* Read-only: writing is CRM_EX_NOPERM. */
+static void
+open_readonly(void **state)
+{
+	struct ctx *c = *state;
+	struct crm_db db;
+	struct crm_err err = CRM_ERR_INIT;
+
+	create_db(c);
+	assert_int_equal(crm_db_open(&db, c->path.buf, CRM_DB_READ, &err), 0);
+	assert_int_equal(db.readonly, 1);
+	assert_int_equal(crm_db_exec(&db, "INSERT INTO customers (name, "
+		"created_at, updated_at) VALUES ('x', 'a', 'b')", &err), -1);
+	assert_int_equal(err.code, CRM_EX_NOPERM);
+	crm_db_close(&db);
+	crm_err_release(&err);
+}
+
+/* Foreign keys are enforced. */
+static void
+foreign_keys_on(void **state)
+{
+	struct ctx *c = *state;
+	struct crm_db db;
+	struct crm_err err = CRM_ERR_INIT;
+
+	assert_int_equal(crm_db_open(&db, c->path.buf, CRM_DB_CREATE, &err),
+		0);
+	assert_int_equal(crm_db_exec(&db, "INSERT INTO contacts (customer, "
+		"name, created_at, updated_at) VALUES (99, 'x', 'a', 'b')",
+		&err), -1);
+	assert_int_equal(err.code, CRM_EX_DATAERR);
+	crm_db_close(&db);
+	crm_err_release(&err);
+}
+
+/* ---- transactions ----------------------------------------------------- */
+
+static void
+begin_commit_rollback(void **state)
+{
+	struct ctx *c = *state;
+	struct crm_db db;
+	struct crm_err err = CRM_ERR_INIT;
+	static const char ins[] = "INSERT INTO customers (name, created_at, "
+		"updated_at) VALUES ('x', 'a', 'b')";
+
+	assert_int_equal(crm_db_open(&db, c->path.buf, CRM_DB_CREATE, &err),
+		0);
+	crm_db_rollback(&db);		/* none open: harmless */
+	assert_int_equal(crm_db_begin(&db, &err), 0);
+	assert_int_equal(crm_db_exec(&db, ins, &err), 0);
+	crm_db_rollback(&db);
+	assert_true(sqlite3_get_autocommit(db.h));
+	assert_int_equal(crm_db_int(&db, "SELECT count(*) FROM customers",
+		-1), 0);
+	assert_int_equal(crm_db_begin(&db, &err), 0);
+	assert_int_equal(crm_db_exec(&db, ins, &err), 0);
+	assert_int_equal(crm_db_commit(&db, &err), 0);
+	crm_db_close(&db);
+	assert_int_equal(crm_db_open(&db, c->path.buf, CRM_DB_READ, &err), 0);
+	assert_int_equal(crm_db_int(&db, "SELECT count(*) FROM customers",
+		-1), 1);
+	crm_db_close(&db);
+	assert_int_equal(err.code, 0);
+}
+
+/* A transaction left open is rolled back by close. */
+static void
+close_rolls_back(void **state)
+{
+	struct ctx *c = *state;
+	struct crm_db db;
+	struct crm_err err = CRM_ERR_INIT;
+
+	assert_int_equal(crm_db_open(&db, c->path.buf, CRM_DB_CREATE, &err),
+		0);
+	assert_int_equal(crm_db_begin(&db, &err), 0);
+	assert_int_equal(crm_db_exec(&db, "INSERT INTO customers (name, "
+		"created_at, updated_at) VALUES ('x', 'a', 'b')", &err), 0);
+	crm_db_close(&db);
+	assert_int_equal(crm_db_open(&db, c->path.buf, 0, &err), 0);
+	assert_int_equal(crm_db_int(&db, "SELECT count(*) FROM customers",
+		-1), 0);
+	crm_db_close(&db);
+}
+
+/* Still locked after the busy timeout: CRM_EX_TEMPFAIL. */
+static void
+busy_is_tempfail(void **state)
+{
+	struct ctx *c = *state;
+	struct crm_db a, b;
+	struct crm_err err = CRM_ERR_INIT;
+
+	create_db(c);
+	setenv("CRM_BUSY_TIMEOUT", "50", 1);
+	assert_int_equal(crm_db_open(&a, c->path.buf, 0, &err), 0);
+	assert_int_equal(crm_db_open(&b, c->path.buf, 0, &err), 0);
+	assert_int_equal(crm_db_begin(&a, &err), 0);
+	assert_int_equal(crm_db_begin(&b, &err), -1);
+	assert_int_equal(err.code, CRM_EX_TEMPFAIL);
+	assert_non_null(strstr(err.msg.buf, "busy"));
+	crm_err_clear(&err);
+	crm_db_rollback(&a);
+	assert_int_equal(crm_db_begin(&b, &err), 0);
+	crm_db_rollback(&b);
+	crm_db_close(&a);
+	crm_db_close(&b);
+	unsetenv("CRM_BUSY_TIMEOUT");
+	crm_err_release(&err);
+}
+
+/* ---- helpers ---------------------------------------------------------- */
+
+static void
+fail_maps_codes(void **state)
+{
+	static const struct {
+		int rc, code;
+	} map[] = {
+		{ SQLITE_BUSY, CRM_EX_TEMPFAIL },
+		{ SQLITE_LOCKED, CRM_EX_TEMPFAIL },
+		{ SQLITE_BUSY_SNAPSHOT, CRM_EX_TEMPFAIL },
+		{ SQLITE_PERM, CRM_EX_NOPERM },
+		{ SQLITE_READONLY, CRM_EX_NOPERM },
+		{ SQLITE_AUTH, CRM_EX_NOPERM },
+		{ SQLITE_CONSTRAINT, CRM_EX_DATAERR },
+		{ SQLITE_CONSTRAINT_UNIQUE, CRM_EX_DATAERR },
+		{ SQLITE_IOERR, CRM_EX_IOERR },
+		{ SQLITE_IOERR_WRITE, CRM_EX_IOERR },
+		{ SQLITE_FULL, CRM_EX_IOERR },
+		{ SQLITE_ERROR, CRM_EX_SOFTWARE },
+		{ SQLITE_MISUSE, CRM_EX_SOFTWARE },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(map); i++) {
+		struct crm_err err = CRM_ERR_INIT;
+
+		assert_int_equal(crm_db_fail(NULL, map[i].rc, "cannot x",
+			&err), -1);
+		if (err.code != map[i].code)
+			fail_msg("rc %d: code %d, want %d", map[i].rc,
+				err.code, map[i].code);
+		assert_int_equal(strncmp(err.msg.buf, "cannot x: ", 10), 0);
+		crm_err_release(&err);
+	}
+}
+
+static void
+prepare_exec_int(void **state)
+{
+	struct ctx *c = *state;
+	struct crm_db db;
+	struct crm_err err = CRM_ERR_INIT;
+	sqlite3_stmt *st;
+
+	assert_int_equal(crm_db_open(&db, c->path.buf, CRM_DB_CREATE, &err),
+		0);
+	st = crm_db_prepare(&db, "SELECT 41 + 1", &err);
+	assert_non_null(st);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 42);
+	sqlite3_finalize(st);
+	assert_null(crm_db_prepare(&db, "SELEKT nonsense", &err));
+	assert_int_equal(err.code, CRM_EX_SOFTWARE);
+	crm_err_clear(&err);
+	assert_int_equal(crm_db_exec(&db, "CREATE TABLE t (x); "
+		"INSERT INTO t VALUES (7)", &err), 0);
+	assert_int_equal(crm_db_exec(&db, "INSERT INTO nosuch VALUES (1)",
+		&err), -1);
+	assert_int_equal(err.code, CRM_EX_SOFTWARE);
+	assert_int_equal(crm_db_int(&db, "SELECT x FROM t", -1), 7);
+	assert_int_equal(crm_db_int(&db, "SELECT x FROM t WHERE 0", -5), -5);
+	assert_int_equal(crm_db_int(&db, "not sql", -6), -6);
+	crm_db_close(&db);
+	crm_err_release(&err);
+}
+
+/* The SQL function crm_fold folds like crm_text_fold. */
+static void
+sql_fold_function(void **state)
+{
+	struct ctx *c = *state;
+	struct crm_db db;
+	struct crm_err err = CRM_ERR_INIT;
+	char *s;
+
+	assert_int_equal(crm_db_open(&db, c->path.buf, CRM_DB_CREATE, &err),
+		0);
+	s = sql_text(&db, "SELECT crm_fold('\xef\xbc\xa1\xef\xbc\xa2 Cd')");
+	assert_string_equal(s, "ab cd");
+	free(s);
+	assert_int_equal(crm_db_int(&db, "SELECT crm_fold(NULL) IS NULL", 0),
+		1);
+	crm_db_close(&db);
+}
+
+static int
+known_bugs_wanted(void)
+{
+	const char *s = getenv("CRM_TEST_KNOWN_BUGS");
+
+	return s && *s && strcmp(s, "0");
+}
+
+int
+main(void)
+{
+	static const struct CMUnitTest tests[] = {
+		cmocka_unit_test(resolve_order),
+		cmocka_unit_test_setup_teardown(open_missing, setup, teardown),
+		cmocka_unit_test_setup_teardown(open_create, setup, teardown),
+		cmocka_unit_test_setup_teardown(open_create_fails, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(open_folder, setup, teardown),
+		cmocka_unit_test_setup_teardown(open_not_crm, setup, teardown),
+		cmocka_unit_test_setup_teardown(open_newer, setup, teardown),
+		cmocka_unit_test_setup_teardown(open_readonly, setup, teardown),
+		cmocka_unit_test_setup_teardown(foreign_keys_on, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(begin_commit_rollback, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(close_rolls_back, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(busy_is_tempfail, setup,
+			teardown),
+		cmocka_unit_test(fail_maps_codes),
+		cmocka_unit_test_setup_teardown(prepare_exec_int, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(sql_fold_function, setup,
+			teardown),
+	};
+	/* Known bugs in lib/ (see the file's comment). */
+	static const struct CMUnitTest known[] = {
+		cmocka_unit_test_setup_teardown(open_create_folder_fails,
+			setup, teardown),
+	};
+	struct CMUnitTest all[ARRAY_SIZE(tests) + ARRAY_SIZE(known)];
+	size_t n = ARRAY_SIZE(tests);
+
+	memcpy(all, tests, sizeof(tests));
+	if (known_bugs_wanted()) {
+		memcpy(all + n, known, sizeof(known));
+		n += ARRAY_SIZE(known);
+	}
+	return _cmocka_run_group_tests("test-db", all, n, NULL, NULL);
+}

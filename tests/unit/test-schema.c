@@ -1,0 +1,355 @@
+/*
+ * test-schema - lib/schema.h: migrations, and tables that match entity.c.
+ *
+ * Old versions are reached by migrating a plain SQLite file step by step:
+ * crm_db_open() with CRM_DB_CREATE always makes the newest schema.
+ */
+#include <ftw.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "entity.h"
+#include "schema.h"
+#include "search.h"
+#include "banned.h"
+
+struct ctx {
+	char dir[64];
+	struct crm_buf path;
+	struct crm_db db;	/* a plain connection, see raw_open() */
+};
+
+static int
+rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static int
+setup(void **state)
+{
+	struct ctx *c = calloc(1, sizeof(*c));
+	const char *tmp = getenv("TMPDIR");
+
+	if (!c)
+		return -1;
+	snprintf(c->dir, sizeof(c->dir), "%s/crm-test-XXXXXX",
+		tmp && *tmp && strlen(tmp) < 40 ? tmp : "/tmp");
+	if (!mkdtemp(c->dir))
+		return -1;
+	crm_buf_init(&c->path);
+	crm_buf_addf(&c->path, "%s/crm.db", c->dir);
+	*state = c;
+	return 0;
+}
+
+static void
+raw_close(struct ctx *c)
+{
+	if (c->db.h)
+		sqlite3_close(c->db.h);
+	c->db.h = NULL;
+}
+
+static int
+teardown(void **state)
+{
+	struct ctx *c = *state;
+
+	raw_close(c);
+	nftw(c->dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+	crm_buf_release(&c->path);
+	free(c);
+	return 0;
+}
+
+/*
+ * Open (creating) c->path with plain sqlite3_open, wrapped in a struct
+ * crm_db; with tokenizer, register crm_bigram on it.
+ */
+static void
+raw_open(struct ctx *c, int tokenizer)
+{
+	memset(&c->db, 0, sizeof(c->db));
+	assert_int_equal(sqlite3_open(c->path.buf, &c->db.h), SQLITE_OK);
+	c->db.path = c->path.buf;
+	if (tokenizer)
+		assert_int_equal(crm_search_register(c->db.h), SQLITE_OK);
+}
+
+static long long
+q_int(struct ctx *c, const char *sql)
+{
+	return crm_db_int(&c->db, sql, -999);
+}
+
+static int
+table_exists(struct ctx *c, const char *name)
+{
+	struct crm_buf sql = CRM_BUF_INIT;
+	long long n;
+
+	crm_buf_addf(&sql, "SELECT count(*) FROM sqlite_master WHERE name = "
+		"'%s'", name);
+	n = q_int(c, sql.buf);
+	crm_buf_release(&sql);
+	return n > 0;
+}
+
+/* The ids of customers whose FTS entry matches what a user searched. */
+static char *
+fts_ids(struct ctx *c, const char *text)
+{
+	struct crm_buf match = CRM_BUF_INIT, ids = CRM_BUF_INIT;
+	struct crm_err err = CRM_ERR_INIT;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (crm_search_query(text, &match, &err) < 0)
+		fail_msg("search '%s': %s", text, err.msg.buf);
+	rc = sqlite3_prepare_v2(c->db.h, "SELECT rowid FROM customers_fts "
+		"WHERE customers_fts MATCH ?1 ORDER BY rowid", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		fail_msg("%s", sqlite3_errmsg(c->db.h));
+	sqlite3_bind_text(st, 1, match.buf, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		crm_buf_addf(&ids, "%s%lld", ids.len ? "," : "",
+			(long long)sqlite3_column_int64(st, 0));
+	if (rc != SQLITE_DONE)
+		fail_msg("MATCH %s: %s", match.buf, sqlite3_errmsg(c->db.h));
+	sqlite3_finalize(st);
+	crm_buf_release(&match);
+	return crm_buf_detach(&ids);
+}
+
+#define ASSERT_FTS(c, text, want) do { \
+	char *got_ = fts_ids((c), (text)); \
+	if (strcmp(got_, (want))) \
+		fail_msg("search '%s': ids '%s', want '%s'", (text), got_, \
+			(want)); \
+	free(got_); \
+} while (0)
+
+static void
+latest_is_positive(void **state)
+{
+	(void)state;
+	assert_true(crm_schema_latest() >= 2);
+}
+
+/*
+ * A version-1 database with a customer, migrated to the newest: the
+ * customer is found by the full-text search that version 2 added.
+ */
+static void
+migrate_v1_to_latest(void **state)
+{
+	struct ctx *c = *state;
+	struct crm_err err = CRM_ERR_INIT;
+
+	raw_open(c, 0);
+	assert_int_equal(crm_schema_migrate(&c->db, 1, &err), 0);
+	assert_int_equal(crm_db_version(&c->db), 1);
+	assert_true(table_exists(c, "customers"));
+	assert_true(table_exists(c, "contacts"));
+	assert_false(table_exists(c, "customers_fts"));
+	assert_true(sqlite3_get_autocommit(c->db.h));
+	assert_int_equal(crm_db_exec(&c->db,
+		"INSERT INTO customers (name, email, phone, city, created_at, "
+		"updated_at) VALUES ('王小明', 'wang@example.cn', "
+		"'13800138000', '上海', '2020-01-01T00:00:00Z', "
+		"'2020-01-01T00:00:00Z');"
+		"INSERT INTO customers (name, created_at, updated_at) VALUES "
+		"('Ada Lovelace', '2020-01-01T00:00:00Z', "
+		"'2020-01-01T00:00:00Z');", &err), 0);
+
+	assert_int_equal(crm_search_register(c->db.h), SQLITE_OK);
+	assert_int_equal(crm_schema_migrate(&c->db, 0, &err), 0);
+	assert_int_equal(crm_db_version(&c->db), crm_schema_latest());
+	assert_true(table_exists(c, "customers_fts"));
+	assert_int_equal(q_int(c, "SELECT count(*) FROM customers"), 2);
+	ASSERT_FTS(c, "小明", "1");
+	ASSERT_FTS(c, "王", "1");
+	ASSERT_FTS(c, "wang", "1");
+	ASSERT_FTS(c, "上海", "1");
+	ASSERT_FTS(c, "lovelace", "2");
+	ASSERT_FTS(c, "nobody", "");
+	/* and later rows are indexed by the triggers */
+	assert_int_equal(crm_db_exec(&c->db,
+		"INSERT INTO customers (name, created_at, updated_at) VALUES "
+		"('李小龙', 'x', 'y')", &err), 0);
+	ASSERT_FTS(c, "小", "1,3");
+	assert_int_equal(err.code, 0);
+}
+
+/* Migrating to the version the database has changes nothing. */
+static void
+migrate_to_same_version(void **state)
+{
+	struct ctx *c = *state;
+	struct crm_err err = CRM_ERR_INIT;
+
+	raw_open(c, 0);
+	assert_int_equal(crm_schema_migrate(&c->db, 1, &err), 0);
+	assert_int_equal(crm_schema_migrate(&c->db, 1, &err), 0);
+	assert_int_equal(crm_db_version(&c->db), 1);
+	assert_int_equal(err.code, 0);
+}
+
+/*
+ * One transaction: when a step fails (here version 2, whose tokenizer
+ * is not registered), nothing changes, the earlier steps included.
+ */
+static void
+migrate_failure_changes_nothing(void **state)
+{
+	struct ctx *c = *state;
+	struct crm_err err = CRM_ERR_INIT;
+
+	raw_open(c, 0);
+	assert_int_equal(crm_schema_migrate(&c->db, 0, &err), -1);
+	assert_true(err.code != 0);
+	assert_int_equal(crm_db_version(&c->db), 0);
+	assert_false(table_exists(c, "customers"));
+	assert_true(sqlite3_get_autocommit(c->db.h));
+	crm_err_clear(&err);
+	/* from version 1 */
+	assert_int_equal(crm_schema_migrate(&c->db, 1, &err), 0);
+	assert_int_equal(crm_schema_migrate(&c->db, 0, &err), -1);
+	assert_int_equal(crm_db_version(&c->db), 1);
+	assert_false(table_exists(c, "customers_fts"));
+	crm_err_release(&err);
+}
+
+/* A database newer than this binary is refused with CRM_EX_CONFIG. */
+static void
+migrate_newer_refused(void **state)
+{
+	struct ctx *c = *state;
+	struct crm_buf sql = CRM_BUF_INIT;
+	struct crm_err err = CRM_ERR_INIT;
+
+	raw_open(c, 1);
+	crm_buf_addf(&sql, "PRAGMA user_version = %d",
+		crm_schema_latest() + 1);
+	assert_int_equal(crm_db_exec(&c->db, sql.buf, &err), 0);
+	assert_int_equal(crm_schema_migrate(&c->db, 0, &err), -1);
+	assert_int_equal(err.code, CRM_EX_CONFIG);
+	assert_non_null(strstr(err.msg.buf, "newer"));
+	assert_int_equal(crm_db_version(&c->db), crm_schema_latest() + 1);
+	assert_false(table_exists(c, "customers"));
+	crm_buf_release(&sql);
+	crm_err_release(&err);
+}
+
+/* crm_db_open brings an older schema up to date, readers too. */
+static void
+open_migrates_older(void **state)
+{
+	static const unsigned flags[] = { 0, CRM_DB_READ };
+	struct ctx *c = *state;
+	struct crm_err err = CRM_ERR_INIT;
+	struct crm_db db;
+	size_t i;
+
+	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		remove(c->path.buf);
+		raw_open(c, 0);
+		assert_int_equal(crm_schema_migrate(&c->db, 1, &err), 0);
+		assert_int_equal(crm_db_exec(&c->db, "INSERT INTO customers "
+			"(name, created_at, updated_at) VALUES ('张三丰', 'x', "
+			"'y')", &err), 0);
+		raw_close(c);
+		if (crm_db_open(&db, c->path.buf, flags[i], &err) < 0)
+			fail_msg("open (flags %u): %s", flags[i], err.msg.buf);
+		assert_int_equal(crm_db_version(&db), crm_schema_latest());
+		crm_db_close(&db);
+		raw_open(c, 1);
+		ASSERT_FTS(c, "三丰", "1");
+		raw_close(c);
+	}
+}
+
+/* Each entity's table has exactly the columns its fields name. */
+static void
+tables_match_fields(void **state)
+{
+	struct ctx *c = *state;
+	struct crm_err err = CRM_ERR_INIT;
+	struct crm_db db;
+	size_t i, j;
+
+	if (crm_db_open(&db, c->path.buf, CRM_DB_CREATE, &err) < 0)
+		fail_msg("open: %s", err.msg.buf);
+	for (i = 0; crm_entities[i]; i++) {
+		const struct crm_entity *e = crm_entities[i];
+		struct crm_buf sql = CRM_BUF_INIT;
+		sqlite3_stmt *st;
+		size_t ncols = 0, nstored = 0;
+
+		crm_buf_addf(&sql, "PRAGMA table_info(\"%s\")", e->table);
+		assert_int_equal(sqlite3_prepare_v2(db.h, sql.buf, -1, &st,
+			NULL), SQLITE_OK);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const char *col = (const char *)
+				sqlite3_column_text(st, 1);
+			const struct crm_field *f = crm_entity_field(e, col);
+
+			ncols++;
+			if (!f)
+				fail_msg("%s.%s: a column with no field",
+					e->table, col);
+#ifdef CRM_F_DERIVED
+			if (f->flags & CRM_F_DERIVED)
+				fail_msg("%s.%s: a derived field stored",
+					e->table, col);
+#endif
+		}
+		sqlite3_finalize(st);
+		for (j = 0; j < e->nfields; j++) {
+#ifdef CRM_F_DERIVED
+			if (e->fields[j].flags & CRM_F_DERIVED)
+				continue;
+#endif
+			nstored++;
+		}
+		if (ncols != nstored)
+			fail_msg("%s: %zu columns for %zu fields", e->table,
+				ncols, nstored);
+		crm_buf_release(&sql);
+	}
+	crm_db_close(&db);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(latest_is_positive),
+		cmocka_unit_test_setup_teardown(migrate_v1_to_latest, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(migrate_to_same_version, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(migrate_failure_changes_nothing,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(migrate_newer_refused, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(open_migrates_older, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(tables_match_fields, setup,
+			teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,421 @@
+/*
+ * test-search - lib/search.h: substring search with the bigram tokenizer.
+ *
+ * Tests of behaviour that is known to be wrong in lib/ are in known[] and
+ * run only with CRM_TEST_KNOWN_BUGS=1; move one into tests[] with its fix.
+ */
+#include <ftw.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "record.h"
+#include "search.h"
+#include "banned.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- the MATCH expression --------------------------------------------- */
+
+struct query_case {
+	const char *in;
+	const char *want;	/* NULL: refused with CRM_EX_USAGE */
+};
+
+/*
+ * Fold-neutral inputs only (lowercase ASCII, CJK, digits): how case, width
+ * and accents are dealt with is checked by real matches below, not by
+ * the spelling of the expression.
+ */
+static const struct query_case query_cases[] = {
+	{ "张三", "\"张三\"" },
+	{ "张", "\"张\" *" },
+	{ "王小明", "\"王小明\"" },
+	{ "ada", "\"ada\"" },
+	{ "a", "\"a\" *" },
+	{ "ada love", "\"ada\" AND \"love\"" },
+	{ "  ada  ", "\"ada\"" },
+	{ "o'brien", "\"o\" * AND \"brien\"" },
+	{ "a-b", "\"a\" * AND \"b\" *" },
+	{ "138 0013", "\"138\" AND \"0013\"" },
+	{ "张三 北京", "\"张三\" AND \"北京\"" },
+	{ "张三，北京。", "\"张三\" AND \"北京\"" },
+	{ "x\" or \"y", "\"x\" * AND \"or\" AND \"y\" *" },	/* quotes */
+	{ "near(a b)", "\"near\" AND \"a\" * AND \"b\" *" },
+	{ "ada*", "\"ada\"" },
+	{ "", NULL },
+	{ "   ", NULL },
+	{ "!!! ---", NULL },
+	{ "\"\"", NULL },
+	{ "\xe3\x80\x80", NULL },				/* U+3000 */
+};
+
+static void
+query_table(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(query_cases); i++) {
+		const struct query_case *c = &query_cases[i];
+		struct crm_buf m = CRM_BUF_INIT;
+		struct crm_err err = CRM_ERR_INIT;
+		int r = crm_search_query(c->in, &m, &err);
+
+		if (c->want && (r != 0 || strcmp(m.buf, c->want)))
+			fail_msg("case %zu '%s': r=%d '%s' (%s), want '%s'",
+				i, c->in, r, m.buf, err.msg.buf, c->want);
+		if (!c->want && (r != -1 || err.code != CRM_EX_USAGE))
+			fail_msg("case %zu '%s': accepted as '%s'", i, c->in,
+				m.buf);
+		crm_buf_release(&m);
+		crm_err_release(&err);
+	}
+}
+
+/* The expression is appended. */
+static void
+query_appends(void **state)
+{
+	struct crm_buf m = CRM_BUF_INIT;
+	struct crm_err err = CRM_ERR_INIT;
+
+	(void)state;
+	crm_buf_adds(&m, "name : ");
+	assert_int_equal(crm_search_query("ada", &m, &err), 0);
+	assert_string_equal(m.buf, "name : \"ada\"");
+	crm_buf_release(&m);
+}
+
+/* ---- real matches ----------------------------------------------------- */
+
+struct ctx {
+	char dir[64];
+	struct crm_buf path;
+	struct crm_db db;
+	struct crm_fieldset fs;
+};
+
+static int
+rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static void
+add(struct ctx *c, const char *name, const char *email, const char *phone,
+	const char *city)
+{
+	struct crm_assigns as = CRM_ASSIGNS_INIT;
+	struct crm_err err = CRM_ERR_INIT;
+	int64_t id;
+
+	crm_assigns_add(&as, crm_fieldset_find(&c->fs, "name"), name);
+	crm_assigns_add(&as, crm_fieldset_find(&c->fs, "email"), email);
+	crm_assigns_add(&as, crm_fieldset_find(&c->fs, "phone"), phone);
+	crm_assigns_add(&as, crm_fieldset_find(&c->fs, "city"), city);
+	if (crm_record_insert(&c->db, &c->fs, &as, &id, &err) < 0)
+		fail_msg("insert %s: %s", name, err.msg.buf);
+	crm_assigns_release(&as);
+}
+
+static int
+setup(void **state)
+{
+	struct ctx *c = calloc(1, sizeof(*c));
+	struct crm_err err = CRM_ERR_INIT;
+	const char *tmp = getenv("TMPDIR");
+
+	if (!c)
+		return -1;
+	snprintf(c->dir, sizeof(c->dir), "%s/crm-test-XXXXXX",
+		tmp && *tmp && strlen(tmp) < 40 ? tmp : "/tmp");
+	if (!mkdtemp(c->dir))
+		return -1;
+	crm_buf_init(&c->path);
+	crm_buf_addf(&c->path, "%s/crm.db", c->dir);
+	if (crm_db_open(&c->db, c->path.buf, CRM_DB_CREATE, &err) < 0) {
+		fprintf(stderr, "# cannot open: %s\n", err.msg.buf);
+		return -1;
+	}
+	crm_fieldset_builtin(&c->fs, crm_entity_find("customer"));
+	setenv("CRM_USER", "tester", 1);
+	add(c, "王小明", "wang@example.cn", NULL, "上海");		/* 1 */
+	add(c, "张三丰", NULL, "+86 138 0013 8000", "北京");		/* 2 */
+	add(c, "Ada Lovelace", "ada@example.com", NULL, "London");	/* 3 */
+	add(c, "\xef\xbc\xa1\xef\xbc\xa2\xef\xbc\xa3 Trading", NULL, NULL,
+		NULL);							/* 4 */
+	add(c, "Jos\xc3\xa9 N\xc3\xba\xc3\xb1" "ez", NULL, NULL,
+		"M\xc3\xa1laga");					/* 5 */
+	add(c, "O'Brien & Sons", NULL, NULL, NULL);			/* 6 */
+	add(c, "Bob", NULL, NULL, NULL);				/* 7 */
+	*state = c;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct ctx *c = *state;
+
+	crm_fieldset_release(&c->fs);
+	crm_db_close(&c->db);
+	nftw(c->dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+	crm_buf_release(&c->path);
+	free(c);
+	return 0;
+}
+
+/* The ids a search finds, as crm-customer search runs it: "1,3". */
+static char *
+search(struct ctx *c, const char *text)
+{
+	struct crm_buf match = CRM_BUF_INIT;
+	struct crm_err err = CRM_ERR_INIT;
+	struct crm_query q;
+	struct crm_out out;
+	const struct crm_field *id = crm_fieldset_find(&c->fs, "id");
+	char *buf = NULL, *p;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	if (crm_search_query(text, &match, &err) < 0)
+		fail_msg("search '%s': %s", text, err.msg.buf);
+	crm_query_init(&q, &c->fs);
+	q.match = match.buf;
+	crm_out_begin(&out, fp, CRM_FMT_TSV, 0, &id->name, 1);
+	if (crm_query_run(&c->db, &q, &id, 1, &out, &err) < 0)
+		fail_msg("search '%s' (%s): %s", text, match.buf, err.msg.buf);
+	crm_out_end(&out);
+	fclose(fp);
+	crm_query_release(&q);
+	crm_buf_release(&match);
+	for (p = buf; *p; p++)
+		if (*p == '\n')
+			*p = p[1] ? ',' : '\0';
+	return buf;
+}
+
+#define ASSERT_SEARCH(c, text, want) do { \
+	char *got_ = search((c), (text)); \
+	if (strcmp(got_, (want))) \
+		fail_msg("search '%s': ids '%s', want '%s'", (text), got_, \
+			(want)); \
+	free(got_); \
+} while (0)
+
+/* Every substring of a Chinese name is found, of two characters... */
+static void
+chinese_two_chars(void **state)
+{
+	struct ctx *c = *state;
+
+	ASSERT_SEARCH(c, "小明", "1");
+	ASSERT_SEARCH(c, "王小", "1");
+	ASSERT_SEARCH(c, "王小明", "1");
+	ASSERT_SEARCH(c, "张三", "2");
+	ASSERT_SEARCH(c, "三丰", "2");
+	ASSERT_SEARCH(c, "张三丰", "2");
+	ASSERT_SEARCH(c, "上海", "1");
+	ASSERT_SEARCH(c, "北京", "2");
+	/* characters of the name, but not a substring */
+	ASSERT_SEARCH(c, "王明", "");
+	ASSERT_SEARCH(c, "丰三", "");
+	ASSERT_SEARCH(c, "李四", "");
+}
+
+/* ...and of one, wherever it stands. */
+static void
+chinese_one_char(void **state)
+{
+	struct ctx *c = *state;
+
+	ASSERT_SEARCH(c, "王", "1");	/* first */
+	ASSERT_SEARCH(c, "小", "1");	/* middle */
+	ASSERT_SEARCH(c, "明", "1");	/* last */
+	ASSERT_SEARCH(c, "丰", "2");
+	ASSERT_SEARCH(c, "海", "1");
+	ASSERT_SEARCH(c, "李", "");
+}
+
+/* ASCII substrings, any case, any length. */
+static void
+ascii_substrings(void **state)
+{
+	struct ctx *c = *state;
+
+	ASSERT_SEARCH(c, "lovelace", "3");
+	ASSERT_SEARCH(c, "LOVE", "3");
+	ASSERT_SEARCH(c, "ovel", "3");
+	ASSERT_SEARCH(c, "ace", "3");
+	ASSERT_SEARCH(c, "ov", "3");
+	ASSERT_SEARCH(c, "Ada Lovelace", "3");
+	ASSERT_SEARCH(c, "lovelace ada", "3");	/* words in any order */
+	ASSERT_SEARCH(c, "ada london", "3");	/* across fields */
+	ASSERT_SEARCH(c, "ada paris", "");
+	ASSERT_SEARCH(c, "b", "4,6,7");	/* one letter anywhere */
+	ASSERT_SEARCH(c, "bob", "7");
+	ASSERT_SEARCH(c, "brien", "6");
+	ASSERT_SEARCH(c, "o'brien", "6");
+	ASSERT_SEARCH(c, "example", "1,3");	/* email */
+	ASSERT_SEARCH(c, "wang", "1");
+	ASSERT_SEARCH(c, "zzz", "");
+}
+
+/* Full-width letters match ASCII, both ways; accents are dropped. */
+static void
+width_and_accents(void **state)
+{
+	struct ctx *c = *state;
+
+	ASSERT_SEARCH(c, "abc", "4");
+	ASSERT_SEARCH(c, "ABC", "4");
+	ASSERT_SEARCH(c, "bc", "4");
+	ASSERT_SEARCH(c, "\xef\xbc\xa1\xef\xbc\xa2", "4");	/* ＡＢ */
+	/* ａｄａ */
+	ASSERT_SEARCH(c, "\xef\xbd\x81\xef\xbd\x84\xef\xbd\x81", "3");
+	ASSERT_SEARCH(c, "trading", "4");
+	ASSERT_SEARCH(c, "jose", "5");
+	ASSERT_SEARCH(c, "Jos\xc3\xa9", "5");
+	ASSERT_SEARCH(c, "nunez", "5");
+	ASSERT_SEARCH(c, "malaga", "5");
+}
+
+/*
+ * A name is found by itself, whatever its script: also where folding
+ * makes one character several (Hangul syllables to jamo, ß to ss, the
+ * ﬁ ligature to fi).
+ */
+static void
+found_by_itself(void **state)
+{
+	static const char *const names[] = {
+		"김민준", "한국", "가나", "Stra\303\237e", "\xef\xac\x81sh",
+	};
+	struct ctx *c = *state;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		struct crm_buf id = CRM_BUF_INIT;
+
+		add(c, names[i], NULL, NULL, NULL);
+		crm_buf_addf(&id, "%zu", 8 + i);
+		ASSERT_SEARCH(c, names[i], id.buf);
+		crm_buf_release(&id);
+	}
+	ASSERT_SEARCH(c, "민준", "8");
+	ASSERT_SEARCH(c, "stra\xc3\x9f" "e", "11");
+}
+
+/* Digits: phone numbers as stored. */
+static void
+digits(void **state)
+{
+	struct ctx *c = *state;
+
+	ASSERT_SEARCH(c, "13800138000", "2");
+	ASSERT_SEARCH(c, "0013", "2");
+	ASSERT_SEARCH(c, "8613", "2");
+	/* １３８ */
+	ASSERT_SEARCH(c, "\xef\xbc\x91\xef\xbc\x93\xef\xbc\x98", "2");
+	ASSERT_SEARCH(c, "99", "");
+}
+
+/* The index follows updates and deletes. */
+static void
+follows_changes(void **state)
+{
+	struct ctx *c = *state;
+	struct crm_assigns as = CRM_ASSIGNS_INIT;
+	struct crm_err err = CRM_ERR_INIT;
+	int changed;
+
+	crm_assigns_add(&as, crm_fieldset_find(&c->fs, "name"), "李四");
+	assert_int_equal(crm_record_update(&c->db, &c->fs, 2, &as, &changed,
+		&err), 0);
+	assert_int_equal(changed, 1);
+	ASSERT_SEARCH(c, "张三", "");
+	ASSERT_SEARCH(c, "李四", "2");
+	ASSERT_SEARCH(c, "北京", "2");
+	assert_int_equal(crm_record_delete(&c->db, c->fs.entity, 1, 0, NULL,
+		&err), 0);
+	ASSERT_SEARCH(c, "小明", "");
+	ASSERT_SEARCH(c, "上海", "");
+	crm_assigns_release(&as);
+}
+
+/* The tokenizer can be registered on any connection. */
+static void
+register_on_connection(void **state)
+{
+	sqlite3 *h;
+	struct crm_buf m = CRM_BUF_INIT;
+	struct crm_err err = CRM_ERR_INIT;
+	sqlite3_stmt *st;
+
+	(void)state;
+	assert_int_equal(sqlite3_open(":memory:", &h), SQLITE_OK);
+	assert_int_equal(crm_search_register(h), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, "CREATE VIRTUAL TABLE t USING fts5 "
+		"(x, tokenize = 'crm_bigram'); INSERT INTO t VALUES "
+		"('深圳市腾讯'), ('abc');", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(crm_search_query("腾讯", &m, &err), 0);
+	assert_int_equal(sqlite3_prepare_v2(h, "SELECT rowid FROM t WHERE t "
+		"MATCH ?", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, m.buf, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 1);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	crm_buf_release(&m);
+}
+
+static int
+known_bugs_wanted(void)
+{
+	const char *s = getenv("CRM_TEST_KNOWN_BUGS");
+
+	return s && *s && strcmp(s, "0");
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int
+main(void)
+{
+	static const struct CMUnitTest tests[] = {
+		cmocka_unit_test(query_table),
+		cmocka_unit_test(query_appends),
+		T(chinese_two_chars),
+		T(chinese_one_char),
+		T(ascii_substrings),
+		T(width_and_accents),
+		T(digits),
+		T(follows_changes),
+		cmocka_unit_test(register_on_connection),
+	};
+	/* Known bugs in lib/ (see the file's comment). */
+	static const struct CMUnitTest known[] = {
+		T(found_by_itself),
+	};
+	struct CMUnitTest all[ARRAY_SIZE(tests) + ARRAY_SIZE(known)];
+	size_t n = ARRAY_SIZE(tests);
+
+	memcpy(all, tests, sizeof(tests));
+	if (known_bugs_wanted()) {
+		memcpy(all + n, known, sizeof(known));
+		n += ARRAY_SIZE(known);
+	}
+	return _cmocka_run_group_tests("test-search", all, n, NULL, NULL);
+}
