@@ -167,9 +167,10 @@ setup() {
 	assert_success
 	assert_stderr ''
 	assert_line --index 0 'usage: crm-customer add [-d DB] [--FIELD VALUE]... [--set FIELD=VALUE]...'
-	assert_line --regexp '^      --name VALUE +\* '
-	assert_line --regexp '^      --kind VALUE +person or company \(default person\)$'
+	assert_line --regexp '^      --name [A-Z]+ +\* '
+	assert_line --regexp '^      --kind person\|company( +person or company \(default person\))?$'
+	assert_line --regexp ' person or company \(default person\)$'
 	for f in email phone address city country segment ref owner; do
-		assert_line --regexp "^      --$f VALUE +[^*]"
+		assert_line --regexp "^      --$f [^ ]+ +[^* ]"
 	done
 }

@@ -3,13 +3,17 @@
 load '/usr/lib/bats/bats-support/load'
 load '/usr/lib/bats/bats-assert/load'
 
+# run --separate-stderr, run -N
+bats_require_minimum_version 1.5.0
+
 BUILD_DIR="${BUILD_DIR:-$BATS_TEST_DIRNAME/../../${BUILD:-build}}"
-export PATH="$(cd "$BUILD_DIR" && pwd):$PATH"
+BUILD_DIR="$(cd "$BUILD_DIR" && pwd)"
+export PATH="$BUILD_DIR:$PATH"
 
 common_setup() {
 	export CRM_DB="$BATS_TEST_TMPDIR/crm.db"
 	export CRM_USER=tester CRM_TODAY=2026-11-22 TZ=UTC
-	unset CRM_FORMAT XDG_DATA_HOME CRM_BUSY_TIMEOUT
+	unset CRM_FORMAT XDG_DATA_HOME CRM_BUSY_TIMEOUT COLUMNS
 }
 
 # A fresh database.
@@ -21,4 +25,129 @@ init_db() {
 # dump of every table before and after.
 dump_db() {
 	sqlite3 "$CRM_DB" .dump | grep -v '^INSERT INTO customers_fts'
+}
+
+# assert_unchanged "$before": the database still dumps as it did.
+assert_unchanged() {
+	local now
+	now=$(dump_db)
+	if [ "$now" != "$1" ]; then
+		diff <(printf '%s\n' "$1") <(printf '%s\n' "$now") |
+			batslib_decorate 'database changed' | fail
+	fi
+}
+
+# The checks on stderr after 'run --separate-stderr', as assert_output
+# does for stdout: assert_stderr TEXT, assert_stderr --regexp RE, ...
+assert_stderr() {
+	local output="$stderr"
+	assert_output "$@"
+}
+
+# A failure that is one message: exit status CODE, nothing on stdout and
+# exactly the line MESSAGE on stderr.  After 'run --separate-stderr'.
+assert_error() {
+	assert_failure "$1"
+	assert_output ''
+	assert_stderr "$2"
+}
+
+# Like assert_error, for a message known only by its shape: exactly one
+# line on stderr, starting with PROG: and matching the regular expression.
+assert_error_re() {
+	assert_failure "$1"
+	assert_output ''
+	assert_equal "${#stderr_lines[@]}" 1
+	assert_stderr --regexp "^$2\$"
+}
+
+# Every created_at and updated_at set to one time, so that whole records
+# can be compared.  Updates of these columns fire no trigger.
+pin_times() {
+	sqlite3 "$CRM_DB" "UPDATE customers SET created_at = '${1:-2026-01-02T03:04:05Z}', updated_at = '${1:-2026-01-02T03:04:05Z}';
+		UPDATE contacts SET created_at = '${1:-2026-01-02T03:04:05Z}', updated_at = '${1:-2026-01-02T03:04:05Z}';"
+}
+
+# One column of one record, read straight from the database.
+db_value() {
+	sqlite3 "$CRM_DB" "SELECT $2 FROM $1 WHERE id = $3"
+}
+
+# Hold a write lock on the database for SECONDS in the background; returns
+# once the lock is held.  The holder's pid is in $LOCK_PID.
+hold_lock() {
+	local ready="$BATS_TEST_TMPDIR/locked"
+
+	rm -f "$ready"
+	python3 -c '
+import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN EXCLUSIVE")
+open(sys.argv[2], "w").close()
+time.sleep(float(sys.argv[3]))
+c.execute("COMMIT")
+' "$CRM_DB" "$ready" "$1" </dev/null >/dev/null 2>&1 3>&- &
+	LOCK_PID=$!
+	while [ ! -e "$ready" ]; do
+		kill -0 "$LOCK_PID" 2>/dev/null || return 1
+		sleep 0.05
+	done
+}
+
+release_lock() {
+	if [ -n "${LOCK_PID:-}" ]; then
+		kill "$LOCK_PID" 2>/dev/null || true
+		wait "$LOCK_PID" 2>/dev/null || true
+		LOCK_PID=
+	fi
+}
+
+# The schema of version 1 (customers and contacts, no search index), as
+# an older crm-admin init left it: for the tests of migration.
+make_v1_db() {
+	sqlite3 "$1" "
+CREATE TABLE customers (
+	id         INTEGER PRIMARY KEY,
+	name       TEXT NOT NULL CHECK (name <> ''),
+	kind       TEXT NOT NULL DEFAULT 'person'
+	           CHECK (kind IN ('person', 'company')),
+	email      TEXT UNIQUE,
+	phone      TEXT,
+	address    TEXT,
+	city       TEXT,
+	country    TEXT,
+	segment    TEXT,
+	ref        TEXT UNIQUE,
+	owner      TEXT,
+	created_at TEXT NOT NULL,
+	updated_at TEXT NOT NULL
+);
+CREATE INDEX customers_phone ON customers (phone);
+CREATE INDEX customers_segment ON customers (segment);
+CREATE TABLE contacts (
+	id         INTEGER PRIMARY KEY,
+	customer   INTEGER NOT NULL REFERENCES customers (id),
+	name       TEXT NOT NULL CHECK (name <> ''),
+	email      TEXT,
+	phone      TEXT,
+	title      TEXT,
+	created_at TEXT NOT NULL,
+	updated_at TEXT NOT NULL
+);
+CREATE INDEX contacts_customer ON contacts (customer);
+CREATE INDEX contacts_email ON contacts (email);
+PRAGMA journal_mode = WAL;
+PRAGMA user_version = 1;" >/dev/null
+}
+
+# The fields of an entity as the --help of its list verb names them, and
+# as an unknown-field message lists them: "id, name, kind, ...".
+known_fields() {
+	crm-"$1" list --help | sed -n 's/^Fields: //p' | sed 's/ /, /g'
+}
+
+# assert_line for stderr after 'run --separate-stderr'.
+assert_stderr_line() {
+	local -a lines=("${stderr_lines[@]}")
+	assert_line "$@"
 }

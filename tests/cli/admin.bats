@@ -1,0 +1,423 @@
+#!/usr/bin/env bats
+# crm-admin: the database itself (SPEC 3.3), and how every binary treats a
+# database that is missing, newer, busy or not a database at all.
+
+load helper
+
+setup() {
+	common_setup
+}
+
+teardown() {
+	release_lock
+}
+
+# ---- init -------------------------------------------------------------------
+
+@test "init creates the missing parent folders and a file of mode 0600" {
+	db="$BATS_TEST_TMPDIR/a/b/c/crm.db"
+	run --separate-stderr crm-admin init -d "$db"
+	assert_success
+	assert_output ''
+	assert_stderr --regexp "^crm-admin: created '$db' \(schema [1-9][0-9]*\)\$"
+	[ -f "$db" ]
+	assert_equal "$(stat -c %a "$db")" 600
+	[ -d "$BATS_TEST_TMPDIR/a/b/c" ]
+}
+
+@test "init -q says nothing, and the file is a WAL database of the newest schema" {
+	run --separate-stderr crm-admin init -q
+	assert_success
+	assert_output ''
+	assert_stderr ''
+	assert_equal "$(sqlite3 "$CRM_DB" 'PRAGMA journal_mode')" wal
+	v=$(sqlite3 "$CRM_DB" 'PRAGMA user_version')
+	[ "$v" -ge 1 ]
+	run crm-admin stats -H
+	assert_line "schema	$v"
+}
+
+@test "init uses \$CRM_DB, -d wins over it" {
+	run crm-admin init -q
+	assert_success
+	[ -f "$CRM_DB" ]
+	run crm-admin init -q -d "$BATS_TEST_TMPDIR/other.db"
+	assert_success
+	assert_output ''
+	[ -f "$BATS_TEST_TMPDIR/other.db" ]
+}
+
+@test "without CRM_DB the database is \$XDG_DATA_HOME/crm/crm.db" {
+	unset CRM_DB
+	export XDG_DATA_HOME="$BATS_TEST_TMPDIR/xdg"
+	run crm-admin init -q
+	assert_success
+	assert_output ''
+	[ -f "$XDG_DATA_HOME/crm/crm.db" ]
+	run crm-customer add --name Ada
+	assert_success
+	assert_output 1
+	run crm-customer list -H -o id,name -d "$XDG_DATA_HOME/crm/crm.db"
+	assert_output "1	Ada"
+}
+
+@test "without CRM_DB and XDG_DATA_HOME the database is ~/.local/share/crm/crm.db" {
+	unset CRM_DB XDG_DATA_HOME
+	export HOME="$BATS_TEST_TMPDIR/home"
+	run crm-admin init -q
+	assert_success
+	assert_output ''
+	[ -f "$HOME/.local/share/crm/crm.db" ]
+	assert_equal "$(stat -c %a "$HOME/.local/share/crm/crm.db")" 600
+}
+
+@test "init refuses an existing file with 73 and leaves it alone" {
+	printf 'precious\n' >"$CRM_DB"
+	run --separate-stderr crm-admin init
+	assert_error 73 "crm-admin: database '$CRM_DB' already exists"
+	assert_equal "$(cat "$CRM_DB")" precious
+}
+
+@test "init refuses an existing database with 73 and keeps its records" {
+	init_db
+	crm-customer add --name Ada >/dev/null
+	before=$(dump_db)
+	run --separate-stderr crm-admin init -q
+	assert_failure 73
+	assert_output ''
+	assert_stderr "crm-admin: database '$CRM_DB' already exists"
+	assert_unchanged "$before"
+}
+
+@test "init where a parent folder cannot be made exits 73" {
+	skip "BUG: crm-admin init -d FILE/crm.db (FILE a regular file) exits 66 'cannot open database', not 73"
+	printf 'a file\n' >"$BATS_TEST_TMPDIR/notadir"
+	run --separate-stderr crm-admin init -d "$BATS_TEST_TMPDIR/notadir/crm.db"
+	assert_error_re 73 "crm-admin: cannot create .*'$BATS_TEST_TMPDIR/notadir.*': Not a directory"
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/notadir")" 'a file'
+}
+
+@test "init takes no operands" {
+	run --separate-stderr crm-admin init extra
+	assert_error 64 "crm-admin: unexpected argument 'extra'; see 'crm-admin init --help'"
+	[ ! -e "$CRM_DB" ]
+}
+
+# ---- a missing database -----------------------------------------------------
+
+@test "every command but init exits 66 on a missing database, says how to create it, creates nothing" {
+	db="$BATS_TEST_TMPDIR/no/such/crm.db"
+	export CRM_DB="$db"
+	while IFS='|' read -r prog args; do
+		# shellcheck disable=SC2086
+		run --separate-stderr $prog $args
+		assert_error 66 "$prog: database '$db' not found; create it with 'crm-admin init'"
+		[ ! -e "$BATS_TEST_TMPDIR/no" ] ||
+			fail "$prog $args created $(find "$BATS_TEST_TMPDIR/no")"
+	done <<-'EOF'
+	crm-admin|migrate
+	crm-admin|check
+	crm-admin|stats
+	crm-customer|add --name Ada
+	crm-customer|show 1
+	crm-customer|list
+	crm-customer|update 1 --city Paris
+	crm-customer|delete 1
+	crm-customer|search Ada
+	crm-customer|dupes
+	crm-customer|merge 1 2
+	crm-contact|add --customer 1 --name Bob
+	crm-contact|show 1
+	crm-contact|list
+	crm-contact|update 1 --title CEO
+	crm-contact|delete 1
+	EOF
+}
+
+@test "the dispatcher on a missing database exits 66 too and creates nothing" {
+	run --separate-stderr crm customer list
+	assert_error 66 "crm-customer: database '$CRM_DB' not found; create it with 'crm-admin init'"
+	[ ! -e "$CRM_DB" ]
+}
+
+@test "a missing default database (XDG_DATA_HOME) is named in the message and not created" {
+	unset CRM_DB
+	export XDG_DATA_HOME="$BATS_TEST_TMPDIR/xdg"
+	run --separate-stderr crm-customer list
+	assert_error 66 "crm-customer: database '$XDG_DATA_HOME/crm/crm.db' not found; create it with 'crm-admin init'"
+	[ ! -e "$XDG_DATA_HOME" ]
+}
+
+@test "--help and --version need no database and create none" {
+	for prog in crm-admin crm-customer crm-contact; do
+		run --separate-stderr "$prog" --help
+		assert_success
+		assert_line --index 0 --regexp "^usage: $prog "
+		assert_stderr ''
+		run --separate-stderr "$prog" --version
+		assert_success
+		assert_line --index 0 --regexp "^$prog \(crm\) [0-9]+\.[0-9]+\.[0-9]+\$"
+		assert_stderr ''
+	done
+	run --separate-stderr crm-customer list --help
+	assert_success
+	assert_line --index 0 --partial 'usage: crm-customer list '
+	run --separate-stderr crm-admin stats --help
+	assert_success
+	assert_line --index 0 --regexp '^usage: crm-admin stats .*\[-H\]'
+	assert_line --regexp '^  -H, --no-header +'
+	assert_line --regexp '^  -f, --format FORMAT +table, tsv, csv or json'
+	[ ! -e "$CRM_DB" ]
+}
+
+@test "a database path that is a folder exits 66" {
+	mkdir "$CRM_DB"
+	run --separate-stderr crm-customer list
+	assert_error 66 "crm-customer: database '$CRM_DB' is a folder"
+}
+
+# ---- migrate ----------------------------------------------------------------
+
+@test "migrate on an up-to-date database changes nothing" {
+	init_db
+	crm-customer add --name Ada >/dev/null
+	before=$(dump_db)
+	v=$(sqlite3 "$CRM_DB" 'PRAGMA user_version')
+	run --separate-stderr crm-admin migrate
+	assert_success
+	assert_output ''
+	assert_stderr "crm-admin: '$CRM_DB' is at schema $v"
+	assert_unchanged "$before"
+}
+
+@test "migrate brings a version 1 database up to date and keeps its records" {
+	make_v1_db "$CRM_DB"
+	sqlite3 "$CRM_DB" "INSERT INTO customers (name, city, created_at, updated_at)
+		VALUES ('王芳', '上海', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
+		INSERT INTO contacts (customer, name, created_at, updated_at)
+		VALUES (1, 'Li', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');"
+	run crm-admin migrate -q
+	assert_success
+	assert_output ''
+	v=$(sqlite3 "$CRM_DB" 'PRAGMA user_version')
+	[ "$v" -gt 1 ]
+	run crm-customer list -H -o id,name,city
+	assert_success
+	assert_output "1	王芳	上海"
+	run crm-contact list -H -o id,customer,name
+	assert_output "1	1	Li"
+	# The search index (schema 2) covers the records from before.
+	run crm-customer search -H -o id 王芳
+	assert_success
+	assert_output 1
+}
+
+@test "a reader migrates an older database too" {
+	make_v1_db "$CRM_DB"
+	sqlite3 "$CRM_DB" "INSERT INTO customers (name, created_at, updated_at)
+		VALUES ('Ada', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');"
+	run --separate-stderr crm-customer search -H -o id,name ada
+	assert_success
+	assert_output "1	Ada"
+	[ "$(sqlite3 "$CRM_DB" 'PRAGMA user_version')" -gt 1 ]
+}
+
+@test "a database of a newer schema is refused with 78 by every binary, unchanged" {
+	init_db
+	crm-customer add --name Ada >/dev/null
+	sqlite3 "$CRM_DB" 'PRAGMA user_version = 999'
+	before=$(dump_db)
+	while IFS='|' read -r prog args; do
+		# shellcheck disable=SC2086
+		run --separate-stderr $prog $args
+		assert_error_re 78 "$prog: database '$CRM_DB' has schema 999, newer than this binary's [0-9]+: upgrade crm"
+	done <<-'EOF'
+	crm-admin|migrate
+	crm-admin|check
+	crm-admin|stats
+	crm-customer|list
+	crm-customer|add --name Bob
+	crm-customer|update 1 --city Paris
+	crm-customer|delete 1
+	crm-contact|add --customer 1 --name Bob
+	EOF
+	assert_unchanged "$before"
+	assert_equal "$(sqlite3 "$CRM_DB" 'PRAGMA user_version')" 999
+}
+
+# ---- check ------------------------------------------------------------------
+
+@test "check on a sound database exits 0 and says so on stderr only" {
+	init_db
+	crm-customer add --name Ada >/dev/null
+	crm-contact add --customer 1 --name Bob >/dev/null
+	run --separate-stderr crm-admin check
+	assert_success
+	assert_output ''
+	assert_stderr "crm-admin: '$CRM_DB' is ok"
+	run --separate-stderr crm-admin check -q
+	assert_success
+	assert_output ''
+	assert_stderr ''
+}
+
+@test "check reports a contact whose customer is missing and exits 65" {
+	init_db
+	sqlite3 "$CRM_DB" "INSERT INTO contacts (customer, name, created_at, updated_at)
+		VALUES (99, 'Orphan', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')"
+	before=$(dump_db)
+	run --separate-stderr crm-admin check
+	assert_failure 65
+	assert_output "foreign-key	contacts row 1 refers to a missing customers"
+	assert_equal "${#stderr_lines[@]}" 1
+	assert_stderr --regexp "^crm-admin: '$CRM_DB': 1 problems? found\$"
+	assert_unchanged "$before"
+}
+
+# ---- stats ------------------------------------------------------------------
+
+@test "stats counts the records of each kind, the schema and the file's size" {
+	init_db
+	crm-customer add --name Ada >/dev/null
+	crm-customer add --name Bob >/dev/null
+	crm-contact add --customer 1 --name Carl >/dev/null
+	v=$(sqlite3 "$CRM_DB" 'PRAGMA user_version')
+	run --separate-stderr crm-admin stats
+	assert_success
+	assert_stderr ''
+	assert_line --index 0 "name	value"
+	assert_line "customers	2"
+	assert_line "contacts	1"
+	assert_line "schema	$v"
+	assert_line "file_bytes	$(stat -c %s "$CRM_DB")"
+}
+
+@test "stats speaks JSON with numbers as numbers" {
+	init_db
+	crm-customer add --name Ada >/dev/null
+	run crm-admin stats -f json
+	assert_success
+	assert_line '{"name":"customers","value":1}'
+	assert_line '{"name":"contacts","value":0}'
+	assert_line --regexp '^\{"name":"file_bytes","value":[1-9][0-9]*\}$'
+	refute_output --partial '"value":"'
+}
+
+@test "stats -H drops the header" {
+	init_db
+	run crm-admin stats -H
+	assert_success
+	assert_line "customers	0"
+	refute_line "name	value"
+}
+
+@test "stats takes -o, like every binary (SPEC 3.2), to pick and order the columns" {
+	skip "BUG: 'crm-admin stats -o value,name' exits 64 \"unknown option '-o'\" (SPEC 3.2 lists -o among the options every binary takes)"
+	init_db
+	run --separate-stderr crm-admin stats -H -o value,name
+	assert_success
+	assert_line "0	customers"
+	assert_line "0	contacts"
+	refute_line "customers	0"
+	run --separate-stderr crm-admin stats -o nope
+	assert_failure 64
+	assert_output ''
+	assert_stderr --regexp "^crm-admin: unknown field 'nope'.*name, value"
+}
+
+@test "migrate, check and stats take no operands" {
+	skip "BUG: crm-admin migrate/check/stats ignore extra operands and exit 0"
+	init_db
+	for verb in migrate check stats; do
+		run --separate-stderr crm-admin "$verb" extra
+		assert_error 64 "crm-admin: unexpected argument 'extra'; see 'crm-admin $verb --help'"
+	done
+}
+
+# ---- usage ------------------------------------------------------------------
+
+@test "crm-admin: unknown verb and unknown option exit 64" {
+	init_db
+	run --separate-stderr crm-admin frob
+	assert_failure 64
+	assert_output ''
+	assert_stderr_line --index 0 "crm-admin: unknown verb 'frob'; verbs: init, migrate, check, stats"
+	run --separate-stderr crm-admin stats --frob
+	assert_error 64 "crm-admin: unknown option '--frob'; see 'crm-admin stats --help'"
+	run --separate-stderr crm-admin check -z
+	assert_error 64 "crm-admin: unknown option '-z'; see 'crm-admin check --help'"
+}
+
+@test "crm-admin without a verb exits 64 and prints the usage to stderr" {
+	run --separate-stderr crm-admin
+	assert_failure 64
+	assert_output ''
+	[[ "$stderr" == *"usage: crm-admin init [-d DB]"* ]] ||
+		fail "no usage on stderr: $stderr"
+}
+
+@test "crm-admin --help prints the usage to stdout and exits 0" {
+	run --separate-stderr crm-admin --help
+	assert_success
+	assert_stderr ''
+	assert_line --index 0 'usage: crm-admin init [-d DB]'
+	assert_line '  init       Create a new database'
+	assert_line '  stats      Count the records of each kind and the file'"'"'s size'
+}
+
+# ---- not a database ---------------------------------------------------------
+
+@test "a text file is not a database: exits 65 with one line, the file untouched" {
+	printf 'name,email\nAda,ada@example.com\n' >"$CRM_DB"
+	for cmd in "crm-customer list" "crm-customer add --name Bob" "crm-admin check" "crm-admin migrate"; do
+		prog=${cmd%% *}
+		# shellcheck disable=SC2086
+		run --separate-stderr $cmd
+		assert_error_re 65 "$prog: .*not a (crm )?database.*"
+	done
+	assert_equal "$(cat "$CRM_DB")" "$(printf 'name,email\nAda,ada@example.com')"
+}
+
+@test "an SQLite database of another program is refused with 65, unchanged" {
+	sqlite3 "$CRM_DB" "CREATE TABLE t (x); INSERT INTO t VALUES (42);"
+	before=$(dump_db)
+	run --separate-stderr crm-customer add --name Ada
+	assert_error 65 "crm-customer: '$CRM_DB' is not a crm database"
+	run --separate-stderr crm-admin migrate
+	assert_error 65 "crm-admin: '$CRM_DB' is not a crm database"
+	assert_unchanged "$before"
+}
+
+# ---- busy -------------------------------------------------------------------
+
+@test "a write to a database another process holds locked exits 75 after CRM_BUSY_TIMEOUT" {
+	init_db
+	crm-customer add --name Ada >/dev/null
+	before=$(dump_db)
+	hold_lock 30
+	export CRM_BUSY_TIMEOUT=100
+	SECONDS=0
+	run --separate-stderr crm-customer add --name Bob
+	assert_error_re 75 "crm-customer: .*busy.*"
+	run --separate-stderr crm-customer update 1 --city Paris
+	assert_error_re 75 "crm-customer: .*busy.*"
+	run --separate-stderr crm-contact add --customer 1 --name Carl
+	assert_error_re 75 "crm-contact: .*busy.*"
+	[ "$SECONDS" -lt 10 ] || fail "waited ${SECONDS}s, not 100 ms"
+	# Readers go on while the writer holds the lock (WAL).
+	run --separate-stderr crm-customer list -H -o id,name
+	assert_success
+	assert_output "1	Ada"
+	release_lock
+	assert_unchanged "$before"
+}
+
+@test "a write waits for a lock released within the busy timeout" {
+	init_db
+	hold_lock 1
+	export CRM_BUSY_TIMEOUT=20000
+	run --separate-stderr crm-customer add --name Bob
+	assert_success
+	assert_output 1
+	assert_stderr ''
+}
