@@ -32,6 +32,9 @@ cmd_init(struct crm_ctx *ctx)
 static int
 cmd_migrate(struct crm_ctx *ctx)
 {
+	if (ctx->argc)
+		return crm_usage_error(ctx, "unexpected argument '%s'",
+			ctx->argv[0]);
 	/* Opening the database has brought it up to date already. */
 	crm_note("'%s' is at schema %d", ctx->dbpath,
 		crm_db_version(&ctx->db));
@@ -44,6 +47,9 @@ cmd_check(struct crm_ctx *ctx)
 	sqlite3_stmt *st;
 	int rc, problems = 0;
 
+	if (ctx->argc)
+		return crm_usage_error(ctx, "unexpected argument '%s'",
+			ctx->argv[0]);
 	st = crm_db_prepare(&ctx->db, "PRAGMA integrity_check", &ctx->err);
 	if (!st)
 		return crm_fail(ctx);
@@ -71,7 +77,8 @@ cmd_check(struct crm_ctx *ctx)
 		return crm_db_fail(&ctx->db, rc, "cannot check", &ctx->err),
 			crm_fail(ctx);
 	if (problems) {
-		crm_warn("'%s': %d problems found", ctx->dbpath, problems);
+		crm_warn("'%s': %d problem%s found", ctx->dbpath, problems,
+			problems == 1 ? "" : "s");
 		return CRM_EX_DATAERR;
 	}
 	crm_note("'%s' is ok", ctx->dbpath);
@@ -87,6 +94,9 @@ cmd_stats(struct crm_ctx *ctx)
 	struct stat st;
 	size_t i;
 
+	if (ctx->argc)
+		return crm_usage_error(ctx, "unexpected argument '%s'",
+			ctx->argv[0]);
 	crm_out_begin(&out, stdout, ctx->fmt, ctx->header, cols, 2);
 	for (i = 0; crm_entities[i]; i++) {
 		crm_buf_reset(&sql);

@@ -92,21 +92,27 @@ cmd_dupes(struct crm_ctx *ctx)
 	return ret < 0 ? crm_fail(ctx) : CRM_EX_OK;
 }
 
+struct merge {
+	int64_t keep;
+	struct crm_buf notes;	/* said once the merge has committed */
+};
+
 static int
 merge_one(struct crm_ctx *ctx, const char *key, void *arg)
 {
 	struct crm_buf moved = CRM_BUF_INIT;
-	int64_t keep = *(int64_t *)arg, other;
+	struct merge *m = arg;
+	int64_t other;
 	int ret;
 
 	if (crm_record_find(&ctx->db, ctx->entity, key, &other,
 	    &ctx->err) < 0)
 		return -1;
-	ret = crm_record_merge(&ctx->db, &ctx->fs, keep, other, &moved,
+	ret = crm_record_merge(&ctx->db, &ctx->fs, m->keep, other, &moved,
 		&ctx->err);
 	if (ret == 0)
-		crm_note("customer %lld merged into %lld%s%s",
-			(long long)other, (long long)keep,
+		crm_buf_addf(&m->notes, "customer %lld merged into %lld%s%s\n",
+			(long long)other, (long long)m->keep,
 			moved.len ? ", moved " : "", moved.buf);
 	crm_buf_release(&moved);
 	return ret;
@@ -115,7 +121,7 @@ merge_one(struct crm_ctx *ctx, const char *key, void *arg)
 static int
 cmd_merge(struct crm_ctx *ctx)
 {
-	int64_t keep;
+	struct merge m = { 0, CRM_BUF_INIT };
 	int code;
 
 	if (ctx->argc < 2)
@@ -123,21 +129,22 @@ cmd_merge(struct crm_ctx *ctx)
 			"one OTHER");
 	if (crm_db_begin(&ctx->db, &ctx->err) < 0)
 		return crm_fail(ctx);
-	if (crm_record_find(&ctx->db, ctx->entity, ctx->argv[0], &keep,
+	if (crm_record_find(&ctx->db, ctx->entity, ctx->argv[0], &m.keep,
 	    &ctx->err) < 0) {
 		crm_db_rollback(&ctx->db);
 		return crm_fail(ctx);
 	}
 	ctx->argc--;
 	ctx->argv++;
-	code = crm_each_id(ctx, merge_one, &keep);
-	if (code) {
+	code = crm_each_id(ctx, merge_one, &m);
+	if (code)
 		crm_db_rollback(&ctx->db);
-		return code;
-	}
-	if (crm_db_commit(&ctx->db, &ctx->err) < 0)
-		return crm_fail(ctx);
-	return CRM_EX_OK;
+	else if (crm_db_commit(&ctx->db, &ctx->err) < 0)
+		code = crm_fail(ctx);
+	else
+		crm_notes(&m.notes);
+	crm_buf_release(&m.notes);
+	return code;
 }
 
 #define OUT CRM_O_OUTPUT

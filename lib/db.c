@@ -283,6 +283,10 @@ crm_db_open(struct crm_db *db, const char *path, unsigned flags,
 
 	memset(db, 0, sizeof(*db));
 	if (stat(path, &st) < 0) {
+		if (errno == ENOTDIR && (flags & CRM_DB_CREATE))
+			return crm_err_set(err, CRM_EX_CANTCREAT,
+				"cannot create database '%s': %s", path,
+				strerror(errno));
 		if (errno != ENOENT || !(flags & CRM_DB_CREATE))
 			return crm_err_set(err, errno == EACCES ?
 				CRM_EX_NOPERM : CRM_EX_NOINPUT,

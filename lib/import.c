@@ -441,7 +441,9 @@ json_expr(const struct crm_entity *e, struct crm_buf *sql)
 
 		if (f->type == CRM_T_ID || (f->flags & CRM_F_DERIVED))
 			continue;
-		crm_buf_addf(sql, "%s'%s', t.", n++ ? ", " : "", f->name);
+		crm_buf_adds(sql, n++ ? ", '" : "'");
+		crm_buf_adds(sql, f->name);
+		crm_buf_adds(sql, "', t.");
 		crm_sql_ident(sql, f->name);
 	}
 	if (!strcmp(e->name, "order"))
@@ -1005,7 +1007,9 @@ flush_order(struct run *r)
 			r->group_ref.buf);
 		goto failed;
 	}
-	if (stock_before(r, found ? id : 0, lines, r->ngroup, &sl) < 0)
+	/* Stock moves only with --take-stock. */
+	if (im->take_stock &&
+	    stock_before(r, found ? id : 0, lines, r->ngroup, &sl) < 0)
 		goto fatal;
 	if (found) {
 		int changed;
@@ -1025,8 +1029,7 @@ flush_order(struct run *r)
 		if (crm_order_add(r->db, im->fs, &as, lines, r->ngroup, take,
 		    &id, &e) < 0)
 			goto failed;
-		if (log_change(r, r->e, id, "insert", NULL) < 0)
-			goto fatal;
+		/* Logged all at once at the end: see log_inserts(). */
 		action = "insert";
 		im->inserted += (int64_t)r->ngroup;
 	}
@@ -1645,7 +1648,7 @@ crm_import_run(struct crm_db *db, struct crm_import *im, FILE *fp,
 	bulk_fts = im->kind == CRM_IMPORT_RECORDS && r.e->fts;
 	if (bulk_fts && fts_suspend(&r, &hold) < 0)
 		goto out;
-	if (im->kind == CRM_IMPORT_RECORDS) {
+	if (im->kind != CRM_IMPORT_INVENTORY) {
 		struct crm_buf q = CRM_BUF_INIT;
 
 		crm_buf_adds(&q, "SELECT coalesce(max(id), 0) FROM ");
@@ -1655,7 +1658,7 @@ crm_import_run(struct crm_db *db, struct crm_import *im, FILE *fp,
 	}
 	begin_outputs(&r);
 	ret = write_rows(&r, rd);
-	if (ret == 0 && im->kind == CRM_IMPORT_RECORDS)
+	if (ret == 0 && im->kind != CRM_IMPORT_INVENTORY)
 		ret = log_inserts(&r);
 	if (ret == 0 && bulk_fts)
 		ret = fts_resume(&r, &hold);

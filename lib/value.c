@@ -58,6 +58,13 @@ crm_parse_email(const char *in, struct crm_buf *out, struct crm_err *err)
 			"invalid email '%s': expected local@domain.tld", in);
 		goto out;
 	}
+	for (p = at + 1; *p; p++)
+		if (*p == '-' && (p[-1] == '.' || p[-1] == '@' || p[1] == '.' ||
+		    !p[1])) {
+			crm_err_set(err, CRM_EX_DATAERR, "invalid email '%s': "
+				"a domain label starts or ends with '-'", in);
+			goto out;
+		}
 	for (i = 1; dot[i]; i++)
 		if (!isalpha((unsigned char)dot[i]) &&
 		    (unsigned char)dot[i] < 0x80) {

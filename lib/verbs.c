@@ -162,33 +162,69 @@ write_each(struct crm_ctx *ctx, int (*fn)(struct crm_ctx *, const char *,
 int
 crm_verb_update(struct crm_ctx *ctx)
 {
+	struct crm_val v = CRM_VAL_INIT;
+	size_t i;
+
 	if (!ctx->assigns.n)
 		return crm_usage_error(ctx, "nothing to update: give "
 			"--FIELD VALUE or --set FIELD=VALUE");
+	/* A bad value is bad for every record: say so once. */
+	for (i = 0; i < ctx->assigns.n; i++) {
+		const struct crm_field *f = ctx->assigns.a[i].f;
+		const char *text = ctx->assigns.a[i].text;
+
+		if (crm_field_parse(&ctx->db, f, text, &v, &ctx->err) < 0)
+			return crm_fail(ctx);
+		if (v.kind == SQLITE_NULL && !f->def &&
+		    (f->flags & CRM_F_REQUIRED)) {
+			crm_err_set(&ctx->err, CRM_EX_DATAERR, "%s is "
+				"required, it must not be empty", f->name);
+			crm_val_release(&v);
+			return crm_fail(ctx);
+		}
+	}
+	crm_val_release(&v);
 	return write_each(ctx, update_one, NULL);
 }
 
+/* What a cascade removed, said once the transaction has committed. */
 static int
 delete_one(struct crm_ctx *ctx, const char *key, void *arg)
 {
-	struct crm_buf removed = CRM_BUF_INIT;
+	struct crm_buf removed = CRM_BUF_INIT, *notes = arg;
 	int64_t id;
 	int ret;
 
-	(void)arg;
 	if (crm_record_find(&ctx->db, ctx->entity, key, &id, &ctx->err) < 0)
 		return -1;
 	ret = crm_record_delete(&ctx->db, ctx->entity, id,
 		crm_opt(ctx, "cascade") != NULL, &removed, &ctx->err);
 	if (ret == 0 && removed.len)
-		crm_note("%s %lld deleted with %s", ctx->entity->name,
-			(long long)id, removed.buf);
+		crm_buf_addf(notes, "%s %lld deleted with %s\n",
+			ctx->entity->name, (long long)id, removed.buf);
 	crm_buf_release(&removed);
 	return ret;
+}
+
+void
+crm_notes(const struct crm_buf *notes)
+{
+	const char *p = notes->buf, *nl;
+
+	while ((nl = strchr(p, '\n'))) {
+		crm_note("%.*s", (int)(nl - p), p);
+		p = nl + 1;
+	}
 }
 
 int
 crm_verb_delete(struct crm_ctx *ctx)
 {
-	return write_each(ctx, delete_one, NULL);
+	struct crm_buf notes = CRM_BUF_INIT;
+	int code = write_each(ctx, delete_one, &notes);
+
+	if (!code)
+		crm_notes(&notes);
+	crm_buf_release(&notes);
+	return code;
 }

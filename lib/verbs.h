@@ -24,6 +24,12 @@ int crm_verb_list(struct crm_ctx *ctx);
 int crm_verb_update(struct crm_ctx *ctx);
 int crm_verb_delete(struct crm_ctx *ctx);
 
+/*
+ * Print notes, lines each ending in "\n", with crm_note(): what a write
+ * did, said only once it has committed.
+ */
+void crm_notes(const struct crm_buf *notes);
+
 /* The options of delete: --cascade. */
 extern const struct crm_optdef crm_delete_opts[];
 

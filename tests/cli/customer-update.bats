@@ -146,7 +146,6 @@ setup() {
 }
 
 @test "a bad value for several customers is one message, not one per customer" {
-	skip "BUG: 'crm-customer update 1 2 3 --phone 12' prints the same 'invalid phone' line three times"
 	before=$(dump_db)
 	run --separate-stderr crm-customer update 1 2 3 --phone 12
 	assert_error 65 "crm-customer: phone: invalid phone '12': 2 digits, expected 5 to 20"
