@@ -11,8 +11,9 @@
  * crm writes it reads back (reader.h), field for field.
  *
  * With CRM_FUZZ_KNOWN_BUGS=1 it also checks what is known to be wrong in
- * lib/ today: a row of one empty field is written as a blank line, which
- * the reader skips.
+ * lib/ today: a CSV line of only spaces or tabs makes the reader loop
+ * forever at the end of the file and gives the next record its line
+ * number; a CSV record after a bare CR (old Mac line ends) gets line 0.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -158,9 +159,11 @@ round_trip(const uint8_t *data, size_t size, enum crm_fmt fmt,
 		p = sep + 1;
 	}
 	nrows = n / ncols;
+	/* A TSV row of one empty field is a blank line, which the reader
+	 * skips: TSV has no quotes to say otherwise. */
 	for (i = 0; i < nrows && ncols == 1; i++)
 		skip |= !lens[i];
-	if (skip && !known_bugs)
+	if (skip && fmt == CRM_FMT_TSV)
 		goto out;
 	fp = open_memstream(&buf, &blen);
 	CHECK(fp, "open_memstream");

@@ -466,7 +466,10 @@ crm_order_status(struct crm_db *db, int64_t id, const char *status,
 	static const char get_sql[] =
 		"SELECT status, stock_taken FROM orders WHERE id = ?1";
 	static const char set_sql[] =
-		"UPDATE orders SET status = ?2, updated_at = ?3 WHERE id = ?1";
+		"UPDATE orders\n"
+		"SET status = ?2, updated_at = ?3,\n"
+		"    stock_taken = stock_taken AND ?2 <> 'cancelled'\n"
+		"WHERE id = ?1";
 	static char old[16];
 	const struct crm_field *f = crm_entity_field(crm_entity_find("order"),
 		"status");

@@ -101,6 +101,9 @@ crm_query_where(struct crm_query *q, struct crm_db *db, const char *expr,
 			"one of = != < <= > >= ~", expr);
 	c.op = ops[i].op;
 	val = p + strlen(ops[i].s);
+	if (c.op == CRM_OP_LIKE)
+		while (*val == ' ')
+			val++;
 	c.f = find_n(q->fs, name, nlen);
 	if (!c.f) {
 		struct crm_buf n = CRM_BUF_INIT;
@@ -142,6 +145,11 @@ crm_query_where(struct crm_query *q, struct crm_db *db, const char *expr,
 			c.v.i = -1;
 			crm_err_release(&e);
 		}
+	} else if (c.op != CRM_OP_EQ && c.op != CRM_OP_NE &&
+	    strspn(val, " \t") == strlen(val)) {
+		return crm_err_set(err, CRM_EX_USAGE,
+			"invalid filter '%s': only = and != take an "
+			"empty value", expr);
 	} else if (crm_field_parse(db, c.f, val, &c.v, &e) < 0) {
 		crm_err_set(err, e.code == CRM_EX_DATAERR ? CRM_EX_USAGE :
 			e.code, "invalid filter '%s': %s", expr, e.msg.buf);

@@ -321,7 +321,8 @@ blank(const char *s, size_t len)
 	size_t i;
 
 	for (i = 0; i < len; i++)
-		if (s[i] != '\n' && s[i] != '\r')
+		if (s[i] != '\n' && s[i] != '\r' && s[i] != ' ' &&
+		    s[i] != '\t')
 			return 0;
 	return 1;
 }
@@ -389,8 +390,16 @@ crm_reader_next(struct crm_reader *r, struct crm_record *rec,
 				return 0;
 			/* End of file inside a record: a quote never
 			 * closed, or a last line without its newline. */
-			if (csv_fini(&r->csv, cb_field, cb_record, r) != 0)
+			if (csv_fini(&r->csv, cb_field, cb_record, r) != 0) {
 				broken(r, "quoted field never closed");
+			} else if (r->nlines) {
+				/* Nothing came of the last lines (white
+				 * space only): they are no record. */
+				free_lines(r->lines, r->nlines);
+				r->nlines = 0;
+				r->start = 0;
+				r->cur.n = 0;
+			}
 			continue;
 		}
 		r->offset += n;

@@ -772,6 +772,18 @@ crm_record_merge(struct crm_db *db, const struct crm_fieldset *fs,
 		return crm_err_set(err, CRM_EX_DATAERR,
 			"cannot merge %s %lld into itself", e->name,
 			(long long)keep);
+	{
+		struct crm_val k = CRM_VAL_INIT;
+		int64_t found;
+		int r;
+
+		k.kind = SQLITE_INTEGER;
+		k.i = keep;
+		r = lookup(db, e, "id", &k, &found, err);
+		if (r <= 0)
+			return r < 0 ? -1 : crm_err_set(err, CRM_EX_NOTFOUND,
+				"no %s %lld", e->name, (long long)keep);
+	}
 	crm_now(&now);
 	/* Move every reference from other to keep. */
 	for (i = 0; crm_entities[i]; i++) {

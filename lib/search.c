@@ -153,6 +153,8 @@ crm_search_query(const char *text, struct crm_buf *match, struct crm_err *err)
 	int run = 0, terms = 0;
 
 	while (pos <= len) {
+		size_t start = pos;
+
 		if (pos < len)
 			pos += fold_unit(text + pos, len - pos, &u);
 		else {
@@ -162,7 +164,10 @@ crm_search_query(const char *text, struct crm_buf *match, struct crm_err *err)
 		if (u.word) {
 			if (!run)
 				crm_buf_adds(match, terms ? " AND \"" : "\"");
-			crm_buf_add(match, u.s, (size_t)u.n);
+			/* The character as typed: the tokenizer folds the
+			 * query as it folded the names (a Hangul syllable
+			 * folds to several jamo, ß to ss). */
+			crm_buf_add(match, text + start, pos - start);
 			run++;
 			continue;
 		}

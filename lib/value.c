@@ -189,6 +189,9 @@ crm_parse_money(const char *in, int allow_negative, int64_t *cents,
 			in);
 	if (nfrac == 1)
 		frac *= 10;
+	if (units * 100 + frac > CRM_MONEY_MAX)
+		return crm_err_set(err, CRM_EX_DATAERR,
+			"invalid amount '%s': too large", in);
 	if (neg && !allow_negative && (units || frac))
 		return crm_err_set(err, CRM_EX_DATAERR,
 			"invalid amount '%s': must not be negative", in);

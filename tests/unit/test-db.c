@@ -1,9 +1,4 @@
-/*
- * test-db - lib/db.h: finding, opening and using the database.
- *
- * Tests of behaviour that is known to be wrong in lib/ are in known[] and
- * run only with CRM_TEST_KNOWN_BUGS=1; move one into tests[] with its fix.
- */
+/* test-db - lib/db.h: finding, opening and using the database. */
 #include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -528,14 +523,6 @@ sql_fold_function(void **state)
 	crm_db_close(&db);
 }
 
-static int
-known_bugs_wanted(void)
-{
-	const char *s = getenv("CRM_TEST_KNOWN_BUGS");
-
-	return s && *s && strcmp(s, "0");
-}
-
 int
 main(void)
 {
@@ -562,19 +549,9 @@ main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(sql_fold_function, setup,
 			teardown),
-	};
-	/* Known bugs in lib/ (see the file's comment). */
-	static const struct CMUnitTest known[] = {
 		cmocka_unit_test_setup_teardown(open_create_folder_fails,
 			setup, teardown),
 	};
-	struct CMUnitTest all[ARRAY_SIZE(tests) + ARRAY_SIZE(known)];
-	size_t n = ARRAY_SIZE(tests);
 
-	memcpy(all, tests, sizeof(tests));
-	if (known_bugs_wanted()) {
-		memcpy(all + n, known, sizeof(known));
-		n += ARRAY_SIZE(known);
-	}
-	return _cmocka_run_group_tests("test-db", all, n, NULL, NULL);
+	return cmocka_run_group_tests(tests, NULL, NULL);
 }

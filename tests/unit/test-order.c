@@ -254,7 +254,8 @@ line_parse(void **state)
 	/* a SKU with a colon of its own */
 	assert_int_equal(crm_line_parse(&c->db, "INK:BLUE:1", 0, &l, &err), 0);
 	assert_true(l.product == 2 && l.quantity == 1 && l.unit_price == 425);
-	assert_int_equal(crm_line_parse(&c->db, "INK:BLUE:2:4", 0, &l, &err), 0);
+	assert_int_equal(crm_line_parse(&c->db, "INK:BLUE:2:4", 0, &l, &err),
+		0);
 	assert_true(l.product == 2 && l.quantity == 2 && l.unit_price == 400);
 	assert_int_equal(err.code, 0);
 }
@@ -456,7 +457,8 @@ replace_lines(void **state)
 	assert_int_equal(changed, 0);
 	assert_int_equal(stock(c, 1), 8);
 	assert_int_equal(crm_line_parse(&c->db, "PEN:3", 0, &l[0], &err), 0);
-	assert_int_equal(crm_line_parse(&c->db, "INK:BLUE:1", 0, &l[1], &err), 0);
+	assert_int_equal(crm_line_parse(&c->db, "INK:BLUE:1", 0, &l[1], &err),
+		0);
 	assert_int_equal(crm_order_replace(&c->db, &c->ord, id, &as, l, 2, 1, 0,
 		&changed, &err), 0);
 	assert_int_equal(changed, 1);
@@ -486,8 +488,8 @@ replace_cancelled(void **state)
 		0);
 	assert_int_equal(stock(c, 1), 10);
 	assert_int_equal(crm_line_parse(&c->db, "PEN:1", 0, &l, &err), 0);
-	assert_int_equal(crm_order_replace(&c->db, &c->ord, id, &as, &l, 1, 1, 1,
-		&changed, &err), 0);
+	assert_int_equal(crm_order_replace(&c->db, &c->ord, id, &as, &l, 1, 1,
+		1, &changed, &err), 0);
 	if (stock(c, 1) != 10)
 		fail_msg("stock of PEN is %lld after replacing the lines of a "
 			"cancelled order, want 10", stock(c, 1));

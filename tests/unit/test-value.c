@@ -1078,10 +1078,14 @@ time_keeps_earlier_error(void **state)
 	struct crm_err err = CRM_ERR_INIT;
 
 	(void)state;
-	crm_err_set(&err, CRM_EX_USAGE, "the first error");
+	crm_err_set(&err, CRM_EX_NOINPUT, "the first error");
 	assert_int_equal(crm_parse_time("garbage", &out, &err), -1);
-	assert_int_equal(err.code, CRM_EX_USAGE);
+	assert_int_equal(err.code, CRM_EX_NOINPUT);
 	assert_string_equal(err.msg.buf, "the first error");
+	crm_err_clear(&err);
+	crm_err_set(&err, CRM_EX_DATAERR, "an earlier bad value");
+	assert_int_equal(crm_parse_time("-1q", &out, &err), -1);
+	assert_string_equal(err.msg.buf, "an earlier bad value");
 	crm_buf_release(&out);
 	crm_err_release(&err);
 }
