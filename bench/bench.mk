@@ -1,3 +1,168 @@
 # Benchmarks (make bench) and the demo database (make demo).
-bench demo:
-	@echo "not yet"
+#
+#   make bench                      100,000 and 1,000,000 customers,
+#                                   1,000,000 and 5,000,000 order lines
+#   make bench BENCH_N=50000        a quick run: 5,000 and 50,000
+#                                   customers, 50,000 and 250,000 lines
+#   make bench BENCH_RUNS=50        more runs per measurement
+#   (more knobs: bench/README.md)
+#   make demo                       demo.db in the checkout, and a tour
+#
+# The databases and the CSV files are built once per size and seed into
+# bench/out/ (git-ignored), and reused after that: only a change of a
+# generator rebuilds them ("crm-admin migrate" brings in a newer schema
+# before timing).  customers-N.db comes from gen-customers and
+# load-customers; shop-N.db and orders-N.db from crm-import, of
+# gen-customers' and gen-orders' files (delete them to rebuild them with
+# a changed crm-import).  Results go to bench/out/results.txt.  No timing
+# is ever asserted by make check.
+
+BENCH_N ?= 1000000
+BENCH_SMALL ?= $(shell expr $(BENCH_N) / 10)
+BENCH_SEED ?= 1
+BENCH_RUNS ?= 30
+BENCH_LIST_RUNS ?= 10
+BENCH_WARMUP ?= 5
+BENCH_ROUNDS ?= 3
+BENCH_INSTR ?= 1
+# Orders and imports: order lines of the large orders database and import
+# (5 per customer) and of the small import, products in the catalog, runs
+# of each import (medians; 1 at 1,000,000 customers, where one takes
+# minutes), and which parts to run (1 or 0).
+BENCH_LINES ?= $(shell expr $(BENCH_N) \* 5)
+BENCH_LINES_SMALL ?= $(BENCH_N)
+BENCH_PRODUCTS ?= 1000
+BENCH_IMPORT_RUNS ?= $(shell [ $(BENCH_N) -gt 200000 ] && echo 1 || echo 3)
+BENCH_IMPORT ?= 1
+BENCH_ORDERS ?= 1
+# Rows of the callgrind profiles of crm-import (bench/out/import-*.txt):
+# 20,000, or N/10 for a quick run.
+BENCH_PROFILE_ROWS ?= $(shell [ $(BENCH_N) -ge 200000 ] && echo 20000 || \
+	expr $(BENCH_N) / 10)
+BENCH_OUT ?= bench/out
+BENCH_DB_DIR = $(BENCH_OUT)/s$(BENCH_SEED)
+# Substrings for search: a common two-character name (615 of 1,000,000
+# rows match) and a three-character one (17 rows).
+BENCH_SEARCH2 ?= 张伟
+BENCH_SEARCH3 ?= 李敏敏
+
+$(BUILD)/gen-customers $(BUILD)/gen-orders: $(BUILD)/%: scripts/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
+$(BUILD)/load-customers $(BUILD)/anchor-sql: $(BUILD)/%: bench/%.c $(LIB) \
+		$(LIB_HDRS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+# A database of N customers.  Written beside, then renamed: an interrupted
+# build leaves no half database to be reused.
+$(BENCH_DB_DIR)/customers-%.db: scripts/gen-customers.c \
+		| $(BUILD)/gen-customers $(BUILD)/load-customers
+	@mkdir -p $(@D)
+	rm -f $@.tmp $@.tmp-wal $@.tmp-shm $@.csv
+	$(BUILD)/gen-customers $* $(BENCH_SEED) > $@.csv
+	$(BUILD)/load-customers $@.tmp $@.csv
+	rm -f $@.csv $@.tmp-wal $@.tmp-shm
+	mv $@.tmp $@
+
+# The files of the orders and import benchmarks, all in $(BENCH_DB_DIR):
+#   customers-N.csv            gen-customers N SEED, as crm-import reads it
+#   products-P.csv             gen-orders products P SEED
+#   shop-N.db                  customers-N.csv and products-P.csv imported
+#                              by crm-import into a new database
+#   emails-N.txt               the emails of shop-N.db's customers, by id
+#   orders-N-L.csv             gen-orders orders L P emails-N.txt SEED
+#   orders-N.db                shop-N.db with orders-N-LINES.csv imported
+# crm-import exits 65 when it rejects rows (gen-customers writes some
+# invalid ones on purpose): that is no failure here.
+BENCH_IMPORT_OK = st=$$?; [ $$st -eq 65 ] || exit $$st
+
+$(BENCH_DB_DIR)/customers-%.csv: scripts/gen-customers.c \
+		| $(BUILD)/gen-customers
+	@mkdir -p $(@D)
+	$(BUILD)/gen-customers $* $(BENCH_SEED) > $@.tmp
+	mv $@.tmp $@
+
+$(BENCH_DB_DIR)/products-%.csv: scripts/gen-orders.c | $(BUILD)/gen-orders
+	@mkdir -p $(@D)
+	$(BUILD)/gen-orders products $* $(BENCH_SEED) > $@.tmp
+	mv $@.tmp $@
+
+$(BENCH_DB_DIR)/shop-%.db: $(BENCH_DB_DIR)/customers-%.csv \
+		$(BENCH_DB_DIR)/products-$(BENCH_PRODUCTS).csv \
+		| $(BUILD)/crm-admin $(BUILD)/crm-import
+	rm -f $@.tmp $@.tmp-wal $@.tmp-shm
+	$(BUILD)/crm-admin -q -d $@.tmp init
+	$(BUILD)/crm-import customers -q -d $@.tmp $< || { $(BENCH_IMPORT_OK); }
+	$(BUILD)/crm-import products -q -d $@.tmp \
+		$(BENCH_DB_DIR)/products-$(BENCH_PRODUCTS).csv
+	rm -f $@.tmp-wal $@.tmp-shm
+	mv $@.tmp $@
+
+$(BENCH_DB_DIR)/emails-%.txt: $(BENCH_DB_DIR)/shop-%.db
+	sqlite3 $< "SELECT email FROM customers WHERE email IS NOT NULL \
+		ORDER BY id" > $@.tmp
+	mv $@.tmp $@
+
+$(BENCH_DB_DIR)/orders-$(BENCH_N)-%.csv: \
+		$(BENCH_DB_DIR)/emails-$(BENCH_N).txt scripts/gen-orders.c \
+		| $(BUILD)/gen-orders
+	$(BUILD)/gen-orders orders $* $(BENCH_PRODUCTS) $< $(BENCH_SEED) \
+		> $@.tmp
+	mv $@.tmp $@
+
+$(BENCH_DB_DIR)/orders-%.db: $(BENCH_DB_DIR)/shop-%.db \
+		$(BENCH_DB_DIR)/orders-%-$(BENCH_LINES).csv \
+		| $(BUILD)/crm-import
+	rm -f $@.tmp $@.tmp-wal $@.tmp-shm
+	sqlite3 $< "PRAGMA wal_checkpoint(TRUNCATE)" > /dev/null
+	cp $< $@.tmp
+	$(BUILD)/crm-import orders -q -d $@.tmp \
+		$(BENCH_DB_DIR)/orders-$*-$(BENCH_LINES).csv || \
+		{ $(BENCH_IMPORT_OK); }
+	rm -f $@.tmp-wal $@.tmp-shm
+	mv $@.tmp $@
+
+.PRECIOUS: $(BENCH_DB_DIR)/%.csv $(BENCH_DB_DIR)/%.txt \
+	$(BENCH_DB_DIR)/%.db
+
+# With the imports, bench/run builds orders-N.db itself: its timed import
+# of orders-N-LINES.csv into a copy of shop-N.db is that build, and is
+# kept when orders-N.db is missing or older than those two files.
+BENCH_FILES = $(BENCH_DB_DIR)/customers-$(BENCH_SMALL).db \
+	$(BENCH_DB_DIR)/customers-$(BENCH_N).db
+ifeq ($(BENCH_ORDERS)$(BENCH_IMPORT),10)
+BENCH_FILES += $(BENCH_DB_DIR)/orders-$(BENCH_N).db
+endif
+ifeq ($(BENCH_ORDERS),1)
+BENCH_FILES += $(BENCH_DB_DIR)/shop-$(BENCH_N).db \
+	$(BENCH_DB_DIR)/emails-$(BENCH_N).txt
+endif
+ifeq ($(BENCH_IMPORT),1)
+BENCH_FILES += $(BENCH_DB_DIR)/customers-$(BENCH_SMALL).csv \
+	$(BENCH_DB_DIR)/customers-$(BENCH_N).csv \
+	$(BENCH_DB_DIR)/shop-$(BENCH_N).db \
+	$(BENCH_DB_DIR)/orders-$(BENCH_N)-$(BENCH_LINES_SMALL).csv \
+	$(BENCH_DB_DIR)/orders-$(BENCH_N)-$(BENCH_LINES).csv
+endif
+
+bench: all $(BUILD)/anchor-sql $(BENCH_FILES)
+	BUILD=$(BUILD) BENCH_RUNS=$(BENCH_RUNS) \
+	BENCH_LIST_RUNS=$(BENCH_LIST_RUNS) BENCH_WARMUP=$(BENCH_WARMUP) \
+	BENCH_ROUNDS=$(BENCH_ROUNDS) BENCH_INSTR=$(BENCH_INSTR) \
+	BENCH_SEARCH2='$(BENCH_SEARCH2)' BENCH_SEARCH3='$(BENCH_SEARCH3)' \
+	BENCH_DB_DIR=$(BENCH_DB_DIR) BENCH_N=$(BENCH_N) \
+	BENCH_SMALL=$(BENCH_SMALL) BENCH_LINES=$(BENCH_LINES) \
+	BENCH_LINES_SMALL=$(BENCH_LINES_SMALL) \
+	BENCH_PRODUCTS=$(BENCH_PRODUCTS) \
+	BENCH_IMPORT_RUNS=$(BENCH_IMPORT_RUNS) BENCH_IMPORT=$(BENCH_IMPORT) \
+	BENCH_ORDERS=$(BENCH_ORDERS) BENCH_SEED=$(BENCH_SEED) \
+	BENCH_PROFILE_ROWS=$(BENCH_PROFILE_ROWS) \
+		bench/run $(BENCH_OUT) \
+		$(BENCH_DB_DIR)/customers-$(BENCH_SMALL).db \
+		$(BENCH_DB_DIR)/customers-$(BENCH_N).db
+
+demo: all $(BUILD)/gen-customers
+	BUILD=$(BUILD) scripts/demo demo.db
+
+.PHONY: bench demo
