@@ -43,7 +43,7 @@ struct crm_db {
 /*
  * Resolve the database path (SPEC 3.2): opt if not NULL, else $CRM_DB,
  * else $XDG_DATA_HOME/crm/crm.db, else ~/.local/share/crm/crm.db.  Appends
- * to out.  Fails (CRM_EX_CONFIG) only when no rule gives a path.
+ * to out.  Fails (CRM_EX_NOINPUT) only when no rule gives a path.
  */
 int crm_db_resolve(const char *opt, struct crm_buf *out, struct crm_err *err);
 

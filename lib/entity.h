@@ -93,9 +93,9 @@ const char *crm_type_name(enum crm_type t);
 
 /*
  * The fields of an entity as one list: its built-in fields, then the custom
- * fields defined for it.  Built by crm_fieldset_load() (record.h), which
- * reads the custom fields from the database; crm_fieldset_builtin() makes
- * one without a database.  The field pointers point into the static tables
+ * fields defined for it (custom fields are not built yet: the set leaves
+ * room for them).  crm_fieldset_builtin() makes one from the entity's
+ * table alone.  The field pointers point into the static tables
  * or into memory the set owns; crm_fieldset_release() frees that.
  */
 struct crm_fieldset {
