@@ -321,6 +321,10 @@ crm_db_open(struct crm_db *db, const char *path, unsigned flags,
 	/* Keep the WAL file between commands instead of deleting and
 	 * creating it again every time: short commands stay short. */
 	sqlite3_file_control(db->h, "main", SQLITE_FCNTL_PERSIST_WAL, &one);
+	/* Nor copy the WAL into the database at every close: that is a
+	 * second round of syncs after a one-row commit.  SQLite still
+	 * checkpoints once the WAL passes 1,000 pages. */
+	sqlite3_db_config(db->h, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 	sqlite3_extended_result_codes(db->h, 0);
 	rc = sqlite3_create_function(db->h, "crm_fold", 1,
 		SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
