@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "custom.h"
 #include "import.h"
 #include "value.h"
 
@@ -67,7 +68,11 @@ import(struct crm_ctx *ctx, enum crm_import_kind kind, const char *entity)
 	if (ctx->argc != 1)
 		return crm_usage_error(ctx, "give one FILE, or - for stdin");
 	path = ctx->argv[0];
-	crm_fieldset_builtin(&fs, crm_entity_find(entity));
+	if (crm_fieldset_load(&fs, &ctx->db, crm_entity_find(entity),
+	    &ctx->err) < 0) {
+		crm_fieldset_release(&fs);
+		return crm_fail(ctx);
+	}
 	im.kind = kind;
 	im.fs = &fs;
 	im.name = path;

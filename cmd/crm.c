@@ -19,6 +19,7 @@ static const char *const nouns[][2] = {
 	{ "contact", "the people at a customer" },
 	{ "product", "the catalog and its stock" },
 	{ "order", "orders, their lines and their lifecycle" },
+	{ "field", "custom fields: add, list, drop" },
 	{ "import", "batch import from CSV or TSV, the log, revert" },
 	{ "report", "reports and analytics" },
 };

@@ -4,8 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
+#include "custom.h"
 #include "value.h"
 #include "banned.h"
 
@@ -336,11 +338,38 @@ takes_arg(const struct crm_command *cmd, const char *arg)
 
 /* ---- completion helper ------------------------------------------------ */
 
+/*
+ * The fields of e for completion: with the custom fields of the database
+ * the command would use ($CRM_DB or the default), when there is one and it
+ * opens; the built-in ones otherwise.  Never an error: a completion that
+ * cannot read the database offers what it knows.
+ */
+static void
+completion_fields(const struct crm_entity *e, struct crm_fieldset *fs)
+{
+	struct crm_buf path = CRM_BUF_INIT;
+	struct crm_err err = CRM_ERR_INIT;
+	struct crm_db db;
+
+	memset(&db, 0, sizeof(db));
+	crm_fieldset_builtin(fs, e);
+	if (crm_db_resolve(NULL, &path, &err) == 0 &&
+	    access(path.buf, R_OK) == 0 &&
+	    crm_db_open(&db, path.buf, CRM_DB_READ, &err) == 0) {
+		crm_fieldset_release(fs);
+		crm_fieldset_load(fs, &db, e, &err);
+	}
+	crm_db_close(&db);
+	crm_err_release(&err);
+	crm_buf_release(&path);
+}
+
 static void
 complete(const struct crm_command *cmd, int argc, char **argv)
 {
 	const struct crm_entity *e = cmd->entity ?
 		crm_entity_find(cmd->entity) : NULL;
+	struct crm_fieldset fs = CRM_FIELDSET_INIT;
 	const struct crm_verb *v;
 	const struct common *c;
 	const char *opt;
@@ -396,21 +425,26 @@ complete(const struct crm_command *cmd, int argc, char **argv)
 	}
 	if (!e)
 		return;
+	completion_fields(e, &fs);
 	if (!strcmp(opt, "fields") || !strcmp(opt, "o") ||
 	    !strcmp(opt, "sort") || !strcmp(opt, "where") ||
 	    !strcmp(opt, "set")) {
 		if (!strcmp(opt, "fields") || !strcmp(opt, "o"))
 			printf("all\n");
-		for (i = 0; i < e->nfields; i++)
-			if (strcmp(opt, "set") || settable(&e->fields[i]))
-				printf("%s%s\n", e->fields[i].name,
+		for (i = 0; i < fs.n; i++)
+			if (strcmp(opt, "set") ||
+			    !(fs.f[i]->flags & CRM_F_READONLY))
+				printf("%s%s\n", fs.f[i]->name,
 					!strcmp(opt, "set") ? "=" : "");
+		crm_fieldset_release(&fs);
 		return;
 	}
-	for (i = 0; i < e->nfields; i++) {
-		const struct crm_field *f = &e->fields[i];
+	/* A field's values: its option's, or after FIELD= in --where and
+	 * --set (the shells ask for "--FIELD" then). */
+	for (i = 0; i < fs.n; i++) {
+		const struct crm_field *f = fs.f[i];
 
-		if (strcmp(field_option(f), opt))
+		if (strcmp(field_option(f), opt) && strcmp(f->name, opt))
 			continue;
 		if (f->type == CRM_T_ENUM) {
 			const char *const *val;
@@ -420,7 +454,9 @@ complete(const struct crm_command *cmd, int argc, char **argv)
 		} else if (f->type == CRM_T_BOOL) {
 			printf("yes\nno\n");
 		}
+		break;
 	}
+	crm_fieldset_release(&fs);
 }
 
 /* ---- parsing ----------------------------------------------------------- */
@@ -779,6 +815,16 @@ crm_main(int argc, char **argv, const struct crm_command *cmd)
 		    &ctx.err) < 0) {
 			code = crm_report(&ctx.err);
 			goto out;
+		}
+		/* The entity's fields as this database has them: the
+		 * built-in ones and its custom fields. */
+		if (ctx.entity) {
+			crm_fieldset_release(&ctx.fs);
+			if (crm_fieldset_load(&ctx.fs, &ctx.db, ctx.entity,
+			    &ctx.err) < 0) {
+				code = crm_report(&ctx.err);
+				goto out;
+			}
 		}
 	} else if (crm_db_resolve(p.db, &path, &ctx.err) < 0) {
 		crm_err_clear(&ctx.err);

@@ -201,6 +201,7 @@ crm_fieldset_release(struct crm_fieldset *fs)
 	for (i = 0; i < fs->nstrings; i++)
 		free(fs->strings[i]);
 	free(fs->strings);
+	free(fs->insert_sql);
 	memset(fs, 0, sizeof(*fs));
 }
 

@@ -93,10 +93,13 @@ const char *crm_type_name(enum crm_type t);
 
 /*
  * The fields of an entity as one list: its built-in fields, then the custom
- * fields defined for it (custom fields are not built yet: the set leaves
- * room for them).  crm_fieldset_builtin() makes one from the entity's
- * table alone.  The field pointers point into the static tables
- * or into memory the set owns; crm_fieldset_release() frees that.
+ * fields defined for it with crm-field, in the order they were added.
+ * crm_fieldset_builtin() makes one from the entity's table alone;
+ * crm_fieldset_load() (custom.h) adds the custom fields a database's
+ * catalog holds.  The field pointers point into the static tables or into
+ * memory the set owns; crm_fieldset_release() frees that.  A custom field
+ * is a column of the entity's table named like the field, so everything
+ * that works from the set treats it like a built-in one.
  */
 struct crm_fieldset {
 	const struct crm_entity *entity;
@@ -104,10 +107,13 @@ struct crm_fieldset {
 	size_t n;
 	struct crm_field *custom;	/* owned: custom fields */
 	size_t ncustom;
-	char **strings;			/* owned: their names and values */
+	char **strings;			/* owned: their names, their enum
+					 * values and the arrays of those */
 	size_t nstrings;
+	char *insert_sql;		/* owned: the INSERT of a record,
+					 * made on first use (record.c) */
 };
-#define CRM_FIELDSET_INIT { NULL, NULL, 0, NULL, 0, NULL, 0 }
+#define CRM_FIELDSET_INIT { NULL, NULL, 0, NULL, 0, NULL, 0, NULL }
 
 void crm_fieldset_builtin(struct crm_fieldset *fs, const struct crm_entity *e);
 void crm_fieldset_release(struct crm_fieldset *fs);

@@ -174,6 +174,10 @@ make_targets(struct run *r)
 			R_LINE);
 		add_target(r, "unit_price", crm_entity_field(line,
 			"unit_price"), R_LINE);
+		for (i = 0; i < fs->n; i++)	/* the order's own */
+			if (fs->f[i]->flags & CRM_F_CUSTOM)
+				add_target(r, fs->f[i]->name, fs->f[i],
+					R_FIELD);
 		break;
 	case CRM_IMPORT_INVENTORY:
 		add_target(r, "sku", crm_fieldset_find(fs, "sku"), R_FIELD);
@@ -426,15 +430,49 @@ reject(struct run *r, const struct crm_record *rec, const char *reason)
 }
 
 /*
+ * The names of e's custom fields (custom.h), each followed by a NUL, into
+ * names; their number.  They are columns of e's table like the built-in
+ * ones, and a snapshot keeps them too.
+ */
+static size_t
+custom_columns(struct crm_db *db, const struct crm_entity *e,
+	struct crm_buf *names)
+{
+	static const char sql[] = "SELECT name FROM custom_fields "
+		"WHERE entity = ?1 ORDER BY position";
+	sqlite3_stmt *st = crm_db_stmt(db, sql, NULL);
+	size_t n = 0;
+
+	crm_buf_reset(names);
+	if (!st)
+		return 0;
+	sqlite3_bind_text(st, 1, e->name, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		crm_buf_adds(names, (const char *)sqlite3_column_text(st, 0));
+		crm_buf_addch(names, '\0');
+		n++;
+	}
+	crm_db_put(st);
+	return n;
+}
+
+/*
  * The SQL of a record of e (its table's row, as "t") as a JSON object of
  * its stored columns; an order's lines are part of it.  What a batch keeps
- * of a record before it changed it, and - digested - after.
+ * of a record before it changed it, and - digested - after.  Custom fields
+ * are merged in with json_patch(), which leaves out the empty ones: a field
+ * added or dropped while it holds nothing does not change a record's
+ * digest, so a revert still finds the records as the batch left them.
  */
 static void
-json_expr(const struct crm_entity *e, struct crm_buf *sql)
+json_expr(struct crm_db *db, const struct crm_entity *e, struct crm_buf *sql)
 {
-	size_t i, n = 0;
+	struct crm_buf custom = CRM_BUF_INIT;
+	size_t i, n = 0, nc = custom_columns(db, e, &custom);
+	const char *c;
 
+	if (nc)
+		crm_buf_adds(sql, "json_patch(");
 	crm_buf_adds(sql, "json_object(");
 	for (i = 0; i < e->nfields; i++) {
 		const struct crm_field *f = &e->fields[i];
@@ -452,6 +490,16 @@ json_expr(const struct crm_entity *e, struct crm_buf *sql)
 			"order_lines AS l WHERE l.\"order\" = t.id "
 			"ORDER BY l.id)");
 	crm_buf_addch(sql, ')');
+	if (nc) {
+		crm_buf_adds(sql, ", json_object(");
+		for (i = 0, c = custom.buf; i < nc; i++, c += strlen(c) + 1) {
+			/* Names of custom fields are [a-z][a-z0-9_]*. */
+			crm_buf_addf(sql, "%s'%s', t.", i ? ", " : "", c);
+			crm_sql_ident(sql, c);
+		}
+		crm_buf_adds(sql, "))");
+	}
+	crm_buf_release(&custom);
 }
 
 /* Log a change of the batch: an insert, or an update with its old JSON. */
@@ -466,7 +514,7 @@ log_change(struct run *r, const struct crm_entity *e, int64_t id,
 	crm_buf_adds(&sql, "INSERT INTO import_changes\n"
 		"       (batch, tbl, record, action, old, stamp)\n"
 		"SELECT ?1, ?2, t.id, ?3, ?4, crm_digest(");
-	json_expr(e, &sql);
+	json_expr(r->db, e, &sql);
 	crm_buf_adds(&sql, ") FROM ");
 	crm_sql_ident(&sql, e->table);
 	crm_buf_adds(&sql, " AS t WHERE t.id = ?5");
@@ -497,7 +545,7 @@ snapshot(struct run *r, const struct crm_entity *e, int64_t id,
 	int rc;
 
 	crm_buf_adds(&sql, "SELECT ");
-	json_expr(e, &sql);
+	json_expr(r->db, e, &sql);
 	crm_buf_adds(&sql, " FROM ");
 	crm_sql_ident(&sql, e->table);
 	crm_buf_adds(&sql, " AS t WHERE t.id = ?1");
@@ -963,6 +1011,14 @@ flush_order(struct run *r)
 			crm_assigns_add(&as, crm_fieldset_find(im->fs,
 				order_fields[i]), v);
 	}
+	for (i = 0; i < im->fs->n; i++) {
+		const struct crm_field *f = im->fs->f[i];
+		const char *v;
+
+		if ((f->flags & CRM_F_CUSTOM) &&
+		    (v = cell(r, &r->group[0], f->name)) && *v)
+			crm_assigns_add(&as, f, v);
+	}
 	for (i = 0; i < r->ngroup; i++) {
 		const char *sku = cell(r, &r->group[i], "sku");
 		const char *qty = cell(r, &r->group[i], "quantity");
@@ -1323,7 +1379,7 @@ log_inserts(struct run *r)
 	crm_buf_adds(&sql, "INSERT INTO import_changes\n"
 		"       (batch, tbl, record, action, stamp)\n"
 		"SELECT ?1, ?2, t.id, 'insert', crm_digest(");
-	json_expr(r->e, &sql);
+	json_expr(r->db, r->e, &sql);
 	crm_buf_adds(&sql, ") FROM ");
 	crm_sql_ident(&sql, r->e->table);
 	crm_buf_adds(&sql, " AS t\nWHERE t.id > ?3 ORDER BY t.id");
@@ -1774,7 +1830,7 @@ revert_conflicts(struct crm_db *db, int64_t batch, struct crm_buf *names,
 			continue;
 		crm_buf_reset(&q);
 		crm_buf_adds(&q, "SELECT crm_digest(");
-		json_expr(e, &q);
+		json_expr(db, e, &q);
 		crm_buf_adds(&q, ") FROM ");
 		crm_sql_ident(&q, e->table);
 		crm_buf_adds(&q, " AS t WHERE t.id = ?1");
@@ -1826,6 +1882,19 @@ restore(struct crm_db *db, const struct crm_entity *e, int64_t id,
 			crm_buf_adds(&sql, ", ");
 		crm_sql_ident(&sql, f->name);
 		crm_buf_addf(&sql, " = json_extract(?2, '$.%s')", f->name);
+	}
+	/* Custom fields: one the snapshot lacks was empty. */
+	{
+		struct crm_buf custom = CRM_BUF_INIT;
+		size_t k, nc = custom_columns(db, e, &custom);
+		const char *c = custom.buf;
+
+		for (k = 0; k < nc; k++, c += strlen(c) + 1) {
+			crm_buf_adds(&sql, ", ");
+			crm_sql_ident(&sql, c);
+			crm_buf_addf(&sql, " = json_extract(?2, '$.%s')", c);
+		}
+		crm_buf_release(&custom);
 	}
 	crm_buf_adds(&sql, " WHERE id = ?1");
 	st = crm_db_stmt(db, sql.buf, err);

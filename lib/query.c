@@ -269,6 +269,15 @@ crm_query_cond_sql(struct crm_buf *sql, const struct crm_cond *c, int param)
 		crm_buf_addf(sql, "), ?%d) > 0", param);
 		return;
 	}
+	/* A decimal is kept as the text it was given ("1.50"): compared
+	 * as a number, not as text ("10" > "9"). */
+	if (c->f->type == CRM_T_DECIMAL) {
+		crm_buf_adds(sql, "CAST(");
+		crm_query_field_sql(sql, c->f);
+		crm_buf_addf(sql, " AS REAL) %s CAST(?%d AS REAL)",
+			cmp[c->op], param);
+		return;
+	}
 	crm_query_field_sql(sql, c->f);
 	crm_buf_addf(sql, " %s ?%d", cmp[c->op], param);
 }
@@ -315,7 +324,13 @@ crm_query_run(struct crm_db *db, const struct crm_query *q,
 	}
 	crm_buf_adds(&sql, "\nORDER BY ");
 	for (i = 0; i < q->nsort; i++) {
-		crm_query_field_sql(&sql, q->sort[i].f);
+		if (q->sort[i].f->type == CRM_T_DECIMAL) {
+			crm_buf_adds(&sql, "CAST(");
+			crm_query_field_sql(&sql, q->sort[i].f);
+			crm_buf_adds(&sql, " AS REAL)");
+		} else {
+			crm_query_field_sql(&sql, q->sort[i].f);
+		}
 		crm_buf_adds(&sql, q->sort[i].desc ? " DESC, " : ", ");
 	}
 	crm_buf_adds(&sql, "t.id");

@@ -430,31 +430,26 @@ step_write(struct crm_db *db, sqlite3_stmt *st, const char *what,
 }
 
 /*
- * The INSERT of an entity: every stored built-in column, parameter ?N for
- * the field at index N-1.  Built once per entity and kept for the life of
- * the process (it depends on the entity's description alone).
+ * The INSERT of a record of the set's entity: every stored column, built-in
+ * and custom, parameter ?N for the field at index N-1.  Made once per set
+ * and kept in it (it depends on the set alone), so an import of a million
+ * rows builds it once; the set is logically const, the cache is not.
  */
 static const char *
 insert_sql(const struct crm_fieldset *fs)
 {
-	static struct {
-		const struct crm_entity *e;
-		char *sql;
-	} cache[16];
 	struct crm_buf sql = CRM_BUF_INIT, vals = CRM_BUF_INIT;
-	size_t i, n = 0, slot;
+	size_t i, n = 0;
 
-	for (slot = 0; slot < 16 && cache[slot].e; slot++)
-		if (cache[slot].e == fs->entity)
-			return cache[slot].sql;
+	if (fs->insert_sql)
+		return fs->insert_sql;
 	crm_buf_adds(&sql, "INSERT INTO ");
 	crm_sql_ident(&sql, fs->entity->table);
 	crm_buf_adds(&sql, " (");
 	for (i = 0; i < fs->n; i++) {
 		const struct crm_field *f = fs->f[i];
 
-		if (f->type == CRM_T_ID ||
-		    (f->flags & (CRM_F_CUSTOM | CRM_F_DERIVED)))
+		if (f->type == CRM_T_ID || (f->flags & CRM_F_DERIVED))
 			continue;
 		if (n++) {
 			crm_buf_adds(&sql, ", ");
@@ -465,16 +460,8 @@ insert_sql(const struct crm_fieldset *fs)
 	}
 	crm_buf_addf(&sql, ")\nVALUES (%s)", vals.buf);
 	crm_buf_release(&vals);
-	if (slot == 16) {
-		static char *spare;	/* more entities than slots: last one */
-
-		free(spare);
-		spare = crm_buf_detach(&sql);
-		return spare;
-	}
-	cache[slot].e = fs->entity;
-	cache[slot].sql = crm_buf_detach(&sql);
-	return cache[slot].sql;
+	((struct crm_fieldset *)fs)->insert_sql = crm_buf_detach(&sql);
+	return fs->insert_sql;
 }
 
 static int
@@ -503,8 +490,7 @@ crm_record_insert(struct crm_db *db, const struct crm_fieldset *fs,
 		const struct crm_assign *a = assigned(as, f);
 		const char *text = a ? a->text : f->def;
 
-		if (f->type == CRM_T_ID ||
-		    (f->flags & (CRM_F_CUSTOM | CRM_F_DERIVED)))
+		if (f->type == CRM_T_ID || (f->flags & CRM_F_DERIVED))
 			continue;
 		/* An empty value (an empty cell) means the default. */
 		if (a && f->def && is_blank(a->text))
@@ -821,7 +807,7 @@ crm_record_merge(struct crm_db *db, const struct crm_fieldset *fs,
 	crm_buf_reset(&sql);
 	crm_buf_adds(&sql, "SELECT ");
 	for (i = 0, j = 0; i < fs->n; i++) {
-		if (fs->f[i]->flags & (CRM_F_READONLY | CRM_F_CUSTOM))
+		if (fs->f[i]->flags & CRM_F_READONLY)
 			continue;
 		if (j++)
 			crm_buf_adds(&sql, ", ");
@@ -848,7 +834,7 @@ crm_record_merge(struct crm_db *db, const struct crm_fieldset *fs,
 			goto out;
 		}
 		for (i = 0, k = 0; i < fs->n; i++) {
-			if (fs->f[i]->flags & (CRM_F_READONLY | CRM_F_CUSTOM))
+			if (fs->f[i]->flags & CRM_F_READONLY)
 				continue;
 			v[i].kind = sqlite3_column_type(st, (int)k);
 			if (v[i].kind == SQLITE_INTEGER)
@@ -867,7 +853,7 @@ crm_record_merge(struct crm_db *db, const struct crm_fieldset *fs,
 		crm_sql_ident(&upd, e->table);
 		crm_buf_adds(&upd, " SET ");
 		for (i = 0; i < fs->n; i++) {
-			if (fs->f[i]->flags & (CRM_F_READONLY | CRM_F_CUSTOM))
+			if (fs->f[i]->flags & CRM_F_READONLY)
 				continue;
 			crm_sql_ident(&upd, fs->f[i]->name);
 			crm_buf_adds(&upd, " = coalesce(nullif(");

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "custom.h"
 #include "report.h"
 #include "text.h"
 #include "value.h"
@@ -263,6 +264,11 @@ crm_report_prepare(struct crm_report *r, struct crm_db *db,
 	int64_t today;
 	size_t i;
 
+	/* The customer fields as db has them: custom ones group too. */
+	crm_fieldset_release(&r->fs);
+	if (crm_fieldset_load(&r->fs, db, crm_entity_find("customer"),
+	    err) < 0)
+		return -1;
 	if (a->period && (a->from || a->to))
 		return crm_err_set(err, CRM_EX_USAGE,
 			"--period does not go with --from or --to");

@@ -180,7 +180,36 @@ static const char v6[] =
 	"	ON orders (customer, status, ordered_at, total, ref);\n"
 	"DROP INDEX orders_customer_totals;\n";
 
-static const char *const migrations[] = { v1, v2, v3, v4, v5, v6 };
+/*
+ * 8: custom fields (crm-field).  The catalog says which fields an entity
+ * has besides its built-in ones; each is a real column of the entity's
+ * table, added by crm-field add (ALTER TABLE ... ADD COLUMN) and removed
+ * by crm-field drop, so that a custom field is read, filtered, sorted and
+ * indexed exactly like a built-in one.  An enum's allowed values are rows
+ * of their own, so that more can be added later.
+ */
+static const char v8[] =
+	"CREATE TABLE custom_fields (\n"
+	"	entity     TEXT NOT NULL,		-- customer, product...\n"
+	"	name       TEXT NOT NULL,		-- its column in the table\n"
+	"	type       TEXT NOT NULL CHECK (type IN ('text', 'int',\n"
+	"	           'decimal', 'money', 'date', 'bool', 'enum')),\n"
+	"	indexed    INTEGER NOT NULL DEFAULT 0 CHECK (indexed IN (0, 1)),\n"
+	"	position   INTEGER NOT NULL,		-- order among the entity's\n"
+	"	created_at TEXT NOT NULL,		-- UTC\n"
+	"	PRIMARY KEY (entity, name)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE custom_field_values (\n"
+	"	entity     TEXT NOT NULL,\n"
+	"	field      TEXT NOT NULL,\n"
+	"	value      TEXT NOT NULL COLLATE NOCASE,\n"
+	"	position   INTEGER NOT NULL,\n"
+	"	PRIMARY KEY (entity, field, value),\n"
+	"	FOREIGN KEY (entity, field) REFERENCES custom_fields (entity, name)\n"
+	"	            ON DELETE CASCADE\n"
+	") WITHOUT ROWID;\n";
+
+static const char *const migrations[] = { v1, v2, v3, v4, v5, v6, v8 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

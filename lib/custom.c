@@ -1,0 +1,565 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "custom.h"
+#include "record.h"
+#include "text.h"
+#include "value.h"
+#include "banned.h"
+
+const char crm_custom_types[] = "text int decimal money date bool enum";
+
+static const struct {
+	const char *name;
+	enum crm_type type;
+	const char *column;	/* the column's declared type */
+	const char *help;
+} types[] = {
+	{ "text", CRM_T_TEXT, "TEXT", "custom field: text" },
+	{ "int", CRM_T_INT, "INTEGER", "custom field: a whole number" },
+	{ "decimal", CRM_T_DECIMAL, "TEXT", "custom field: a number" },
+	{ "money", CRM_T_MONEY, "INTEGER", "custom field: money" },
+	{ "date", CRM_T_DATE, "TEXT", "custom field: a date" },
+	{ "bool", CRM_T_BOOL, "INTEGER", "custom field: yes or no" },
+	{ "enum", CRM_T_ENUM, "TEXT", "custom field: one of a list" },
+};
+#define NTYPES (sizeof(types) / sizeof(types[0]))
+
+/*
+ * Names no custom field may take: the rowid's other names, the word
+ * --fields takes for every field, and the columns an orders file gives
+ * besides the order's fields (import.c).
+ */
+static const char *const reserved[] = {
+	"id", "rowid", "oid", "all", "order_ref", "sku", "product",
+	"quantity", "unit_price", "lines", NULL
+};
+
+static int
+type_index(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NTYPES; i++)
+		if (!strcmp(types[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+int
+crm_custom_type(const char *name, enum crm_type *t, struct crm_err *err)
+{
+	int i = type_index(name);
+
+	if (i < 0)
+		return crm_err_set(err, CRM_EX_USAGE, "invalid --type '%s': "
+			"expected one of %s", name, crm_custom_types);
+	*t = types[i].type;
+	return 0;
+}
+
+int
+crm_custom_check_name(const struct crm_entity *e, const char *name,
+	struct crm_err *err)
+{
+	const char *p;
+	size_t i;
+
+	if (!(*name >= 'a' && *name <= 'z'))
+		return crm_err_set(err, CRM_EX_DATAERR, "invalid field name "
+			"'%s': it must start with a letter a-z and hold only "
+			"a-z, 0-9 and _", name);
+	for (p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    *p == '_'))
+			return crm_err_set(err, CRM_EX_DATAERR, "invalid "
+				"field name '%s': it must start with a letter "
+				"a-z and hold only a-z, 0-9 and _", name);
+	if (strlen(name) > CRM_CUSTOM_NAME_MAX)
+		return crm_err_set(err, CRM_EX_DATAERR, "invalid field name "
+			"'%s': longer than %d characters", name,
+			CRM_CUSTOM_NAME_MAX);
+	if (crm_entity_field(e, name))
+		return crm_err_set(err, CRM_EX_DATAERR, "invalid field name "
+			"'%s': %s has a built-in field of that name", name,
+			e->name);
+	for (i = 0; reserved[i]; i++)
+		if (!strcmp(reserved[i], name))
+			return crm_err_set(err, CRM_EX_DATAERR, "invalid field "
+				"name '%s': the name is reserved", name);
+	return 0;
+}
+
+void
+crm_custom_values_free(char **vals)
+{
+	size_t i;
+
+	for (i = 0; vals && vals[i]; i++)
+		free(vals[i]);
+	free(vals);
+}
+
+int
+crm_custom_values(const char *list, char ***vals, size_t *n,
+	struct crm_err *err)
+{
+	struct crm_buf v = CRM_BUF_INIT;
+	struct crm_err e = CRM_ERR_INIT;
+	char **out = NULL;
+	const char *p = list;
+	size_t k = 0, i;
+
+	*vals = NULL;
+	*n = 0;
+	for (;;) {
+		size_t len = strcspn(p, ",");
+
+		crm_buf_reset(&v);
+		if (crm_text_clean(p, len, 0, &v, &e) < 0) {
+			crm_err_set(err, CRM_EX_DATAERR, "invalid --values "
+				"'%s': %s", list, e.msg.buf);
+			goto fail;
+		}
+		if (!v.len) {
+			crm_err_set(err, CRM_EX_DATAERR, "invalid --values "
+				"'%s': an empty value", list);
+			goto fail;
+		}
+		for (i = 0; i < k; i++)
+			if (!strcasecmp(out[i], v.buf)) {
+				crm_err_set(err, CRM_EX_DATAERR, "invalid "
+					"--values '%s': '%s' twice", list,
+					v.buf);
+				goto fail;
+			}
+		out = crm_xrealloc(out, (k + 2) * sizeof(*out));
+		out[k++] = crm_buf_detach(&v);
+		out[k] = NULL;
+		if (!p[len])
+			break;
+		p += len + 1;
+	}
+	crm_buf_release(&v);
+	*vals = out;
+	*n = k;
+	return 0;
+fail:
+	crm_err_release(&e);
+	crm_buf_release(&v);
+	crm_custom_values_free(out);
+	return -1;
+}
+
+/* Run one statement that returns no rows, with up to two text
+ * parameters. */
+static int
+run(struct crm_db *db, const char *sql, const char *a, const char *b,
+	struct crm_err *err)
+{
+	sqlite3_stmt *st = crm_db_prepare(db, sql, err);
+	int rc;
+
+	if (!st)
+		return -1;
+	if (a)
+		sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
+	if (b)
+		sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return crm_db_fail(db, rc, "cannot change the custom fields",
+			err);
+	return 0;
+}
+
+/* The custom field's type in the catalog into *type (index into types[]);
+ * 1 found, 0 not, -1 error. */
+static int
+lookup(struct crm_db *db, const struct crm_entity *e, const char *name,
+	int *type, struct crm_err *err)
+{
+	static const char sql[] =
+		"SELECT type FROM custom_fields WHERE entity = ?1 AND name = ?2";
+	sqlite3_stmt *st = crm_db_stmt(db, sql, err);
+	int rc, ret = 0;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, e->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*type = type_index((const char *)sqlite3_column_text(st, 0));
+		ret = *type < 0 ? crm_err_set(err, CRM_EX_SOFTWARE, "custom "
+			"field %s has an unknown type", name) : 1;
+	} else if (rc != SQLITE_DONE) {
+		ret = crm_db_fail(db, rc, "cannot read the custom fields", err);
+	}
+	crm_db_put(st);
+	return ret;
+}
+
+/* Add the values an enum lacks at the end of its list; *added counts. */
+static int
+add_values(struct crm_db *db, const struct crm_entity *e, const char *name,
+	char *const *values, int64_t *added, struct crm_err *err)
+{
+	static const char sql[] =
+		"INSERT INTO custom_field_values (entity, field, value, "
+		"position)\n"
+		"SELECT ?1, ?2, ?3, coalesce(max(position), 0) + 1\n"
+		"FROM custom_field_values WHERE entity = ?1 AND field = ?2\n"
+		"ON CONFLICT DO NOTHING";
+	size_t i;
+
+	*added = 0;
+	for (i = 0; values && values[i]; i++) {
+		sqlite3_stmt *st = crm_db_stmt(db, sql, err);
+		int rc;
+
+		if (!st)
+			return -1;
+		sqlite3_bind_text(st, 1, e->name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, values[i], -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		crm_db_put(st);
+		if (rc != SQLITE_DONE)
+			return crm_db_fail(db, rc, "cannot add the values",
+				err);
+		*added += sqlite3_changes(db->h);
+	}
+	return 0;
+}
+
+/* The name of a custom field's index: "cf_TABLE_FIELD". */
+static void
+index_name(const struct crm_entity *e, const char *name, struct crm_buf *b)
+{
+	struct crm_buf n = CRM_BUF_INIT;
+
+	crm_buf_addf(&n, "cf_%s_%s", e->table, name);
+	crm_sql_ident(b, n.buf);
+	crm_buf_release(&n);
+}
+
+int
+crm_custom_add(struct crm_db *db, const struct crm_entity *e,
+	const char *name, const char *type, char *const *values, int index,
+	int64_t *added, struct crm_err *err)
+{
+	struct crm_buf sql = CRM_BUF_INIT, now = CRM_BUF_INIT;
+	enum crm_type t;
+	int have, ti, ret = -1;
+
+	*added = -1;
+	if (type && crm_custom_type(type, &t, err) < 0)
+		return -1;
+	have = lookup(db, e, name, &ti, err);
+	if (have < 0)
+		return -1;
+	if (have) {
+		if (types[ti].type == CRM_T_ENUM && values &&
+		    (!type || t == CRM_T_ENUM))
+			return add_values(db, e, name, values, added, err);
+		return crm_err_set(err, CRM_EX_DATAERR, "%s already has a "
+			"field '%s' (%s)%s", e->name, name, types[ti].name,
+			types[ti].type == CRM_T_ENUM ? "; --values adds "
+			"values to it" : "");
+	}
+	if (crm_custom_check_name(e, name, err) < 0)
+		return -1;
+	if (!type)
+		return crm_err_set(err, CRM_EX_USAGE, "a new field needs "
+			"--type: one of %s", crm_custom_types);
+	ti = type_index(type);
+	if (t == CRM_T_ENUM && !values)
+		return crm_err_set(err, CRM_EX_USAGE, "an enum field needs "
+			"--values a,b,c");
+	if (t != CRM_T_ENUM && values)
+		return crm_err_set(err, CRM_EX_USAGE, "--values goes with "
+			"--type enum");
+	crm_now(&now);
+	{
+		static const char ins[] =
+			"INSERT INTO custom_fields\n"
+			"       (entity, name, type, indexed, position, "
+			"created_at)\n"
+			"SELECT ?1, ?2, ?3, ?4, coalesce(max(position), 0) + 1,"
+			" ?5\n"
+			"FROM custom_fields WHERE entity = ?1";
+		sqlite3_stmt *st = crm_db_prepare(db, ins, err);
+		int rc;
+
+		if (!st)
+			goto out;
+		sqlite3_bind_text(st, 1, e->name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, types[ti].name, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 4, index || t == CRM_T_ENUM);
+		sqlite3_bind_text(st, 5, now.buf, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE) {
+			crm_db_fail(db, rc, "cannot add the field", err);
+			goto out;
+		}
+	}
+	/* The column: identifiers from the entity table and a name that
+	 * passed crm_custom_check_name(), quoted all the same. */
+	crm_buf_adds(&sql, "ALTER TABLE ");
+	crm_sql_ident(&sql, e->table);
+	crm_buf_adds(&sql, " ADD COLUMN ");
+	crm_sql_ident(&sql, name);
+	crm_buf_addf(&sql, " %s", types[ti].column);
+	if (crm_db_exec(db, sql.buf, err) < 0)
+		goto out;
+	if (index || t == CRM_T_ENUM) {
+		crm_buf_reset(&sql);
+		crm_buf_adds(&sql, "CREATE INDEX ");
+		index_name(e, name, &sql);
+		crm_buf_adds(&sql, " ON ");
+		crm_sql_ident(&sql, e->table);
+		crm_buf_adds(&sql, " (");
+		crm_sql_ident(&sql, name);
+		crm_buf_adds(&sql, ")");
+		if (crm_db_exec(db, sql.buf, err) < 0)
+			goto out;
+	}
+	if (values && add_values(db, e, name, values, added, err) < 0)
+		goto out;
+	*added = -1;
+	ret = 0;
+out:
+	crm_buf_release(&sql);
+	crm_buf_release(&now);
+	return ret;
+}
+
+/* "a, b" (the custom fields of e), or "none", into b. */
+static void
+custom_names(struct crm_db *db, const struct crm_entity *e,
+	struct crm_buf *b)
+{
+	static const char sql[] = "SELECT name FROM custom_fields "
+		"WHERE entity = ?1 ORDER BY position";
+	sqlite3_stmt *st = crm_db_prepare(db, sql, NULL);
+
+	if (st) {
+		sqlite3_bind_text(st, 1, e->name, -1, SQLITE_STATIC);
+		while (sqlite3_step(st) == SQLITE_ROW)
+			crm_buf_addf(b, "%s%s", b->len ? ", " : "",
+				(const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+	}
+	if (!b->len)
+		crm_buf_adds(b, "none");
+}
+
+int
+crm_custom_drop(struct crm_db *db, const struct crm_entity *e,
+	const char *name, int force, int64_t *had, struct crm_err *err)
+{
+	struct crm_buf sql = CRM_BUF_INIT;
+	int have, ti, ret = -1;
+
+	*had = 0;
+	have = lookup(db, e, name, &ti, err);
+	if (have < 0)
+		return -1;
+	if (!have) {
+		custom_names(db, e, &sql);
+		crm_err_set(err, CRM_EX_USAGE, "no custom field '%s' for %s; "
+			"its custom fields: %s", name, e->name, sql.buf);
+		goto out;
+	}
+	crm_buf_adds(&sql, "SELECT count(*) FROM ");
+	crm_sql_ident(&sql, e->table);
+	crm_buf_adds(&sql, " WHERE ");
+	crm_sql_ident(&sql, name);
+	crm_buf_adds(&sql, " IS NOT NULL");
+	*had = crm_db_int(db, sql.buf, -1);
+	if (*had < 0) {
+		crm_db_fail(db, sqlite3_errcode(db->h), "cannot count values",
+			err);
+		goto out;
+	}
+	if (*had && !force) {
+		crm_err_set(err, CRM_EX_DATAERR, "%s field '%s' holds a value "
+			"in %lld %s; --force drops it with them", e->name,
+			name, (long long)*had, *had == 1 ? e->name : e->plural);
+		goto out;
+	}
+	crm_buf_reset(&sql);
+	crm_buf_adds(&sql, "DROP INDEX IF EXISTS ");
+	index_name(e, name, &sql);
+	crm_buf_adds(&sql, ";\nALTER TABLE ");
+	crm_sql_ident(&sql, e->table);
+	crm_buf_adds(&sql, " DROP COLUMN ");
+	crm_sql_ident(&sql, name);
+	if (crm_db_exec(db, sql.buf, err) < 0 ||
+	    run(db, "DELETE FROM custom_field_values "
+	    "WHERE entity = ?1 AND field = ?2", e->name, name, err) < 0 ||
+	    run(db, "DELETE FROM custom_fields "
+	    "WHERE entity = ?1 AND name = ?2", e->name, name, err) < 0)
+		goto out;
+	ret = 0;
+out:
+	crm_buf_release(&sql);
+	return ret;
+}
+
+int64_t
+crm_custom_list(struct crm_db *db, const struct crm_entity *e,
+	struct crm_out *out, struct crm_err *err)
+{
+	static const char sql[] =
+		"SELECT f.entity, f.name, f.type,\n"
+		"       (SELECT group_concat(value, ',') FROM\n"
+		"        (SELECT v.value FROM custom_field_values AS v\n"
+		"         WHERE v.entity = f.entity AND v.field = f.name\n"
+		"         ORDER BY v.position)),\n"
+		"       f.indexed\n"
+		"FROM custom_fields AS f\n"
+		"WHERE ?1 IS NULL OR f.entity = ?1\n"
+		"ORDER BY f.entity, f.position";
+	sqlite3_stmt *st = crm_db_prepare(db, sql, err);
+	int64_t n = 0;
+	int rc, i;
+
+	if (!st)
+		return -1;
+	if (e)
+		sqlite3_bind_text(st, 1, e->name, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && !out->failed) {
+		for (i = 0; i < 4; i++) {
+			const char *s = (const char *)sqlite3_column_text(st,
+				i);
+
+			if (s)
+				crm_out_cell(out, CRM_CELL_TEXT, s, strlen(s));
+			else
+				crm_out_cell(out, CRM_CELL_NULL, NULL, 0);
+		}
+		crm_out_cell(out, CRM_CELL_BOOL, sqlite3_column_int(st, 4) ?
+			"yes" : "no", sqlite3_column_int(st, 4) ? 3 : 2);
+		crm_out_row(out);
+		n++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return crm_db_fail(db, rc, "cannot list the custom fields",
+			err);
+	return n;
+}
+
+/* Keep an allocation in the set, to be freed with it. */
+static void *
+own(struct crm_fieldset *fs, void *p)
+{
+	fs->strings = crm_xrealloc(fs->strings,
+		(fs->nstrings + 1) * sizeof(*fs->strings));
+	fs->strings[fs->nstrings++] = p;
+	return p;
+}
+
+/* The allowed values of enum field name of e, as a NULL-terminated array
+ * the set owns. */
+static const char *const *
+enum_values(struct crm_fieldset *fs, struct crm_db *db, const char *name,
+	struct crm_err *err)
+{
+	static const char sql[] =
+		"SELECT value FROM custom_field_values\n"
+		"WHERE entity = ?1 AND field = ?2 ORDER BY position";
+	sqlite3_stmt *st = crm_db_stmt(db, sql, err);
+	char **vals = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (!st)
+		return NULL;
+	sqlite3_bind_text(st, 1, fs->entity->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	vals = crm_xcalloc(1, sizeof(*vals));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		vals = crm_xrealloc(vals, (n + 2) * sizeof(*vals));
+		vals[n++] = own(fs, crm_strdup((const char *)
+			sqlite3_column_text(st, 0)));
+		vals[n] = NULL;
+	}
+	crm_db_put(st);
+	own(fs, vals);
+	if (rc != SQLITE_DONE) {
+		crm_db_fail(db, rc, "cannot read the custom fields", err);
+		return NULL;
+	}
+	return (const char *const *)vals;
+}
+
+int
+crm_fieldset_load(struct crm_fieldset *fs, struct crm_db *db,
+	const struct crm_entity *e, struct crm_err *err)
+{
+	static const char sql[] =
+		"SELECT name, type FROM custom_fields\n"
+		"WHERE entity = ?1 ORDER BY position";
+	sqlite3_stmt *st;
+	size_t alloc = 0, i;
+	int rc;
+
+	crm_fieldset_builtin(fs, e);
+	st = crm_db_stmt(db, sql, err);
+	if (!st)
+		goto fail;
+	sqlite3_bind_text(st, 1, e->name, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct crm_field *f;
+		int ti = type_index((const char *)sqlite3_column_text(st, 1));
+
+		if (ti < 0)
+			continue;	/* a type this binary does not know */
+		if (fs->ncustom == alloc) {
+			alloc = alloc ? alloc * 2 : 8;
+			fs->custom = crm_xrealloc(fs->custom,
+				alloc * sizeof(*fs->custom));
+		}
+		f = &fs->custom[fs->ncustom++];
+		memset(f, 0, sizeof(*f));
+		f->name = own(fs, crm_strdup((const char *)
+			sqlite3_column_text(st, 0)));
+		f->type = types[ti].type;
+		f->flags = CRM_F_CUSTOM;
+		f->help = types[ti].help;
+		if (f->type == CRM_T_INT) {
+			f->min = INT64_MIN;
+			f->max = INT64_MAX;
+		} else if (f->type == CRM_T_MONEY) {
+			f->flags |= CRM_F_SIGNED;
+		}
+	}
+	crm_db_put(st);
+	if (rc != SQLITE_DONE) {
+		crm_db_fail(db, rc, "cannot read the custom fields", err);
+		goto fail;
+	}
+	/* The values after the fields: the statement above is done. */
+	for (i = 0; i < fs->ncustom; i++)
+		if (fs->custom[i].type == CRM_T_ENUM &&
+		    !(fs->custom[i].values = enum_values(fs, db,
+		    fs->custom[i].name, err)))
+			goto fail;
+	if (fs->ncustom) {
+		fs->f = crm_xrealloc(fs->f, (fs->n + fs->ncustom) *
+			sizeof(*fs->f));
+		for (i = 0; i < fs->ncustom; i++)
+			fs->f[fs->n++] = &fs->custom[i];
+	}
+	return 0;
+fail:
+	crm_fieldset_release(fs);
+	crm_fieldset_builtin(fs, e);
+	return -1;
+}
