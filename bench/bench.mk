@@ -35,6 +35,9 @@ BENCH_PRODUCTS ?= 1000
 BENCH_IMPORT_RUNS ?= $(shell [ $(BENCH_N) -gt 200000 ] && echo 1 || echo 3)
 BENCH_IMPORT ?= 1
 BENCH_ORDERS ?= 1
+# Custom fields (1 to run that part): N customers imported with and
+# without three custom columns, then lists that filter on and write them.
+BENCH_FIELDS ?= 0
 # Rows of the callgrind profiles of crm-import (bench/out/import-*.txt):
 # 20,000, or N/10 for a quick run.
 BENCH_PROFILE_ROWS ?= $(shell [ $(BENCH_N) -ge 200000 ] && echo 20000 || \
@@ -81,6 +84,13 @@ $(BENCH_DB_DIR)/customers-%.csv: scripts/gen-customers.c \
 		| $(BUILD)/gen-customers
 	@mkdir -p $(@D)
 	$(BUILD)/gen-customers $* $(BENCH_SEED) > $@.tmp
+	mv $@.tmp $@
+
+# The same customers with three custom columns (gen-customers -f).
+$(BENCH_DB_DIR)/custfields-%.csv: scripts/gen-customers.c \
+		| $(BUILD)/gen-customers
+	@mkdir -p $(@D)
+	$(BUILD)/gen-customers -f $* $(BENCH_SEED) > $@.tmp
 	mv $@.tmp $@
 
 $(BENCH_DB_DIR)/products-%.csv: scripts/gen-orders.c | $(BUILD)/gen-orders
@@ -145,6 +155,10 @@ BENCH_FILES += $(BENCH_DB_DIR)/customers-$(BENCH_SMALL).csv \
 	$(BENCH_DB_DIR)/orders-$(BENCH_N)-$(BENCH_LINES_SMALL).csv \
 	$(BENCH_DB_DIR)/orders-$(BENCH_N)-$(BENCH_LINES).csv
 endif
+ifeq ($(BENCH_FIELDS),1)
+BENCH_FILES += $(BENCH_DB_DIR)/customers-$(BENCH_N).csv \
+	$(BENCH_DB_DIR)/custfields-$(BENCH_N).csv
+endif
 
 bench: all $(BUILD)/anchor-sql $(BENCH_FILES)
 	BUILD=$(BUILD) BENCH_RUNS=$(BENCH_RUNS) \
@@ -156,7 +170,8 @@ bench: all $(BUILD)/anchor-sql $(BENCH_FILES)
 	BENCH_LINES_SMALL=$(BENCH_LINES_SMALL) \
 	BENCH_PRODUCTS=$(BENCH_PRODUCTS) \
 	BENCH_IMPORT_RUNS=$(BENCH_IMPORT_RUNS) BENCH_IMPORT=$(BENCH_IMPORT) \
-	BENCH_ORDERS=$(BENCH_ORDERS) BENCH_SEED=$(BENCH_SEED) \
+	BENCH_ORDERS=$(BENCH_ORDERS) BENCH_FIELDS=$(BENCH_FIELDS) \
+	BENCH_SEED=$(BENCH_SEED) \
 	BENCH_PROFILE_ROWS=$(BENCH_PROFILE_ROWS) \
 		bench/run $(BENCH_OUT) \
 		$(BENCH_DB_DIR)/customers-$(BENCH_SMALL).db \

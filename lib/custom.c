@@ -59,22 +59,29 @@ crm_custom_type(const char *name, enum crm_type *t, struct crm_err *err)
 }
 
 int
-crm_custom_check_name(const struct crm_entity *e, const char *name,
-	struct crm_err *err)
+crm_custom_name_ok(const char *name)
 {
 	const char *p;
-	size_t i;
 
 	if (!(*name >= 'a' && *name <= 'z'))
-		return crm_err_set(err, CRM_EX_DATAERR, "invalid field name "
-			"'%s': it must start with a letter a-z and hold only "
-			"a-z, 0-9 and _", name);
+		return 0;
 	for (p = name; *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
 		    *p == '_'))
-			return crm_err_set(err, CRM_EX_DATAERR, "invalid "
-				"field name '%s': it must start with a letter "
-				"a-z and hold only a-z, 0-9 and _", name);
+			return 0;
+	return 1;
+}
+
+int
+crm_custom_check_name(const struct crm_entity *e, const char *name,
+	struct crm_err *err)
+{
+	size_t i;
+
+	if (!crm_custom_name_ok(name))
+		return crm_err_set(err, CRM_EX_DATAERR, "invalid field name "
+			"'%s': it must start with a letter a-z and hold only "
+			"a-z, 0-9 and _", name);
 	if (strlen(name) > CRM_CUSTOM_NAME_MAX)
 		return crm_err_set(err, CRM_EX_DATAERR, "invalid field name "
 			"'%s': longer than %d characters", name,
@@ -519,8 +526,11 @@ crm_fieldset_load(struct crm_fieldset *fs, struct crm_db *db,
 		struct crm_field *f;
 		int ti = type_index((const char *)sqlite3_column_text(st, 1));
 
-		if (ti < 0)
-			continue;	/* a type this binary does not know */
+		/* A type this binary does not know, or a name that is no
+		 * name (the catalog edited by hand): not a field. */
+		if (ti < 0 || !crm_custom_name_ok((const char *)
+		    sqlite3_column_text(st, 0)))
+			continue;
 		if (fs->ncustom == alloc) {
 			alloc = alloc ? alloc * 2 : 8;
 			fs->custom = crm_xrealloc(fs->custom,

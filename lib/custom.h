@@ -40,6 +40,9 @@ extern const char crm_custom_types[];
  * it is none of crm_custom_types. */
 int crm_custom_type(const char *name, enum crm_type *t, struct crm_err *err);
 
+/* Is name of the shape of a custom field's name, [a-z][a-z0-9_]*? */
+int crm_custom_name_ok(const char *name);
+
 /*
  * Check that name may be a new custom field of e: its shape, no built-in
  * field of e, nothing reserved (id, rowid, all...).  CRM_EX_DATAERR with

@@ -4,6 +4,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "custom.h"
 #include "import.h"
 #include "order.h"
 #include "reader.h"
@@ -448,7 +449,11 @@ custom_columns(struct crm_db *db, const struct crm_entity *e,
 		return 0;
 	sqlite3_bind_text(st, 1, e->name, -1, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		crm_buf_adds(names, (const char *)sqlite3_column_text(st, 0));
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+
+		if (!crm_custom_name_ok(name))
+			continue;	/* as crm_fieldset_load() */
+		crm_buf_adds(names, name);
 		crm_buf_addch(names, '\0');
 		n++;
 	}

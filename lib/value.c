@@ -230,9 +230,22 @@ crm_parse_decimal(const char *in, struct crm_buf *out, struct crm_err *err)
 		return crm_err_set(err, CRM_EX_DATAERR,
 			"invalid number '%s': expected digits with an "
 			"optional decimal point", in);
-	if (*s == '+')
+	/* The stored form is a JSON number, as output writes it bare: no
+	 * '+', no leading zeros, a digit on each side of a point, no point
+	 * without digits after it ("+.5" is 0.5, "007." is 7). */
+	if (*s == '+' || *s == '-') {
+		if (*s == '-')
+			crm_buf_addch(out, '-');
 		s++;
-	crm_buf_add(out, s, (size_t)(end - s));
+	}
+	while (s + 1 < end && *s == '0' && isdigit((unsigned char)s[1]))
+		s++;
+	if (s == end || *s == '.')
+		crm_buf_addch(out, '0');
+	for (; s < end && *s != '.'; s++)
+		crm_buf_addch(out, *s);
+	if (s < end && s + 1 < end)
+		crm_buf_add(out, s, (size_t)(end - s));
 	return 0;
 }
 

@@ -1,9 +1,15 @@
 /*
  * gen-customers - write N realistic, messy customers as CSV to stdout.
  *
- * usage: gen-customers N [SEED]
+ * usage: gen-customers [-f] N [SEED]
  *
  * The header is "name,kind,email,phone,address,city,country,segment,ref".
+ * With -f three more columns follow, for custom fields (crm-field):
+ * "industry,credit_limit,contract_end" - an enum drawn like segment (so
+ * that "industry=retail" matches about as many rows as "segment=retail"),
+ * an amount with cents, a date; some of each empty.  They come from a
+ * random stream of their own: the other columns are the same bytes with
+ * and without -f.
  * Every row is a pure function of (SEED, row number), so the output is
  * byte-identical for the same N and SEED, and the first K rows of any run
  * with K <= N are the same.
@@ -820,10 +826,41 @@ field(const struct str *s, int last)
 	out(last ? "\n" : ",", 1);
 }
 
+/* -f: the values of the three custom columns of row i, from a stream of
+ * their own. */
+static const char *const field_industries[] = {
+	"retail", "retail", "manufacturing", "wholesale", "tech", "services",
+	"logistics", "energy", "education", "healthcare",
+};
+
+static void
+custom_fields(uint64_t seed, uint64_t i)
+{
+	struct rng r;
+	struct str s;
+
+	rng_seed(&r, seed ^ 0x5DEECE66DULL, i);
+	memset(&s, 0, sizeof(s));
+	if (chance(&r, 900))
+		s_add(&s, field_industries[skewed(&r,
+			ARRAY_SIZE(field_industries))]);
+	field(&s, 0);
+	s_reset(&s);
+	if (chance(&r, 800))
+		s_addf(&s, "%u.%02u", 1000 * (1 + rnd(&r, 500)),
+			rnd(&r, 4) ? 0 : rnd(&r, 100));
+	field(&s, 0);
+	s_reset(&s);
+	if (chance(&r, 700))
+		s_addf(&s, "%u-%02u-%02u", 2025 + rnd(&r, 5),
+			1 + rnd(&r, 12), 1 + rnd(&r, 28));
+	field(&s, 1);
+}
+
 static void
 usage(void)
 {
-	fputs("usage: gen-customers N [SEED]\n", stderr);
+	fputs("usage: gen-customers [-f] N [SEED]\n", stderr);
 	exit(64);
 }
 
@@ -845,9 +882,17 @@ main(int argc, char **argv)
 {
 	static const char header[] =
 		"name,kind,email,phone,address,city,country,segment,ref\n";
+	static const char custom_header[] =
+		",industry,credit_limit,contract_end\n";
 	struct row row;
 	uint64_t n, seed = 1, i;
+	int custom = 0;
 
+	if (argc > 1 && !strcmp(argv[1], "-f")) {
+		custom = 1;
+		argc--;
+		argv++;
+	}
 	if (argc < 2 || argc > 3)
 		usage();
 	n = number(argv[1]);
@@ -861,7 +906,9 @@ main(int argc, char **argv)
 		fputs("gen-customers: out of memory\n", stderr);
 		return 71;
 	}
-	out(header, sizeof(header) - 1);
+	out(header, sizeof(header) - 2);
+	out(custom ? custom_header : "\n", strlen(custom ?
+		custom_header : "\n"));
 	for (i = 1; i <= n; i++) {
 		gen_row(seed, i, &row);
 		field(&row.name, 0);
@@ -872,7 +919,9 @@ main(int argc, char **argv)
 		field(&row.city, 0);
 		field(&row.country, 0);
 		field(&row.segment, 0);
-		field(&row.ref, 1);
+		field(&row.ref, !custom);
+		if (custom)
+			custom_fields(seed, i);
 	}
 	flush();
 	if (fflush(stdout) == EOF || ferror(stdout)) {

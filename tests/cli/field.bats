@@ -209,6 +209,13 @@ three() {
 	assert_output '{"industry":null,"credit_limit":null,"vip":null}'
 	run crm-customer show 1 -f csv -o name,industry,credit_limit
 	assert_output "$(printf 'name,industry,credit_limit\nAnn,retail,1000.50')"
+	# A decimal is stored as a JSON number, however it was typed.
+	crm-customer update 3 --set score=+.5
+	crm-customer update 2 --set score=007.
+	run crm-customer list -f json -o score --where score!=
+	assert_output "$(printf '{"score":10}\n{"score":7}\n{"score":0.5}')"
+	run python3 -c 'import json, sys; [json.loads(l) for l in sys.stdin]' <<<"$(crm-customer list -f json -o all)"
+	assert_success
 }
 
 @test "a value of the wrong type is refused for each type (65), nothing changed" {
