@@ -59,6 +59,9 @@ cmd_add(struct crm_ctx *ctx)
 	if (crm_verbosity > 0) {
 		if (added < 0)
 			crm_note("%s field '%s' added", e->name, ctx->argv[1]);
+		else if (!values)
+			crm_note("%s field '%s' indexed", e->name,
+				ctx->argv[1]);
 		else
 			crm_note("%s field '%s': %lld %s added", e->name,
 				ctx->argv[1], (long long)added,

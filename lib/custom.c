@@ -252,6 +252,29 @@ index_name(const struct crm_entity *e, const char *name, struct crm_buf *b)
 	crm_buf_release(&n);
 }
 
+/* Index custom field name of e (once: an index that is there stays). */
+static int
+add_index(struct crm_db *db, const struct crm_entity *e, const char *name,
+	struct crm_err *err)
+{
+	struct crm_buf sql = CRM_BUF_INIT;
+	int ret;
+
+	crm_buf_adds(&sql, "CREATE INDEX IF NOT EXISTS ");
+	index_name(e, name, &sql);
+	crm_buf_adds(&sql, " ON ");
+	crm_sql_ident(&sql, e->table);
+	crm_buf_adds(&sql, " (");
+	crm_sql_ident(&sql, name);
+	crm_buf_adds(&sql, ")");
+	ret = crm_db_exec(db, sql.buf, err);
+	crm_buf_release(&sql);
+	if (ret == 0)
+		ret = run(db, "UPDATE custom_fields SET indexed = 1 "
+			"WHERE entity = ?1 AND name = ?2", e->name, name, err);
+	return ret;
+}
+
 int
 crm_custom_add(struct crm_db *db, const struct crm_entity *e,
 	const char *name, const char *type, char *const *values, int index,
@@ -271,10 +294,15 @@ crm_custom_add(struct crm_db *db, const struct crm_entity *e,
 		if (types[ti].type == CRM_T_ENUM && values &&
 		    (!type || t == CRM_T_ENUM))
 			return add_values(db, e, name, values, added, err);
+		/* --index alone on a field that has none: the index. */
+		if (index && !values && (!type || t == types[ti].type)) {
+			*added = 0;
+			return add_index(db, e, name, err);
+		}
 		return crm_err_set(err, CRM_EX_DATAERR, "%s already has a "
 			"field '%s' (%s)%s", e->name, name, types[ti].name,
 			types[ti].type == CRM_T_ENUM ? "; --values adds "
-			"values to it" : "");
+			"values to it" : "; --index alone indexes it");
 	}
 	if (crm_custom_check_name(e, name, err) < 0)
 		return -1;
@@ -323,18 +351,8 @@ crm_custom_add(struct crm_db *db, const struct crm_entity *e,
 	crm_buf_addf(&sql, " %s", types[ti].column);
 	if (crm_db_exec(db, sql.buf, err) < 0)
 		goto out;
-	if (index || t == CRM_T_ENUM) {
-		crm_buf_reset(&sql);
-		crm_buf_adds(&sql, "CREATE INDEX ");
-		index_name(e, name, &sql);
-		crm_buf_adds(&sql, " ON ");
-		crm_sql_ident(&sql, e->table);
-		crm_buf_adds(&sql, " (");
-		crm_sql_ident(&sql, name);
-		crm_buf_adds(&sql, ")");
-		if (crm_db_exec(db, sql.buf, err) < 0)
-			goto out;
-	}
+	if ((index || t == CRM_T_ENUM) && add_index(db, e, name, err) < 0)
+		goto out;
 	if (values && add_values(db, e, name, values, added, err) < 0)
 		goto out;
 	*added = -1;

@@ -66,8 +66,10 @@ void crm_custom_values_free(char **vals);
  * NULL for other types), indexed when index is set (enums always are).
  * When e already has an enum field of that name (and type is enum or
  * NULL), the values it lacks are added to it instead, and *added gets how
- * many (0 when it had them all); a new field sets *added to -1.  Any other
- * field of that name already there is CRM_EX_DATAERR.
+ * many (0 when it had them all); a new field sets *added to -1.  On a
+ * field that exists, index alone (no values, type NULL or its own) adds
+ * its index.  Any other field of that name already there is
+ * CRM_EX_DATAERR.
  */
 int crm_custom_add(struct crm_db *db, const struct crm_entity *e,
 	const char *name, const char *type, char *const *values, int index,

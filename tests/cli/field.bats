@@ -135,12 +135,29 @@ three() {
 	fields
 	before=$(dump_db)
 	run --separate-stderr crm-field add customer seats --type int
-	assert_error 65 "crm-field: customer already has a field 'seats' (int)"
+	assert_error 65 "crm-field: customer already has a field 'seats' (int); --index alone indexes it"
 	run --separate-stderr crm-field add customer industry --type text
 	assert_error 65 "crm-field: customer already has a field 'industry' (enum); --values adds values to it"
 	run --separate-stderr crm-field add customer seats --values a
-	assert_error 65 "crm-field: customer already has a field 'seats' (int)"
+	assert_error 65 "crm-field: customer already has a field 'seats' (int); --index alone indexes it"
+	run --separate-stderr crm-field add customer seats --type text --index
+	assert_error 65 "crm-field: customer already has a field 'seats' (int); --index alone indexes it"
 	assert_unchanged "$before"
+}
+
+@test "--index alone on a field that exists indexes it" {
+	crm-field add customer contract_end --type date
+	crm-customer add --name A --set contract_end=2027-01-01 >/dev/null
+	run --separate-stderr crm-field add customer contract_end --index -v
+	assert_success
+	assert_stderr "crm-field: customer field 'contract_end' indexed"
+	run crm-field list customer -H
+	assert_output $'customer\tcontract_end\tdate\t\tyes'
+	run sqlite3 "$CRM_DB" "SELECT name FROM pragma_index_list('customers') WHERE name = 'cf_customers_contract_end'"
+	assert_output cf_customers_contract_end
+	crm-field add customer contract_end --index
+	run crm-customer list -H -o name --where 'contract_end>2026-12-31'
+	assert_output A
 }
 
 @test "drop: refused while values exist (65, nothing changed), --force drops them" {
