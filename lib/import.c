@@ -553,9 +553,21 @@ row_failed(struct run *r, const struct crm_record *rec, struct crm_err *e)
 
 /* ---- one record --------------------------------------------------------- */
 
-/* Find the record a row names by its key; 1 found, 0 not, -1 error. */
+static void
+append_val(struct crm_buf *b, const struct crm_val *v)
+{
+	if (v->kind == SQLITE_INTEGER)
+		crm_buf_addf(b, "%lld", (long long)v->i);
+	else if (v->kind == SQLITE_TEXT)
+		crm_buf_add(b, v->s.buf, v->s.len);
+}
+
+/*
+ * Find the record a row names by its key; 1 found, 0 not, -1 error.
+ * *keyed says whether the row has a key value at all.
+ */
 static int
-match(struct run *r, const struct crm_record *rec, int64_t *id,
+match(struct run *r, const struct crm_record *rec, int64_t *id, int *keyed,
 	struct crm_err *e)
 {
 	struct crm_val v = CRM_VAL_INIT;
@@ -577,6 +589,7 @@ match(struct run *r, const struct crm_record *rec, int64_t *id,
 			return -1;
 		if (v.kind == SQLITE_NULL)
 			continue;
+		*keyed = 1;
 		crm_buf_reset(&sql);
 		crm_buf_adds(&sql, "SELECT id FROM ");
 		crm_sql_ident(&sql, r->e->table);
@@ -623,19 +636,32 @@ import_record(struct run *r, const struct crm_record *rec)
 	const char *action = NULL;
 	int64_t id = 0;
 	size_t i;
-	int found, changed, ret = 0;
+	int found, keyed = 0, changed, ret = 0;
 
 	for (i = 0; i < r->ncols && i < rec->n; i++)
 		if (r->cols[i].t && r->cols[i].t->role != R_NONE)
 			crm_assigns_add(&as, r->cols[i].t->f, rec->f[i].buf);
-	found = match(r, rec, &id, &e);
+	found = match(r, rec, &id, &keyed, &e);
+	/* A row without a key value is there already if a record holds
+	 * all of its values: so running a file again adds nothing. */
+	if (!found && !keyed && im->mode != CRM_IMPORT_UPDATE && r->max_id)
+		found = crm_record_find_same(r->db, im->fs, &as, &id, &e);
 	if (found < 0)
 		goto failed;
 	if (found && im->mode == CRM_IMPORT_INSERT) {
-		crm_err_set(&e, CRM_EX_DATAERR, "%s '%s' exists already "
-			"(%s %lld)", r->keys[0]->name, row_key(r, rec),
-			r->e->name, (long long)id);
+		if (keyed)
+			crm_err_set(&e, CRM_EX_DATAERR, "%s '%s' exists "
+				"already (%s %lld)", r->keys[0]->name,
+				row_key(r, rec), r->e->name, (long long)id);
+		else
+			crm_err_set(&e, CRM_EX_DATAERR, "%s %lld holds these "
+				"values already", r->e->name, (long long)id);
 		goto failed;
+	}
+	if (found && !keyed) {
+		im->unchanged++;
+		plan(r, rec, "unchanged", NULL);
+		goto out;
 	}
 	if (!found && im->mode == CRM_IMPORT_UPDATE) {
 		crm_err_set(&e, CRM_EX_DATAERR, "no %s with %s '%s' to "
@@ -945,7 +971,7 @@ flush_order(struct run *r)
 	const char *action, *status;
 	int64_t id = 0;
 	size_t i;
-	int found, ret = 0, take, cancelled;
+	int found, keyed = 0, ret = 0, take, cancelled;
 
 	if (!r->ngroup)
 		return 0;
@@ -994,7 +1020,7 @@ flush_order(struct run *r)
 	status = cell(r, &r->group[0], "status");
 	cancelled = status && !strcasecmp(status, "cancelled");
 	take = im->take_stock && !cancelled;
-	found = match(r, &r->group[0], &id, &e);
+	found = match(r, &r->group[0], &id, &keyed, &e);
 	if (found < 0)
 		goto failed;
 	if (found && im->mode == CRM_IMPORT_INSERT) {
@@ -1086,7 +1112,9 @@ import_line(struct run *r, const struct crm_record *rec)
 /*
  * The key a row is matched on, normalized ("email:a@b.cn"), so that rows
  * naming the same record meet; 0 when the row has none.  Orders and
- * inventory are keyed on order_ref and sku.
+ * inventory are keyed on order_ref and sku.  A row without a key value
+ * is keyed on all its values ("=" and each cleaned value): it matches a
+ * record holding them all, so identical rows meet too.
  */
 static int
 norm_key(struct run *r, const struct crm_record *rec, struct crm_buf *key)
@@ -1116,16 +1144,27 @@ norm_key(struct run *r, const struct crm_record *rec, struct crm_buf *key)
 			if (crm_field_parse(NULL, r->keys[k], rec->f[i].buf,
 			    &v, &e) == 0 && v.kind != SQLITE_NULL) {
 				crm_buf_addf(key, "%s:", r->keys[k]->name);
-				if (v.kind == SQLITE_INTEGER)
-					crm_buf_addf(key, "%lld",
-						(long long)v.i);
-				else
-					crm_buf_add(key, v.s.buf, v.s.len);
+				append_val(key, &v);
 				found = 1;
 			}
 			crm_err_clear(&e);
 			break;
 		}
+	if (!found) {
+		crm_buf_addch(key, '=');
+		for (i = 0; i < r->ncols && i < rec->n; i++) {
+			if (!r->cols[i].t || r->cols[i].t->role == R_NONE)
+				continue;
+			crm_buf_addch(key, '\x1f');
+			if (crm_field_parse(NULL, r->cols[i].t->f,
+			    rec->f[i].buf, &v, &e) == 0)
+				append_val(key, &v);
+			else
+				crm_buf_adds(key, rec->f[i].buf);
+			crm_err_clear(&e);
+		}
+		found = 1;
+	}
 	crm_val_release(&v);
 	crm_err_release(&e);
 	return found;
@@ -1341,7 +1380,7 @@ log_inserts(struct run *r)
 	return 0;
 }
 
-/* ---- the search index, in bulk ----------------------------------------- */
+/* ---- the search index and the other indexes, in bulk ------------------ */
 
 /*
  * A table with a full-text index keeps it in step through triggers, and a
@@ -1350,18 +1389,31 @@ log_inserts(struct run *r)
  * leaves them as they were) and the index is brought up to date at the end
  * in two statements: out go the old values of the records the batch
  * updated, in go the present values of every record it touched.
+ *
+ * A run into an empty table (the first load) sets aside its indexes that
+ * enforce nothing, too, and builds them again at the end: one sort costs
+ * less than a random B-tree insert per row once the index outgrows the
+ * page cache.  The unique ones stay: they are what matches a row and
+ * refuses a duplicate.  Into a table that holds records they stay, for
+ * a row without a key is looked up by its values.
  */
-struct fts_hold {
-	char **sql;		/* the triggers' CREATE statements */
+struct hold {
+	char **sql;		/* the triggers' and indexes' CREATE statements */
 	size_t n;
 };
 
 static int
-fts_suspend(struct run *r, struct fts_hold *h)
+suspend(struct run *r, struct hold *h, int indexes)
 {
 	static const char sql[] =
-		"SELECT name, sql FROM sqlite_master\n"
-		"WHERE type = 'trigger' AND tbl_name = ?1";
+		"SELECT m.type, m.name, m.sql FROM sqlite_master AS m\n"
+		"WHERE m.tbl_name = ?1 AND (m.type = 'trigger' OR\n"
+		"       (?2 AND m.type = 'index' AND m.sql IS NOT NULL AND\n"
+		"        NOT (SELECT i.\"unique\" FROM pragma_index_list(?1) AS i\n"
+		"             WHERE i.name = m.name)))\n"
+		/* Indexes first: put back in this order, a second run finds
+		 * the schema as the first left it. */
+		"ORDER BY m.type = 'trigger', m.rowid";
 	struct crm_buf drop = CRM_BUF_INIT;
 	sqlite3_stmt *st = crm_db_prepare(r->db, sql, r->err);
 	int rc, ret = 0;
@@ -1369,31 +1421,34 @@ fts_suspend(struct run *r, struct fts_hold *h)
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, r->e->table, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, indexes);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		h->sql = crm_xrealloc(h->sql, (h->n + 1) * sizeof(*h->sql));
 		h->sql[h->n++] = crm_strdup((const char *)
-			sqlite3_column_text(st, 1));
-		crm_buf_adds(&drop, "DROP TRIGGER ");
-		crm_sql_ident(&drop, (const char *)sqlite3_column_text(st, 0));
+			sqlite3_column_text(st, 2));
+		crm_buf_addf(&drop, "DROP %s ",
+			!strcmp((const char *)sqlite3_column_text(st, 0),
+			"index") ? "INDEX" : "TRIGGER");
+		crm_sql_ident(&drop, (const char *)sqlite3_column_text(st, 1));
 		crm_buf_adds(&drop, ";\n");
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		ret = crm_db_fail(r->db, rc, "cannot read triggers", r->err);
+		ret = crm_db_fail(r->db, rc, "cannot read the indexes", r->err);
 	else if (drop.len)
 		ret = crm_db_exec(r->db, drop.buf, r->err);
 	crm_buf_release(&drop);
 	return ret;
 }
 
+/* Bring the search index up to date: see above. */
 static int
-fts_resume(struct run *r, struct fts_hold *h)
+fts_update(struct run *r)
 {
 	struct crm_buf cols = CRM_BUF_INIT, olds = CRM_BUF_INIT,
 		news = CRM_BUF_INIT, sql = CRM_BUF_INIT;
 	sqlite3_stmt *st;
 	const char *fts = r->e->fts;
-	size_t i;
 	int rc, ret = -1;
 
 	/* The index's columns, as the schema made it. */
@@ -1460,9 +1515,6 @@ fts_resume(struct run *r, struct fts_hold *h)
 			}
 		}
 	}
-	for (i = 0; i < h->n; i++)
-		if (crm_db_exec(r->db, h->sql[i], r->err) < 0)
-			goto out;
 	ret = 0;
 out:
 	crm_buf_release(&cols);
@@ -1472,8 +1524,20 @@ out:
 	return ret;
 }
 
+/* Put back what suspend() set aside. */
+static int
+resume(struct run *r, struct hold *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->n; i++)
+		if (crm_db_exec(r->db, h->sql[i], r->err) < 0)
+			return -1;
+	return 0;
+}
+
 static void
-fts_release(struct fts_hold *h)
+hold_release(struct hold *h)
 {
 	size_t i;
 
@@ -1592,9 +1656,9 @@ crm_import_run(struct crm_db *db, struct crm_import *im, FILE *fp,
 	struct crm_buf now = CRM_BUF_INIT;
 	struct stat st;
 	FILE *spool = NULL, *again;
-	struct fts_hold hold = { NULL, 0 };
+	struct hold hold = { NULL, 0 };
 	char sha[65];
-	int ret = -1, bulk_fts = 0;
+	int ret = -1, bulk = 0, cache = 0;
 
 	memset(&r, 0, sizeof(r));
 	crm_buf_init(&r.group_ref);
@@ -1643,10 +1707,12 @@ crm_import_run(struct crm_db *db, struct crm_import *im, FILE *fp,
 	if (!rd || read_header(&r, rd) < 0)
 		goto out;
 
-	if (begin_batch(&r) < 0)
-		goto out;
-	bulk_fts = im->kind == CRM_IMPORT_RECORDS && r.e->fts;
-	if (bulk_fts && fts_suspend(&r, &hold) < 0)
+	/* A page cache of 64 MiB (SQLite's default is 2 MiB) holds the
+	 * indexes a large run writes at random: memory bounded by it, not
+	 * by the file. */
+	cache = crm_db_int(db, "PRAGMA cache_size", -2000);
+	if (crm_db_exec(db, "PRAGMA cache_size = -65536", err) < 0 ||
+	    begin_batch(&r) < 0)
 		goto out;
 	if (im->kind != CRM_IMPORT_INVENTORY) {
 		struct crm_buf q = CRM_BUF_INIT;
@@ -1656,12 +1722,17 @@ crm_import_run(struct crm_db *db, struct crm_import *im, FILE *fp,
 		r.max_id = crm_db_int(db, q.buf, 0);
 		crm_buf_release(&q);
 	}
+	bulk = im->kind == CRM_IMPORT_RECORDS;
+	if (bulk && suspend(&r, &hold, !r.max_id) < 0)
+		goto out;
 	begin_outputs(&r);
 	ret = write_rows(&r, rd);
 	if (ret == 0 && im->kind != CRM_IMPORT_INVENTORY)
 		ret = log_inserts(&r);
-	if (ret == 0 && bulk_fts)
-		ret = fts_resume(&r, &hold);
+	if (ret == 0 && bulk && r.e->fts)
+		ret = fts_update(&r);
+	if (ret == 0 && bulk)
+		ret = resume(&r, &hold);
 	im->repeated = r.repeated;
 	if (ret == 0 && im->progress)
 		im->progress(im->progress_arg, im->read,
@@ -1676,7 +1747,14 @@ crm_import_run(struct crm_db *db, struct crm_import *im, FILE *fp,
 	if (im->plan)
 		crm_out_end(&r.plan);
 out:
-	fts_release(&hold);
+	if (cache) {
+		char pragma[48];
+
+		snprintf(pragma, sizeof(pragma), "PRAGMA cache_size = %d",
+			cache);
+		sqlite3_exec(db->h, pragma, NULL, NULL, NULL);
+	}
+	hold_release(&hold);
 	if (spool)
 		fclose(spool);
 	crm_reader_free(rd);

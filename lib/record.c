@@ -485,6 +485,43 @@ is_stamp(const struct crm_field *f)
 		!strcmp(f->name, "updated_at"));
 }
 
+/*
+ * The value a new record gets for field f (index i of fs): the one
+ * assigned, else the default, the user for the owner, the time for the
+ * stamps.  0, or -1 with err set.
+ */
+static int
+new_value(struct crm_db *db, const struct crm_field *f,
+	const struct crm_assign *a, const struct crm_buf *now,
+	struct crm_val *v, struct crm_err *err)
+{
+	const char *text = a ? a->text : f->def;
+
+	/* An empty value (an empty cell) means the default. */
+	if (a && f->def && is_blank(a->text))
+		text = f->def;
+	if (is_stamp(f)) {
+		v->kind = SQLITE_TEXT;
+		crm_buf_add(&v->s, now->buf, now->len);
+		return 0;
+	}
+	if (!a && (f->flags & CRM_F_OWNER))
+		text = crm_user();
+	if (crm_field_parse(db, f, text, v, err) < 0)
+		return -1;
+	if (v->kind == SQLITE_NULL && (f->flags & CRM_F_REQUIRED))
+		return crm_err_set(err, CRM_EX_DATAERR, "%s is required%s",
+			f->name, a ? ", it must not be empty" : "");
+	return 0;
+}
+
+static int
+stored(const struct crm_field *f)
+{
+	return f->type != CRM_T_ID &&
+		!(f->flags & (CRM_F_CUSTOM | CRM_F_DERIVED));
+}
+
 int
 crm_record_insert(struct crm_db *db, const struct crm_fieldset *fs,
 	const struct crm_assigns *as, int64_t *id, struct crm_err *err)
@@ -494,46 +531,33 @@ crm_record_insert(struct crm_db *db, const struct crm_fieldset *fs,
 	struct crm_val *v;
 	sqlite3_stmt *st = NULL;
 	size_t i;
-	int ret = -1;
+	int rc, ret = -1;
 
 	v = crm_xcalloc(fs->n, sizeof(*v));
 	crm_now(&now);
-	for (i = 0; i < fs->n; i++) {
-		const struct crm_field *f = fs->f[i];
-		const struct crm_assign *a = assigned(as, f);
-		const char *text = a ? a->text : f->def;
-
-		if (f->type == CRM_T_ID ||
-		    (f->flags & (CRM_F_CUSTOM | CRM_F_DERIVED)))
-			continue;
-		/* An empty value (an empty cell) means the default. */
-		if (a && f->def && is_blank(a->text))
-			text = f->def;
-		if (is_stamp(f)) {
-			v[i].kind = SQLITE_TEXT;
-			crm_buf_add(&v[i].s, now.buf, now.len);
-			continue;
-		}
-		if (!a && (f->flags & CRM_F_OWNER))
-			text = crm_user();
-		if (crm_field_parse(db, f, text, &v[i], err) < 0)
+	for (i = 0; i < fs->n; i++)
+		if (stored(fs->f[i]) && new_value(db, fs->f[i],
+		    assigned(as, fs->f[i]), &now, &v[i], err) < 0)
 			goto out;
-		if (v[i].kind == SQLITE_NULL && (f->flags & CRM_F_REQUIRED)) {
-			crm_err_set(err, CRM_EX_DATAERR, "%s is required%s",
-				f->name, a ? ", it must not be empty" : "");
-			goto out;
-		}
-		if (check_unique(db, e, f, &v[i], 0, err) < 0)
-			goto out;
-	}
 	st = crm_db_stmt(db, insert_sql(fs), err);
 	if (!st)
 		goto out;
 	for (i = 0; i < fs->n; i++)
 		if (v[i].kind != SQLITE_NULL)
 			crm_val_bind(&v[i], st, (int)i + 1);
-	if (step_write(db, st, "cannot add", err) < 0)
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_CONSTRAINT) {
+		/* The unique indexes refused it: say which value.  Looking
+		 * only now spares every insert a lookup per unique field. */
+		sqlite3_reset(st);
+		for (i = 0; i < fs->n; i++)
+			if (check_unique(db, e, fs->f[i], &v[i], 0, err) < 0)
+				goto out;
+	}
+	if (rc != SQLITE_DONE) {
+		crm_db_fail(db, rc, "cannot add", err);
 		goto out;
+	}
 	*id = sqlite3_last_insert_rowid(db->h);
 	ret = 0;
 out:
@@ -541,6 +565,68 @@ out:
 	for (i = 0; i < fs->n; i++)
 		crm_val_release(&v[i]);
 	free(v);
+	crm_buf_release(&now);
+	return ret;
+}
+
+int
+crm_record_find_same(struct crm_db *db, const struct crm_fieldset *fs,
+	const struct crm_assigns *as, int64_t *id, struct crm_err *err)
+{
+	struct crm_buf sql = CRM_BUF_INIT, now = CRM_BUF_INIT;
+	struct crm_val *v;
+	sqlite3_stmt *st = NULL;
+	size_t i, lead = as->n;
+	int rc, n = 0, ret = -1;
+
+	/* Bound values must live until the step: one per assignment. */
+	v = crm_xcalloc(as->n + 1, sizeof(*v));
+	/* The lookup starts from a required field (a customer's name):
+	 * the others get a '+', which keeps SQLite off their indexes, where
+	 * NULL, the value a row without a key has for a key, is common. */
+	for (i = 0; i < as->n && lead == as->n; i++)
+		if (stored(as->a[i].f) && (as->a[i].f->flags & CRM_F_REQUIRED))
+			lead = i;
+	crm_buf_adds(&sql, "SELECT id FROM ");
+	crm_sql_ident(&sql, fs->entity->table);
+	for (i = 0; i < as->n; i++) {
+		if (!stored(as->a[i].f) || is_stamp(as->a[i].f))
+			continue;
+		if (new_value(db, as->a[i].f, &as->a[i], &now, &v[i],
+		    err) < 0)
+			goto out;
+		crm_buf_adds(&sql, n++ ? " AND " : " WHERE ");
+		if (lead < as->n && i != lead)
+			crm_buf_addch(&sql, '+');
+		crm_sql_ident(&sql, as->a[i].f->name);
+		crm_buf_addf(&sql, " IS ?%zu", i + 1);
+	}
+	crm_buf_adds(&sql, " LIMIT 1");
+	ret = 0;
+	if (!n)
+		goto out;
+	ret = -1;
+	st = crm_db_stmt(db, sql.buf, err);
+	if (!st)
+		goto out;
+	for (i = 0; i < as->n; i++)
+		if (v[i].kind != SQLITE_NULL)
+			crm_val_bind(&v[i], st, (int)i + 1);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		ret = 1;
+	} else if (rc == SQLITE_DONE) {
+		ret = 0;
+	} else {
+		crm_db_fail(db, rc, "cannot look for the record", err);
+	}
+out:
+	crm_db_put(st);
+	for (i = 0; i < as->n; i++)
+		crm_val_release(&v[i]);
+	free(v);
+	crm_buf_release(&sql);
 	crm_buf_release(&now);
 	return ret;
 }

@@ -96,6 +96,15 @@ int crm_record_insert(struct crm_db *db, const struct crm_fieldset *fs,
 	const struct crm_assigns *as, int64_t *id, struct crm_err *err);
 
 /*
+ * A record holding exactly what crm_record_insert() would store for the
+ * assigned fields (the others are not compared): 1 and *id set, 0 none,
+ * -1 with err set (a value that does not parse, for one).  How an import
+ * knows a row without a key is there already.
+ */
+int crm_record_find_same(struct crm_db *db, const struct crm_fieldset *fs,
+	const struct crm_assigns *as, int64_t *id, struct crm_err *err);
+
+/*
  * Change the assigned fields of record id.  *changed (may be NULL) is 1
  * when a value differed, 0 when the record already held them all; an
  * unchanged record keeps its updated_at.
