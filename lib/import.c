@@ -1675,6 +1675,13 @@ crm_import_run(struct crm_db *db, struct crm_import *im, FILE *fp,
 	im->aborted = 0;
 	make_targets(&r);
 
+	/* Page caches of 64 MiB (SQLite's default is 2 MiB) hold the
+	 * indexes a large run writes at random, and pass 1's keys: memory
+	 * bounded by them, not by the file. */
+	cache = crm_db_int(db, "PRAGMA cache_size", -2000);
+	if (crm_db_exec(db, "PRAGMA cache_size = -65536;"
+	    "PRAGMA temp.cache_size = -65536", err) < 0)
+		goto out;
 	/* Pass 1 notes which row wins for each key; a stream that cannot
 	 * be read twice is kept in a temporary file for pass 2. */
 	rd = crm_reader_new(fp, im->delim, im->encoding, err);
@@ -1707,12 +1714,7 @@ crm_import_run(struct crm_db *db, struct crm_import *im, FILE *fp,
 	if (!rd || read_header(&r, rd) < 0)
 		goto out;
 
-	/* A page cache of 64 MiB (SQLite's default is 2 MiB) holds the
-	 * indexes a large run writes at random: memory bounded by it, not
-	 * by the file. */
-	cache = crm_db_int(db, "PRAGMA cache_size", -2000);
-	if (crm_db_exec(db, "PRAGMA cache_size = -65536", err) < 0 ||
-	    begin_batch(&r) < 0)
+	if (begin_batch(&r) < 0)
 		goto out;
 	if (im->kind != CRM_IMPORT_INVENTORY) {
 		struct crm_buf q = CRM_BUF_INIT;
@@ -1748,10 +1750,10 @@ crm_import_run(struct crm_db *db, struct crm_import *im, FILE *fp,
 		crm_out_end(&r.plan);
 out:
 	if (cache) {
-		char pragma[48];
+		char pragma[96];
 
-		snprintf(pragma, sizeof(pragma), "PRAGMA cache_size = %d",
-			cache);
+		snprintf(pragma, sizeof(pragma), "PRAGMA cache_size = %d;"
+			"PRAGMA temp.cache_size = %d", cache, cache);
 		sqlite3_exec(db->h, pragma, NULL, NULL, NULL);
 	}
 	hold_release(&hold);
