@@ -298,6 +298,10 @@ where_blank_value_ops(void **state)
 	three(c);
 	where_fails(c, "name<   ", CRM_EX_USAGE, NULL);
 	where_fails(c, "id>  ", CRM_EX_USAGE, NULL);
+	/* white space that the field's cleaning drops */
+	where_fails(c, "created_at>=\r", CRM_EX_USAGE, "only = and !=");
+	where_fails(c, "name<\n", CRM_EX_USAGE, "only = and !=");
+	ASSERT_WHERE(c, "name=\r", "id", "");
 }
 
 /* The value is checked by the field's type. */
