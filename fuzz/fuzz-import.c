@@ -138,8 +138,8 @@ input(const uint8_t *data, size_t size, int stream)
 {
 	FILE *fp;
 
-	if (stream)
-		return fmemopen((void *)data, size ? size : 1, "r");
+	if (stream && size)	/* (fmemopen takes no empty buffer) */
+		return fmemopen((void *)data, size, "r");
 	fp = fopen(file, "w+");
 	CHECK(fp, "cannot write %s", file);
 	CHECK(fwrite(data, 1, size, fp) == size && fflush(fp) == 0 &&
