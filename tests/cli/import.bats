@@ -287,3 +287,13 @@ line2	tab' >/dev/null
 	assert_failure 65
 	assert_equal "$(crm-product list -H -o sku,stock | tr '\t\n' ': ')" "A:7 B:5 C:0 "
 }
+
+@test "old Mac line ends (a bare CR): rejects carry the line an editor shows" {
+	printf 'name,email\rAda,ada@x.com\rBad,bad@\r\rBob,bob@x.com\r' >mac.csv
+	run --separate-stderr crm-import customers mac.csv --rejects rej.csv
+	assert_failure 65
+	assert_equal "${stderr_lines[0]}" "crm-import: line 3: email: invalid email 'bad@': expected local@domain.tld"
+	assert_equal "${stderr_lines[1]}" "crm-import: customers: 3 read, 2 inserted, 0 updated, 0 unchanged, 1 rejected, 0 repeated; batch 1"
+	run cat rej.csv
+	assert_output "$(printf 'name,email,_line,_error\nBad,bad@,3,email: invalid email '"'"'bad@'"'"': expected local@domain.tld')"
+}

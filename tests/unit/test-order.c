@@ -2,8 +2,6 @@
  * test-order - lib/order.h: order lines, the lifecycle and stock.
  *
  * Each test gets a fresh database with two customers and three products.
- * Tests of behaviour that is known to be wrong in lib/ are in known[] and
- * run only with CRM_TEST_KNOWN_BUGS=1; move one into tests[] with its fix.
  */
 #include <ftw.h>
 #include <setjmp.h>
@@ -520,14 +518,6 @@ lines_output(void **state)
 	free(buf);
 }
 
-static int
-known_bugs_wanted(void)
-{
-	const char *s = getenv("CRM_TEST_KNOWN_BUGS");
-
-	return s && *s && strcmp(s, "0");
-}
-
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -546,18 +536,7 @@ main(void)
 		T(cancel_returns_stock),
 		T(replace_lines),
 		T(lines_output),
-	};
-	/* Known bugs in lib/ (see the file's comment). */
-	static const struct CMUnitTest known[] = {
 		T(replace_cancelled),
 	};
-	struct CMUnitTest all[ARRAY_SIZE(tests) + ARRAY_SIZE(known)];
-	size_t n = ARRAY_SIZE(tests);
-
-	memcpy(all, tests, sizeof(tests));
-	if (known_bugs_wanted()) {
-		memcpy(all + n, known, sizeof(known));
-		n += ARRAY_SIZE(known);
-	}
-	return _cmocka_run_group_tests("test-order", all, n, NULL, NULL);
+	return cmocka_run_group_tests(tests, NULL, NULL);
 }
