@@ -1009,8 +1009,11 @@ crm_record_merge(struct crm_db *db, const struct crm_fieldset *fs,
 
 			if (f->type != CRM_T_REF || strcmp(f->ref, e->name))
 				continue;
+			/* A record that would then be one keep already
+			 * has (a campaign both were members of) stays
+			 * behind, and goes: keep's own is kept. */
 			crm_buf_reset(&sql);
-			crm_buf_adds(&sql, "UPDATE ");
+			crm_buf_adds(&sql, "UPDATE OR IGNORE ");
 			crm_sql_ident(&sql, re->table);
 			crm_buf_adds(&sql, " SET ");
 			crm_sql_ident(&sql, f->name);
@@ -1029,6 +1032,15 @@ crm_record_merge(struct crm_db *db, const struct crm_fieldset *fs,
 			add_count(moved, sqlite3_changes(db->h), re);
 			sqlite3_finalize(st);
 			st = NULL;
+			{
+				int64_t left = count_refs(db, re, f, other,
+					err);
+
+				if (left < 0 || (left > 0 &&
+				    delete_referrers(db, re, f, other, NULL,
+				    err) < 0))
+					goto out;
+			}
 		}
 	}
 	/* Keep other's values where keep has none: read them first, since
