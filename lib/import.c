@@ -714,6 +714,24 @@ match(struct run *r, const struct crm_record *rec, int64_t *id,
 	return found;
 }
 
+/* The key's name in messages: "email", or "campaign+customer" for a key
+ * of several fields. */
+static const char *
+key_name(const struct run *r)
+{
+	static struct crm_buf name = CRM_BUF_INIT;
+	size_t k;
+
+	if (!r->nkeys)
+		return "key";
+	if (!r->compound)
+		return r->keys[0]->name;
+	crm_buf_reset(&name);
+	for (k = 0; k < r->nkeys; k++)
+		crm_buf_addf(&name, "%s%s", k ? "+" : "", r->keys[k]->name);
+	return name.buf;
+}
+
 static int
 import_record(struct run *r, const struct crm_record *rec)
 {
@@ -734,14 +752,13 @@ import_record(struct run *r, const struct crm_record *rec)
 		goto failed;
 	if (found && im->mode == CRM_IMPORT_INSERT) {
 		crm_err_set(&e, CRM_EX_DATAERR, "%s '%s' exists already "
-			"(%s %lld)", r->keys[0]->name, row_key(r, rec),
+			"(%s %lld)", key_name(r), row_key(r, rec),
 			r->e->name, (long long)id);
 		goto failed;
 	}
 	if (!found && im->mode == CRM_IMPORT_UPDATE) {
 		crm_err_set(&e, CRM_EX_DATAERR, "no %s with %s '%s' to "
-			"update", r->e->name, r->nkeys ? r->keys[0]->name :
-			"key", row_key(r, rec));
+			"update", r->e->name, key_name(r), row_key(r, rec));
 		goto failed;
 	}
 	if (found) {
@@ -1035,7 +1052,7 @@ static int
 flush_order(struct run *r)
 {
 	static const char *const order_fields[] = {
-		"customer", "ordered_at", "status"
+		"customer", "ordered_at", "status", "campaign"
 	};
 	struct crm_import *im = r->im;
 	struct crm_assigns as = CRM_ASSIGNS_INIT;
