@@ -208,7 +208,7 @@ deal_closed_at(void **state)
 	int changed;
 
 	assert_int_equal(add(c, "deal", &err, "customer=1", "title=A",
-		"stage=won", "closed_at=2026-01-02", NULL), 1);
+		"stage=won", "closed_at=2026-01-02T00:00:00Z", NULL), 1);
 	assert_string_equal(q(c, "SELECT closed_at FROM deals"),
 		"2026-01-02T00:00:00Z");
 	assert_int_equal(upd(c, "deal", 1, &changed, &err, "title=B", NULL),
@@ -224,7 +224,7 @@ deal_closed_at(void **state)
 		NULL), 0);
 	assert_string_equal(q(c, "SELECT closed_at FROM deals"), "");
 	assert_int_equal(upd(c, "deal", 1, &changed, &err,
-		"closed_at=2026-01-01", NULL), -1);
+		"closed_at=2026-01-01T00:00:00Z", NULL), -1);
 	assert_int_equal(err.code, CRM_EX_DATAERR);
 	assert_string_equal(err.msg.buf, "deal 1 is lead: closed_at is only "
 		"for won or lost deals");
