@@ -5,6 +5,8 @@
 #   make bench BENCH_N=50000        a quick run: 5,000 and 50,000
 #                                   customers, 50,000 and 250,000 lines
 #   make bench BENCH_RUNS=50        more runs per measurement
+#   make bench BENCH_SALES=1        and the reports and lists of deals,
+#                                   tickets and activities
 #   (more knobs: bench/README.md)
 #   make demo                       demo.db in the checkout, and a tour
 #
@@ -39,6 +41,14 @@ BENCH_ORDERS ?= 1
 # 20,000, or N/10 for a quick run.
 BENCH_PROFILE_ROWS ?= $(shell [ $(BENCH_N) -ge 200000 ] && echo 20000 || \
 	expr $(BENCH_N) / 10)
+# Sales, service and marketing (off by default: BENCH_SALES=1): a database
+# of customers, deals, tickets and activities, built once per size by
+# crm-import from gen-customers' and gen-sales' files.
+BENCH_SALES ?= 0
+BENCH_SALES_CUSTOMERS ?= 100000
+BENCH_DEALS ?= 100000
+BENCH_TICKETS ?= 1000000
+BENCH_ACTIVITIES ?= 1000000
 BENCH_OUT ?= bench/out
 BENCH_DB_DIR = $(BENCH_OUT)/s$(BENCH_SEED)
 # Substrings for search: a common two-character name (615 of 1,000,000
@@ -46,7 +56,8 @@ BENCH_DB_DIR = $(BENCH_OUT)/s$(BENCH_SEED)
 BENCH_SEARCH2 ?= 张伟
 BENCH_SEARCH3 ?= 李敏敏
 
-$(BUILD)/gen-customers $(BUILD)/gen-orders: $(BUILD)/%: scripts/%.c
+$(BUILD)/gen-customers $(BUILD)/gen-orders $(BUILD)/gen-sales: $(BUILD)/%: \
+		scripts/%.c scripts/gen.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
@@ -123,6 +134,33 @@ $(BENCH_DB_DIR)/orders-%.db: $(BENCH_DB_DIR)/shop-%.db \
 	rm -f $@.tmp-wal $@.tmp-shm
 	mv $@.tmp $@
 
+# The sales database: customers imported, then deals, tickets and
+# activities for them; the tickets' created_at set to 2026-01-01 + (id %
+# 300) days (see scripts/gen-sales.c), so that the hours to resolve are
+# the generator's.
+BENCH_SALES_DB = $(BENCH_DB_DIR)/sales-$(BENCH_SALES_CUSTOMERS)-$(BENCH_DEALS)-$(BENCH_TICKETS)-$(BENCH_ACTIVITIES).db
+$(BENCH_SALES_DB): scripts/gen-sales.c scripts/gen-customers.c scripts/gen.h \
+		| $(BUILD)/gen-sales $(BUILD)/gen-customers $(BUILD)/crm-admin \
+		$(BUILD)/crm-import
+	@mkdir -p $(@D)
+	rm -f $@.tmp $@.tmp-wal $@.tmp-shm
+	$(BUILD)/crm-admin -q -d $@.tmp init
+	$(BUILD)/gen-customers $(BENCH_SALES_CUSTOMERS) $(BENCH_SEED) | \
+		$(BUILD)/crm-import customers -q -d $@.tmp - || \
+		{ $(BENCH_IMPORT_OK); }
+	n=$$(sqlite3 $@.tmp "SELECT max(id) FROM customers") && \
+	for k in deals:$(BENCH_DEALS) tickets:$(BENCH_TICKETS) \
+	    activities:$(BENCH_ACTIVITIES); do \
+		$(BUILD)/gen-sales $${k%%:*} $${k##*:} $$n $(BENCH_SEED) | \
+			$(BUILD)/crm-import $${k%%:*} -q -d $@.tmp - || exit; \
+	done
+	sqlite3 $@.tmp "UPDATE tickets SET created_at = \
+		strftime('%Y-%m-%dT%H:%M:%SZ', '2026-01-01', \
+		'+' || (id % 300) || ' days'); PRAGMA wal_checkpoint(TRUNCATE);" \
+		> /dev/null
+	rm -f $@.tmp-wal $@.tmp-shm
+	mv $@.tmp $@
+
 .PRECIOUS: $(BENCH_DB_DIR)/%.csv $(BENCH_DB_DIR)/%.txt \
 	$(BENCH_DB_DIR)/%.db
 
@@ -146,6 +184,10 @@ BENCH_FILES += $(BENCH_DB_DIR)/customers-$(BENCH_SMALL).csv \
 	$(BENCH_DB_DIR)/orders-$(BENCH_N)-$(BENCH_LINES).csv
 endif
 
+ifeq ($(BENCH_SALES),1)
+BENCH_FILES += $(BENCH_SALES_DB)
+endif
+
 bench: all $(BUILD)/anchor-sql $(BENCH_FILES)
 	BUILD=$(BUILD) BENCH_RUNS=$(BENCH_RUNS) \
 	BENCH_LIST_RUNS=$(BENCH_LIST_RUNS) BENCH_WARMUP=$(BENCH_WARMUP) \
@@ -158,6 +200,7 @@ bench: all $(BUILD)/anchor-sql $(BENCH_FILES)
 	BENCH_IMPORT_RUNS=$(BENCH_IMPORT_RUNS) BENCH_IMPORT=$(BENCH_IMPORT) \
 	BENCH_ORDERS=$(BENCH_ORDERS) BENCH_SEED=$(BENCH_SEED) \
 	BENCH_PROFILE_ROWS=$(BENCH_PROFILE_ROWS) \
+	BENCH_SALES=$(BENCH_SALES) BENCH_SALES_DB=$(BENCH_SALES_DB) \
 		bench/run $(BENCH_OUT) \
 		$(BENCH_DB_DIR)/customers-$(BENCH_SMALL).db \
 		$(BENCH_DB_DIR)/customers-$(BENCH_N).db

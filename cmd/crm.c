@@ -19,6 +19,10 @@ static const char *const nouns[][2] = {
 	{ "contact", "the people at a customer" },
 	{ "product", "the catalog and its stock" },
 	{ "order", "orders, their lines and their lifecycle" },
+	{ "deal", "sales opportunities and their stages" },
+	{ "ticket", "service requests, their status and rating" },
+	{ "activity", "calls, emails, meetings, notes and tasks" },
+	{ "campaign", "marketing campaigns and their members" },
 	{ "import", "batch import from CSV or TSV, the log, revert" },
 	{ "report", "reports and analytics" },
 };

@@ -37,7 +37,7 @@ static const struct {
 	{ "owner", { "负责人", "所有人", NULL } },
 	{ "customer", { "客户", "公司", "company", "客户邮箱",
 	  "customeremail", NULL } },
-	{ "title", { "职位", "职务", "jobtitle", NULL } },
+	{ "title", { "职位", "职务", "jobtitle", "标题", "商机名称", NULL } },
 	{ "sku", { "货号", "商品编码", "产品编码", "编码", "商品编号",
 	  "product", "商品", NULL } },
 	{ "price", { "价格", "售价", "单价", NULL } },
@@ -50,7 +50,20 @@ static const struct {
 	{ "unit_price", { "单价", "价格", "price", NULL } },
 	{ "ordered_at", { "下单时间", "订单时间", "日期", "orderdate", "date",
 	  NULL } },
-	{ "status", { "状态", "订单状态", NULL } },
+	{ "status", { "状态", "订单状态", "工单状态", NULL } },
+	{ "subject", { "主题", "标题", "事由", NULL } },
+	{ "stage", { "阶段", "销售阶段", NULL } },
+	{ "amount", { "金额", "商机金额", "预计金额", NULL } },
+	{ "probability", { "概率", "赢率", "成交概率", NULL } },
+	{ "expected_close", { "预计成交日期", "预计成交", "closedate",
+	  NULL } },
+	{ "priority", { "优先级", NULL } },
+	{ "rating", { "评分", "满意度", NULL } },
+	{ "body", { "内容", "备注", "notes", NULL } },
+	{ "occurred_at", { "时间", "发生时间", NULL } },
+	{ "due_at", { "截止时间", "到期时间", "duedate", NULL } },
+	{ "campaign", { "活动", "营销活动", "活动名称", NULL } },
+	{ "responded_at", { "响应时间", "回复时间", NULL } },
 };
 
 /* Fold a header for matching: NFKC case fold, no spaces, '_' or '-'. */
@@ -102,6 +115,8 @@ struct run {
 	struct crm_out rej, plan;
 	const struct crm_field *keys[8];	/* matched on, in order */
 	size_t nkeys;
+	int compound;		/* the keys are one key together
+				 * ("campaign+customer"), not choices */
 	char now[32];
 	int64_t repeated;	/* rows a later row with their key wins */
 	int64_t max_id;		/* the entity's largest id before the run */
@@ -168,6 +183,8 @@ make_targets(struct run *r)
 		add_target(r, "ordered_at", crm_fieldset_find(fs,
 			"ordered_at"), R_FIELD);
 		add_target(r, "status", crm_fieldset_find(fs, "status"),
+			R_FIELD);
+		add_target(r, "campaign", crm_fieldset_find(fs, "campaign"),
 			R_FIELD);
 		add_target(r, "sku", crm_entity_field(line, "product"), R_LINE);
 		add_target(r, "quantity", crm_entity_field(line, "quantity"),
@@ -298,25 +315,29 @@ check_columns(struct run *r)
 	} else if (fs->entity->keys) {
 		const char *p = fs->entity->keys;
 
+		r->compound = strchr(p, '+') != NULL;
 		while (*p && r->nkeys < 8) {
-			size_t n = strcspn(p, ",");
+			size_t n = strcspn(p, ",+");
 			char name[64];
 
 			snprintf(name, sizeof(name), "%.*s", (int)n, p);
 			r->keys[r->nkeys++] = crm_fieldset_find(fs, name);
-			p += n + (p[n] == ',');
+			p += n + (p[n] == ',' || p[n] == '+');
 		}
 	}
 	if (im->kind == CRM_IMPORT_RECORDS && im->mode != CRM_IMPORT_INSERT) {
-		int any = 0;
+		int any = 0, all = 1;
 
-		for (i = 0; i < r->nkeys; i++)
+		for (i = 0; i < r->nkeys; i++) {
 			any |= has_column(r, r->keys[i]);
-		if (!any) {
+			all &= has_column(r, r->keys[i]);
+		}
+		if (r->compound ? !all : !any) {
 			struct crm_buf k = CRM_BUF_INIT;
 
 			for (i = 0; i < r->nkeys; i++)
-				crm_buf_addf(&k, "%s%s", i ? " or " : "",
+				crm_buf_addf(&k, "%s%s", i ? r->compound ?
+					" and " : " or " : "",
 					r->keys[i]->name);
 			crm_err_set(r->err, CRM_EX_USAGE, "no key column: "
 				"%s are matched on %s; add that column, "
@@ -349,7 +370,21 @@ check_columns(struct run *r)
 static const char *
 row_key(const struct run *r, const struct crm_record *rec)
 {
+	static struct crm_buf joined = CRM_BUF_INIT;
 	size_t i, k;
+
+	if (r->compound) {
+		crm_buf_reset(&joined);
+		for (k = 0; k < r->nkeys; k++)
+			for (i = 0; i < r->ncols && i < rec->n; i++)
+				if (r->cols[i].t &&
+				    r->cols[i].t->f == r->keys[k]) {
+					crm_buf_addf(&joined, "%s%s",
+						k ? "/" : "", rec->f[i].buf);
+					break;
+				}
+		return joined.len ? joined.buf : "";
+	}
 
 	for (k = 0; k < r->nkeys; k++)
 		for (i = 0; i < r->ncols && i < rec->n; i++)
@@ -562,6 +597,69 @@ append_val(struct crm_buf *b, const struct crm_val *v)
 		crm_buf_add(b, v->s.buf, v->s.len);
 }
 
+/* The column of field f in the row, or -1. */
+static int
+column_of(const struct run *r, const struct crm_record *rec,
+	const struct crm_field *f)
+{
+	size_t i;
+
+	for (i = 0; i < r->ncols && i < rec->n; i++)
+		if (r->cols[i].t && r->cols[i].t->f == f &&
+		    r->cols[i].t->role != R_NONE)
+			return (int)i;
+	return -1;
+}
+
+/* match() of a key of several fields, which must all hold. */
+static int
+match_compound(struct run *r, const struct crm_record *rec, int64_t *id,
+	struct crm_err *e)
+{
+	struct crm_val v[8];
+	struct crm_buf sql = CRM_BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	size_t k;
+	int rc, c, found = 0;
+
+	memset(v, 0, sizeof(v));
+	crm_buf_adds(&sql, "SELECT id FROM ");
+	crm_sql_ident(&sql, r->e->table);
+	for (k = 0; k < r->nkeys; k++) {
+		c = column_of(r, rec, r->keys[k]);
+		if (c < 0 || crm_field_parse(r->db, r->keys[k],
+		    rec->f[c].buf, &v[k], e) < 0) {
+			found = c < 0 ? 0 : -1;
+			goto out;
+		}
+		if (v[k].kind == SQLITE_NULL)
+			goto out;
+		crm_buf_adds(&sql, k ? " AND " : " WHERE ");
+		crm_sql_ident(&sql, r->keys[k]->name);
+		crm_buf_addf(&sql, " = ?%zu", k + 1);
+	}
+	st = crm_db_stmt(r->db, sql.buf, e);
+	if (!st) {
+		found = -1;
+		goto out;
+	}
+	for (k = 0; k < r->nkeys; k++)
+		crm_val_bind(&v[k], st, (int)k + 1);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		found = 1;
+	} else if (rc != SQLITE_DONE) {
+		found = crm_db_fail(r->db, rc, "cannot match", e);
+	}
+	crm_db_put(st);
+out:
+	for (k = 0; k < r->nkeys; k++)
+		crm_val_release(&v[k]);
+	crm_buf_release(&sql);
+	return found;
+}
+
 /*
  * Find the record a row names by its key; 1 found, 0 not, -1 error.
  * *keyed says whether the row has a key value at all.
@@ -575,6 +673,11 @@ match(struct run *r, const struct crm_record *rec, int64_t *id, int *keyed,
 	sqlite3_stmt *st;
 	size_t i, k;
 	int rc, found = 0;
+
+	if (r->compound) {
+		*keyed = 1;
+		return match_compound(r, rec, id, e);
+	}
 
 	for (k = 0; k < r->nkeys; k++) {
 		const struct crm_field *f = r->keys[k];
@@ -626,6 +729,24 @@ match(struct run *r, const struct crm_record *rec, int64_t *id, int *keyed,
 	return found;
 }
 
+/* The key's name in messages: "email", or "campaign+customer" for a key
+ * of several fields. */
+static const char *
+key_name(const struct run *r)
+{
+	static struct crm_buf name = CRM_BUF_INIT;
+	size_t k;
+
+	if (!r->nkeys)
+		return "key";
+	if (!r->compound)
+		return r->keys[0]->name;
+	crm_buf_reset(&name);
+	for (k = 0; k < r->nkeys; k++)
+		crm_buf_addf(&name, "%s%s", k ? "+" : "", r->keys[k]->name);
+	return name.buf;
+}
+
 static int
 import_record(struct run *r, const struct crm_record *rec)
 {
@@ -651,7 +772,7 @@ import_record(struct run *r, const struct crm_record *rec)
 	if (found && im->mode == CRM_IMPORT_INSERT) {
 		if (keyed)
 			crm_err_set(&e, CRM_EX_DATAERR, "%s '%s' exists "
-				"already (%s %lld)", r->keys[0]->name,
+				"already (%s %lld)", key_name(r),
 				row_key(r, rec), r->e->name, (long long)id);
 		else
 			crm_err_set(&e, CRM_EX_DATAERR, "%s %lld holds these "
@@ -665,8 +786,7 @@ import_record(struct run *r, const struct crm_record *rec)
 	}
 	if (!found && im->mode == CRM_IMPORT_UPDATE) {
 		crm_err_set(&e, CRM_EX_DATAERR, "no %s with %s '%s' to "
-			"update", r->e->name, r->nkeys ? r->keys[0]->name :
-			"key", row_key(r, rec));
+			"update", r->e->name, key_name(r), row_key(r, rec));
 		goto failed;
 	}
 	if (found) {
@@ -960,7 +1080,7 @@ static int
 flush_order(struct run *r)
 {
 	static const char *const order_fields[] = {
-		"customer", "ordered_at", "status"
+		"customer", "ordered_at", "status", "campaign"
 	};
 	struct crm_import *im = r->im;
 	struct crm_assigns as = CRM_ASSIGNS_INIT;
@@ -1122,7 +1242,7 @@ norm_key(struct run *r, const struct crm_record *rec, struct crm_buf *key)
 	struct crm_val v = CRM_VAL_INIT;
 	struct crm_err e = CRM_ERR_INIT;
 	const char *s;
-	size_t i, k;
+	size_t i, k, parts = 0;
 	int found = 0;
 
 	crm_buf_reset(key);
@@ -1136,16 +1256,21 @@ norm_key(struct run *r, const struct crm_record *rec, struct crm_buf *key)
 		}
 		return key->len > 0;
 	}
-	for (k = 0; k < r->nkeys && !found; k++)
+	for (k = 0; k < r->nkeys && (!found || r->compound); k++)
 		for (i = 0; i < r->ncols && i < rec->n; i++) {
 			if (!r->cols[i].t || r->cols[i].t->f != r->keys[k] ||
 			    r->cols[i].t->role == R_NONE)
 				continue;
-			if (crm_field_parse(NULL, r->keys[k], rec->f[i].buf,
+			/* A reference is known by the id it names. */
+			if (crm_field_parse(r->keys[k]->type == CRM_T_REF ?
+			    r->db : NULL, r->keys[k], rec->f[i].buf,
 			    &v, &e) == 0 && v.kind != SQLITE_NULL) {
+				if (found)
+					crm_buf_addch(key, '/');
 				crm_buf_addf(key, "%s:", r->keys[k]->name);
 				append_val(key, &v);
 				found = 1;
+				parts++;
 			}
 			crm_err_clear(&e);
 			break;
@@ -1167,6 +1292,11 @@ norm_key(struct run *r, const struct crm_record *rec, struct crm_buf *key)
 	}
 	crm_val_release(&v);
 	crm_err_release(&e);
+	/* A key of several fields is no key without all of them. */
+	if (r->compound && parts != r->nkeys) {
+		crm_buf_reset(key);
+		return 0;
+	}
 	return found;
 }
 

@@ -515,8 +515,9 @@ new_value(struct crm_db *db, const struct crm_field *f,
 	return 0;
 }
 
+/* A column an insert writes: the stamps too. */
 static int
-stored(const struct crm_field *f)
+written(const struct crm_field *f)
 {
 	return f->type != CRM_T_ID &&
 		!(f->flags & (CRM_F_CUSTOM | CRM_F_DERIVED));
@@ -536,9 +537,26 @@ crm_record_insert(struct crm_db *db, const struct crm_fieldset *fs,
 	v = crm_xcalloc(fs->n, sizeof(*v));
 	crm_now(&now);
 	for (i = 0; i < fs->n; i++)
-		if (stored(fs->f[i]) && new_value(db, fs->f[i],
+		if (written(fs->f[i]) && new_value(db, fs->f[i],
 		    assigned(as, fs->f[i]), &now, &v[i], err) < 0)
 			goto out;
+	if (e->rules) {
+		unsigned char *set = crm_xcalloc(e->nfields, 1);
+		struct crm_change c;
+		int r;
+
+		for (i = 0; i < e->nfields; i++)
+			set[i] = assigned(as, &e->fields[i]) != NULL;
+		c.e = e;
+		c.id = 0;
+		c.v = v;
+		c.old = NULL;
+		c.set = set;
+		r = e->rules(db, &c, err);
+		free(set);
+		if (r < 0)
+			goto out;
+	}
 	st = crm_db_stmt(db, insert_sql(fs), err);
 	if (!st)
 		goto out;
@@ -570,6 +588,202 @@ out:
 }
 
 int
+crm_field_index(const struct crm_entity *e, const char *name)
+{
+	const struct crm_field *f = crm_entity_field(e, name);
+
+	return f ? (int)(f - e->fields) : -1;
+}
+
+static int
+stored(const struct crm_field *f)
+{
+	return f->type != CRM_T_ID &&
+		!(f->flags & (CRM_F_DERIVED | CRM_F_CUSTOM)) && !is_stamp(f);
+}
+
+/* The stored columns of record id into old[] (by field index); 1 found,
+ * 0 not, -1 error. */
+static int
+read_stored(struct crm_db *db, const struct crm_entity *e, int64_t id,
+	struct crm_val *old, struct crm_err *err)
+{
+	struct crm_buf sql = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	size_t i, k = 0;
+	int rc;
+
+	crm_buf_adds(&sql, "SELECT id");
+	for (i = 0; i < e->nfields; i++)
+		if (stored(&e->fields[i])) {
+			crm_buf_adds(&sql, ", ");
+			crm_sql_ident(&sql, e->fields[i].name);
+		}
+	crm_buf_adds(&sql, " FROM ");
+	crm_sql_ident(&sql, e->table);
+	crm_buf_adds(&sql, " WHERE id = ?1");
+	st = crm_db_stmt(db, sql.buf, err);
+	crm_buf_release(&sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		for (i = 0; i < e->nfields; i++) {
+			int col;
+
+			if (!stored(&e->fields[i]))
+				continue;
+			col = (int)++k;
+			old[i].kind = sqlite3_column_type(st, col);
+			if (old[i].kind == SQLITE_INTEGER) {
+				old[i].i = sqlite3_column_int64(st, col);
+			} else if (old[i].kind != SQLITE_NULL) {
+				old[i].kind = SQLITE_TEXT;
+				crm_buf_add(&old[i].s, (const char *)
+					sqlite3_column_text(st, col),
+					(size_t)sqlite3_column_bytes(st, col));
+			}
+		}
+	crm_db_put(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return crm_db_fail(db, rc, "cannot read a record", err);
+}
+
+static int
+val_same(const struct crm_val *a, const struct crm_val *b)
+{
+	if (a->kind != b->kind)
+		return 0;
+	if (a->kind == SQLITE_INTEGER)
+		return a->i == b->i;
+	if (a->kind == SQLITE_TEXT)
+		return a->s.len == b->s.len &&
+			!memcmp(a->s.buf, b->s.buf, a->s.len);
+	return 1;
+}
+
+/*
+ * crm_record_update() of an entity with rules: the record is read, the
+ * assignments laid over it, the rules run on the whole, and every field
+ * assigned or changed by the rules is written.
+ */
+static int
+update_ruled(struct crm_db *db, const struct crm_fieldset *fs, int64_t id,
+	const struct crm_assigns *as, int *changed, struct crm_err *err)
+{
+	const struct crm_entity *e = fs->entity;
+	struct crm_buf sql = CRM_BUF_INIT, differs = CRM_BUF_INIT,
+		now = CRM_BUF_INIT;
+	struct crm_val *old, *v;
+	unsigned char *set;
+	struct crm_change c;
+	sqlite3_stmt *st = NULL;
+	size_t i, n = e->nfields;
+	int k = 1, r, ret = -1;
+
+	old = crm_xcalloc(n, sizeof(*old));
+	v = crm_xcalloc(n, sizeof(*v));
+	set = crm_xcalloc(n, 1);
+	r = read_stored(db, e, id, old, err);
+	if (r <= 0) {
+		if (r == 0)
+			crm_err_set(err, CRM_EX_NOTFOUND, "no %s %lld",
+				e->name, (long long)id);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		v[i].kind = old[i].kind;
+		v[i].i = old[i].i;
+		if (old[i].kind == SQLITE_TEXT)
+			crm_buf_add(&v[i].s, old[i].s.buf, old[i].s.len);
+	}
+	for (i = 0; i < as->n; i++) {
+		const struct crm_field *f = as->a[i].f;
+		size_t x = (size_t)(f - e->fields);
+
+		if (f < e->fields || x >= n) {
+			crm_err_set(err, CRM_EX_SOFTWARE, "field '%s' is not "
+				"a built-in field of %s", f->name, e->name);
+			goto out;
+		}
+		if (crm_field_parse(db, f, f->def && is_blank(as->a[i].text) ?
+		    f->def : as->a[i].text, &v[x], err) < 0)
+			goto out;
+		if (v[x].kind == SQLITE_NULL && (f->flags & CRM_F_REQUIRED)) {
+			crm_err_set(err, CRM_EX_DATAERR,
+				"%s is required, it must not be empty",
+				f->name);
+			goto out;
+		}
+		if (check_unique(db, e, f, &v[x], id, err) < 0)
+			goto out;
+		set[x] = 1;
+	}
+	c.e = e;
+	c.id = id;
+	c.v = v;
+	c.old = old;
+	c.set = set;
+	if (e->rules(db, &c, err) < 0)
+		goto out;
+	crm_buf_adds(&sql, "UPDATE ");
+	crm_sql_ident(&sql, e->table);
+	crm_buf_adds(&sql, "\nSET ");
+	for (i = 0; i < n; i++) {
+		if (!stored(&e->fields[i]) ||
+		    (!set[i] && val_same(&v[i], &old[i])))
+			continue;
+		k++;
+		crm_sql_ident(&sql, e->fields[i].name);
+		crm_buf_addf(&sql, " = ?%d, ", k);
+		if (differs.len)
+			crm_buf_adds(&differs, " OR ");
+		crm_sql_ident(&differs, e->fields[i].name);
+		crm_buf_addf(&differs, " IS NOT ?%d", k);
+	}
+	if (k == 1) {
+		ret = 0;	/* nothing to write */
+		goto out;
+	}
+	crm_now(&now);
+	crm_buf_addf(&sql, "\"updated_at\" = ?%d\nWHERE id = ?1 AND (%s)",
+		k + 1, differs.buf);
+	st = crm_db_stmt(db, sql.buf, err);
+	if (!st)
+		goto out;
+	sqlite3_bind_int64(st, 1, id);
+	for (i = 0, k = 1; i < n; i++) {
+		if (!stored(&e->fields[i]) ||
+		    (!set[i] && val_same(&v[i], &old[i])))
+			continue;
+		crm_val_bind(&v[i], st, ++k);
+	}
+	sqlite3_bind_text(st, k + 1, now.buf, (int)now.len, SQLITE_STATIC);
+	if (step_write(db, st, "cannot update", err) < 0)
+		goto out;
+	if (changed)
+		*changed = sqlite3_changes(db->h) > 0;
+	ret = 0;
+out:
+	crm_db_put(st);
+	for (i = 0; i < n; i++) {
+		crm_val_release(&old[i]);
+		crm_val_release(&v[i]);
+	}
+	free(old);
+	free(v);
+	free(set);
+	crm_buf_release(&sql);
+	crm_buf_release(&differs);
+	crm_buf_release(&now);
+	return ret;
+}
+
+int
 crm_record_find_same(struct crm_db *db, const struct crm_fieldset *fs,
 	const struct crm_assigns *as, int64_t *id, struct crm_err *err)
 {
@@ -590,7 +804,7 @@ crm_record_find_same(struct crm_db *db, const struct crm_fieldset *fs,
 	crm_buf_adds(&sql, "SELECT id FROM ");
 	crm_sql_ident(&sql, fs->entity->table);
 	for (i = 0; i < as->n; i++) {
-		if (!stored(as->a[i].f) || is_stamp(as->a[i].f))
+		if (!stored(as->a[i].f))
 			continue;
 		if (new_value(db, as->a[i].f, &as->a[i], &now, &v[i],
 		    err) < 0)
@@ -648,6 +862,8 @@ crm_record_update(struct crm_db *db, const struct crm_fieldset *fs,
 		*changed = 0;
 	if (!as->n)
 		return 0;
+	if (e->rules)
+		return update_ruled(db, fs, id, as, changed, err);
 	v = crm_xcalloc(as->n, sizeof(*v));
 	crm_now(&now);
 	crm_buf_adds(&sql, "UPDATE ");
@@ -880,8 +1096,11 @@ crm_record_merge(struct crm_db *db, const struct crm_fieldset *fs,
 
 			if (f->type != CRM_T_REF || strcmp(f->ref, e->name))
 				continue;
+			/* A record that would then be one keep already
+			 * has (a campaign both were members of) stays
+			 * behind, and goes: keep's own is kept. */
 			crm_buf_reset(&sql);
-			crm_buf_adds(&sql, "UPDATE ");
+			crm_buf_adds(&sql, "UPDATE OR IGNORE ");
 			crm_sql_ident(&sql, re->table);
 			crm_buf_adds(&sql, " SET ");
 			crm_sql_ident(&sql, f->name);
@@ -900,6 +1119,15 @@ crm_record_merge(struct crm_db *db, const struct crm_fieldset *fs,
 			add_count(moved, sqlite3_changes(db->h), re);
 			sqlite3_finalize(st);
 			st = NULL;
+			{
+				int64_t left = count_refs(db, re, f, other,
+					err);
+
+				if (left < 0 || (left > 0 &&
+				    delete_referrers(db, re, f, other, NULL,
+				    err) < 0))
+					goto out;
+			}
 		}
 	}
 	/* Keep other's values where keep has none: read them first, since

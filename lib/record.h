@@ -131,6 +131,25 @@ int crm_record_merge(struct crm_db *db, const struct crm_fieldset *fs,
 	int64_t keep, int64_t other, struct crm_buf *moved,
 	struct crm_err *err);
 
+/*
+ * A write as an entity's rules see it (entity.h, rules): the values about
+ * to be stored, in storage form, indexed like e->fields (derived fields
+ * and the id stay NULL); the values stored before, NULL for a new record;
+ * and which fields the write assigns (set by hand: an option, --set, an
+ * import column).  Rules may change v (release a value before they give
+ * it another); what differs from old is written.
+ */
+struct crm_change {
+	const struct crm_entity *e;
+	int64_t id;			/* 0 for a new record */
+	struct crm_val *v;
+	const struct crm_val *old;	/* NULL for a new record */
+	const unsigned char *set;
+};
+
+/* The index of e's field name in e->fields; -1 if it has none. */
+int crm_field_index(const struct crm_entity *e, const char *name);
+
 /* ---- selecting -------------------------------------------------------- */
 
 enum crm_op { CRM_OP_EQ, CRM_OP_NE, CRM_OP_LT, CRM_OP_LE, CRM_OP_GT,

@@ -1,5 +1,6 @@
 # Unit tests of lib/, one cmocka program each (tests/unit/NAME.c), built
 # by the top-level Makefile into $(BUILD)/tests/NAME and run by make check.
 UNIT_TESTS = test-buf test-db test-dupes test-entity test-err test-out \
-	test-order test-query test-reader test-schema test-search test-text \
+	test-order test-query test-reader test-rules test-schema test-search \
+	test-text \
 	test-value
