@@ -439,7 +439,8 @@ json_expr(const struct crm_entity *e, struct crm_buf *sql)
 	for (i = 0; i < e->nfields; i++) {
 		const struct crm_field *f = &e->fields[i];
 
-		if (f->type == CRM_T_ID || (f->flags & CRM_F_DERIVED))
+		if (f->type == CRM_T_ID ||
+		    (f->flags & (CRM_F_DERIVED | CRM_F_LINES)))
 			continue;
 		crm_buf_adds(sql, n++ ? ", '" : "'");
 		crm_buf_adds(sql, f->name);
@@ -1820,7 +1821,8 @@ restore(struct crm_db *db, const struct crm_entity *e, int64_t id,
 	for (i = 0; i < e->nfields; i++) {
 		const struct crm_field *f = &e->fields[i];
 
-		if (f->type == CRM_T_ID || (f->flags & CRM_F_DERIVED))
+		if (f->type == CRM_T_ID ||
+		    (f->flags & (CRM_F_DERIVED | CRM_F_LINES)))
 			continue;
 		if (n++)
 			crm_buf_adds(&sql, ", ");
@@ -1851,15 +1853,23 @@ restore(struct crm_db *db, const struct crm_entity *e, int64_t id,
 			"       json_extract(?2, '$.updated_at'),\n"
 			"       json_extract(?2, '$.updated_at')\n"
 			"FROM json_each(?2, '$.lines')";
-		const char *const steps[] = { drop, put };
+		/* What the snapshot leaves out (CRM_F_LINES), summed
+		 * from the lines put back. */
+		static const char sums[] =
+			"UPDATE orders\n"
+			"SET units = (SELECT coalesce(sum(l.quantity), 0)\n"
+			"             FROM order_lines AS l\n"
+			"             WHERE l.\"order\" = orders.id)\n"
+			"WHERE id = ?1";
+		const char *const steps[] = { drop, put, sums };
 		size_t k;
 
-		for (k = 0; k < 2; k++) {
+		for (k = 0; k < 3; k++) {
 			st = crm_db_stmt(db, steps[k], err);
 			if (!st)
 				return -1;
 			sqlite3_bind_int64(st, 1, id);
-			if (k)
+			if (k == 1)
 				sqlite3_bind_text(st, 2, old, -1,
 					SQLITE_STATIC);
 			rc = sqlite3_step(st);

@@ -312,6 +312,7 @@ add_takes_stock(void **state)
 	assert_int_equal(stock(c, 2), 2);
 	assert_int_equal(q_int(c, "SELECT total FROM orders"),
 		2 * 150 + 400 + 100);
+	assert_int_equal(q_int(c, "SELECT units FROM orders"), 2 + 1 + 1);
 	assert_int_equal(q_int(c, "SELECT count(*) FROM order_lines WHERE "
 		"\"order\" = 1"), 3);
 	assert_int_equal(q_int(c, "SELECT status = 'pending' AND "
@@ -466,6 +467,7 @@ replace_lines(void **state)
 	assert_int_equal(stock(c, 2), 2);
 	assert_int_equal(q_int(c, "SELECT total FROM orders"), 3 * 150 + 425);
 	assert_int_equal(q_int(c, "SELECT count(*) FROM order_lines"), 2);
+	assert_int_equal(q_int(c, "SELECT units FROM orders"), 3 + 1);
 	crm_assigns_release(&as);
 	crm_err_release(&err);
 }
