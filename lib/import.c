@@ -931,6 +931,26 @@ stock_log_release(struct stock_log *sl)
 	memset(sl, 0, sizeof(*sl));
 }
 
+/* Does order id hold stock its lines took?  1 yes, 0 no, -1 error. */
+static int
+holds_stock(struct run *r, int64_t id)
+{
+	static const char sql[] = "SELECT stock_taken FROM orders WHERE id = ?1";
+	sqlite3_stmt *st = crm_db_stmt(r->db, sql, r->err);
+	int rc, held = 0;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		held = sqlite3_column_int(st, 0) != 0;
+	crm_db_put(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return crm_db_fail(r->db, rc, "cannot read an order", r->err);
+	return held;
+}
+
 static int
 flush_order(struct run *r)
 {
@@ -946,7 +966,7 @@ flush_order(struct run *r)
 	const char *action, *status;
 	int64_t id = 0;
 	size_t i;
-	int found, ret = 0, take, cancelled;
+	int found, ret = 0, take, cancelled, held = 0;
 
 	if (!r->ngroup)
 		return 0;
@@ -1008,8 +1028,14 @@ flush_order(struct run *r)
 			r->group_ref.buf);
 		goto failed;
 	}
-	/* Stock moves only with --take-stock. */
-	if (im->take_stock &&
+	/* Stock moves with --take-stock, and when an order that took
+	 * stock gets other lines (crm_order_replace() gives it back). */
+	if (!im->take_stock && found) {
+		held = holds_stock(r, id);
+		if (held < 0)
+			goto fatal;
+	}
+	if ((im->take_stock || held) &&
 	    stock_before(r, found ? id : 0, lines, r->ngroup, &sl) < 0)
 		goto fatal;
 	if (found) {

@@ -366,9 +366,12 @@ crm_order_replace(struct crm_db *db, const struct crm_fieldset *fs,
 	if (sqlite3_step(st) == SQLITE_ROW)
 		taken = sqlite3_column_int(st, 0);
 	crm_db_put(st);
-	/* Without stock, the stock and what the order holds stay put. */
-	hold = stock ? !cancelled : taken;
-	if (stock && taken && (!same || !hold) &&
+	/* With stock, the order holds stock unless cancelled.  Without,
+	 * it holds what it held while its lines stay; new lines take
+	 * none, and what the old ones took is given back, or a cancel
+	 * would return what was never taken. */
+	hold = stock ? !cancelled : same && taken;
+	if (taken && (!same || !hold) &&
 	    return_stock(db, id, now.buf, err) < 0)
 		goto out;
 	if (!same) {
