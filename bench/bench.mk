@@ -9,6 +9,8 @@
 #                                   tickets and activities
 #   (more knobs: bench/README.md)
 #   make demo                       demo.db in the checkout, and a tour
+#   pandas rows of the reports:     scripts/install-deps --bench
+#                                   (python3-pandas; make check needs none)
 #
 # The databases and the CSV files are built once per size and seed into
 # bench/out/ (git-ignored), and reused after that: only a change of a
@@ -37,6 +39,13 @@ BENCH_PRODUCTS ?= 1000
 BENCH_IMPORT_RUNS ?= $(shell [ $(BENCH_N) -gt 200000 ] && echo 1 || echo 3)
 BENCH_IMPORT ?= 1
 BENCH_ORDERS ?= 1
+# Reports: a shop of BENCH_REPORT_N customers (N/10) with
+# BENCH_REPORT_LINES order lines (5 x N) imported, crm-report against the
+# sqlite3 shell and pandas; the runs of each (medians), 1 to leave it out.
+BENCH_REPORTS ?= 1
+BENCH_REPORT_N ?= $(BENCH_SMALL)
+BENCH_REPORT_LINES ?= $(BENCH_LINES)
+BENCH_REPORT_RUNS ?= 5
 # Rows of the callgrind profiles of crm-import (bench/out/import-*.txt):
 # 20,000, or N/10 for a quick run.
 BENCH_PROFILE_ROWS ?= $(shell [ $(BENCH_N) -ge 200000 ] && echo 20000 || \
@@ -161,6 +170,32 @@ $(BENCH_SALES_DB): scripts/gen-sales.c scripts/gen-customers.c scripts/gen.h \
 	rm -f $@.tmp-wal $@.tmp-shm
 	mv $@.tmp $@
 
+# The reports database: shop-RN.db with RL lines of its own customers
+# (orders-RN-RL.csv) imported by crm-import, as orders-N.db is.
+BENCH_REPORT_DB = $(BENCH_DB_DIR)/reports-$(BENCH_REPORT_N)-$(BENCH_REPORT_LINES).db
+ifneq ($(BENCH_REPORT_N),$(BENCH_N))
+$(BENCH_DB_DIR)/orders-$(BENCH_REPORT_N)-%.csv: \
+		$(BENCH_DB_DIR)/emails-$(BENCH_REPORT_N).txt scripts/gen-orders.c \
+		| $(BUILD)/gen-orders
+	$(BUILD)/gen-orders orders $* $(BENCH_PRODUCTS) $< $(BENCH_SEED) \
+		> $@.tmp
+	mv $@.tmp $@
+endif
+
+$(BENCH_REPORT_DB): $(BENCH_DB_DIR)/shop-$(BENCH_REPORT_N).db \
+		$(BENCH_DB_DIR)/orders-$(BENCH_REPORT_N)-$(BENCH_REPORT_LINES).csv \
+		| $(BUILD)/crm-import
+	rm -f $@.tmp $@.tmp-wal $@.tmp-shm
+	sqlite3 $< "PRAGMA wal_checkpoint(TRUNCATE)" > /dev/null
+	cp $< $@.tmp
+	$(BUILD)/crm-import orders -q -d $@.tmp \
+		$(BENCH_DB_DIR)/orders-$(BENCH_REPORT_N)-$(BENCH_REPORT_LINES).csv || \
+		{ $(BENCH_IMPORT_OK); }
+	rm -f $@.tmp-wal $@.tmp-shm
+	mv $@.tmp $@
+
+reports-db: $(BENCH_REPORT_DB)
+
 .PRECIOUS: $(BENCH_DB_DIR)/%.csv $(BENCH_DB_DIR)/%.txt \
 	$(BENCH_DB_DIR)/%.db
 
@@ -186,6 +221,11 @@ endif
 
 ifeq ($(BENCH_SALES),1)
 BENCH_FILES += $(BENCH_SALES_DB)
+ifeq ($(BENCH_REPORTS),1)
+BENCH_FILES += $(BENCH_REPORT_DB) \
+	$(BENCH_DB_DIR)/customers-$(BENCH_REPORT_N).csv \
+	$(BENCH_DB_DIR)/products-$(BENCH_PRODUCTS).csv \
+	$(BENCH_DB_DIR)/orders-$(BENCH_REPORT_N)-$(BENCH_REPORT_LINES).csv
 endif
 
 bench: all $(BUILD)/anchor-sql $(BENCH_FILES)
@@ -201,6 +241,9 @@ bench: all $(BUILD)/anchor-sql $(BENCH_FILES)
 	BENCH_ORDERS=$(BENCH_ORDERS) BENCH_SEED=$(BENCH_SEED) \
 	BENCH_PROFILE_ROWS=$(BENCH_PROFILE_ROWS) \
 	BENCH_SALES=$(BENCH_SALES) BENCH_SALES_DB=$(BENCH_SALES_DB) \
+	BENCH_REPORTS=$(BENCH_REPORTS) BENCH_REPORT_N=$(BENCH_REPORT_N) \
+	BENCH_REPORT_LINES=$(BENCH_REPORT_LINES) \
+	BENCH_REPORT_RUNS=$(BENCH_REPORT_RUNS) \
 		bench/run $(BENCH_OUT) \
 		$(BENCH_DB_DIR)/customers-$(BENCH_SMALL).db \
 		$(BENCH_DB_DIR)/customers-$(BENCH_N).db
@@ -208,4 +251,4 @@ bench: all $(BUILD)/anchor-sql $(BENCH_FILES)
 demo: all $(BUILD)/gen-customers
 	BUILD=$(BUILD) scripts/demo demo.db
 
-.PHONY: bench demo
+.PHONY: bench demo reports-db

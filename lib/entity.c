@@ -107,6 +107,8 @@ static const struct crm_field order_fields[] = {
 	  "sum of quantity times unit price over its lines"),
 	{ "stock_taken", CRM_T_BOOL, CRM_F_READONLY, NULL, NULL, "yes", 0, 0,
 	  "whether its lines took stock (a cancel returns it)", NULL },
+	{ "units", CRM_T_INT, CRM_F_READONLY | CRM_F_LINES, NULL, NULL, "0",
+	  0, 0, "sum of the quantities of its lines", NULL },
 	STAMPS,
 	/* Added by schema v7: campaigns came after orders.  A campaign
 	 * with orders cannot be deleted, not even with --cascade. */

@@ -49,6 +49,10 @@ enum crm_type {
 #define CRM_F_DERIVED	0x100	/* computed by expr, not stored (read-only) */
 #define CRM_F_RESTRICT	0x200	/* a reference that keeps its target from
 				 * being deleted, even with --cascade */
+#define CRM_F_LINES	0x400	/* a sum over an order's lines, stored and
+				 * kept by crm (read-only); what the lines
+				 * hold, so an import's snapshot leaves it
+				 * out and a revert sums the lines again */
 
 struct crm_field {
 	const char *name;		/* column and option name (_ for -) */

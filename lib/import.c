@@ -474,7 +474,8 @@ json_expr(const struct crm_entity *e, struct crm_buf *sql)
 	for (i = 0; i < e->nfields; i++) {
 		const struct crm_field *f = &e->fields[i];
 
-		if (f->type == CRM_T_ID || (f->flags & CRM_F_DERIVED))
+		if (f->type == CRM_T_ID ||
+		    (f->flags & (CRM_F_DERIVED | CRM_F_LINES)))
 			continue;
 		crm_buf_adds(sql, n++ ? ", '" : "'");
 		crm_buf_adds(sql, f->name);
@@ -1076,6 +1077,26 @@ stock_log_release(struct stock_log *sl)
 	memset(sl, 0, sizeof(*sl));
 }
 
+/* Does order id hold stock its lines took?  1 yes, 0 no, -1 error. */
+static int
+holds_stock(struct run *r, int64_t id)
+{
+	static const char sql[] = "SELECT stock_taken FROM orders WHERE id = ?1";
+	sqlite3_stmt *st = crm_db_stmt(r->db, sql, r->err);
+	int rc, held = 0;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		held = sqlite3_column_int(st, 0) != 0;
+	crm_db_put(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return crm_db_fail(r->db, rc, "cannot read an order", r->err);
+	return held;
+}
+
 static int
 flush_order(struct run *r)
 {
@@ -1091,7 +1112,7 @@ flush_order(struct run *r)
 	const char *action, *status;
 	int64_t id = 0;
 	size_t i;
-	int found, keyed = 0, ret = 0, take, cancelled;
+	int found, keyed = 0, ret = 0, take, cancelled, held = 0;
 
 	if (!r->ngroup)
 		return 0;
@@ -1153,8 +1174,14 @@ flush_order(struct run *r)
 			r->group_ref.buf);
 		goto failed;
 	}
-	/* Stock moves only with --take-stock. */
-	if (im->take_stock &&
+	/* Stock moves with --take-stock, and when an order that took
+	 * stock gets other lines (crm_order_replace() gives it back). */
+	if (!im->take_stock && found) {
+		held = holds_stock(r, id);
+		if (held < 0)
+			goto fatal;
+	}
+	if ((im->take_stock || held) &&
 	    stock_before(r, found ? id : 0, lines, r->ngroup, &sl) < 0)
 		goto fatal;
 	if (found) {
@@ -2030,7 +2057,8 @@ restore(struct crm_db *db, const struct crm_entity *e, int64_t id,
 	for (i = 0; i < e->nfields; i++) {
 		const struct crm_field *f = &e->fields[i];
 
-		if (f->type == CRM_T_ID || (f->flags & CRM_F_DERIVED))
+		if (f->type == CRM_T_ID ||
+		    (f->flags & (CRM_F_DERIVED | CRM_F_LINES)))
 			continue;
 		if (n++)
 			crm_buf_adds(&sql, ", ");
@@ -2061,15 +2089,23 @@ restore(struct crm_db *db, const struct crm_entity *e, int64_t id,
 			"       json_extract(?2, '$.updated_at'),\n"
 			"       json_extract(?2, '$.updated_at')\n"
 			"FROM json_each(?2, '$.lines')";
-		const char *const steps[] = { drop, put };
+		/* What the snapshot leaves out (CRM_F_LINES), summed
+		 * from the lines put back. */
+		static const char sums[] =
+			"UPDATE orders\n"
+			"SET units = (SELECT coalesce(sum(l.quantity), 0)\n"
+			"             FROM order_lines AS l\n"
+			"             WHERE l.\"order\" = orders.id)\n"
+			"WHERE id = ?1";
+		const char *const steps[] = { drop, put, sums };
 		size_t k;
 
-		for (k = 0; k < 2; k++) {
+		for (k = 0; k < 3; k++) {
 			st = crm_db_stmt(db, steps[k], err);
 			if (!st)
 				return -1;
 			sqlite3_bind_int64(st, 1, id);
-			if (k)
+			if (k == 1)
 				sqlite3_bind_text(st, 2, old, -1,
 					SQLITE_STATIC);
 			rc = sqlite3_step(st);

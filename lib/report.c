@@ -336,22 +336,21 @@ crm_report_prepare(struct crm_report *r, struct crm_db *db,
 /*
  * The orders a report counts, as the common table "sel": not cancelled,
  * in the range (ordered_at is UTC text, so a day's orders sort from its
- * "YYYY-MM-DD" up to the next day's, which keeps the index of
- * ordered_at in use), of a customer "t" that meets the conditions.
- * Sales also want each order's units.
+ * "YYYY-MM-DD" up to the next day's, which keeps the indexes that start
+ * with ordered_at in use), of a customer "t" that meets the conditions.
+ * Each order's total and units are kept with it (the sums of its lines,
+ * schema.c), and the indexes of orders carry them: without conditions
+ * on the customer, sel is read from an index alone.
  */
 static const char sel_head[] =
 	"WITH sel AS (\n"
-	"	SELECT o.id, o.customer, o.ordered_at, o.total";
-static const char sel_units[] =
-	",\n"
-	"	       (SELECT coalesce(sum(l.quantity), 0)\n"
-	"	        FROM order_lines AS l\n"
-	"	        WHERE l.\"order\" = o.id) AS units";
-static const char sel_from[] =
+	"	SELECT o.id, o.customer, o.ordered_at, o.total, o.units\n"
+	"	FROM orders AS o";
+static const char sel_join[] =
 	"\n"
-	"	FROM orders AS o\n"
-	"	JOIN customers AS t ON t.id = o.customer\n"
+	"	JOIN customers AS t ON t.id = o.customer";
+static const char sel_where[] =
+	"\n"
 	"	WHERE o.status <> 'cancelled'";
 static const char sel_tail[] = "\n)\n";
 
@@ -364,14 +363,14 @@ static const char customers_sql[] =
 	"ORDER BY revenue DESC, t.id\n"
 	"LIMIT ?3";
 
-/* Sales by period: a row per day with orders, folded into periods in C
- * (ISO weeks are beyond SQLite's strftime). */
+/* Sales by period: the orders in time order, each a row of one order,
+ * folded into periods in C (ISO weeks are beyond SQLite's strftime).  In
+ * the order of the index of ordered_at, this needs no sorting, where a
+ * GROUP BY of the day would sort every order first. */
 static const char days_sql[] =
-	"SELECT substr(s.ordered_at, 1, 10) AS day, count(*), sum(s.units),\n"
-	"       sum(s.total)\n"
+	"SELECT s.ordered_at, 1, s.units, s.total\n"
 	"FROM sel AS s\n"
-	"GROUP BY day\n"
-	"ORDER BY day";
+	"ORDER BY s.ordered_at";
 
 /* Sales by a customer field: the field's SQL goes between these. */
 static const char group_head[] = "SELECT ";
@@ -404,14 +403,14 @@ has_end(const struct crm_report *r)
 }
 
 static void
-sel_sql(struct crm_buf *sql, const struct crm_report *r, int units)
+sel_sql(struct crm_buf *sql, const struct crm_report *r)
 {
 	size_t i;
 
 	crm_buf_adds(sql, sel_head);
-	if (units)
-		crm_buf_adds(sql, sel_units);
-	crm_buf_adds(sql, sel_from);
+	if (r->where.nconds)
+		crm_buf_adds(sql, sel_join);
+	crm_buf_adds(sql, sel_where);
 	if (r->from != CRM_REPORT_OPEN_FROM)
 		crm_buf_addf(sql, "\n\t  AND o.ordered_at >= ?%d", P_FROM);
 	if (has_end(r))
@@ -985,19 +984,18 @@ campaigns_run(struct crm_db *db, const struct crm_report *r,
 /* The reports, by enum crm_report_kind. */
 static const struct {
 	const char *cols[CRM_REPORT_MAXCOLS + 1];	/* NULL-terminated */
-	int units;		/* sel needs each order's units */
 	int64_t (*rows)(sqlite3_stmt *st, const struct crm_report *r,
 		struct crm_out *out, struct crm_chart *chart, int *rc,
 		struct crm_err *err);
 } reports[] = {
 	[CRM_REPORT_CUSTOMERS] = {
 		{ "id", "name", "email", "orders", "total", "avg_order",
-		  "first_order", "last_order" }, 0, customers_rows },
+		  "first_order", "last_order" }, customers_rows },
 	[CRM_REPORT_SALES] = {
-		{ "period", "orders", "units", "revenue", "avg_order" }, 1,
+		{ "period", "orders", "units", "revenue", "avg_order" },
 		period_rows },
 	[CRM_REPORT_PRODUCTS] = {
-		{ "sku", "name", "units", "revenue", "orders", "stock" }, 0,
+		{ "sku", "name", "units", "revenue", "orders", "stock" },
 		products_rows },
 	[CRM_REPORT_PIPELINE] = {
 		{ "stage", "deals", "amount", "weighted" }, 0, NULL },
@@ -1044,7 +1042,7 @@ crm_report_run(struct crm_db *db, const struct crm_report *r,
 		break;
 	}
 	rows = reports[r->kind].rows;
-	sel_sql(&sql, r, reports[r->kind].units);
+	sel_sql(&sql, r);
 	switch (r->kind) {
 	case CRM_REPORT_CUSTOMERS:
 		crm_buf_adds(&sql, customers_sql);
