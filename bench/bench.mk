@@ -221,6 +221,7 @@ endif
 
 ifeq ($(BENCH_SALES),1)
 BENCH_FILES += $(BENCH_SALES_DB)
+endif
 ifeq ($(BENCH_REPORTS),1)
 BENCH_FILES += $(BENCH_REPORT_DB) \
 	$(BENCH_DB_DIR)/customers-$(BENCH_REPORT_N).csv \
