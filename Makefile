@@ -24,8 +24,8 @@ else
 BUILD = build
 endif
 
-BINS = crm crm-admin crm-customer crm-contact crm-product crm-order crm-field crm-import crm-report
-LIB_OBJS = buf cmd custom db dupes entity err import order out query reader record report schema search text value verbs
+BINS = crm crm-admin crm-customer crm-contact crm-product crm-order crm-deal crm-ticket crm-activity crm-campaign crm-field crm-import crm-report
+LIB_OBJS = buf cmd custom db dupes entity err history import order out query reader record report rules schema search text value verbs
 
 LIB = $(BUILD)/libcrm.a
 BIN_PATHS = $(addprefix $(BUILD)/,$(BINS))

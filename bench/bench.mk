@@ -5,8 +5,12 @@
 #   make bench BENCH_N=50000        a quick run: 5,000 and 50,000
 #                                   customers, 50,000 and 250,000 lines
 #   make bench BENCH_RUNS=50        more runs per measurement
+#   make bench BENCH_SALES=1        and the reports and lists of deals,
+#                                   tickets and activities
 #   (more knobs: bench/README.md)
 #   make demo                       demo.db in the checkout, and a tour
+#   pandas rows of the reports:     scripts/install-deps --bench
+#                                   (python3-pandas; make check needs none)
 #
 # The databases and the CSV files are built once per size and seed into
 # bench/out/ (git-ignored), and reused after that: only a change of a
@@ -38,10 +42,25 @@ BENCH_ORDERS ?= 1
 # Custom fields (1 to run that part): N customers imported with and
 # without three custom columns, then lists that filter on and write them.
 BENCH_FIELDS ?= 0
+# Reports: a shop of BENCH_REPORT_N customers (N/10) with
+# BENCH_REPORT_LINES order lines (5 x N) imported, crm-report against the
+# sqlite3 shell and pandas; the runs of each (medians), 1 to leave it out.
+BENCH_REPORTS ?= 1
+BENCH_REPORT_N ?= $(BENCH_SMALL)
+BENCH_REPORT_LINES ?= $(BENCH_LINES)
+BENCH_REPORT_RUNS ?= 5
 # Rows of the callgrind profiles of crm-import (bench/out/import-*.txt):
 # 20,000, or N/10 for a quick run.
 BENCH_PROFILE_ROWS ?= $(shell [ $(BENCH_N) -ge 200000 ] && echo 20000 || \
 	expr $(BENCH_N) / 10)
+# Sales, service and marketing (off by default: BENCH_SALES=1): a database
+# of customers, deals, tickets and activities, built once per size by
+# crm-import from gen-customers' and gen-sales' files.
+BENCH_SALES ?= 0
+BENCH_SALES_CUSTOMERS ?= 100000
+BENCH_DEALS ?= 100000
+BENCH_TICKETS ?= 1000000
+BENCH_ACTIVITIES ?= 1000000
 BENCH_OUT ?= bench/out
 BENCH_DB_DIR = $(BENCH_OUT)/s$(BENCH_SEED)
 # Substrings for search: a common two-character name (615 of 1,000,000
@@ -49,7 +68,8 @@ BENCH_DB_DIR = $(BENCH_OUT)/s$(BENCH_SEED)
 BENCH_SEARCH2 ?= 张伟
 BENCH_SEARCH3 ?= 李敏敏
 
-$(BUILD)/gen-customers $(BUILD)/gen-orders: $(BUILD)/%: scripts/%.c
+$(BUILD)/gen-customers $(BUILD)/gen-orders $(BUILD)/gen-sales: $(BUILD)/%: \
+		scripts/%.c scripts/gen.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
@@ -133,6 +153,59 @@ $(BENCH_DB_DIR)/orders-%.db: $(BENCH_DB_DIR)/shop-%.db \
 	rm -f $@.tmp-wal $@.tmp-shm
 	mv $@.tmp $@
 
+# The sales database: customers imported, then deals, tickets and
+# activities for them; the tickets' created_at set to 2026-01-01 + (id %
+# 300) days (see scripts/gen-sales.c), so that the hours to resolve are
+# the generator's.
+BENCH_SALES_DB = $(BENCH_DB_DIR)/sales-$(BENCH_SALES_CUSTOMERS)-$(BENCH_DEALS)-$(BENCH_TICKETS)-$(BENCH_ACTIVITIES).db
+$(BENCH_SALES_DB): scripts/gen-sales.c scripts/gen-customers.c scripts/gen.h \
+		| $(BUILD)/gen-sales $(BUILD)/gen-customers $(BUILD)/crm-admin \
+		$(BUILD)/crm-import
+	@mkdir -p $(@D)
+	rm -f $@.tmp $@.tmp-wal $@.tmp-shm
+	$(BUILD)/crm-admin -q -d $@.tmp init
+	$(BUILD)/gen-customers $(BENCH_SALES_CUSTOMERS) $(BENCH_SEED) | \
+		$(BUILD)/crm-import customers -q -d $@.tmp - || \
+		{ $(BENCH_IMPORT_OK); }
+	n=$$(sqlite3 $@.tmp "SELECT max(id) FROM customers") && \
+	for k in deals:$(BENCH_DEALS) tickets:$(BENCH_TICKETS) \
+	    activities:$(BENCH_ACTIVITIES); do \
+		$(BUILD)/gen-sales $${k%%:*} $${k##*:} $$n $(BENCH_SEED) | \
+			$(BUILD)/crm-import $${k%%:*} -q -d $@.tmp - || exit; \
+	done
+	sqlite3 $@.tmp "UPDATE tickets SET created_at = \
+		strftime('%Y-%m-%dT%H:%M:%SZ', '2026-01-01', \
+		'+' || (id % 300) || ' days'); PRAGMA wal_checkpoint(TRUNCATE);" \
+		> /dev/null
+	rm -f $@.tmp-wal $@.tmp-shm
+	mv $@.tmp $@
+
+# The reports database: shop-RN.db with RL lines of its own customers
+# (orders-RN-RL.csv) imported by crm-import, as orders-N.db is.
+BENCH_REPORT_DB = $(BENCH_DB_DIR)/reports-$(BENCH_REPORT_N)-$(BENCH_REPORT_LINES).db
+ifneq ($(BENCH_REPORT_N),$(BENCH_N))
+$(BENCH_DB_DIR)/orders-$(BENCH_REPORT_N)-%.csv: \
+		$(BENCH_DB_DIR)/emails-$(BENCH_REPORT_N).txt scripts/gen-orders.c \
+		| $(BUILD)/gen-orders
+	$(BUILD)/gen-orders orders $* $(BENCH_PRODUCTS) $< $(BENCH_SEED) \
+		> $@.tmp
+	mv $@.tmp $@
+endif
+
+$(BENCH_REPORT_DB): $(BENCH_DB_DIR)/shop-$(BENCH_REPORT_N).db \
+		$(BENCH_DB_DIR)/orders-$(BENCH_REPORT_N)-$(BENCH_REPORT_LINES).csv \
+		| $(BUILD)/crm-import
+	rm -f $@.tmp $@.tmp-wal $@.tmp-shm
+	sqlite3 $< "PRAGMA wal_checkpoint(TRUNCATE)" > /dev/null
+	cp $< $@.tmp
+	$(BUILD)/crm-import orders -q -d $@.tmp \
+		$(BENCH_DB_DIR)/orders-$(BENCH_REPORT_N)-$(BENCH_REPORT_LINES).csv || \
+		{ $(BENCH_IMPORT_OK); }
+	rm -f $@.tmp-wal $@.tmp-shm
+	mv $@.tmp $@
+
+reports-db: $(BENCH_REPORT_DB)
+
 .PRECIOUS: $(BENCH_DB_DIR)/%.csv $(BENCH_DB_DIR)/%.txt \
 	$(BENCH_DB_DIR)/%.db
 
@@ -160,6 +233,16 @@ BENCH_FILES += $(BENCH_DB_DIR)/customers-$(BENCH_N).csv \
 	$(BENCH_DB_DIR)/custfields-$(BENCH_N).csv
 endif
 
+ifeq ($(BENCH_SALES),1)
+BENCH_FILES += $(BENCH_SALES_DB)
+endif
+ifeq ($(BENCH_REPORTS),1)
+BENCH_FILES += $(BENCH_REPORT_DB) \
+	$(BENCH_DB_DIR)/customers-$(BENCH_REPORT_N).csv \
+	$(BENCH_DB_DIR)/products-$(BENCH_PRODUCTS).csv \
+	$(BENCH_DB_DIR)/orders-$(BENCH_REPORT_N)-$(BENCH_REPORT_LINES).csv
+endif
+
 bench: all $(BUILD)/anchor-sql $(BENCH_FILES)
 	BUILD=$(BUILD) BENCH_RUNS=$(BENCH_RUNS) \
 	BENCH_LIST_RUNS=$(BENCH_LIST_RUNS) BENCH_WARMUP=$(BENCH_WARMUP) \
@@ -173,6 +256,10 @@ bench: all $(BUILD)/anchor-sql $(BENCH_FILES)
 	BENCH_ORDERS=$(BENCH_ORDERS) BENCH_FIELDS=$(BENCH_FIELDS) \
 	BENCH_SEED=$(BENCH_SEED) \
 	BENCH_PROFILE_ROWS=$(BENCH_PROFILE_ROWS) \
+	BENCH_SALES=$(BENCH_SALES) BENCH_SALES_DB=$(BENCH_SALES_DB) \
+	BENCH_REPORTS=$(BENCH_REPORTS) BENCH_REPORT_N=$(BENCH_REPORT_N) \
+	BENCH_REPORT_LINES=$(BENCH_REPORT_LINES) \
+	BENCH_REPORT_RUNS=$(BENCH_REPORT_RUNS) \
 		bench/run $(BENCH_OUT) \
 		$(BENCH_DB_DIR)/customers-$(BENCH_SMALL).db \
 		$(BENCH_DB_DIR)/customers-$(BENCH_N).db
@@ -180,4 +267,4 @@ bench: all $(BUILD)/anchor-sql $(BENCH_FILES)
 demo: all $(BUILD)/gen-customers
 	BUILD=$(BUILD) scripts/demo demo.db
 
-.PHONY: bench demo
+.PHONY: bench demo reports-db

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "dupes.h"
+#include "history.h"
 #include "search.h"
 #include "verbs.h"
 
@@ -147,6 +148,32 @@ cmd_merge(struct crm_ctx *ctx)
 	return code;
 }
 
+static int
+timeline_one(struct crm_ctx *ctx, const char *key, void *arg)
+{
+	int64_t id;
+
+	if (crm_record_find(&ctx->db, ctx->entity, key, &id, &ctx->err) < 0)
+		return -1;
+	return crm_customer_history(&ctx->db, id, arg, &ctx->err) < 0 ?
+		-1 : 0;
+}
+
+static int
+cmd_timeline(struct crm_ctx *ctx)
+{
+	struct crm_out out;
+	int code;
+
+	if (ctx->argc != 1)
+		return crm_usage_error(ctx, "timeline needs one CUSTOMER");
+	crm_out_begin(&out, stdout, ctx->fmt, ctx->header, crm_history_cols,
+		CRM_HISTORY_NCOLS);
+	code = crm_each_id(ctx, timeline_one, &out);
+	crm_out_end(&out);
+	return code;
+}
+
 #define OUT CRM_O_OUTPUT
 #define SEL CRM_O_SELECT
 
@@ -169,6 +196,10 @@ static const struct crm_verb verbs[] = {
 	{ "merge", cmd_merge, 0, CRM_DB_WRITER, "KEEP OTHER...|-",
 	  "Merge customers into KEEP: what refers to them moves to KEEP",
 	  NULL },
+	{ "timeline", cmd_timeline, CRM_O_FORMAT, CRM_DB_READER,
+	  "ID|EMAIL|REF",
+	  "A customer's orders, deals, tickets, activities and campaigns "
+	  "in time order", NULL },
 	{ NULL, NULL, 0, CRM_DB_NONE, NULL, NULL, NULL }
 };
 

@@ -14,8 +14,8 @@ entity_arg(struct crm_ctx *ctx, const char *name)
 	struct crm_buf names = CRM_BUF_INIT;
 	size_t i;
 
-	/* Order lines are part of an order: they have no fields of their
-	 * own to add. */
+	/* Order lines and campaign members (names with a space) are parts
+	 * of an order and of a campaign: no fields of their own to add. */
 	if (e && !strchr(e->name, ' '))
 		return e;
 	for (i = 0; crm_entities[i]; i++)

@@ -232,6 +232,30 @@ cmd_inventory(struct crm_ctx *ctx)
 }
 
 static int
+cmd_deals(struct crm_ctx *ctx)
+{
+	return import(ctx, CRM_IMPORT_RECORDS, "deal");
+}
+
+static int
+cmd_tickets(struct crm_ctx *ctx)
+{
+	return import(ctx, CRM_IMPORT_RECORDS, "ticket");
+}
+
+static int
+cmd_activities(struct crm_ctx *ctx)
+{
+	return import(ctx, CRM_IMPORT_RECORDS, "activity");
+}
+
+static int
+cmd_members(struct crm_ctx *ctx)
+{
+	return import(ctx, CRM_IMPORT_RECORDS, "campaign member");
+}
+
+static int
 cmd_log(struct crm_ctx *ctx)
 {
 	struct crm_out out;
@@ -334,6 +358,14 @@ static const struct crm_verb verbs[] = {
 	{ "inventory", cmd_inventory, 0, W, "FILE|-",
 	  "Set the stock of products by SKU (the ERP's stock sync)",
 	  inventory_opts },
+	{ "deals", cmd_deals, 0, W, "FILE|-",
+	  "Import deals", record_opts },
+	{ "tickets", cmd_tickets, 0, W, "FILE|-",
+	  "Import tickets", record_opts },
+	{ "activities", cmd_activities, 0, W, "FILE|-",
+	  "Import activities", record_opts },
+	{ "campaign-members", cmd_members, 0, W, "FILE|-",
+	  "Import the members of campaigns", record_opts },
 	{ "log", cmd_log, CRM_O_FORMAT, CRM_DB_READER, NULL,
 	  "List the import batches", NULL },
 	{ "revert", cmd_revert, 0, W, "BATCH",

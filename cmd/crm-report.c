@@ -1,4 +1,5 @@
-/* crm-report - reports over customers, orders and products (SPEC 6). */
+/* crm-report - reports over customers, orders, products, deals, tickets
+ * and campaigns (SPEC 6). */
 #include <stdio.h>
 
 #include "cmd.h"
@@ -77,6 +78,24 @@ cmd_products(struct crm_ctx *ctx)
 	return report(ctx, CRM_REPORT_PRODUCTS);
 }
 
+static int
+cmd_pipeline(struct crm_ctx *ctx)
+{
+	return report(ctx, CRM_REPORT_PIPELINE);
+}
+
+static int
+cmd_tickets(struct crm_ctx *ctx)
+{
+	return report(ctx, CRM_REPORT_TICKETS);
+}
+
+static int
+cmd_campaigns(struct crm_ctx *ctx)
+{
+	return report(ctx, CRM_REPORT_CAMPAIGNS);
+}
+
 /* The options, sorted by name as the man page lists them. */
 #define O_BY { .name = "by", .arg = "day|week|month|quarter|year", \
 	.values = "day week month quarter year", \
@@ -113,6 +132,43 @@ static const struct crm_optdef products_opts[] = {
 	{ 0 }
 };
 
+static const struct crm_optdef pipeline_opts[] = {
+	O_CHART,
+	{ .name = "from", .arg = "DATE",
+	  .help = "deals closed or expected to close from this day on" },
+	O_PERIOD,
+	{ .name = "to", .arg = "DATE",
+	  .help = "deals closed or expected to close up to this day" },
+	{ .name = "where", .arg = "EXPR", .multi = 1,
+	  .help = "only deals of customers where FIELD OP VALUE holds" },
+	{ 0 }
+};
+
+static const struct crm_optdef tickets_opts[] = {
+	{ .name = "by", .arg = "status|priority", .values = "status priority",
+	  .help = "a row per status (default) or per priority" },
+	O_CHART,
+	{ .name = "from", .arg = "DATE",
+	  .help = "tickets opened from this day on (UTC)" },
+	O_PERIOD,
+	{ .name = "to", .arg = "DATE",
+	  .help = "tickets opened up to this day, included (UTC)" },
+	{ .name = "where", .arg = "EXPR", .multi = 1,
+	  .help = "only tickets of customers where FIELD OP VALUE holds" },
+	{ 0 }
+};
+
+static const struct crm_optdef campaigns_opts[] = {
+	O_CHART,
+	{ .name = "from", .arg = "DATE",
+	  .help = "campaigns that start from this day on" },
+	O_PERIOD,
+	{ .name = "to", .arg = "DATE",
+	  .help = "campaigns that start up to this day, included" },
+	O_TOP,
+	{ 0 }
+};
+
 #define R CRM_DB_READER
 
 static const struct crm_verb verbs[] = {
@@ -123,11 +179,18 @@ static const struct crm_verb verbs[] = {
 	  sales_opts },
 	{ "products", cmd_products, CRM_O_FORMAT, R, NULL,
 	  "Products sold in the range, by revenue", products_opts },
+	{ "pipeline", cmd_pipeline, CRM_O_FORMAT, R, NULL,
+	  "Deals, amounts and weighted amounts by stage", pipeline_opts },
+	{ "tickets", cmd_tickets, CRM_O_FORMAT, R, NULL,
+	  "Tickets open and resolved, hours to resolve and rating, by "
+	  "status or priority", tickets_opts },
+	{ "campaigns", cmd_campaigns, CRM_O_FORMAT, R, NULL,
+	  "Members, responses, revenue and ROI by campaign", campaigns_opts },
 	{ NULL, NULL, 0, CRM_DB_NONE, NULL, NULL, NULL }
 };
 
 static const struct crm_command command = {
-	"crm-report", NULL, "Report on customers, sales and products", verbs
+	"crm-report", NULL, "Report on customers, sales, products, the pipeline, tickets and campaigns", verbs
 };
 
 int

@@ -7,10 +7,8 @@
  * is a --sort spec, the second a --fields spec, every further line a
  * --where expression.  Beyond the sanitizers, it checks what record.h
  * promises: a refused filter is CRM_EX_USAGE with a message and adds no
- * condition, and a query that compiled runs without an error.
- *
- * With CRM_FUZZ_KNOWN_BUGS=1 in the environment it also checks what is
- * known to be wrong in lib/ today: only = and != may test for empty.
+ * condition, only = and != test for empty, and a query that compiled runs
+ * without an error.
  */
 #include <ftw.h>
 #include <stdint.h>
@@ -28,7 +26,6 @@ static struct crm_db db;
 static struct crm_fieldset sets[2];
 static char dir[64];
 static FILE *sink;
-static int known_bugs;
 
 #define CHECK(cond, ...) do { \
 	if (!(cond)) { \
@@ -91,11 +88,9 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	struct crm_buf path = CRM_BUF_INIT;
 	struct crm_err err = CRM_ERR_INIT;
 	const char *tmp = getenv("TMPDIR");
-	const char *kb = getenv("CRM_FUZZ_KNOWN_BUGS");
 
 	(void)argc;
 	(void)argv;
-	known_bugs = kb && *kb && strcmp(kb, "0");
 	setenv("TZ", "UTC", 1);
 	setenv("CRM_TODAY", "2026-11-22", 1);
 	setenv("CRM_USER", "fuzz", 1);
@@ -181,7 +176,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 			CHECK(q.nconds == before + 1, "where '%s' added %zu",
 				expr, q.nconds - before);
-			CHECK(!known_bugs || !c->empty || c->op == CRM_OP_EQ ||
+			CHECK(!c->empty || c->op == CRM_OP_EQ ||
 				c->op == CRM_OP_NE, "where '%s': op %d tests "
 				"for empty", expr, (int)c->op);
 			continue;

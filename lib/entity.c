@@ -4,6 +4,7 @@
 #include "buf.h"
 #include "entity.h"
 #include "order.h"
+#include "rules.h"
 #include "banned.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -106,7 +107,13 @@ static const struct crm_field order_fields[] = {
 	  "sum of quantity times unit price over its lines"),
 	{ "stock_taken", CRM_T_BOOL, CRM_F_READONLY, NULL, NULL, "yes", 0, 0,
 	  "whether its lines took stock (a cancel returns it)", NULL },
+	{ "units", CRM_T_INT, CRM_F_READONLY | CRM_F_LINES, NULL, NULL, "0",
+	  0, 0, "sum of the quantities of its lines", NULL },
 	STAMPS,
+	/* Added by schema v7: campaigns came after orders.  A campaign
+	 * with orders cannot be deleted, not even with --cascade. */
+	R("campaign", "campaign", CRM_F_RESTRICT,
+	  "the campaign it is credited to (id or name)"),
 };
 
 static const struct crm_field line_fields[] = {
@@ -120,20 +127,149 @@ static const struct crm_field line_fields[] = {
 	STAMPS,
 };
 
-#define ENTITY(var, name, p, t, fields, fts, keys, hook) \
+
+/* The order of stages is the pipeline's; rules.c gives each its default
+ * probability. */
+static const char *const deal_stages[] = {
+	"lead", "qualified", "proposal", "negotiation", "won", "lost", NULL
+};
+
+static const struct crm_field deal_fields[] = {
+	ID,
+	R("customer", "customer", REQ | LIST, "the customer (id, email or ref)"),
+	F("title", CRM_T_TEXT, REQ | LIST, "what is being sold"),
+	FD("amount", CRM_T_MONEY, LIST, "0", "the deal's value"),
+	E("stage", deal_stages, LIST, "lead",
+	  "lead, qualified, proposal, negotiation, won or lost"),
+	I("probability", LIST, NULL, 0, 100,
+	  "chance of winning in percent (default by stage)"),
+	{ "manual_probability", CRM_T_BOOL, CRM_F_READONLY, NULL, NULL, "no",
+	  0, 0, "whether the probability was set by hand", NULL },
+	F("expected_close", CRM_T_DATE, LIST, "when it is expected to close"),
+	F("owner", CRM_T_TEXT, CRM_F_OWNER, "the user who looks after it"),
+	F("closed_at", CRM_T_TIME, 0, "when it was won or lost"),
+	F("ref", CRM_T_TEXT, UNIQ | KEY, "external id (unique)"),
+	STAMPS,
+};
+
+static const char *const ticket_statuses[] = {
+	"open", "pending", "resolved", "closed", NULL
+};
+static const char *const ticket_priorities[] = {
+	"low", "normal", "high", "urgent", NULL
+};
+
+static const struct crm_field ticket_fields[] = {
+	ID,
+	R("customer", "customer", REQ | LIST, "the customer (id, email or ref)"),
+	F("subject", CRM_T_TEXT, REQ | LIST, "what it is about"),
+	F("description", CRM_T_MLTEXT, 0, "the request (may span lines)"),
+	E("status", ticket_statuses, LIST, "open",
+	  "open, pending, resolved or closed"),
+	E("priority", ticket_priorities, LIST, "normal",
+	  "low, normal, high or urgent"),
+	F("resolved_at", CRM_T_TIME, 0, "when it was resolved"),
+	I("rating", LIST, NULL, 1, 5,
+	  "the customer's rating, 1 to 5 (resolved or closed only)"),
+	F("ref", CRM_T_TEXT, UNIQ | KEY, "external id (unique)"),
+	STAMPS,
+};
+
+static const char *const activity_kinds[] = {
+	"call", "email", "meeting", "note", "task", NULL
+};
+
+static const struct crm_field activity_fields[] = {
+	ID,
+	E("kind", activity_kinds, REQ | LIST, NULL,
+	  "call, email, meeting, note or task"),
+	F("subject", CRM_T_TEXT, REQ | LIST, "what it was about"),
+	F("body", CRM_T_MLTEXT, 0, "notes (may span lines)"),
+	R("customer", "customer", LIST,
+	  "the customer (default: that of the contact, deal or ticket)"),
+	R("contact", "contact", 0, "the contact"),
+	R("deal", "deal", 0, "the deal"),
+	R("ticket", "ticket", 0, "the ticket"),
+	FD("occurred_at", CRM_T_TIME, LIST, "now", "when it happened"),
+	F("due_at", CRM_T_TIME, LIST, "when a task is due (tasks only)"),
+	FD("done", CRM_T_BOOL, LIST, "no", "whether a task is done"),
+	F("owner", CRM_T_TEXT, CRM_F_OWNER, "the user who did it or will"),
+	F("ref", CRM_T_TEXT, UNIQ | KEY, "external id (unique)"),
+	STAMPS,
+};
+
+static const char *const campaign_channels[] = {
+	"email", "sms", "phone", "event", "ads", "social", "other", NULL
+};
+static const char *const campaign_statuses[] = {
+	"planned", "active", "completed", NULL
+};
+
+static const struct crm_field campaign_fields[] = {
+	ID,
+	F("name", CRM_T_TEXT, REQ | UNIQ | KEY | LIST,
+	  "the campaign's name (unique)"),
+	E("channel", campaign_channels, LIST, NULL,
+	  "email, sms, phone, event, ads, social or other"),
+	E("status", campaign_statuses, LIST, "planned",
+	  "planned, active or completed"),
+	F("starts_on", CRM_T_DATE, LIST, "its first day"),
+	F("ends_on", CRM_T_DATE, LIST, "its last day"),
+	F("budget", CRM_T_MONEY, 0, "what may be spent"),
+	FD("cost", CRM_T_MONEY, LIST, "0", "what was spent"),
+	STAMPS,
+	D("members", CRM_T_INT,
+	  "(SELECT count(*) FROM campaign_members AS m\n"
+	  "  WHERE m.campaign = t.id)",
+	  "number of members"),
+};
+
+static const char *const member_statuses[] = {
+	"targeted", "sent", "responded", "converted", NULL
+};
+
+static const struct crm_field member_fields[] = {
+	ID,
+	R("campaign", "campaign", REQ | LIST, "the campaign (id or name)"),
+	R("customer", "customer", REQ | LIST, "the customer (id, email or ref)"),
+	E("status", member_statuses, LIST, "targeted",
+	  "targeted, sent, responded or converted"),
+	F("responded_at", CRM_T_TIME, LIST, "when the customer responded"),
+	STAMPS,
+	D("name", CRM_T_TEXT,
+	  "(SELECT c.name FROM customers AS c WHERE c.id = t.customer)",
+	  "the customer's name"),
+	D("email", CRM_T_EMAIL,
+	  "(SELECT c.email FROM customers AS c WHERE c.id = t.customer)",
+	  "the customer's email"),
+};
+
+#define ENTITY(var, name, p, t, fields, fts, keys, hook, rules) \
 	static const struct crm_entity var##_entity = \
-		{ name, p, t, fields, ARRAY_SIZE(fields), fts, keys, hook }
+		{ name, p, t, fields, ARRAY_SIZE(fields), fts, keys, hook, \
+		  rules }
 
 ENTITY(customer, "customer", "customers", "customers", customer_fields,
-    "customers_fts", "email,ref", NULL);
+    "customers_fts", "email,ref", NULL, NULL);
 ENTITY(contact, "contact", "contacts", "contacts", contact_fields, NULL,
-    "email", NULL);
+    "email", NULL, NULL);
 ENTITY(product, "product", "products", "products", product_fields, NULL,
-    "sku", NULL);
+    "sku", NULL, NULL);
 ENTITY(order, "order", "orders", "orders", order_fields, NULL, "ref",
-    crm_order_release);
+    crm_order_release, crm_order_rules);
 ENTITY(line, "order line", "order lines", "order_lines", line_fields, NULL,
-    NULL, NULL);
+    NULL, NULL, NULL);
+ENTITY(campaign, "campaign", "campaigns", "campaigns", campaign_fields,
+    NULL, "name", NULL, crm_campaign_rules);
+/* Members are matched on the pair: "a+b" is one key of two fields. */
+ENTITY(member, "campaign member", "campaign members", "campaign_members",
+    member_fields, NULL, "campaign+customer", NULL, crm_member_rules);
+ENTITY(deal, "deal", "deals", "deals", deal_fields, NULL, "ref", NULL,
+    crm_deal_rules);
+ENTITY(ticket, "ticket", "tickets", "tickets", ticket_fields, NULL, "ref",
+    NULL, crm_ticket_rules);
+ENTITY(activity, "activity", "activities", "activities", activity_fields,
+    NULL, "ref", NULL, crm_activity_rules);
 
 /*
  * An entity joins this list with the migration that creates its table, in
@@ -141,7 +277,8 @@ ENTITY(line, "order line", "order lines", "order_lines", line_fields, NULL,
  */
 const struct crm_entity *const crm_entities[] = {
 	&customer_entity, &contact_entity, &product_entity, &order_entity,
-	&line_entity, NULL
+	&line_entity, &campaign_entity, &member_entity, &deal_entity,
+	&ticket_entity, &activity_entity, NULL
 };
 
 const struct crm_entity *

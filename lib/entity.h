@@ -19,6 +19,7 @@
 
 struct crm_db;
 struct crm_err;
+struct crm_change;
 
 enum crm_type {
 	CRM_T_ID,	/* integer primary key */
@@ -48,6 +49,10 @@ enum crm_type {
 #define CRM_F_DERIVED	0x100	/* computed by expr, not stored (read-only) */
 #define CRM_F_RESTRICT	0x200	/* a reference that keeps its target from
 				 * being deleted, even with --cascade */
+#define CRM_F_LINES	0x400	/* a sum over an order's lines, stored and
+				 * kept by crm (read-only); what the lines
+				 * hold, so an import's snapshot leaves it
+				 * out and a revert sums the lines again */
 
 struct crm_field {
 	const char *name;		/* column and option name (_ for -) */
@@ -75,6 +80,14 @@ struct crm_entity {
 	/* A rule to keep when a record goes (an order gives back the stock
 	 * it holds), run by crm_record_delete(); NULL for none. */
 	int (*before_delete)(struct crm_db *db, int64_t id,
+		struct crm_err *err);
+	/* The rules a record keeps (a deal's probability follows its stage,
+	 * a rating only on a resolved ticket), run by crm_record_insert()
+	 * and crm_record_update() on the values about to be written, after
+	 * each value passed its field's check and before anything is
+	 * written: it may change them (struct crm_change, record.h) or
+	 * refuse (-1, CRM_EX_DATAERR).  NULL for none. */
+	int (*rules)(struct crm_db *db, struct crm_change *c,
 		struct crm_err *err);
 };
 

@@ -38,7 +38,7 @@ static const struct {
 	{ "owner", { "负责人", "所有人", NULL } },
 	{ "customer", { "客户", "公司", "company", "客户邮箱",
 	  "customeremail", NULL } },
-	{ "title", { "职位", "职务", "jobtitle", NULL } },
+	{ "title", { "职位", "职务", "jobtitle", "标题", "商机名称", NULL } },
 	{ "sku", { "货号", "商品编码", "产品编码", "编码", "商品编号",
 	  "product", "商品", NULL } },
 	{ "price", { "价格", "售价", "单价", NULL } },
@@ -51,7 +51,20 @@ static const struct {
 	{ "unit_price", { "单价", "价格", "price", NULL } },
 	{ "ordered_at", { "下单时间", "订单时间", "日期", "orderdate", "date",
 	  NULL } },
-	{ "status", { "状态", "订单状态", NULL } },
+	{ "status", { "状态", "订单状态", "工单状态", NULL } },
+	{ "subject", { "主题", "标题", "事由", NULL } },
+	{ "stage", { "阶段", "销售阶段", NULL } },
+	{ "amount", { "金额", "商机金额", "预计金额", NULL } },
+	{ "probability", { "概率", "赢率", "成交概率", NULL } },
+	{ "expected_close", { "预计成交日期", "预计成交", "closedate",
+	  NULL } },
+	{ "priority", { "优先级", NULL } },
+	{ "rating", { "评分", "满意度", NULL } },
+	{ "body", { "内容", "备注", "notes", NULL } },
+	{ "occurred_at", { "时间", "发生时间", NULL } },
+	{ "due_at", { "截止时间", "到期时间", "duedate", NULL } },
+	{ "campaign", { "活动", "营销活动", "活动名称", NULL } },
+	{ "responded_at", { "响应时间", "回复时间", NULL } },
 };
 
 /* Fold a header for matching: NFKC case fold, no spaces, '_' or '-'. */
@@ -103,6 +116,8 @@ struct run {
 	struct crm_out rej, plan;
 	const struct crm_field *keys[8];	/* matched on, in order */
 	size_t nkeys;
+	int compound;		/* the keys are one key together
+				 * ("campaign+customer"), not choices */
 	char now[32];
 	int64_t repeated;	/* rows a later row with their key wins */
 	int64_t max_id;		/* the entity's largest id before the run */
@@ -169,6 +184,8 @@ make_targets(struct run *r)
 		add_target(r, "ordered_at", crm_fieldset_find(fs,
 			"ordered_at"), R_FIELD);
 		add_target(r, "status", crm_fieldset_find(fs, "status"),
+			R_FIELD);
+		add_target(r, "campaign", crm_fieldset_find(fs, "campaign"),
 			R_FIELD);
 		add_target(r, "sku", crm_entity_field(line, "product"), R_LINE);
 		add_target(r, "quantity", crm_entity_field(line, "quantity"),
@@ -303,25 +320,29 @@ check_columns(struct run *r)
 	} else if (fs->entity->keys) {
 		const char *p = fs->entity->keys;
 
+		r->compound = strchr(p, '+') != NULL;
 		while (*p && r->nkeys < 8) {
-			size_t n = strcspn(p, ",");
+			size_t n = strcspn(p, ",+");
 			char name[64];
 
 			snprintf(name, sizeof(name), "%.*s", (int)n, p);
 			r->keys[r->nkeys++] = crm_fieldset_find(fs, name);
-			p += n + (p[n] == ',');
+			p += n + (p[n] == ',' || p[n] == '+');
 		}
 	}
 	if (im->kind == CRM_IMPORT_RECORDS && im->mode != CRM_IMPORT_INSERT) {
-		int any = 0;
+		int any = 0, all = 1;
 
-		for (i = 0; i < r->nkeys; i++)
+		for (i = 0; i < r->nkeys; i++) {
 			any |= has_column(r, r->keys[i]);
-		if (!any) {
+			all &= has_column(r, r->keys[i]);
+		}
+		if (r->compound ? !all : !any) {
 			struct crm_buf k = CRM_BUF_INIT;
 
 			for (i = 0; i < r->nkeys; i++)
-				crm_buf_addf(&k, "%s%s", i ? " or " : "",
+				crm_buf_addf(&k, "%s%s", i ? r->compound ?
+					" and " : " or " : "",
 					r->keys[i]->name);
 			crm_err_set(r->err, CRM_EX_USAGE, "no key column: "
 				"%s are matched on %s; add that column, "
@@ -354,7 +375,21 @@ check_columns(struct run *r)
 static const char *
 row_key(const struct run *r, const struct crm_record *rec)
 {
+	static struct crm_buf joined = CRM_BUF_INIT;
 	size_t i, k;
+
+	if (r->compound) {
+		crm_buf_reset(&joined);
+		for (k = 0; k < r->nkeys; k++)
+			for (i = 0; i < r->ncols && i < rec->n; i++)
+				if (r->cols[i].t &&
+				    r->cols[i].t->f == r->keys[k]) {
+					crm_buf_addf(&joined, "%s%s",
+						k ? "/" : "", rec->f[i].buf);
+					break;
+				}
+		return joined.len ? joined.buf : "";
+	}
 
 	for (k = 0; k < r->nkeys; k++)
 		for (i = 0; i < r->ncols && i < rec->n; i++)
@@ -482,7 +517,8 @@ json_expr(struct crm_db *db, const struct crm_entity *e, struct crm_buf *sql)
 	for (i = 0; i < e->nfields; i++) {
 		const struct crm_field *f = &e->fields[i];
 
-		if (f->type == CRM_T_ID || (f->flags & CRM_F_DERIVED))
+		if (f->type == CRM_T_ID ||
+		    (f->flags & (CRM_F_DERIVED | CRM_F_LINES)))
 			continue;
 		crm_buf_adds(sql, n++ ? ", '" : "'");
 		crm_buf_adds(sql, f->name);
@@ -606,9 +642,84 @@ row_failed(struct run *r, const struct crm_record *rec, struct crm_err *e)
 
 /* ---- one record --------------------------------------------------------- */
 
-/* Find the record a row names by its key; 1 found, 0 not, -1 error. */
+static void
+append_val(struct crm_buf *b, const struct crm_val *v)
+{
+	if (v->kind == SQLITE_INTEGER)
+		crm_buf_addf(b, "%lld", (long long)v->i);
+	else if (v->kind == SQLITE_TEXT)
+		crm_buf_add(b, v->s.buf, v->s.len);
+}
+
+/* The column of field f in the row, or -1. */
 static int
-match(struct run *r, const struct crm_record *rec, int64_t *id,
+column_of(const struct run *r, const struct crm_record *rec,
+	const struct crm_field *f)
+{
+	size_t i;
+
+	for (i = 0; i < r->ncols && i < rec->n; i++)
+		if (r->cols[i].t && r->cols[i].t->f == f &&
+		    r->cols[i].t->role != R_NONE)
+			return (int)i;
+	return -1;
+}
+
+/* match() of a key of several fields, which must all hold. */
+static int
+match_compound(struct run *r, const struct crm_record *rec, int64_t *id,
+	struct crm_err *e)
+{
+	struct crm_val v[8];
+	struct crm_buf sql = CRM_BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	size_t k;
+	int rc, c, found = 0;
+
+	memset(v, 0, sizeof(v));
+	crm_buf_adds(&sql, "SELECT id FROM ");
+	crm_sql_ident(&sql, r->e->table);
+	for (k = 0; k < r->nkeys; k++) {
+		c = column_of(r, rec, r->keys[k]);
+		if (c < 0 || crm_field_parse(r->db, r->keys[k],
+		    rec->f[c].buf, &v[k], e) < 0) {
+			found = c < 0 ? 0 : -1;
+			goto out;
+		}
+		if (v[k].kind == SQLITE_NULL)
+			goto out;
+		crm_buf_adds(&sql, k ? " AND " : " WHERE ");
+		crm_sql_ident(&sql, r->keys[k]->name);
+		crm_buf_addf(&sql, " = ?%zu", k + 1);
+	}
+	st = crm_db_stmt(r->db, sql.buf, e);
+	if (!st) {
+		found = -1;
+		goto out;
+	}
+	for (k = 0; k < r->nkeys; k++)
+		crm_val_bind(&v[k], st, (int)k + 1);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		found = 1;
+	} else if (rc != SQLITE_DONE) {
+		found = crm_db_fail(r->db, rc, "cannot match", e);
+	}
+	crm_db_put(st);
+out:
+	for (k = 0; k < r->nkeys; k++)
+		crm_val_release(&v[k]);
+	crm_buf_release(&sql);
+	return found;
+}
+
+/*
+ * Find the record a row names by its key; 1 found, 0 not, -1 error.
+ * *keyed says whether the row has a key value at all.
+ */
+static int
+match(struct run *r, const struct crm_record *rec, int64_t *id, int *keyed,
 	struct crm_err *e)
 {
 	struct crm_val v = CRM_VAL_INIT;
@@ -616,6 +727,11 @@ match(struct run *r, const struct crm_record *rec, int64_t *id,
 	sqlite3_stmt *st;
 	size_t i, k;
 	int rc, found = 0;
+
+	if (r->compound) {
+		*keyed = 1;
+		return match_compound(r, rec, id, e);
+	}
 
 	for (k = 0; k < r->nkeys; k++) {
 		const struct crm_field *f = r->keys[k];
@@ -630,6 +746,7 @@ match(struct run *r, const struct crm_record *rec, int64_t *id,
 			return -1;
 		if (v.kind == SQLITE_NULL)
 			continue;
+		*keyed = 1;
 		crm_buf_reset(&sql);
 		crm_buf_adds(&sql, "SELECT id FROM ");
 		crm_sql_ident(&sql, r->e->table);
@@ -666,6 +783,24 @@ match(struct run *r, const struct crm_record *rec, int64_t *id,
 	return found;
 }
 
+/* The key's name in messages: "email", or "campaign+customer" for a key
+ * of several fields. */
+static const char *
+key_name(const struct run *r)
+{
+	static struct crm_buf name = CRM_BUF_INIT;
+	size_t k;
+
+	if (!r->nkeys)
+		return "key";
+	if (!r->compound)
+		return r->keys[0]->name;
+	crm_buf_reset(&name);
+	for (k = 0; k < r->nkeys; k++)
+		crm_buf_addf(&name, "%s%s", k ? "+" : "", r->keys[k]->name);
+	return name.buf;
+}
+
 static int
 import_record(struct run *r, const struct crm_record *rec)
 {
@@ -676,24 +811,36 @@ import_record(struct run *r, const struct crm_record *rec)
 	const char *action = NULL;
 	int64_t id = 0;
 	size_t i;
-	int found, changed, ret = 0;
+	int found, keyed = 0, changed, ret = 0;
 
 	for (i = 0; i < r->ncols && i < rec->n; i++)
 		if (r->cols[i].t && r->cols[i].t->role != R_NONE)
 			crm_assigns_add(&as, r->cols[i].t->f, rec->f[i].buf);
-	found = match(r, rec, &id, &e);
+	found = match(r, rec, &id, &keyed, &e);
+	/* A row without a key value is there already if a record holds
+	 * all of its values: so running a file again adds nothing. */
+	if (!found && !keyed && im->mode != CRM_IMPORT_UPDATE && r->max_id)
+		found = crm_record_find_same(r->db, im->fs, &as, &id, &e);
 	if (found < 0)
 		goto failed;
 	if (found && im->mode == CRM_IMPORT_INSERT) {
-		crm_err_set(&e, CRM_EX_DATAERR, "%s '%s' exists already "
-			"(%s %lld)", r->keys[0]->name, row_key(r, rec),
-			r->e->name, (long long)id);
+		if (keyed)
+			crm_err_set(&e, CRM_EX_DATAERR, "%s '%s' exists "
+				"already (%s %lld)", key_name(r),
+				row_key(r, rec), r->e->name, (long long)id);
+		else
+			crm_err_set(&e, CRM_EX_DATAERR, "%s %lld holds these "
+				"values already", r->e->name, (long long)id);
 		goto failed;
+	}
+	if (found && !keyed) {
+		im->unchanged++;
+		plan(r, rec, "unchanged", NULL);
+		goto out;
 	}
 	if (!found && im->mode == CRM_IMPORT_UPDATE) {
 		crm_err_set(&e, CRM_EX_DATAERR, "no %s with %s '%s' to "
-			"update", r->e->name, r->nkeys ? r->keys[0]->name :
-			"key", row_key(r, rec));
+			"update", r->e->name, key_name(r), row_key(r, rec));
 		goto failed;
 	}
 	if (found) {
@@ -983,11 +1130,31 @@ stock_log_release(struct stock_log *sl)
 	memset(sl, 0, sizeof(*sl));
 }
 
+/* Does order id hold stock its lines took?  1 yes, 0 no, -1 error. */
+static int
+holds_stock(struct run *r, int64_t id)
+{
+	static const char sql[] = "SELECT stock_taken FROM orders WHERE id = ?1";
+	sqlite3_stmt *st = crm_db_stmt(r->db, sql, r->err);
+	int rc, held = 0;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		held = sqlite3_column_int(st, 0) != 0;
+	crm_db_put(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return crm_db_fail(r->db, rc, "cannot read an order", r->err);
+	return held;
+}
+
 static int
 flush_order(struct run *r)
 {
 	static const char *const order_fields[] = {
-		"customer", "ordered_at", "status"
+		"customer", "ordered_at", "status", "campaign"
 	};
 	struct crm_import *im = r->im;
 	struct crm_assigns as = CRM_ASSIGNS_INIT;
@@ -998,7 +1165,7 @@ flush_order(struct run *r)
 	const char *action, *status;
 	int64_t id = 0;
 	size_t i;
-	int found, ret = 0, take, cancelled;
+	int found, keyed = 0, ret = 0, take, cancelled, held = 0;
 
 	if (!r->ngroup)
 		return 0;
@@ -1055,7 +1222,7 @@ flush_order(struct run *r)
 	status = cell(r, &r->group[0], "status");
 	cancelled = status && !strcasecmp(status, "cancelled");
 	take = im->take_stock && !cancelled;
-	found = match(r, &r->group[0], &id, &e);
+	found = match(r, &r->group[0], &id, &keyed, &e);
 	if (found < 0)
 		goto failed;
 	if (found && im->mode == CRM_IMPORT_INSERT) {
@@ -1068,8 +1235,14 @@ flush_order(struct run *r)
 			r->group_ref.buf);
 		goto failed;
 	}
-	/* Stock moves only with --take-stock. */
-	if (im->take_stock &&
+	/* Stock moves with --take-stock, and when an order that took
+	 * stock gets other lines (crm_order_replace() gives it back). */
+	if (!im->take_stock && found) {
+		held = holds_stock(r, id);
+		if (held < 0)
+			goto fatal;
+	}
+	if ((im->take_stock || held) &&
 	    stock_before(r, found ? id : 0, lines, r->ngroup, &sl) < 0)
 		goto fatal;
 	if (found) {
@@ -1147,7 +1320,9 @@ import_line(struct run *r, const struct crm_record *rec)
 /*
  * The key a row is matched on, normalized ("email:a@b.cn"), so that rows
  * naming the same record meet; 0 when the row has none.  Orders and
- * inventory are keyed on order_ref and sku.
+ * inventory are keyed on order_ref and sku.  A row without a key value
+ * is keyed on all its values ("=" and each cleaned value): it matches a
+ * record holding them all, so identical rows meet too.
  */
 static int
 norm_key(struct run *r, const struct crm_record *rec, struct crm_buf *key)
@@ -1155,7 +1330,7 @@ norm_key(struct run *r, const struct crm_record *rec, struct crm_buf *key)
 	struct crm_val v = CRM_VAL_INIT;
 	struct crm_err e = CRM_ERR_INIT;
 	const char *s;
-	size_t i, k;
+	size_t i, k, parts = 0;
 	int found = 0;
 
 	crm_buf_reset(key);
@@ -1169,26 +1344,47 @@ norm_key(struct run *r, const struct crm_record *rec, struct crm_buf *key)
 		}
 		return key->len > 0;
 	}
-	for (k = 0; k < r->nkeys && !found; k++)
+	for (k = 0; k < r->nkeys && (!found || r->compound); k++)
 		for (i = 0; i < r->ncols && i < rec->n; i++) {
 			if (!r->cols[i].t || r->cols[i].t->f != r->keys[k] ||
 			    r->cols[i].t->role == R_NONE)
 				continue;
-			if (crm_field_parse(NULL, r->keys[k], rec->f[i].buf,
+			/* A reference is known by the id it names. */
+			if (crm_field_parse(r->keys[k]->type == CRM_T_REF ?
+			    r->db : NULL, r->keys[k], rec->f[i].buf,
 			    &v, &e) == 0 && v.kind != SQLITE_NULL) {
+				if (found)
+					crm_buf_addch(key, '/');
 				crm_buf_addf(key, "%s:", r->keys[k]->name);
-				if (v.kind == SQLITE_INTEGER)
-					crm_buf_addf(key, "%lld",
-						(long long)v.i);
-				else
-					crm_buf_add(key, v.s.buf, v.s.len);
+				append_val(key, &v);
 				found = 1;
+				parts++;
 			}
 			crm_err_clear(&e);
 			break;
 		}
+	if (!found) {
+		crm_buf_addch(key, '=');
+		for (i = 0; i < r->ncols && i < rec->n; i++) {
+			if (!r->cols[i].t || r->cols[i].t->role == R_NONE)
+				continue;
+			crm_buf_addch(key, '\x1f');
+			if (crm_field_parse(NULL, r->cols[i].t->f,
+			    rec->f[i].buf, &v, &e) == 0)
+				append_val(key, &v);
+			else
+				crm_buf_adds(key, rec->f[i].buf);
+			crm_err_clear(&e);
+		}
+		found = 1;
+	}
 	crm_val_release(&v);
 	crm_err_release(&e);
+	/* A key of several fields is no key without all of them. */
+	if (r->compound && parts != r->nkeys) {
+		crm_buf_reset(key);
+		return 0;
+	}
 	return found;
 }
 
@@ -1402,7 +1598,7 @@ log_inserts(struct run *r)
 	return 0;
 }
 
-/* ---- the search index, in bulk ----------------------------------------- */
+/* ---- the search index and the other indexes, in bulk ------------------ */
 
 /*
  * A table with a full-text index keeps it in step through triggers, and a
@@ -1411,18 +1607,31 @@ log_inserts(struct run *r)
  * leaves them as they were) and the index is brought up to date at the end
  * in two statements: out go the old values of the records the batch
  * updated, in go the present values of every record it touched.
+ *
+ * A run into an empty table (the first load) sets aside its indexes that
+ * enforce nothing, too, and builds them again at the end: one sort costs
+ * less than a random B-tree insert per row once the index outgrows the
+ * page cache.  The unique ones stay: they are what matches a row and
+ * refuses a duplicate.  Into a table that holds records they stay, for
+ * a row without a key is looked up by its values.
  */
-struct fts_hold {
-	char **sql;		/* the triggers' CREATE statements */
+struct hold {
+	char **sql;		/* the triggers' and indexes' CREATE statements */
 	size_t n;
 };
 
 static int
-fts_suspend(struct run *r, struct fts_hold *h)
+suspend(struct run *r, struct hold *h, int indexes)
 {
 	static const char sql[] =
-		"SELECT name, sql FROM sqlite_master\n"
-		"WHERE type = 'trigger' AND tbl_name = ?1";
+		"SELECT m.type, m.name, m.sql FROM sqlite_master AS m\n"
+		"WHERE m.tbl_name = ?1 AND (m.type = 'trigger' OR\n"
+		"       (?2 AND m.type = 'index' AND m.sql IS NOT NULL AND\n"
+		"        NOT (SELECT i.\"unique\" FROM pragma_index_list(?1) AS i\n"
+		"             WHERE i.name = m.name)))\n"
+		/* Indexes first: put back in this order, a second run finds
+		 * the schema as the first left it. */
+		"ORDER BY m.type = 'trigger', m.rowid";
 	struct crm_buf drop = CRM_BUF_INIT;
 	sqlite3_stmt *st = crm_db_prepare(r->db, sql, r->err);
 	int rc, ret = 0;
@@ -1430,31 +1639,34 @@ fts_suspend(struct run *r, struct fts_hold *h)
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, r->e->table, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, indexes);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		h->sql = crm_xrealloc(h->sql, (h->n + 1) * sizeof(*h->sql));
 		h->sql[h->n++] = crm_strdup((const char *)
-			sqlite3_column_text(st, 1));
-		crm_buf_adds(&drop, "DROP TRIGGER ");
-		crm_sql_ident(&drop, (const char *)sqlite3_column_text(st, 0));
+			sqlite3_column_text(st, 2));
+		crm_buf_addf(&drop, "DROP %s ",
+			!strcmp((const char *)sqlite3_column_text(st, 0),
+			"index") ? "INDEX" : "TRIGGER");
+		crm_sql_ident(&drop, (const char *)sqlite3_column_text(st, 1));
 		crm_buf_adds(&drop, ";\n");
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		ret = crm_db_fail(r->db, rc, "cannot read triggers", r->err);
+		ret = crm_db_fail(r->db, rc, "cannot read the indexes", r->err);
 	else if (drop.len)
 		ret = crm_db_exec(r->db, drop.buf, r->err);
 	crm_buf_release(&drop);
 	return ret;
 }
 
+/* Bring the search index up to date: see above. */
 static int
-fts_resume(struct run *r, struct fts_hold *h)
+fts_update(struct run *r)
 {
 	struct crm_buf cols = CRM_BUF_INIT, olds = CRM_BUF_INIT,
 		news = CRM_BUF_INIT, sql = CRM_BUF_INIT;
 	sqlite3_stmt *st;
 	const char *fts = r->e->fts;
-	size_t i;
 	int rc, ret = -1;
 
 	/* The index's columns, as the schema made it. */
@@ -1521,9 +1733,6 @@ fts_resume(struct run *r, struct fts_hold *h)
 			}
 		}
 	}
-	for (i = 0; i < h->n; i++)
-		if (crm_db_exec(r->db, h->sql[i], r->err) < 0)
-			goto out;
 	ret = 0;
 out:
 	crm_buf_release(&cols);
@@ -1533,8 +1742,20 @@ out:
 	return ret;
 }
 
+/* Put back what suspend() set aside. */
+static int
+resume(struct run *r, struct hold *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->n; i++)
+		if (crm_db_exec(r->db, h->sql[i], r->err) < 0)
+			return -1;
+	return 0;
+}
+
 static void
-fts_release(struct fts_hold *h)
+hold_release(struct hold *h)
 {
 	size_t i;
 
@@ -1653,9 +1874,9 @@ crm_import_run(struct crm_db *db, struct crm_import *im, FILE *fp,
 	struct crm_buf now = CRM_BUF_INIT;
 	struct stat st;
 	FILE *spool = NULL, *again;
-	struct fts_hold hold = { NULL, 0 };
+	struct hold hold = { NULL, 0 };
 	char sha[65];
-	int ret = -1, bulk_fts = 0;
+	int ret = -1, bulk = 0, cache = 0;
 
 	memset(&r, 0, sizeof(r));
 	crm_buf_init(&r.group_ref);
@@ -1672,6 +1893,13 @@ crm_import_run(struct crm_db *db, struct crm_import *im, FILE *fp,
 	im->aborted = 0;
 	make_targets(&r);
 
+	/* Page caches of 64 MiB (SQLite's default is 2 MiB) hold the
+	 * indexes a large run writes at random, and pass 1's keys: memory
+	 * bounded by them, not by the file. */
+	cache = crm_db_int(db, "PRAGMA cache_size", -2000);
+	if (crm_db_exec(db, "PRAGMA cache_size = -65536;"
+	    "PRAGMA temp.cache_size = -65536", err) < 0)
+		goto out;
 	/* Pass 1 notes which row wins for each key; a stream that cannot
 	 * be read twice is kept in a temporary file for pass 2. */
 	rd = crm_reader_new(fp, im->delim, im->encoding, err);
@@ -1706,9 +1934,6 @@ crm_import_run(struct crm_db *db, struct crm_import *im, FILE *fp,
 
 	if (begin_batch(&r) < 0)
 		goto out;
-	bulk_fts = im->kind == CRM_IMPORT_RECORDS && r.e->fts;
-	if (bulk_fts && fts_suspend(&r, &hold) < 0)
-		goto out;
 	if (im->kind != CRM_IMPORT_INVENTORY) {
 		struct crm_buf q = CRM_BUF_INIT;
 
@@ -1717,12 +1942,17 @@ crm_import_run(struct crm_db *db, struct crm_import *im, FILE *fp,
 		r.max_id = crm_db_int(db, q.buf, 0);
 		crm_buf_release(&q);
 	}
+	bulk = im->kind == CRM_IMPORT_RECORDS;
+	if (bulk && suspend(&r, &hold, !r.max_id) < 0)
+		goto out;
 	begin_outputs(&r);
 	ret = write_rows(&r, rd);
 	if (ret == 0 && im->kind != CRM_IMPORT_INVENTORY)
 		ret = log_inserts(&r);
-	if (ret == 0 && bulk_fts)
-		ret = fts_resume(&r, &hold);
+	if (ret == 0 && bulk && r.e->fts)
+		ret = fts_update(&r);
+	if (ret == 0 && bulk)
+		ret = resume(&r, &hold);
 	im->repeated = r.repeated;
 	if (ret == 0 && im->progress)
 		im->progress(im->progress_arg, im->read,
@@ -1737,7 +1967,14 @@ crm_import_run(struct crm_db *db, struct crm_import *im, FILE *fp,
 	if (im->plan)
 		crm_out_end(&r.plan);
 out:
-	fts_release(&hold);
+	if (cache) {
+		char pragma[96];
+
+		snprintf(pragma, sizeof(pragma), "PRAGMA cache_size = %d;"
+			"PRAGMA temp.cache_size = %d", cache, cache);
+		sqlite3_exec(db->h, pragma, NULL, NULL, NULL);
+	}
+	hold_release(&hold);
 	if (spool)
 		fclose(spool);
 	crm_reader_free(rd);
@@ -1881,7 +2118,8 @@ restore(struct crm_db *db, const struct crm_entity *e, int64_t id,
 	for (i = 0; i < e->nfields; i++) {
 		const struct crm_field *f = &e->fields[i];
 
-		if (f->type == CRM_T_ID || (f->flags & CRM_F_DERIVED))
+		if (f->type == CRM_T_ID ||
+		    (f->flags & (CRM_F_DERIVED | CRM_F_LINES)))
 			continue;
 		if (n++)
 			crm_buf_adds(&sql, ", ");
@@ -1925,15 +2163,23 @@ restore(struct crm_db *db, const struct crm_entity *e, int64_t id,
 			"       json_extract(?2, '$.updated_at'),\n"
 			"       json_extract(?2, '$.updated_at')\n"
 			"FROM json_each(?2, '$.lines')";
-		const char *const steps[] = { drop, put };
+		/* What the snapshot leaves out (CRM_F_LINES), summed
+		 * from the lines put back. */
+		static const char sums[] =
+			"UPDATE orders\n"
+			"SET units = (SELECT coalesce(sum(l.quantity), 0)\n"
+			"             FROM order_lines AS l\n"
+			"             WHERE l.\"order\" = orders.id)\n"
+			"WHERE id = ?1";
+		const char *const steps[] = { drop, put, sums };
 		size_t k;
 
-		for (k = 0; k < 2; k++) {
+		for (k = 0; k < 3; k++) {
 			st = crm_db_stmt(db, steps[k], err);
 			if (!st)
 				return -1;
 			sqlite3_bind_int64(st, 1, id);
-			if (k)
+			if (k == 1)
 				sqlite3_bind_text(st, 2, old, -1,
 					SQLITE_STATIC);
 			rc = sqlite3_step(st);

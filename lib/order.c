@@ -193,19 +193,20 @@ take_stock(struct crm_db *db, const struct crm_line *lines, size_t n,
 	return ret;
 }
 
-/* The sum of the lines in cents, refusing a total beyond the maximum. */
+/* The sum of the lines in cents, refusing a total beyond the maximum,
+ * and of their quantities. */
 static int
 lines_total(const struct crm_line *lines, size_t n, int64_t *sum,
-	struct crm_err *err)
+	int64_t *units, struct crm_err *err)
 {
 	int64_t amount;
 	size_t i;
 
-	*sum = 0;
+	*sum = *units = 0;
 	if (!n)
 		return crm_err_set(err, CRM_EX_USAGE,
 			"an order needs at least one line");
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (__builtin_mul_overflow(lines[i].quantity,
 		    lines[i].unit_price, &amount) ||
 		    __builtin_add_overflow(*sum, amount, sum) ||
@@ -213,6 +214,10 @@ lines_total(const struct crm_line *lines, size_t n, int64_t *sum,
 			return crm_err_set(err, CRM_EX_DATAERR,
 				"order total too large: more than %lld.00",
 				CRM_MONEY_MAX / 100);
+		if (__builtin_add_overflow(*units, lines[i].quantity, units))
+			return crm_err_set(err, CRM_EX_DATAERR,
+				"order of too many units");
+	}
 	return 0;
 }
 
@@ -249,17 +254,23 @@ insert_lines(struct crm_db *db, int64_t id, const struct crm_line *lines,
 	return 0;
 }
 
-/* as, with the total and stock_taken an order of these lines has. */
+/* as, with the total, units and stock_taken an order of these lines has
+ * (total holds the texts of the first two). */
 static void
 order_assigns(const struct crm_fieldset *fs, const struct crm_assigns *as,
-	int64_t sum, int take, struct crm_buf *total, struct crm_assigns *all)
+	int64_t sum, int64_t units, int take, struct crm_buf *total,
+	struct crm_assigns *all)
 {
-	size_t i;
+	size_t i, at;
 
 	for (i = 0; i < as->n; i++)
 		crm_assigns_add(all, as->a[i].f, as->a[i].text);
 	crm_format_money(sum, total);
+	crm_buf_addch(total, '\0');
+	at = total->len;
+	crm_buf_addf(total, "%lld", (long long)units);
 	crm_assigns_add(all, crm_fieldset_find(fs, "total"), total->buf);
+	crm_assigns_add(all, crm_fieldset_find(fs, "units"), total->buf + at);
 	crm_assigns_add(all, crm_fieldset_find(fs, "stock_taken"),
 		take ? "yes" : "no");
 }
@@ -271,15 +282,15 @@ crm_order_add(struct crm_db *db, const struct crm_fieldset *fs,
 {
 	struct crm_assigns all = CRM_ASSIGNS_INIT;
 	struct crm_buf total = CRM_BUF_INIT, now = CRM_BUF_INIT;
-	int64_t sum;
+	int64_t sum, units;
 	int ret = -1;
 
-	if (lines_total(lines, nlines, &sum, err) < 0)
+	if (lines_total(lines, nlines, &sum, &units, err) < 0)
 		return -1;
 	crm_now(&now);
 	if (take && take_stock(db, lines, nlines, now.buf, err) < 0)
 		goto out;
-	order_assigns(fs, as, sum, take, &total, &all);
+	order_assigns(fs, as, sum, units, take, &total, &all);
 	if (crm_record_insert(db, fs, &all, id, err) < 0 ||
 	    insert_lines(db, *id, lines, nlines, now.buf, err) < 0)
 		goto out;
@@ -337,12 +348,12 @@ crm_order_replace(struct crm_db *db, const struct crm_fieldset *fs,
 	struct crm_assigns all = CRM_ASSIGNS_INIT;
 	struct crm_buf total = CRM_BUF_INIT, now = CRM_BUF_INIT;
 	sqlite3_stmt *st;
-	int64_t sum;
+	int64_t sum, units;
 	size_t i;
 	int same, taken = 0, hold, rc, ret = -1;
 
 	*changed = 0;
-	if (lines_total(lines, nlines, &sum, err) < 0)
+	if (lines_total(lines, nlines, &sum, &units, err) < 0)
 		return -1;
 	same = same_lines(db, id, lines, nlines, err);
 	if (same < 0)
@@ -355,9 +366,12 @@ crm_order_replace(struct crm_db *db, const struct crm_fieldset *fs,
 	if (sqlite3_step(st) == SQLITE_ROW)
 		taken = sqlite3_column_int(st, 0);
 	crm_db_put(st);
-	/* Without stock, the stock and what the order holds stay put. */
-	hold = stock ? !cancelled : taken;
-	if (stock && taken && (!same || !hold) &&
+	/* With stock, the order holds stock unless cancelled.  Without,
+	 * it holds what it held while its lines stay; new lines take
+	 * none, and what the old ones took is given back, or a cancel
+	 * would return what was never taken. */
+	hold = stock ? !cancelled : same && taken;
+	if (taken && (!same || !hold) &&
 	    return_stock(db, id, now.buf, err) < 0)
 		goto out;
 	if (!same) {
@@ -381,7 +395,7 @@ crm_order_replace(struct crm_db *db, const struct crm_fieldset *fs,
 		for (i = 0; i < as->n; i++)
 			crm_assigns_add(&all, as->a[i].f, as->a[i].text);
 	else
-		order_assigns(fs, as, sum, hold, &total, &all);
+		order_assigns(fs, as, sum, units, hold, &total, &all);
 	crm_assigns_add(&all, crm_fieldset_find(fs, "stock_taken"),
 		hold ? "yes" : "no");
 	if (crm_record_update(db, fs, id, &all, changed, err) < 0)

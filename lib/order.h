@@ -49,8 +49,10 @@ int crm_order_add(struct crm_db *db, const struct crm_fieldset *fs,
  * Make order id hold the fields in as and exactly these lines, as an
  * import of an order seen before does.  With stock, the order holds stock
  * for its lines unless cancelled: what it held is returned and taken anew
- * where the lines or that changed.  Without stock, stock is left alone.
- * *changed is 0 when the order already was so (then nothing is written).
+ * where the lines or that changed.  Without stock, an order whose lines
+ * stay holds what it held; new lines take no stock, and what the old
+ * ones took is returned (stock_taken becomes no).  *changed is 0 when
+ * the order already was so (then nothing is written).
  */
 int crm_order_replace(struct crm_db *db, const struct crm_fieldset *fs,
 	int64_t id, const struct crm_assigns *as, const struct crm_line *lines,

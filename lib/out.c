@@ -265,6 +265,15 @@ flat(const char *s, struct crm_buf *b)
 			' ' : *s);
 }
 
+/* The width of s as fit() prints it: flattened (tmp is scratch). */
+static size_t
+flat_width(const char *s, struct crm_buf *tmp)
+{
+	crm_buf_reset(tmp);
+	flat(s, tmp);
+	return crm_text_width(tmp->buf, tmp->len);
+}
+
 static void
 pad(struct crm_buf *b, size_t n)
 {
@@ -302,14 +311,16 @@ fit(struct crm_buf *b, const char *s, size_t w, int right, int last)
 static void
 table_vertical(struct crm_out *out)
 {
+	struct crm_buf tmp = CRM_BUF_INIT;
 	size_t i, r, nw = 0, vw;
 
 	for (i = 0; i < out->ncols; i++) {
-		size_t w = crm_text_width(out->names[i], strlen(out->names[i]));
+		size_t w = flat_width(out->names[i], &tmp);
 
 		if (w > nw)
 			nw = w;
 	}
+	crm_buf_release(&tmp);
 	vw = (size_t)out->width > nw + 3 ? (size_t)out->width - nw - 2 : 20;
 	for (r = 0; r < out->rows; r++) {
 		if (r)
@@ -330,6 +341,7 @@ table_vertical(struct crm_out *out)
 static void
 table_rows(struct crm_out *out)
 {
+	struct crm_buf tmp = CRM_BUF_INIT;
 	size_t *w, *nat, i, r, total, avail;
 	int *right;
 
@@ -337,15 +349,14 @@ table_rows(struct crm_out *out)
 	nat = crm_xcalloc(out->ncols, sizeof(*nat));
 	right = crm_xcalloc(out->ncols, sizeof(*right));
 	for (i = 0; i < out->ncols; i++) {
-		nat[i] = out->header ?
-			crm_text_width(out->names[i], strlen(out->names[i])) : 0;
+		nat[i] = out->header ? flat_width(out->names[i], &tmp) : 0;
 		right[i] = out->rows > 0;
 	}
 	for (r = 0; r < out->rows; r++)
 		for (i = 0; i < out->ncols; i++) {
 			size_t c = r * out->ncols + i;
 			const char *s = out->cells.buf + out->offs[c];
-			size_t cw = crm_text_width(s, strlen(s));
+			size_t cw = flat_width(s, &tmp);
 
 			if (cw > nat[i])
 				nat[i] = cw;
@@ -400,6 +411,7 @@ table_rows(struct crm_out *out)
 	free(w);
 	free(nat);
 	free(right);
+	crm_buf_release(&tmp);
 }
 
 int

@@ -156,7 +156,12 @@ crm_query_where(struct crm_query *q, struct crm_db *db, const char *expr,
 		crm_err_release(&e);
 		return -1;
 	} else if (c.v.kind == SQLITE_NULL) {
-		c.empty = 1;	/* the value cleaned to nothing */
+		/* The value cleaned to nothing (white space of any kind). */
+		if (c.op != CRM_OP_EQ && c.op != CRM_OP_NE)
+			return crm_err_set(err, CRM_EX_USAGE,
+				"invalid filter '%s': only = and != take an "
+				"empty value", expr);
+		c.empty = 1;
 	}
 	q->conds = crm_xrealloc(q->conds, (q->nconds + 1) * sizeof(c));
 	q->conds[q->nconds++] = c;

@@ -25,6 +25,8 @@ struct crm_reader {
 	struct csv_parser csv;
 	int csv_open;
 	int64_t lineno;		/* lines read */
+	int64_t crs;		/* bare CRs read: line ends too */
+	int64_t no;		/* the number of the line being parsed */
 	int64_t offset;		/* bytes read */
 	int first;		/* the first line is still to come (BOM) */
 	crypto_hash_sha256_state sha;	/* of the bytes read */
@@ -111,6 +113,9 @@ cb_field(void *s, size_t len, void *data)
 {
 	struct crm_reader *r = data;
 
+	/* A record starts with its first field, on the line parsed now. */
+	if (!r->start)
+		r->start = r->no;
 	rec_add(&r->cur, s ? s : "", s ? len : 0);
 }
 
@@ -346,6 +351,7 @@ csv_line(struct crm_reader *r, char *s, size_t len, int64_t no)
 	l->s[len] = '\0';
 	l->len = len;
 	l->no = no;
+	r->no = no;
 	if (!r->start)
 		r->start = no;
 	if (csv_parse(&r->csv, s, len, cb_field, cb_record, r) != len) {
@@ -354,6 +360,26 @@ csv_line(struct crm_reader *r, char *s, size_t len, int64_t no)
 	}
 	if (r->nlines > MAX_RECORD_LINES)
 		broken(r, "quoted field never closed");
+}
+
+/*
+ * Parse a line read from the file.  A CR not followed by LF (old Mac line
+ * ends) ends a line too: each piece is parsed as a line of its own, so
+ * that records are numbered as an editor shows them.
+ */
+static void
+csv_lines(struct crm_reader *r, char *s, size_t len)
+{
+	size_t i, from = 0;
+
+	for (i = 0; i + 1 < len; i++) {
+		if (s[i] != '\r' || s[i + 1] == '\n')
+			continue;
+		csv_line(r, s + from, i + 1 - from, r->lineno + r->crs);
+		r->crs++;
+		from = i + 1;
+	}
+	csv_line(r, s + from, len - from, r->lineno + r->crs);
 }
 
 int
@@ -411,7 +437,7 @@ crm_reader_next(struct crm_reader *r, struct crm_record *rec,
 		    (size_t)n)
 			return crm_err_set(err, CRM_EX_IOERR, "cannot keep a "
 				"copy of the input: %s", strerror(errno));
-		if (convert(r, r->raw, (size_t)n, r->lineno, err) < 0)
+		if (convert(r, r->raw, (size_t)n, r->lineno + r->crs, err) < 0)
 			return -1;
 		if (r->first) {
 			r->first = 0;
@@ -425,6 +451,6 @@ crm_reader_next(struct crm_reader *r, struct crm_record *rec,
 		if (r->delim == '\t')
 			tsv_record(r, r->conv.buf, r->conv.len, r->lineno);
 		else
-			csv_line(r, r->conv.buf, r->conv.len, r->lineno);
+			csv_lines(r, r->conv.buf, r->conv.len);
 	}
 }

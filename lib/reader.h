@@ -2,7 +2,8 @@
  * reader.h - reading records from CSV or TSV, in any encoding, as a stream.
  *
  * CSV is parsed by libcsv (RFC 4180: quoted fields may hold commas, quotes
- * and newlines; CRLF or LF line ends).  TSV is one record per line, split
+ * and newlines; CRLF, LF or - old Mac files - CR line ends, each counted
+ * as one line in line numbers).  TSV is one record per line, split
  * at tabs, with \t \n \r \\ unescaped as crm's own TSV output writes them,
  * so that what crm writes it reads back.  Input in another encoding
  * (GB18030, GBK, Latin-1...: any that iconv knows and that keeps '\n' a

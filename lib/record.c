@@ -472,6 +472,44 @@ is_stamp(const struct crm_field *f)
 		!strcmp(f->name, "updated_at"));
 }
 
+/*
+ * The value a new record gets for field f (index i of fs): the one
+ * assigned, else the default, the user for the owner, the time for the
+ * stamps.  0, or -1 with err set.
+ */
+static int
+new_value(struct crm_db *db, const struct crm_field *f,
+	const struct crm_assign *a, const struct crm_buf *now,
+	struct crm_val *v, struct crm_err *err)
+{
+	const char *text = a ? a->text : f->def;
+
+	/* An empty value (an empty cell) means the default. */
+	if (a && f->def && is_blank(a->text))
+		text = f->def;
+	if (is_stamp(f)) {
+		v->kind = SQLITE_TEXT;
+		crm_buf_add(&v->s, now->buf, now->len);
+		return 0;
+	}
+	if (!a && (f->flags & CRM_F_OWNER))
+		text = crm_user();
+	if (crm_field_parse(db, f, text, v, err) < 0)
+		return -1;
+	if (v->kind == SQLITE_NULL && (f->flags & CRM_F_REQUIRED))
+		return crm_err_set(err, CRM_EX_DATAERR, "%s is required%s",
+			f->name, a ? ", it must not be empty" : "");
+	return 0;
+}
+
+/* A column an insert writes (insert_sql): custom ones and the stamps
+ * too. */
+static int
+written(const struct crm_field *f)
+{
+	return f->type != CRM_T_ID && !(f->flags & CRM_F_DERIVED);
+}
+
 int
 crm_record_insert(struct crm_db *db, const struct crm_fieldset *fs,
 	const struct crm_assigns *as, int64_t *id, struct crm_err *err)
@@ -481,35 +519,29 @@ crm_record_insert(struct crm_db *db, const struct crm_fieldset *fs,
 	struct crm_val *v;
 	sqlite3_stmt *st = NULL;
 	size_t i;
-	int ret = -1;
+	int rc, ret = -1;
 
 	v = crm_xcalloc(fs->n, sizeof(*v));
 	crm_now(&now);
-	for (i = 0; i < fs->n; i++) {
-		const struct crm_field *f = fs->f[i];
-		const struct crm_assign *a = assigned(as, f);
-		const char *text = a ? a->text : f->def;
+	for (i = 0; i < fs->n; i++)
+		if (written(fs->f[i]) && new_value(db, fs->f[i],
+		    assigned(as, fs->f[i]), &now, &v[i], err) < 0)
+			goto out;
+	if (e->rules) {
+		unsigned char *set = crm_xcalloc(fs->n, 1);
+		struct crm_change c;
+		int r;
 
-		if (f->type == CRM_T_ID || (f->flags & CRM_F_DERIVED))
-			continue;
-		/* An empty value (an empty cell) means the default. */
-		if (a && f->def && is_blank(a->text))
-			text = f->def;
-		if (is_stamp(f)) {
-			v[i].kind = SQLITE_TEXT;
-			crm_buf_add(&v[i].s, now.buf, now.len);
-			continue;
-		}
-		if (!a && (f->flags & CRM_F_OWNER))
-			text = crm_user();
-		if (crm_field_parse(db, f, text, &v[i], err) < 0)
-			goto out;
-		if (v[i].kind == SQLITE_NULL && (f->flags & CRM_F_REQUIRED)) {
-			crm_err_set(err, CRM_EX_DATAERR, "%s is required%s",
-				f->name, a ? ", it must not be empty" : "");
-			goto out;
-		}
-		if (check_unique(db, e, f, &v[i], 0, err) < 0)
+		for (i = 0; i < fs->n; i++)
+			set[i] = assigned(as, fs->f[i]) != NULL;
+		c.e = e;
+		c.id = 0;
+		c.v = v;
+		c.old = NULL;
+		c.set = set;
+		r = e->rules(db, &c, err);
+		free(set);
+		if (r < 0)
 			goto out;
 	}
 	st = crm_db_stmt(db, insert_sql(fs), err);
@@ -518,8 +550,19 @@ crm_record_insert(struct crm_db *db, const struct crm_fieldset *fs,
 	for (i = 0; i < fs->n; i++)
 		if (v[i].kind != SQLITE_NULL)
 			crm_val_bind(&v[i], st, (int)i + 1);
-	if (step_write(db, st, "cannot add", err) < 0)
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_CONSTRAINT) {
+		/* The unique indexes refused it: say which value.  Looking
+		 * only now spares every insert a lookup per unique field. */
+		sqlite3_reset(st);
+		for (i = 0; i < fs->n; i++)
+			if (check_unique(db, e, fs->f[i], &v[i], 0, err) < 0)
+				goto out;
+	}
+	if (rc != SQLITE_DONE) {
+		crm_db_fail(db, rc, "cannot add", err);
 		goto out;
+	}
 	*id = sqlite3_last_insert_rowid(db->h);
 	ret = 0;
 out:
@@ -527,6 +570,280 @@ out:
 	for (i = 0; i < fs->n; i++)
 		crm_val_release(&v[i]);
 	free(v);
+	crm_buf_release(&now);
+	return ret;
+}
+
+int
+crm_field_index(const struct crm_entity *e, const char *name)
+{
+	const struct crm_field *f = crm_entity_field(e, name);
+
+	return f ? (int)(f - e->fields) : -1;
+}
+
+/* A column that holds what was given (custom ones too, as they are
+ * columns like the others): not the id, a derived field or a stamp. */
+static int
+stored(const struct crm_field *f)
+{
+	return f->type != CRM_T_ID && !(f->flags & CRM_F_DERIVED) &&
+		!is_stamp(f);
+}
+
+/* The stored columns of record id into old[] (by index in fs: the built-in
+ * fields, then the custom ones); 1 found, 0 not, -1 error. */
+static int
+read_stored(struct crm_db *db, const struct crm_fieldset *fs, int64_t id,
+	struct crm_val *old, struct crm_err *err)
+{
+	struct crm_buf sql = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	size_t i, k = 0;
+	int rc;
+
+	crm_buf_adds(&sql, "SELECT id");
+	for (i = 0; i < fs->n; i++)
+		if (stored(fs->f[i])) {
+			crm_buf_adds(&sql, ", ");
+			crm_sql_ident(&sql, fs->f[i]->name);
+		}
+	crm_buf_adds(&sql, " FROM ");
+	crm_sql_ident(&sql, fs->entity->table);
+	crm_buf_adds(&sql, " WHERE id = ?1");
+	st = crm_db_stmt(db, sql.buf, err);
+	crm_buf_release(&sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		for (i = 0; i < fs->n; i++) {
+			int col;
+
+			if (!stored(fs->f[i]))
+				continue;
+			col = (int)++k;
+			old[i].kind = sqlite3_column_type(st, col);
+			if (old[i].kind == SQLITE_INTEGER) {
+				old[i].i = sqlite3_column_int64(st, col);
+			} else if (old[i].kind != SQLITE_NULL) {
+				old[i].kind = SQLITE_TEXT;
+				crm_buf_add(&old[i].s, (const char *)
+					sqlite3_column_text(st, col),
+					(size_t)sqlite3_column_bytes(st, col));
+			}
+		}
+	crm_db_put(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return crm_db_fail(db, rc, "cannot read a record", err);
+}
+
+static int
+val_same(const struct crm_val *a, const struct crm_val *b)
+{
+	if (a->kind != b->kind)
+		return 0;
+	if (a->kind == SQLITE_INTEGER)
+		return a->i == b->i;
+	if (a->kind == SQLITE_TEXT)
+		return a->s.len == b->s.len &&
+			!memcmp(a->s.buf, b->s.buf, a->s.len);
+	return 1;
+}
+
+/* The index of f in fs, fs->n if it is not one of them. */
+static size_t
+fs_index(const struct crm_fieldset *fs, const struct crm_field *f)
+{
+	size_t i;
+
+	for (i = 0; i < fs->n; i++)
+		if (fs->f[i] == f)
+			break;
+	return i;
+}
+
+/*
+ * crm_record_update() of an entity with rules: the record is read, the
+ * assignments laid over it, the rules run on the whole, and every field
+ * assigned or changed by the rules is written.  The values are indexed
+ * like fs: the built-in fields as in e->fields, which is what the rules
+ * read, then the custom fields, which they leave alone.
+ */
+static int
+update_ruled(struct crm_db *db, const struct crm_fieldset *fs, int64_t id,
+	const struct crm_assigns *as, int *changed, struct crm_err *err)
+{
+	const struct crm_entity *e = fs->entity;
+	struct crm_buf sql = CRM_BUF_INIT, differs = CRM_BUF_INIT,
+		now = CRM_BUF_INIT;
+	struct crm_val *old, *v;
+	unsigned char *set;
+	struct crm_change c;
+	sqlite3_stmt *st = NULL;
+	size_t i, n = fs->n;
+	int k = 1, r, ret = -1;
+
+	old = crm_xcalloc(n, sizeof(*old));
+	v = crm_xcalloc(n, sizeof(*v));
+	set = crm_xcalloc(n, 1);
+	r = read_stored(db, fs, id, old, err);
+	if (r <= 0) {
+		if (r == 0)
+			crm_err_set(err, CRM_EX_NOTFOUND, "no %s %lld",
+				e->name, (long long)id);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		v[i].kind = old[i].kind;
+		v[i].i = old[i].i;
+		if (old[i].kind == SQLITE_TEXT)
+			crm_buf_add(&v[i].s, old[i].s.buf, old[i].s.len);
+	}
+	for (i = 0; i < as->n; i++) {
+		const struct crm_field *f = as->a[i].f;
+		size_t x = fs_index(fs, f);
+
+		if (x == n) {
+			crm_err_set(err, CRM_EX_SOFTWARE, "field '%s' is not "
+				"a field of %s", f->name, e->name);
+			goto out;
+		}
+		if (crm_field_parse(db, f, f->def && is_blank(as->a[i].text) ?
+		    f->def : as->a[i].text, &v[x], err) < 0)
+			goto out;
+		if (v[x].kind == SQLITE_NULL && (f->flags & CRM_F_REQUIRED)) {
+			crm_err_set(err, CRM_EX_DATAERR,
+				"%s is required, it must not be empty",
+				f->name);
+			goto out;
+		}
+		if (check_unique(db, e, f, &v[x], id, err) < 0)
+			goto out;
+		set[x] = 1;
+	}
+	c.e = e;
+	c.id = id;
+	c.v = v;
+	c.old = old;
+	c.set = set;
+	if (e->rules(db, &c, err) < 0)
+		goto out;
+	crm_buf_adds(&sql, "UPDATE ");
+	crm_sql_ident(&sql, e->table);
+	crm_buf_adds(&sql, "\nSET ");
+	for (i = 0; i < n; i++) {
+		if (!stored(fs->f[i]) ||
+		    (!set[i] && val_same(&v[i], &old[i])))
+			continue;
+		k++;
+		crm_sql_ident(&sql, fs->f[i]->name);
+		crm_buf_addf(&sql, " = ?%d, ", k);
+		if (differs.len)
+			crm_buf_adds(&differs, " OR ");
+		crm_sql_ident(&differs, fs->f[i]->name);
+		crm_buf_addf(&differs, " IS NOT ?%d", k);
+	}
+	if (k == 1) {
+		ret = 0;	/* nothing to write */
+		goto out;
+	}
+	crm_now(&now);
+	crm_buf_addf(&sql, "\"updated_at\" = ?%d\nWHERE id = ?1 AND (%s)",
+		k + 1, differs.buf);
+	st = crm_db_stmt(db, sql.buf, err);
+	if (!st)
+		goto out;
+	sqlite3_bind_int64(st, 1, id);
+	for (i = 0, k = 1; i < n; i++) {
+		if (!stored(fs->f[i]) ||
+		    (!set[i] && val_same(&v[i], &old[i])))
+			continue;
+		crm_val_bind(&v[i], st, ++k);
+	}
+	sqlite3_bind_text(st, k + 1, now.buf, (int)now.len, SQLITE_STATIC);
+	if (step_write(db, st, "cannot update", err) < 0)
+		goto out;
+	if (changed)
+		*changed = sqlite3_changes(db->h) > 0;
+	ret = 0;
+out:
+	crm_db_put(st);
+	for (i = 0; i < n; i++) {
+		crm_val_release(&old[i]);
+		crm_val_release(&v[i]);
+	}
+	free(old);
+	free(v);
+	free(set);
+	crm_buf_release(&sql);
+	crm_buf_release(&differs);
+	crm_buf_release(&now);
+	return ret;
+}
+
+int
+crm_record_find_same(struct crm_db *db, const struct crm_fieldset *fs,
+	const struct crm_assigns *as, int64_t *id, struct crm_err *err)
+{
+	struct crm_buf sql = CRM_BUF_INIT, now = CRM_BUF_INIT;
+	struct crm_val *v;
+	sqlite3_stmt *st = NULL;
+	size_t i, lead = as->n;
+	int rc, n = 0, ret = -1;
+
+	/* Bound values must live until the step: one per assignment. */
+	v = crm_xcalloc(as->n + 1, sizeof(*v));
+	/* The lookup starts from a required field (a customer's name):
+	 * the others get a '+', which keeps SQLite off their indexes, where
+	 * NULL, the value a row without a key has for a key, is common. */
+	for (i = 0; i < as->n && lead == as->n; i++)
+		if (stored(as->a[i].f) && (as->a[i].f->flags & CRM_F_REQUIRED))
+			lead = i;
+	crm_buf_adds(&sql, "SELECT id FROM ");
+	crm_sql_ident(&sql, fs->entity->table);
+	for (i = 0; i < as->n; i++) {
+		if (!stored(as->a[i].f))
+			continue;
+		if (new_value(db, as->a[i].f, &as->a[i], &now, &v[i],
+		    err) < 0)
+			goto out;
+		crm_buf_adds(&sql, n++ ? " AND " : " WHERE ");
+		if (lead < as->n && i != lead)
+			crm_buf_addch(&sql, '+');
+		crm_sql_ident(&sql, as->a[i].f->name);
+		crm_buf_addf(&sql, " IS ?%zu", i + 1);
+	}
+	crm_buf_adds(&sql, " LIMIT 1");
+	ret = 0;
+	if (!n)
+		goto out;
+	ret = -1;
+	st = crm_db_stmt(db, sql.buf, err);
+	if (!st)
+		goto out;
+	for (i = 0; i < as->n; i++)
+		if (v[i].kind != SQLITE_NULL)
+			crm_val_bind(&v[i], st, (int)i + 1);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		ret = 1;
+	} else if (rc == SQLITE_DONE) {
+		ret = 0;
+	} else {
+		crm_db_fail(db, rc, "cannot look for the record", err);
+	}
+out:
+	crm_db_put(st);
+	for (i = 0; i < as->n; i++)
+		crm_val_release(&v[i]);
+	free(v);
+	crm_buf_release(&sql);
 	crm_buf_release(&now);
 	return ret;
 }
@@ -548,6 +865,8 @@ crm_record_update(struct crm_db *db, const struct crm_fieldset *fs,
 		*changed = 0;
 	if (!as->n)
 		return 0;
+	if (e->rules)
+		return update_ruled(db, fs, id, as, changed, err);
 	v = crm_xcalloc(as->n, sizeof(*v));
 	crm_now(&now);
 	crm_buf_adds(&sql, "UPDATE ");
@@ -780,8 +1099,11 @@ crm_record_merge(struct crm_db *db, const struct crm_fieldset *fs,
 
 			if (f->type != CRM_T_REF || strcmp(f->ref, e->name))
 				continue;
+			/* A record that would then be one keep already
+			 * has (a campaign both were members of) stays
+			 * behind, and goes: keep's own is kept. */
 			crm_buf_reset(&sql);
-			crm_buf_adds(&sql, "UPDATE ");
+			crm_buf_adds(&sql, "UPDATE OR IGNORE ");
 			crm_sql_ident(&sql, re->table);
 			crm_buf_adds(&sql, " SET ");
 			crm_sql_ident(&sql, f->name);
@@ -800,6 +1122,15 @@ crm_record_merge(struct crm_db *db, const struct crm_fieldset *fs,
 			add_count(moved, sqlite3_changes(db->h), re);
 			sqlite3_finalize(st);
 			st = NULL;
+			{
+				int64_t left = count_refs(db, re, f, other,
+					err);
+
+				if (left < 0 || (left > 0 &&
+				    delete_referrers(db, re, f, other, NULL,
+				    err) < 0))
+					goto out;
+			}
 		}
 	}
 	/* Keep other's values where keep has none: read them first, since

@@ -96,6 +96,15 @@ int crm_record_insert(struct crm_db *db, const struct crm_fieldset *fs,
 	const struct crm_assigns *as, int64_t *id, struct crm_err *err);
 
 /*
+ * A record holding exactly what crm_record_insert() would store for the
+ * assigned fields (the others are not compared): 1 and *id set, 0 none,
+ * -1 with err set (a value that does not parse, for one).  How an import
+ * knows a row without a key is there already.
+ */
+int crm_record_find_same(struct crm_db *db, const struct crm_fieldset *fs,
+	const struct crm_assigns *as, int64_t *id, struct crm_err *err);
+
+/*
  * Change the assigned fields of record id.  *changed (may be NULL) is 1
  * when a value differed, 0 when the record already held them all; an
  * unchanged record keeps its updated_at.
@@ -121,6 +130,27 @@ int crm_record_delete(struct crm_db *db, const struct crm_entity *e,
 int crm_record_merge(struct crm_db *db, const struct crm_fieldset *fs,
 	int64_t keep, int64_t other, struct crm_buf *moved,
 	struct crm_err *err);
+
+/*
+ * A write as an entity's rules see it (entity.h, rules): the values about
+ * to be stored, in storage form, indexed like the record's field set:
+ * the built-in fields as in e->fields (derived fields and the id stay
+ * NULL), then its custom fields, which rules leave alone; the values
+ * stored before, NULL for a new record; and which fields the write
+ * assigns (set by hand: an option, --set, an import column).  Rules may
+ * change v (release a value before they give it another); what differs
+ * from old is written.
+ */
+struct crm_change {
+	const struct crm_entity *e;
+	int64_t id;			/* 0 for a new record */
+	struct crm_val *v;
+	const struct crm_val *old;	/* NULL for a new record */
+	const unsigned char *set;
+};
+
+/* The index of e's field name in e->fields; -1 if it has none. */
+int crm_field_index(const struct crm_entity *e, const char *name);
 
 /* ---- selecting -------------------------------------------------------- */
 

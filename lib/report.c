@@ -2,6 +2,7 @@
  * report.c - the reports of crm-report: the orders they count, their SQL,
  * the periods of sales, and the bar chart.  Declared in report.h.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -261,6 +262,7 @@ crm_report_prepare(struct crm_report *r, struct crm_db *db,
 {
 	struct crm_err e = CRM_ERR_INIT;
 	struct crm_buf t = CRM_BUF_INIT;
+	const char *by = a->by;
 	int64_t today;
 	size_t i;
 
@@ -296,13 +298,20 @@ crm_report_prepare(struct crm_report *r, struct crm_db *db,
 				a->top);
 		}
 	}
-	if ((a->by || a->group) && r->kind != CRM_REPORT_SALES)
+	if (a->by && r->kind == CRM_REPORT_TICKETS) {
+		if (strcmp(a->by, "status") && strcmp(a->by, "priority"))
+			return crm_err_set(err, CRM_EX_USAGE, "invalid --by "
+				"'%s': expected status or priority", a->by);
+		r->by_priority = !strcmp(a->by, "priority");
+		by = NULL;
+	}
+	if ((by || a->group) && r->kind != CRM_REPORT_SALES)
 		return crm_err_set(err, CRM_EX_USAGE,
 			"--by and --group go with sales only");
-	if (a->by && a->group)
+	if (by && a->group)
 		return crm_err_set(err, CRM_EX_USAGE,
 			"give --by or --group, not both");
-	if (a->by) {
+	if (by) {
 		for (i = 0; i < ARRAY_SIZE(by_names); i++)
 			if (!strcmp(a->by, by_names[i]))
 				break;
@@ -333,22 +342,21 @@ crm_report_prepare(struct crm_report *r, struct crm_db *db,
 /*
  * The orders a report counts, as the common table "sel": not cancelled,
  * in the range (ordered_at is UTC text, so a day's orders sort from its
- * "YYYY-MM-DD" up to the next day's, which keeps the index of
- * ordered_at in use), of a customer "t" that meets the conditions.
- * Sales also want each order's units.
+ * "YYYY-MM-DD" up to the next day's, which keeps the indexes that start
+ * with ordered_at in use), of a customer "t" that meets the conditions.
+ * Each order's total and units are kept with it (the sums of its lines,
+ * schema.c), and the indexes of orders carry them: without conditions
+ * on the customer, sel is read from an index alone.
  */
 static const char sel_head[] =
 	"WITH sel AS (\n"
-	"	SELECT o.id, o.customer, o.ordered_at, o.total";
-static const char sel_units[] =
-	",\n"
-	"	       (SELECT coalesce(sum(l.quantity), 0)\n"
-	"	        FROM order_lines AS l\n"
-	"	        WHERE l.\"order\" = o.id) AS units";
-static const char sel_from[] =
+	"	SELECT o.id, o.customer, o.ordered_at, o.total, o.units\n"
+	"	FROM orders AS o";
+static const char sel_join[] =
 	"\n"
-	"	FROM orders AS o\n"
-	"	JOIN customers AS t ON t.id = o.customer\n"
+	"	JOIN customers AS t ON t.id = o.customer";
+static const char sel_where[] =
+	"\n"
 	"	WHERE o.status <> 'cancelled'";
 static const char sel_tail[] = "\n)\n";
 
@@ -361,14 +369,14 @@ static const char customers_sql[] =
 	"ORDER BY revenue DESC, t.id\n"
 	"LIMIT ?3";
 
-/* Sales by period: a row per day with orders, folded into periods in C
- * (ISO weeks are beyond SQLite's strftime). */
+/* Sales by period: the orders in time order, each a row of one order,
+ * folded into periods in C (ISO weeks are beyond SQLite's strftime).  In
+ * the order of the index of ordered_at, this needs no sorting, where a
+ * GROUP BY of the day would sort every order first. */
 static const char days_sql[] =
-	"SELECT substr(s.ordered_at, 1, 10) AS day, count(*), sum(s.units),\n"
-	"       sum(s.total)\n"
+	"SELECT s.ordered_at, 1, s.units, s.total\n"
 	"FROM sel AS s\n"
-	"GROUP BY day\n"
-	"ORDER BY day";
+	"ORDER BY s.ordered_at";
 
 /* Sales by a customer field: the field's SQL goes between these. */
 static const char group_head[] = "SELECT ";
@@ -401,14 +409,14 @@ has_end(const struct crm_report *r)
 }
 
 static void
-sel_sql(struct crm_buf *sql, const struct crm_report *r, int units)
+sel_sql(struct crm_buf *sql, const struct crm_report *r)
 {
 	size_t i;
 
 	crm_buf_adds(sql, sel_head);
-	if (units)
-		crm_buf_adds(sql, sel_units);
-	crm_buf_adds(sql, sel_from);
+	if (r->where.nconds)
+		crm_buf_adds(sql, sel_join);
+	crm_buf_adds(sql, sel_where);
 	if (r->from != CRM_REPORT_OPEN_FROM)
 		crm_buf_addf(sql, "\n\t  AND o.ordered_at >= ?%d", P_FROM);
 	if (has_end(r))
@@ -642,23 +650,368 @@ products_rows(sqlite3_stmt *st, const struct crm_report *r,
 	return rows;
 }
 
+/* ---- pipeline, tickets, campaigns ------------------------------------ */
+
+/* The values of an entity's enum field, NULL-terminated. */
+static const char *const *
+enum_values(const char *entity, const char *field)
+{
+	return crm_entity_field(crm_entity_find(entity), field)->values;
+}
+
+static int
+value_index(const char *const *values, const char *s)
+{
+	int i;
+
+	for (i = 0; s && values[i]; i++)
+		if (!strcmp(values[i], s))
+			return i;
+	return -1;
+}
+
+/* The range and --where conditions of a report over table alias "k",
+ * whose day is the SQL day: appended as "AND ..." terms. */
+static void
+range_sql(struct crm_buf *sql, const struct crm_report *r, const char *day)
+{
+	size_t i;
+
+	if (r->from != CRM_REPORT_OPEN_FROM)
+		crm_buf_addf(sql, "\n  AND %s >= ?%d", day, P_FROM);
+	if (has_end(r))
+		crm_buf_addf(sql, "\n  AND %s < ?%d", day, P_UNTIL);
+	for (i = 0; i < r->where.nconds; i++) {
+		crm_buf_adds(sql, "\n  AND ");
+		crm_query_cond_sql(sql, &r->where.conds[i], P_WHERE + (int)i);
+	}
+}
+
+/* "FROM table AS k", joined with the customer "t" when --where needs it. */
+static void
+from_sql(struct crm_buf *sql, const struct crm_report *r, const char *table)
+{
+	crm_buf_addf(sql, "FROM %s AS k\n", table);
+	if (r->where.nconds)
+		crm_buf_adds(sql, "JOIN customers AS t ON t.id = k.customer\n");
+	crm_buf_adds(sql, "WHERE 1");
+}
+
+/* num / den to 4 decimals, rounded half away from zero (den > 0). */
+static void
+add_frac4(struct crm_buf *b, __int128 num, __int128 den)
+{
+	__int128 q = num * 10000 / den, rem = num * 10000 % den, a;
+	char digits[48];
+	int n = 0;
+
+	if (rem < 0 ? -2 * rem >= den : 2 * rem >= den)
+		q += rem < 0 ? -1 : 1;
+	if (q < 0)
+		crm_buf_addch(b, '-');
+	a = q < 0 ? -q : q;
+	do {
+		digits[n++] = (char)('0' + (int)(a % 10));
+		a /= 10;
+		if (n == 4)
+			digits[n++] = '.';
+	} while (a || n < 6);
+	while (n)
+		crm_buf_addch(b, digits[--n]);
+}
+
+/* A number with d decimals from an integer of 10^-d units. */
+static void
+cell_fixed(struct crm_out *out, int64_t v, int d)
+{
+	struct crm_buf b = CRM_BUF_INIT;
+	int64_t scale = d == 1 ? 10 : 100;
+	uint64_t a = v < 0 ? -(uint64_t)v : (uint64_t)v;
+
+	crm_buf_addf(&b, "%s%llu.%0*llu", v < 0 ? "-" : "",
+		(unsigned long long)(a / (uint64_t)scale), d,
+		(unsigned long long)(a % (uint64_t)scale));
+	crm_out_cell(out, CRM_CELL_NUM, b.buf, b.len);
+	crm_buf_release(&b);
+}
+
+static int64_t
+pipeline_run(struct crm_db *db, const struct crm_report *r,
+	struct crm_out *out, struct crm_chart *chart, struct crm_err *err)
+{
+	const char *const *stages = enum_values("deal", "stage");
+	struct crm_buf sql = CRM_BUF_INIT, days = CRM_BUF_INIT;
+	int64_t deals[8] = { 0 }, amount[8] = { 0 }, weight[8] = { 0 }, rows;
+	sqlite3_stmt *st;
+	int rc, i;
+
+	crm_buf_adds(&sql, "SELECT k.stage, count(*), sum(k.amount),\n"
+		"       sum(k.amount * k.probability)\n");
+	from_sql(&sql, r, "deals");
+	range_sql(&sql, r, "coalesce(substr(k.closed_at, 1, 10), "
+		"k.expected_close)");
+	crm_buf_adds(&sql, "\nGROUP BY k.stage");
+	st = crm_db_prepare(db, sql.buf, err);
+	crm_buf_release(&sql);
+	if (!st)
+		return -1;
+	bind_all(st, r, &days);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		i = value_index(stages, (const char *)
+			sqlite3_column_text(st, 0));
+		if (i < 0 || i >= 8)
+			continue;
+		deals[i] = sqlite3_column_int64(st, 1);
+		amount[i] = sqlite3_column_int64(st, 2);
+		weight[i] = sqlite3_column_int64(st, 3);
+	}
+	sqlite3_finalize(st);
+	crm_buf_release(&days);
+	if (rc != SQLITE_DONE)
+		return crm_db_fail(db, rc, "cannot run the report", err);
+	for (rows = 0; stages[rows] && !out->failed; rows++) {
+		/* A lost deal never counts in a forecast. */
+		int64_t w = strcmp(stages[rows], "lost") ?
+			crm_report_avg(weight[rows], 100) : 0;
+
+		crm_out_cell(out, CRM_CELL_TEXT, stages[rows],
+			strlen(stages[rows]));
+		cell_int(out, deals[rows]);
+		cell_money(out, amount[rows], NULL, NULL);
+		cell_money(out, w, chart, stages[rows]);
+		crm_out_row(out);
+	}
+	return rows;
+}
+
+/* Seconds since the epoch of "YYYY-MM-DDTHH:MM:SSZ"; 0 if it is none. */
+static int
+utc_seconds(const char *s, int64_t *t)
+{
+	int64_t day;
+	int i, v[3];
+
+	if (!s || strlen(s) < 19 || ymd_days(s, &day) < 0 || s[10] != 'T')
+		return 0;
+	for (i = 0; i < 3; i++) {
+		const char *p = s + 11 + 3 * i;
+
+		if (p[0] < '0' || p[0] > '9' || p[1] < '0' || p[1] > '9')
+			return 0;
+		v[i] = (p[0] - '0') * 10 + (p[1] - '0');
+	}
+	*t = day * 86400 + v[0] * 3600 + v[1] * 60 + v[2];
+	return 1;
+}
+
+static int
+cmp_int64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+struct ticket_group {
+	int64_t tickets, open, resolved, rated, ratings;
+	int64_t *hours;		/* resolved_at - created_at, seconds */
+	size_t n, alloc;
+};
+
+static int64_t
+tickets_run(struct crm_db *db, const struct crm_report *r,
+	struct crm_out *out, struct crm_chart *chart, struct crm_err *err)
+{
+	const char *const *groups = enum_values("ticket", r->by_priority ?
+		"priority" : "status");
+	struct crm_buf sql = CRM_BUF_INIT, days = CRM_BUF_INIT;
+	struct ticket_group g[8];
+	sqlite3_stmt *st;
+	int64_t rows = 0, a, b;
+	int rc, i;
+
+	memset(g, 0, sizeof(g));
+	crm_buf_adds(&sql, "SELECT k.status, k.");
+	crm_buf_adds(&sql, r->by_priority ? "priority" : "status");
+	crm_buf_adds(&sql, ", k.rating, k.created_at, k.resolved_at\n");
+	from_sql(&sql, r, "tickets");
+	range_sql(&sql, r, "k.created_at");
+	st = crm_db_prepare(db, sql.buf, err);
+	crm_buf_release(&sql);
+	if (!st)
+		return -1;
+	bind_all(st, r, &days);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *status = (const char *)sqlite3_column_text(st, 0);
+		struct ticket_group *t;
+
+		i = value_index(groups, (const char *)
+			sqlite3_column_text(st, 1));
+		if (i < 0 || i >= 8)
+			continue;
+		t = &g[i];
+		t->tickets++;
+		if (status && (!strcmp(status, "open") ||
+		    !strcmp(status, "pending"))) {
+			t->open++;
+		} else {
+			t->resolved++;
+			if (utc_seconds((const char *)
+			    sqlite3_column_text(st, 3), &a) &&
+			    utc_seconds((const char *)
+			    sqlite3_column_text(st, 4), &b)) {
+				if (t->n == t->alloc) {
+					t->alloc = t->alloc ? 2 * t->alloc :
+						1024;
+					t->hours = crm_xrealloc(t->hours,
+						t->alloc * sizeof(*t->hours));
+				}
+				t->hours[t->n++] = b - a;
+			}
+		}
+		if (sqlite3_column_type(st, 2) != SQLITE_NULL) {
+			t->rated++;
+			t->ratings += sqlite3_column_int64(st, 2);
+		}
+	}
+	sqlite3_finalize(st);
+	crm_buf_release(&days);
+	if (rc != SQLITE_DONE) {
+		rows = crm_db_fail(db, rc, "cannot run the report", err);
+		goto out;
+	}
+	for (i = 0; groups[i] && i < 8 && !out->failed; i++, rows++) {
+		struct ticket_group *t = &g[i];
+		char fig[24];
+
+		crm_out_cell(out, CRM_CELL_TEXT, groups[i], strlen(groups[i]));
+		cell_int(out, t->tickets);
+		cell_int(out, t->open);
+		cell_int(out, t->resolved);
+		if (t->n) {
+			size_t m = t->n / 2;
+
+			qsort(t->hours, t->n, sizeof(*t->hours), cmp_int64);
+			/* Tenths of an hour: 360 seconds each. */
+			cell_fixed(out, t->n % 2 ? crm_report_avg(t->hours[m],
+				360) : crm_report_avg(t->hours[m - 1] +
+				t->hours[m], 720), 1);
+		} else {
+			crm_out_cell(out, CRM_CELL_NULL, NULL, 0);
+		}
+		if (t->rated)
+			cell_fixed(out, crm_report_avg(t->ratings * 100,
+				t->rated), 2);
+		else
+			crm_out_cell(out, CRM_CELL_NULL, NULL, 0);
+		crm_out_row(out);
+		if (chart) {
+			snprintf(fig, sizeof(fig), "%lld",
+				(long long)t->tickets);
+			crm_chart_add(chart, groups[i], t->tickets, fig);
+		}
+	}
+out:
+	for (i = 0; i < 8; i++)
+		free(g[i].hours);
+	return rows;
+}
+
+static const char campaigns_sql[] =
+	"SELECT k.id, k.name, k.cost,\n"
+	"       (SELECT count(*) FROM campaign_members AS m\n"
+	"        WHERE m.campaign = k.id),\n"
+	"       (SELECT count(*) FROM campaign_members AS m\n"
+	"        WHERE m.campaign = k.id\n"
+	"          AND m.status IN ('responded', 'converted')),\n"
+	"       (SELECT count(*) FROM campaign_members AS m\n"
+	"        WHERE m.campaign = k.id AND m.status = 'converted'),\n"
+	"       (SELECT coalesce(sum(o.total), 0) FROM orders AS o\n"
+	"        WHERE o.campaign = k.id AND o.status <> 'cancelled')\n"
+	"FROM campaigns AS k\n"
+	"WHERE 1";
+
+static void
+cell_rate(struct crm_out *out, int64_t num, int64_t den)
+{
+	struct crm_buf b = CRM_BUF_INIT;
+
+	if (den <= 0) {
+		crm_out_cell(out, CRM_CELL_NULL, NULL, 0);
+		return;
+	}
+	add_frac4(&b, num, den);
+	crm_out_cell(out, CRM_CELL_NUM, b.buf, b.len);
+	crm_buf_release(&b);
+}
+
+static int64_t
+campaigns_run(struct crm_db *db, const struct crm_report *r,
+	struct crm_out *out, struct crm_chart *chart, struct crm_err *err)
+{
+	struct crm_buf sql = CRM_BUF_INIT, days = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	int64_t rows = 0, cost, members, revenue;
+	int rc = SQLITE_DONE;
+
+	crm_buf_adds(&sql, campaigns_sql);
+	range_sql(&sql, r, "k.starts_on");
+	crm_buf_addf(&sql, "\nORDER BY k.id\nLIMIT ?%d", P_LIMIT);
+	st = crm_db_prepare(db, sql.buf, err);
+	crm_buf_release(&sql);
+	if (!st)
+		return -1;
+	bind_all(st, r, &days);
+	while (step(st, out, &rc)) {
+		cost = sqlite3_column_int64(st, 2);
+		members = sqlite3_column_int64(st, 3);
+		revenue = sqlite3_column_int64(st, 6);
+		cell_int(out, sqlite3_column_int64(st, 0));
+		cell_text(out, st, 1);
+		cell_int(out, members);
+		cell_int(out, sqlite3_column_int64(st, 4));
+		cell_int(out, sqlite3_column_int64(st, 5));
+		cell_rate(out, sqlite3_column_int64(st, 4), members);
+		cell_rate(out, sqlite3_column_int64(st, 5), members);
+		cell_money(out, revenue, chart, (const char *)
+			sqlite3_column_text(st, 1));
+		cell_money(out, cost, NULL, NULL);
+		cell_rate(out, (__int128)revenue - cost, cost);
+		crm_out_row(out);
+		rows++;
+	}
+	sqlite3_finalize(st);
+	crm_buf_release(&days);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return crm_db_fail(db, rc, "cannot run the report", err);
+	return rows;
+}
+
 /* The reports, by enum crm_report_kind. */
 static const struct {
 	const char *cols[CRM_REPORT_MAXCOLS + 1];	/* NULL-terminated */
-	int units;		/* sel needs each order's units */
 	int64_t (*rows)(sqlite3_stmt *st, const struct crm_report *r,
 		struct crm_out *out, struct crm_chart *chart, int *rc,
 		struct crm_err *err);
 } reports[] = {
 	[CRM_REPORT_CUSTOMERS] = {
 		{ "id", "name", "email", "orders", "total", "avg_order",
-		  "first_order", "last_order" }, 0, customers_rows },
+		  "first_order", "last_order" }, customers_rows },
 	[CRM_REPORT_SALES] = {
-		{ "period", "orders", "units", "revenue", "avg_order" }, 1,
+		{ "period", "orders", "units", "revenue", "avg_order" },
 		period_rows },
 	[CRM_REPORT_PRODUCTS] = {
-		{ "sku", "name", "units", "revenue", "orders", "stock" }, 0,
+		{ "sku", "name", "units", "revenue", "orders", "stock" },
 		products_rows },
+	[CRM_REPORT_PIPELINE] = {
+		{ "stage", "deals", "amount", "weighted" }, NULL },
+	[CRM_REPORT_TICKETS] = {
+		{ "group", "tickets", "open", "resolved", "median_hours",
+		  "avg_rating" }, NULL },
+	[CRM_REPORT_CAMPAIGNS] = {
+		{ "id", "name", "members", "responded", "converted",
+		  "response_rate", "conversion_rate", "revenue", "cost",
+		  "roi" }, NULL },
 };
 
 size_t
@@ -684,8 +1037,18 @@ crm_report_run(struct crm_db *db, const struct crm_report *r,
 	int64_t n = -1;
 	int rc = SQLITE_DONE;
 
+	switch (r->kind) {
+	case CRM_REPORT_PIPELINE:
+		return pipeline_run(db, r, out, chart, err);
+	case CRM_REPORT_TICKETS:
+		return tickets_run(db, r, out, chart, err);
+	case CRM_REPORT_CAMPAIGNS:
+		return campaigns_run(db, r, out, chart, err);
+	default:
+		break;
+	}
 	rows = reports[r->kind].rows;
-	sel_sql(&sql, r, reports[r->kind].units);
+	sel_sql(&sql, r);
 	switch (r->kind) {
 	case CRM_REPORT_CUSTOMERS:
 		crm_buf_adds(&sql, customers_sql);
@@ -702,6 +1065,8 @@ crm_report_run(struct crm_db *db, const struct crm_report *r,
 		break;
 	case CRM_REPORT_PRODUCTS:
 		crm_buf_adds(&sql, products_sql);
+		break;
+	default:
 		break;
 	}
 	st = crm_db_prepare(db, sql.buf, err);

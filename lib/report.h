@@ -43,8 +43,35 @@
  *              (orders: how many counted orders have a line of it; stock:
  *              the product's stock now)
  *
- * Later reports (pipeline, tickets, campaigns) join enum crm_report_kind
- * and the table of reports in report.c with their entities.
+ *   pipeline   one per deal stage, in stage order, every stage even
+ *              without deals: stage deals amount weighted.  weighted is
+ *              the sum of amount times probability over the stage's
+ *              deals, rounded once to the cent; lost deals weigh 0.  The
+ *              range and --where pick deals by the day they closed
+ *              (closed_at) or, while open, are expected to close
+ *              (expected_close), and by their customer
+ *   tickets    one per status or priority (--by, default status), in
+ *              their order, every one even without tickets:
+ *              group tickets open resolved median_hours avg_rating.
+ *              open counts open or pending tickets, resolved resolved or
+ *              closed ones; median_hours is the median of resolved_at
+ *              minus created_at over those, in hours to one decimal (the
+ *              mean of the middle two for an even count); avg_rating the
+ *              mean rating over rated tickets to two decimals; both empty
+ *              without tickets to take them from.  The range picks
+ *              tickets by created_at, --where by their customer
+ *   campaigns  one per campaign, by id, the range picking them by
+ *              starts_on: id name members responded converted
+ *              response_rate conversion_rate revenue cost roi.
+ *              responded counts members responded or converted,
+ *              converted those converted; rates are over all members (empty
+ *              without members), to 4 decimals; revenue sums the totals
+ *              of the campaign's orders that are not cancelled, whenever
+ *              ordered; roi is (revenue - cost) / cost to 4 decimals,
+ *              empty when the cost is 0 (the cost counts once per
+ *              campaign)
+ *
+ * Every rounding is half away from zero, in integer arithmetic.
  */
 #ifndef CRM_REPORT_H
 #define CRM_REPORT_H
@@ -61,7 +88,10 @@
 enum crm_report_kind {
 	CRM_REPORT_CUSTOMERS,
 	CRM_REPORT_SALES,
-	CRM_REPORT_PRODUCTS
+	CRM_REPORT_PRODUCTS,
+	CRM_REPORT_PIPELINE,
+	CRM_REPORT_TICKETS,
+	CRM_REPORT_CAMPAIGNS
 };
 
 /* The periods of sales --by, in the order of their length. */
@@ -85,6 +115,7 @@ struct crm_report {
 	int64_t from, to;		/* days since 1970-01-01, inclusive */
 	int64_t top;			/* at most this many rows; 0: all */
 	enum crm_report_by by;		/* sales without group */
+	int by_priority;		/* tickets --by priority */
 	const struct crm_field *group;	/* sales --group: a field of fs */
 	struct crm_fieldset fs;		/* the customer's fields */
 	struct crm_query where;		/* conditions on the customer */
@@ -95,7 +126,8 @@ struct crm_report_args {
 	const char *from, *to;		/* as crm_parse_date() reads */
 	const char *period;		/* this-month ... last-year */
 	const char *top;		/* N >= 1 */
-	const char *by;			/* day week month quarter year */
+	const char *by;			/* day week month quarter year;
+					 * tickets: status priority */
 	const char *group;		/* a customer field */
 	const char *const *where;	/* FIELD OP VALUE, nwhere of them */
 	size_t nwhere;
@@ -115,10 +147,11 @@ void crm_report_release(struct crm_report *r);
  *     last-quarter, this-year, last-year (anchored on crm_today(), so on
  *     $CRM_TODAY), or --period with --from or --to;
  *   - --top not a whole number of 1 or more;
- *   - --by other than day, week, month, quarter, year; --group not a
- *     customer field (the message lists them); both --by and --group;
- *     --by or --group with another report than sales; --top with sales
- *     by period (every period is written: --top goes with --group);
+ *   - --by other than day, week, month, quarter, year (tickets: status,
+ *     priority); --group not a customer field (the message lists
+ *     them); both --by and --group; --by with another report than sales
+ *     or tickets, --group with another than sales; --top with sales by
+ *     period (every period is written: --top goes with --group);
  *   - a --where that crm_query_where() refuses.
  */
 int crm_report_prepare(struct crm_report *r, struct crm_db *db,

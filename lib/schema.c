@@ -181,14 +181,149 @@ static const char v6[] =
 	"DROP INDEX orders_customer_totals;\n";
 
 /*
- * 8: custom fields (crm-field).  The catalog says which fields an entity
+ * 7: customers by name.  An imported row without an email or ref is
+ * matched on all its values (so a file imported twice adds nothing);
+ * the name, required, is where that lookup starts.  --where name= and
+ * --sort name use it too.
+ */
+static const char v7[] =
+	"CREATE INDEX customers_name ON customers (name);\n";
+
+/*
+ * 8: sales, service and marketing - campaigns and their members, deals,
+ * tickets and activities - and the campaign an order is credited to.
+ * The indexes serve the reports (a ticket's report columns and a deal's
+ * stage and amounts are read from the index alone), the open tasks due
+ * by a day, a customer's history, and the checks of a delete.
+ */
+static const char v8[] =
+	"CREATE TABLE campaigns (\n"
+	"	id          INTEGER PRIMARY KEY,\n"
+	"	name        TEXT NOT NULL UNIQUE CHECK (name <> ''),\n"
+	"	channel     TEXT CHECK (channel IN ('email', 'sms', 'phone',\n"
+	"	            'event', 'ads', 'social', 'other')),\n"
+	"	status      TEXT NOT NULL DEFAULT 'planned'\n"
+	"	            CHECK (status IN ('planned', 'active', 'completed')),\n"
+	"	starts_on   TEXT,			-- YYYY-MM-DD\n"
+	"	ends_on     TEXT,\n"
+	"	budget      INTEGER CHECK (budget >= 0),	-- cents\n"
+	"	cost        INTEGER NOT NULL DEFAULT 0 CHECK (cost >= 0),\n"
+	"	created_at  TEXT NOT NULL,\n"
+	"	updated_at  TEXT NOT NULL\n"
+	");\n"
+	"\n"
+	"CREATE TABLE campaign_members (\n"
+	"	id           INTEGER PRIMARY KEY,\n"
+	"	campaign     INTEGER NOT NULL REFERENCES campaigns (id),\n"
+	"	customer     INTEGER NOT NULL REFERENCES customers (id),\n"
+	"	status       TEXT NOT NULL DEFAULT 'targeted' CHECK (status IN\n"
+	"	             ('targeted', 'sent', 'responded', 'converted')),\n"
+	"	responded_at TEXT,			-- UTC\n"
+	"	created_at   TEXT NOT NULL,\n"
+	"	updated_at   TEXT NOT NULL,\n"
+	"	UNIQUE (campaign, customer)\n"
+	");\n"
+	"CREATE INDEX campaign_members_customer ON campaign_members (customer);\n"
+	"\n"
+	"ALTER TABLE orders ADD COLUMN\n"
+	"	campaign    INTEGER REFERENCES campaigns (id);\n"
+	"CREATE INDEX orders_campaign ON orders (campaign, status, total)\n"
+	"	WHERE campaign IS NOT NULL;\n"
+	"\n"
+	"CREATE TABLE deals (\n"
+	"	id             INTEGER PRIMARY KEY,\n"
+	"	customer       INTEGER NOT NULL REFERENCES customers (id),\n"
+	"	title          TEXT NOT NULL CHECK (title <> ''),\n"
+	"	amount         INTEGER NOT NULL DEFAULT 0 CHECK (amount >= 0),\n"
+	"	stage          TEXT NOT NULL DEFAULT 'lead' CHECK (stage IN\n"
+	"	               ('lead', 'qualified', 'proposal', 'negotiation',\n"
+	"	                'won', 'lost')),\n"
+	"	probability    INTEGER NOT NULL\n"
+	"	               CHECK (probability BETWEEN 0 AND 100),\n"
+	"	manual_probability INTEGER NOT NULL DEFAULT 0\n"
+	"	               CHECK (manual_probability IN (0, 1)),\n"
+	"	expected_close TEXT,			-- YYYY-MM-DD\n"
+	"	owner          TEXT,\n"
+	"	closed_at      TEXT,			-- UTC, won or lost\n"
+	"	ref            TEXT UNIQUE,\n"
+	"	created_at     TEXT NOT NULL,\n"
+	"	updated_at     TEXT NOT NULL\n"
+	");\n"
+	"CREATE INDEX deals_customer ON deals (customer);\n"
+	"CREATE INDEX deals_pipeline ON deals\n"
+	"	(stage, amount, probability, expected_close, closed_at, customer);\n"
+	"\n"
+	"CREATE TABLE tickets (\n"
+	"	id          INTEGER PRIMARY KEY,\n"
+	"	customer    INTEGER NOT NULL REFERENCES customers (id),\n"
+	"	subject     TEXT NOT NULL CHECK (subject <> ''),\n"
+	"	description TEXT,\n"
+	"	status      TEXT NOT NULL DEFAULT 'open' CHECK (status IN\n"
+	"	            ('open', 'pending', 'resolved', 'closed')),\n"
+	"	priority    TEXT NOT NULL DEFAULT 'normal' CHECK (priority IN\n"
+	"	            ('low', 'normal', 'high', 'urgent')),\n"
+	"	resolved_at TEXT,			-- UTC\n"
+	"	rating      INTEGER CHECK (rating BETWEEN 1 AND 5),\n"
+	"	ref         TEXT UNIQUE,\n"
+	"	created_at  TEXT NOT NULL,\n"
+	"	updated_at  TEXT NOT NULL\n"
+	");\n"
+	"CREATE INDEX tickets_customer ON tickets (customer);\n"
+	"CREATE INDEX tickets_report ON tickets\n"
+	"	(status, priority, created_at, resolved_at, rating, customer);\n"
+	"\n"
+	"CREATE TABLE activities (\n"
+	"	id          INTEGER PRIMARY KEY,\n"
+	"	kind        TEXT NOT NULL CHECK (kind IN\n"
+	"	            ('call', 'email', 'meeting', 'note', 'task')),\n"
+	"	subject     TEXT NOT NULL CHECK (subject <> ''),\n"
+	"	body        TEXT,\n"
+	"	customer    INTEGER REFERENCES customers (id),\n"
+	"	contact     INTEGER REFERENCES contacts (id),\n"
+	"	deal        INTEGER REFERENCES deals (id),\n"
+	"	ticket      INTEGER REFERENCES tickets (id),\n"
+	"	occurred_at TEXT NOT NULL,		-- UTC\n"
+	"	due_at      TEXT,			-- UTC, tasks only\n"
+	"	done        INTEGER NOT NULL DEFAULT 0 CHECK (done IN (0, 1)),\n"
+	"	owner       TEXT,\n"
+	"	ref         TEXT UNIQUE,\n"
+	"	created_at  TEXT NOT NULL,\n"
+	"	updated_at  TEXT NOT NULL\n"
+	");\n"
+	"CREATE INDEX activities_customer ON activities (customer, occurred_at);\n"
+	"CREATE INDEX activities_contact ON activities (contact)\n"
+	"	WHERE contact IS NOT NULL;\n"
+	"CREATE INDEX activities_deal ON activities (deal)\n"
+	"	WHERE deal IS NOT NULL;\n"
+	"CREATE INDEX activities_ticket ON activities (ticket)\n"
+	"	WHERE ticket IS NOT NULL;\n"
+	"CREATE INDEX activities_due ON activities (kind, done, due_at)\n"
+	"	WHERE due_at IS NOT NULL;\n";
+
+/*
+ * 9: sales read from an index alone.  An order keeps its units (the sum
+ * of its lines' quantities) beside its total, and the orders by time
+ * carry status, total and units: sales by period is one walk of that
+ * index in time order, with no visit to the orders or their lines.  It
+ * replaces the index of ordered_at alone, a prefix of it.
+ */
+static const char v9[] =
+	"ALTER TABLE orders ADD COLUMN units INTEGER NOT NULL DEFAULT 0;\n"
+	"UPDATE orders SET units = (SELECT coalesce(sum(l.quantity), 0)\n"
+	"	FROM order_lines AS l WHERE l.\"order\" = orders.id);\n"
+	"CREATE INDEX orders_sales\n"
+	"	ON orders (ordered_at, status, total, units);\n"
+	"DROP INDEX orders_ordered_at;\n";
+
+/*
+ * 10: custom fields (crm-field).  The catalog says which fields an entity
  * has besides its built-in ones; each is a real column of the entity's
  * table, added by crm-field add (ALTER TABLE ... ADD COLUMN) and removed
  * by crm-field drop, so that a custom field is read, filtered, sorted and
  * indexed exactly like a built-in one.  An enum's allowed values are rows
  * of their own, so that more can be added later.
  */
-static const char v8[] =
+static const char v10[] =
 	"CREATE TABLE custom_fields (\n"
 	"	entity     TEXT NOT NULL,		-- customer, product...\n"
 	"	name       TEXT NOT NULL,		-- its column in the table\n"
@@ -209,7 +344,8 @@ static const char v8[] =
 	"	            ON DELETE CASCADE\n"
 	") WITHOUT ROWID;\n";
 
-static const char *const migrations[] = { v1, v2, v3, v4, v5, v6, v8 };
+static const char *const migrations[] = { v1, v2, v3, v4, v5, v6, v7,
+	v8, v9, v10 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

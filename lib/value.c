@@ -211,41 +211,47 @@ crm_format_money(int64_t cents, struct crm_buf *out)
 		(unsigned long long)(a / 100), (unsigned long long)(a % 100));
 }
 
+/*
+ * [+-]digits[.digits], either side of the point may be empty (as money
+ * takes them).  Stored as a JSON number would be written: ".5" is 0.5,
+ * "1." is 1, "007" is 7, "-0" is 0; fraction digits are kept as given.
+ */
 int
 crm_parse_decimal(const char *in, struct crm_buf *out, struct crm_err *err)
 {
-	const char *p = skip_ws(in), *end, *s;
-	int nd = 0;
+	const char *p = skip_ws(in), *end, *i0, *i1, *f0 = NULL, *f1 = NULL;
+	int nd = 0, neg = 0, zero = 1;
 
 	end = p + trim_len(p);
-	s = p;
 	if (p < end && (*p == '-' || *p == '+'))
-		p++;
-	for (; p < end && isdigit((unsigned char)*p); p++)
+		neg = *p++ == '-';
+	for (i0 = p; p < end && isdigit((unsigned char)*p); p++)
 		nd++;
+	i1 = p;
 	if (p < end && *p == '.')
-		for (p++; p < end && isdigit((unsigned char)*p); p++)
+		for (f0 = ++p; p < end && isdigit((unsigned char)*p); p++)
 			nd++;
+	f1 = p;
 	if (p != end || !nd || nd > 30)
 		return crm_err_set(err, CRM_EX_DATAERR,
 			"invalid number '%s': expected digits with an "
 			"optional decimal point", in);
-	/* The stored form is a JSON number, as output writes it bare: no
-	 * '+', no leading zeros, a digit on each side of a point, no point
-	 * without digits after it ("+.5" is 0.5, "007." is 7). */
-	if (*s == '+' || *s == '-') {
-		if (*s == '-')
-			crm_buf_addch(out, '-');
-		s++;
-	}
-	while (s + 1 < end && *s == '0' && isdigit((unsigned char)s[1]))
-		s++;
-	if (s == end || *s == '.')
+	while (i0 + 1 < i1 && *i0 == '0')
+		i0++;
+	for (p = i0; p < i1; p++)
+		zero &= *p == '0';
+	for (p = f0; f0 && p < f1; p++)
+		zero &= *p == '0';
+	if (neg && !zero)
+		crm_buf_addch(out, '-');
+	if (i0 < i1)
+		crm_buf_add(out, i0, (size_t)(i1 - i0));
+	else
 		crm_buf_addch(out, '0');
-	for (; s < end && *s != '.'; s++)
-		crm_buf_addch(out, *s);
-	if (s < end && s + 1 < end)
-		crm_buf_add(out, s, (size_t)(end - s));
+	if (f0 && f0 < f1) {
+		crm_buf_addch(out, '.');
+		crm_buf_add(out, f0, (size_t)(f1 - f0));
+	}
 	return 0;
 }
 
@@ -591,14 +597,20 @@ crm_parse_time(const char *in, struct crm_buf *out, struct crm_err *err)
 			"invalid time '%s': no such day", in);
 	if (r < 0 || p == end) {
 		/* A date form alone: local midnight. */
-		if (date_days(in, &days, err) < 0) {
-			if (err && err->code == CRM_EX_USAGE)
-				return -1;	/* a bad CRM_TODAY */
-			crm_err_clear(err);
-			return crm_err_set(err, CRM_EX_DATAERR,
-				"invalid time '%s': expected YYYY-MM-DD "
-				"[HH:MM[:SS]][Z|+HH:MM]", in);
+		struct crm_err e = CRM_ERR_INIT;
+
+		if (date_days(in, &days, &e) < 0) {
+			if (e.code == CRM_EX_USAGE)	/* a bad CRM_TODAY */
+				crm_err_set(err, e.code, "%s", e.msg.buf);
+			else
+				crm_err_set(err, CRM_EX_DATAERR,
+					"invalid time '%s': expected "
+					"YYYY-MM-DD [HH:MM[:SS]][Z|+HH:MM]",
+					in);
+			crm_err_release(&e);
+			return -1;
 		}
+		crm_err_release(&e);
 		goto local;
 	}
 	if (*p != 'T' && *p != 't' && *p != ' ')
@@ -628,8 +640,7 @@ crm_parse_time(const char *in, struct crm_buf *out, struct crm_err *err)
 		goto local;
 	if ((*p == 'Z' || *p == 'z') && p + 1 == end) {
 		secs = days * 86400 + hh * 3600 + mm * 60 + ss;
-		crm_format_time((time_t)secs, out);
-		return 0;
+		goto utc;
 	}
 	if (*p == '+' || *p == '-') {
 		int sign = *p == '-' ? -1 : 1;
@@ -643,8 +654,7 @@ crm_parse_time(const char *in, struct crm_buf *out, struct crm_err *err)
 			goto bad;
 		secs = days * 86400 + hh * 3600 + mm * 60 + ss -
 			sign * (oh * 3600 + om * 60);
-		crm_format_time((time_t)secs, out);
-		return 0;
+		goto utc;
 	}
 bad:
 	return crm_err_set(err, CRM_EX_DATAERR,
@@ -654,6 +664,13 @@ local:
 	if (local_to_utc(days, hh, mm, ss, &t) < 0)
 		return crm_err_set(err, CRM_EX_DATAERR,
 			"invalid time '%s': out of range", in);
-	crm_format_time(t, out);
+	secs = (int64_t)t;
+utc:
+	/* What is stored has four digits of year: 0000 to 9999. */
+	if (secs < crm_days_from_civil(0, 1, 1) * 86400 ||
+	    secs >= crm_days_from_civil(10000, 1, 1) * 86400)
+		return crm_err_set(err, CRM_EX_DATAERR,
+			"invalid time '%s': year out of range", in);
+	crm_format_time((time_t)secs, out);
 	return 0;
 }

@@ -38,66 +38,7 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-/* ---- random numbers: splitmix64 seeding, xoshiro256** ------------------ */
-
-struct rng {
-	uint64_t s[4];
-};
-
-static uint64_t
-splitmix64(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9E3779B97F4A7C15ULL);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-	return z ^ (z >> 31);
-}
-
-static void
-rng_seed(struct rng *r, uint64_t seed, uint64_t row)
-{
-	uint64_t x = seed * 0xD1B54A32D192ED03ULL ^ row;
-	int i;
-
-	for (i = 0; i < 4; i++)
-		r->s[i] = splitmix64(&x);
-}
-
-static uint64_t
-rotl(uint64_t x, int k)
-{
-	return (x << k) | (x >> (64 - k));
-}
-
-static uint64_t
-rng_next(struct rng *r)
-{
-	uint64_t *s = r->s;
-	uint64_t res = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
-
-	s[2] ^= s[0];
-	s[3] ^= s[1];
-	s[1] ^= s[2];
-	s[0] ^= s[3];
-	s[2] ^= t;
-	s[3] = rotl(s[3], 45);
-	return res;
-}
-
-/* A number in [0, n), n > 0 (the bias is far below what matters here). */
-static uint32_t
-rnd(struct rng *r, uint32_t n)
-{
-	return (uint32_t)(((rng_next(r) >> 32) * n) >> 32);
-}
-
-/* True with probability num/1000. */
-static int
-chance(struct rng *r, uint32_t num)
-{
-	return rnd(r, 1000) < num;
-}
+#include "gen.h"
 
 /*
  * An index into a list of n entries ordered from common to rare: the
@@ -710,7 +651,7 @@ gen_row(uint64_t seed, uint64_t i, struct row *row)
 	enum kind kind = ROW_OK;
 
 	i &= ~(1ULL << 63);
-	rng_seed(&r, seed, i);
+	gen_rng_seed(&r, seed, 0, i);
 	k = rnd(&r, 1000);
 	if (k < 10)
 		kind = ROW_INVALID;
@@ -839,7 +780,8 @@ custom_fields(uint64_t seed, uint64_t i)
 	struct rng r;
 	struct str s;
 
-	rng_seed(&r, seed ^ 0x5DEECE66DULL, i);
+	/* Kind 6: gen-orders has 1 and 2, gen-sales 3 to 5. */
+	gen_rng_seed(&r, seed, 6, i);
 	memset(&s, 0, sizeof(s));
 	if (chance(&r, 900))
 		s_add(&s, field_industries[skewed(&r,

@@ -38,104 +38,7 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define HOT_ORDERS 1000
 
-/* ---- random numbers: splitmix64 seeding, xoshiro256** ------------------ */
-
-struct rng {
-	uint64_t s[4];
-};
-
-static uint64_t
-splitmix64(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9E3779B97F4A7C15ULL);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-	return z ^ (z >> 31);
-}
-
-/* A stream per (seed, kind, number): products and orders do not share. */
-static void
-rng_seed(struct rng *r, uint64_t seed, uint64_t kind, uint64_t n)
-{
-	uint64_t x = (seed * 0xD1B54A32D192ED03ULL) ^ (kind << 56) ^ n;
-	int i;
-
-	for (i = 0; i < 4; i++)
-		r->s[i] = splitmix64(&x);
-}
-
-static uint64_t
-rotl(uint64_t x, int k)
-{
-	return (x << k) | (x >> (64 - k));
-}
-
-static uint64_t
-rng_next(struct rng *r)
-{
-	uint64_t *s = r->s;
-	uint64_t res = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
-
-	s[2] ^= s[0];
-	s[3] ^= s[1];
-	s[1] ^= s[2];
-	s[0] ^= s[3];
-	s[2] ^= t;
-	s[3] = rotl(s[3], 45);
-	return res;
-}
-
-/* A number in [0, n), n > 0. */
-static uint32_t
-rnd(struct rng *r, uint32_t n)
-{
-	return (uint32_t)(((rng_next(r) >> 32) * n) >> 32);
-}
-
-/* True with probability num/1000. */
-static int
-chance(struct rng *r, uint32_t num)
-{
-	return rnd(r, 1000) < num;
-}
-
-/* ---- output ------------------------------------------------------------- */
-
-static char obuf[1 << 20];
-static size_t olen;
-
-static void
-flush(void)
-{
-	if (olen && fwrite(obuf, 1, olen, stdout) != olen) {
-		fprintf(stderr, "gen-orders: write error: %s\n",
-			strerror(errno));
-		exit(74);
-	}
-	olen = 0;
-}
-
-static void
-outf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void
-outf(const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (olen + 4096 > sizeof(obuf))
-		flush();
-	va_start(ap, fmt);
-	n = vsnprintf(obuf + olen, sizeof(obuf) - olen, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(obuf) - olen) {
-		fputs("gen-orders: line too long\n", stderr);
-		exit(70);
-	}
-	olen += (size_t)n;
-}
+#include "gen.h"
 
 /* ---- products ----------------------------------------------------------- */
 
@@ -165,7 +68,7 @@ gen_product(uint64_t seed, uint64_t i, struct product *p)
 {
 	struct rng r;
 
-	rng_seed(&r, seed, 1, i);
+	gen_rng_seed(&r, seed, 1, i);
 	p->good = goods[rnd(&r, ARRAY_SIZE(goods))];
 	p->variant = variants[rnd(&r, ARRAY_SIZE(variants))];
 	/* Mostly cheap things, a few dear ones. */
@@ -282,10 +185,11 @@ out_email(int upper, const char *e)
 		outf("%s", e);
 		return;
 	}
-	if (olen + 4096 > sizeof(obuf))
-		flush();
-	for (s = e; *s && olen < sizeof(obuf) - 1; s++)
-		obuf[olen++] = *s >= 'a' && *s <= 'z' ? *s - 'a' + 'A' : *s;
+	if (gen_olen + 4096 > sizeof(gen_obuf))
+		gen_flush();
+	for (s = e; *s && gen_olen < sizeof(gen_obuf) - 1; s++)
+		gen_obuf[gen_olen++] = *s >= 'a' && *s <= 'z' ?
+			*s - 'a' + 'A' : *s;
 }
 
 static const char *const statuses[] = {
@@ -341,7 +245,7 @@ orders(uint64_t lines, uint64_t nproducts, const char *path, uint64_t seed)
 		char at[40];
 		int upper;
 
-		rng_seed(&r, seed, 2, i);
+		gen_rng_seed(&r, seed, 2, i);
 		k = rnd(&r, 100);
 		n = k < 30 ? 1 : k < 55 ? 2 : k < 75 ? 3 : k < 90 ? 4 : 5;
 		if (n > lines - written)
@@ -424,6 +328,7 @@ main(int argc, char **argv)
 {
 	uint64_t seed = 1;
 
+	gen_name = "gen-orders";
 	if (argc >= 3 && argc <= 4 && !strcmp(argv[1], "products")) {
 		if (argc == 4)
 			seed = number(argv[3]);
@@ -439,7 +344,7 @@ main(int argc, char **argv)
 	} else {
 		usage();
 	}
-	flush();
+	gen_flush();
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		fprintf(stderr, "gen-orders: write error: %s\n",
 			strerror(errno));

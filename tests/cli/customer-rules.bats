@@ -218,7 +218,7 @@ stored() {
 	run --separate-stderr crm-customer remove 1
 	assert_failure 64
 	assert_output ''
-	assert_stderr_line --index 0 "crm-customer: unknown verb 'remove'; verbs: add, show, list, update, delete, search, dupes, merge"
+	assert_stderr_line --index 0 "crm-customer: unknown verb 'remove'; verbs: add, show, list, update, delete, search, dupes, merge, timeline"
 	assert_unchanged "$before"
 }
 

@@ -39,7 +39,7 @@ setup() {
 	run --separate-stderr crm customer frob
 	assert_failure 64
 	assert_output ''
-	assert_stderr_line --index 0 "crm-customer: unknown verb 'frob'; verbs: add, show, list, update, delete, search, dupes, merge"
+	assert_stderr_line --index 0 "crm-customer: unknown verb 'frob'; verbs: add, show, list, update, delete, search, dupes, merge, timeline"
 }
 
 @test "crm admin init runs crm-admin init" {

@@ -123,7 +123,7 @@ three() {
 	run --separate-stderr crm-field add customer x --type enum --values a,B,b
 	assert_error 65 "crm-field: invalid --values 'a,B,b': 'b' twice"
 	run --separate-stderr crm-field add client x --type text
-	assert_error 64 "crm-field: unknown entity 'client'; entities: customer, contact, product, order; see 'crm-field add --help'"
+	assert_error 64 "crm-field: unknown entity 'client'; entities: customer, contact, product, order, campaign, deal, ticket, activity; see 'crm-field add --help'"
 	run --separate-stderr crm-field add customer
 	assert_error 64 "crm-field: give ENTITY and NAME; see 'crm-field add --help'"
 	run --separate-stderr crm-field frob
@@ -412,6 +412,84 @@ three() {
 	crm-customer merge 1 2 -q
 	run crm-customer show 1 -H -f tsv -o name,industry,seats
 	assert_output $'A\ttech\t3'
+}
+
+@test "import: a row without a key is matched on its custom values too" {
+	crm-field add customer industry --type enum --values retail,tech
+	crm-field add customer seats --type int
+	printf 'name,email,industry,seats\nAnn,,retail,3\nBob,,,\n' >k.csv
+	# Into an empty table: the custom field's index is set aside and back.
+	run --separate-stderr crm-import customers k.csv
+	assert_stderr "crm-import: customers: 2 read, 2 inserted, 0 updated, 0 unchanged, 0 rejected, 0 repeated; batch 1"
+	run sqlite3 "$CRM_DB" "SELECT name FROM pragma_index_list('customers') WHERE name = 'cf_customers_industry'"
+	assert_output cf_customers_industry
+	run --separate-stderr crm-import customers k.csv
+	assert_stderr "crm-import: customers: 2 read, 0 inserted, 0 updated, 2 unchanged, 0 rejected, 0 repeated; batch 2"
+	# The built-in values are Ann's, the custom ones are not: another Ann.
+	printf 'name,email,industry,seats\nAnn,,tech,3\nAnn,,retail,\n' >d.csv
+	run --separate-stderr crm-import customers d.csv
+	assert_stderr "crm-import: customers: 2 read, 2 inserted, 0 updated, 0 unchanged, 0 rejected, 0 repeated; batch 3"
+	run crm-customer list -H -f tsv -o name,industry,seats --sort id
+	assert_output "$(printf 'Ann\tretail\t3\nBob\t\t\nAnn\ttech\t3\nAnn\tretail\t')"
+}
+
+@test "deals, tickets, activities, campaigns: custom fields set, listed, filtered, their rules kept" {
+	crm-customer add --name Z --email z@example.com >/dev/null
+	crm-field add deal region --type enum --values north,south
+	crm-field add deal budget --type money
+	crm-field add ticket channel --type text
+	crm-field add activity mood --type bool
+	crm-field add campaign region --type text
+	crm-deal add --customer 1 --title T --amount 100 --set region=North >/dev/null
+	crm-deal add --customer 1 --title U --stage proposal --set budget=12.5 >/dev/null
+	# An update of a deal runs its rules: the stage sets the probability.
+	run --separate-stderr crm-deal update 1 --set region=south --stage negotiation
+	assert_success
+	assert_stderr ''
+	run crm-deal list -H -f tsv -o id,title,stage,probability,region,budget
+	assert_output "$(printf '1\tT\tnegotiation\t75\tsouth\t\n2\tU\tproposal\t50\t\t12.50')"
+	run crm-deal list -H -o id --where region=south
+	assert_output 1
+	run crm-deal list -H -o id --where 'budget>=10'
+	assert_output 2
+	run crm-deal list -H -o id --sort -region
+	assert_output "$(printf '1\n2')"
+	crm-deal stage 2 won
+	crm-deal update 2 --set budget=
+	run crm-deal show 2 -f json -o stage,probability,budget
+	assert_output '{"stage":"won","probability":100,"budget":null}'
+	# A bad value changes nothing.
+	run --separate-stderr crm-deal update 1 --set region=east --stage won
+	assert_failure 65
+	assert_stderr --partial "region: invalid value 'east'"
+	assert_equal "$(crm-deal show 1 -H -f tsv -o stage,region)" $'negotiation\tsouth'
+	# Tickets: the rules still refuse, a custom field is no way around them.
+	crm-ticket add --customer 1 --subject S --set channel=phone >/dev/null
+	run --separate-stderr crm-ticket update 1 --set channel=mail --rating 5
+	assert_failure 65
+	assert_equal "$(crm-ticket show 1 -H -o channel)" phone
+	crm-ticket update 1 --set channel=mail --status resolved
+	run crm-ticket list -H -f tsv -o id,status,channel --where channel=mail
+	assert_output $'1\tresolved\tmail'
+	crm-activity add --kind call --subject x --set mood=yes >/dev/null
+	crm-activity update 1 --set mood=no
+	run crm-activity list -H -o id,mood --where mood=no
+	assert_output $'1\tno'
+	crm-campaign add --name Spring --set region=east >/dev/null
+	crm-campaign update Spring --set region=west
+	run crm-campaign list -H -f tsv -o name,region --where region=west
+	assert_output $'Spring\twest'
+}
+
+@test "import deals: custom columns, on insert and on update by ref" {
+	crm-customer add --name Z --email z@example.com >/dev/null
+	crm-field add deal region --type enum --values north,south
+	printf 'customer,title,ref,region,stage\nz@example.com,T,D-1,North,lead\n' >d.csv
+	crm-import deals d.csv -q
+	printf 'customer,title,ref,region,stage\nz@example.com,T,D-1,south,won\n' >u.csv
+	crm-import deals u.csv -q
+	run crm-deal list -H -f tsv -o ref,stage,probability,region
+	assert_output $'D-1\twon\t100\tsouth'
 }
 
 # ---- completion ----------------------------------------------------------

@@ -54,6 +54,28 @@ customers_csv() {
 	assert_stderr "crm-import: customers: 3 read, 0 inserted, 0 updated, 2 unchanged, 0 rejected, 1 repeated; batch 2"
 }
 
+@test "rows without a key are matched on all their values: a rerun adds nothing" {
+	printf 'name,email,phone,city,kind\n王芳,,138 0013 8000,北京,\n王芳,,,上海,company\nKeyed,k@x.com,,,\n' >c.csv
+	run --separate-stderr crm-import customers c.csv
+	assert_success
+	assert_stderr "crm-import: customers: 3 read, 3 inserted, 0 updated, 0 unchanged, 0 rejected, 0 repeated; batch 1"
+	before=$(dump_db | grep -v import_)
+	# The same rows, spelt as the cleaning rules make them equal.
+	printf 'name,email,phone,city,kind\n 王芳,,13800138000,北京,person\n王芳,,,上海,COMPANY\nKeyed,k@x.com,,,\n' >again.csv
+	run --separate-stderr crm-import customers again.csv
+	assert_success
+	assert_stderr "crm-import: customers: 3 read, 0 inserted, 0 updated, 3 unchanged, 0 rejected, 0 repeated; batch 2"
+	assert_equal "$(dump_db | grep -v import_)" "$before"
+	# One value differs: another customer of the same name.
+	printf 'name,email,city\n王芳,,广州\n' >other.csv
+	run --separate-stderr crm-import customers other.csv
+	assert_stderr "crm-import: customers: 1 read, 1 inserted, 0 updated, 0 unchanged, 0 rejected, 0 repeated; batch 3"
+	# --mode insert refuses a row a record already holds.
+	run --separate-stderr crm-import customers --mode insert other.csv
+	assert_failure 65
+	assert_equal "${stderr_lines[0]}" "crm-import: line 2: customer 4 holds these values already"
+}
+
 @test "dry run prints the plan, writes nothing, exits 65 on a rejected row" {
 	printf 'name,email\nA,a@x.com\n' | crm-import customers - -q
 	printf 'name,email\nA2,a@x.com\nB,b@x.com\nC,c@\nA2,a@x.com\n' >c.csv
@@ -264,4 +286,14 @@ line2	tab' >/dev/null
 	run --separate-stderr crm-import inventory inv.csv --missing zero -q
 	assert_failure 65
 	assert_equal "$(crm-product list -H -o sku,stock | tr '\t\n' ': ')" "A:7 B:5 C:0 "
+}
+
+@test "old Mac line ends (a bare CR): rejects carry the line an editor shows" {
+	printf 'name,email\rAda,ada@x.com\rBad,bad@\r\rBob,bob@x.com\r' >mac.csv
+	run --separate-stderr crm-import customers mac.csv --rejects rej.csv
+	assert_failure 65
+	assert_equal "${stderr_lines[0]}" "crm-import: line 3: email: invalid email 'bad@': expected local@domain.tld"
+	assert_equal "${stderr_lines[1]}" "crm-import: customers: 3 read, 2 inserted, 0 updated, 0 unchanged, 1 rejected, 0 repeated; batch 1"
+	run cat rej.csv
+	assert_output "$(printf 'name,email,_line,_error\nBad,bad@,3,email: invalid email '"'"'bad@'"'"': expected local@domain.tld')"
 }

@@ -316,8 +316,8 @@ EOF
 	assert_error 64 "crm-report: unknown option '--group'; see 'crm-report customers --help'"
 	run --separate-stderr crm-report customers 12
 	assert_error 64 "crm-report: unexpected argument '12'; see 'crm-report customers --help'"
-	run --separate-stderr crm-report pipeline
-	assert_error 64 "crm-report: unknown verb 'pipeline'; verbs: customers, sales, products"
+	run --separate-stderr crm-report forecast
+	assert_error 64 "crm-report: unknown verb 'forecast'; verbs: customers, sales, products, pipeline, tickets, campaigns"
 	CRM_TODAY=2027-02-30 run --separate-stderr crm-report sales --period this-month
 	assert_error 64 "crm-report: invalid CRM_TODAY '2027-02-30': expected YYYY-MM-DD; see 'crm-report sales --help'"
 	assert_unchanged "$before"

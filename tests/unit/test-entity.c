@@ -129,7 +129,11 @@ enums_and_refs(void **state)
 			if (!re)
 				fail_msg("%s.%s refers to unknown '%s'",
 					e->name, f->name, f->ref);
-			if (entity_index(re) >= i)
+			/* An order's campaign came with the campaigns, by
+			 * a later migration (schema v7). */
+			if (entity_index(re) >= i &&
+			    !(!strcmp(e->name, "order") &&
+			    !strcmp(f->name, "campaign")))
 				fail_msg("%s.%s refers to %s, created later",
 					e->name, f->name, re->name);
 		}

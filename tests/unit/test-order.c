@@ -2,8 +2,6 @@
  * test-order - lib/order.h: order lines, the lifecycle and stock.
  *
  * Each test gets a fresh database with two customers and three products.
- * Tests of behaviour that is known to be wrong in lib/ are in known[] and
- * run only with CRM_TEST_KNOWN_BUGS=1; move one into tests[] with its fix.
  */
 #include <ftw.h>
 #include <setjmp.h>
@@ -312,6 +310,7 @@ add_takes_stock(void **state)
 	assert_int_equal(stock(c, 2), 2);
 	assert_int_equal(q_int(c, "SELECT total FROM orders"),
 		2 * 150 + 400 + 100);
+	assert_int_equal(q_int(c, "SELECT units FROM orders"), 2 + 1 + 1);
 	assert_int_equal(q_int(c, "SELECT count(*) FROM order_lines WHERE "
 		"\"order\" = 1"), 3);
 	assert_int_equal(q_int(c, "SELECT status = 'pending' AND "
@@ -466,6 +465,7 @@ replace_lines(void **state)
 	assert_int_equal(stock(c, 2), 2);
 	assert_int_equal(q_int(c, "SELECT total FROM orders"), 3 * 150 + 425);
 	assert_int_equal(q_int(c, "SELECT count(*) FROM order_lines"), 2);
+	assert_int_equal(q_int(c, "SELECT units FROM orders"), 3 + 1);
 	crm_assigns_release(&as);
 	crm_err_release(&err);
 }
@@ -497,6 +497,43 @@ replace_cancelled(void **state)
 	crm_err_release(&err);
 }
 
+/*
+ * Without stock, an order that took stock and gets other lines gives
+ * back what the old ones took and holds nothing: a cancel then returns
+ * nothing, where it used to return the new lines, never taken.
+ */
+static void
+replace_without_stock(void **state)
+{
+	struct ctx *c = *state;
+	struct crm_assigns as = CRM_ASSIGNS_INIT;
+	struct crm_err err = CRM_ERR_INIT;
+	struct crm_line l;
+	int changed = -1;
+	int64_t id = order(c, 1, &err, "PEN:2", NULL);
+
+	assert_int_equal(stock(c, 1), 8);
+	/* the same lines: what it holds stays */
+	assert_int_equal(crm_line_parse(&c->db, "PEN:2", 0, &l, &err), 0);
+	assert_int_equal(crm_order_replace(&c->db, &c->ord, id, &as, &l, 1, 0,
+		0, &changed, &err), 0);
+	assert_int_equal(stock(c, 1), 8);
+	assert_int_equal(q_int(c, "SELECT stock_taken FROM orders"), 1);
+	/* other lines: the old ones' stock comes back, the new take none */
+	assert_int_equal(crm_line_parse(&c->db, "PEN:5", 0, &l, &err), 0);
+	assert_int_equal(crm_order_replace(&c->db, &c->ord, id, &as, &l, 1, 0,
+		0, &changed, &err), 0);
+	assert_int_equal(changed, 1);
+	assert_int_equal(stock(c, 1), 10);
+	assert_int_equal(q_int(c, "SELECT stock_taken FROM orders"), 0);
+	assert_int_equal(q_int(c, "SELECT units FROM orders"), 5);
+	assert_int_equal(crm_order_status(&c->db, id, "cancelled", NULL, &err),
+		0);
+	assert_int_equal(stock(c, 1), 10);
+	crm_assigns_release(&as);
+	crm_err_release(&err);
+}
+
 static void
 lines_output(void **state)
 {
@@ -520,14 +557,6 @@ lines_output(void **state)
 	free(buf);
 }
 
-static int
-known_bugs_wanted(void)
-{
-	const char *s = getenv("CRM_TEST_KNOWN_BUGS");
-
-	return s && *s && strcmp(s, "0");
-}
-
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -545,19 +574,9 @@ main(void)
 		T(status_lifecycle),
 		T(cancel_returns_stock),
 		T(replace_lines),
+		T(replace_without_stock),
 		T(lines_output),
-	};
-	/* Known bugs in lib/ (see the file's comment). */
-	static const struct CMUnitTest known[] = {
 		T(replace_cancelled),
 	};
-	struct CMUnitTest all[ARRAY_SIZE(tests) + ARRAY_SIZE(known)];
-	size_t n = ARRAY_SIZE(tests);
-
-	memcpy(all, tests, sizeof(tests));
-	if (known_bugs_wanted()) {
-		memcpy(all + n, known, sizeof(known));
-		n += ARRAY_SIZE(known);
-	}
-	return _cmocka_run_group_tests("test-order", all, n, NULL, NULL);
+	return cmocka_run_group_tests(tests, NULL, NULL);
 }

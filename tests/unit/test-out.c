@@ -1,8 +1,5 @@
 /*
  * test-out - lib/out.h: table, tsv, csv and JSON Lines writers.
- *
- * Tests of behaviour that is known to be wrong in lib/ are in known[] and
- * run only with CRM_TEST_KNOWN_BUGS=1; move one into tests[] with its fix.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -362,11 +359,20 @@ table_flattens_lines(void **state)
 	static const struct cell cells[] = {
 		T("1 Main St\nSpringfield\tUSA"), EOR,
 	};
+	static const char *const names2[] = { "address", "city" };
+	static const struct cell cells2[] = {
+		T("a\tb\nc"), T("X"), EOR,
+		T("xy"), T("Y"), EOR,
+	};
 	char *s;
 
 	(void)state;
 	s = RENDER(CRM_FMT_TABLE, 0, names, cells);
 	assert_string_equal(s, "1 Main St Springfield USA\n");
+	free(s);
+	/* The next column starts where the flattened text ends. */
+	s = RENDER(CRM_FMT_TABLE, 0, names2, cells2);
+	assert_string_equal(s, "a b c  X\nxy     Y\n");
 	free(s);
 }
 
@@ -581,14 +587,6 @@ default_format_terminal(void **state)
 	close(m);
 }
 
-static int
-known_bugs_wanted(void)
-{
-	const char *s = getenv("CRM_TEST_KNOWN_BUGS");
-
-	return s && *s && strcmp(s, "0");
-}
-
 int
 main(void)
 {
@@ -613,18 +611,7 @@ main(void)
 		cmocka_unit_test(parse_format_names),
 		cmocka_unit_test(default_format),
 		cmocka_unit_test(default_format_terminal),
-	};
-	/* Known bugs in lib/ (see the file's comment). */
-	static const struct CMUnitTest known[] = {
 		cmocka_unit_test(table_flattens_lines),
 	};
-	struct CMUnitTest all[ARRAY_SIZE(tests) + ARRAY_SIZE(known)];
-	size_t n = ARRAY_SIZE(tests);
-
-	memcpy(all, tests, sizeof(tests));
-	if (known_bugs_wanted()) {
-		memcpy(all + n, known, sizeof(known));
-		n += ARRAY_SIZE(known);
-	}
-	return _cmocka_run_group_tests("test-out", all, n, setup, NULL);
+	return cmocka_run_group_tests(tests, setup, NULL);
 }

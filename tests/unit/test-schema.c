@@ -193,6 +193,40 @@ migrate_v1_to_latest(void **state)
 	assert_int_equal(err.code, 0);
 }
 
+/*
+ * Orders of a database from before the orders kept their units get them
+ * on migrating: the sum of their lines' quantities, 0 for an order
+ * without lines.
+ */
+static void
+migrate_sums_units(void **state)
+{
+	struct ctx *c = *state;
+	struct crm_err err = CRM_ERR_INIT;
+
+	raw_open(c, 0);
+	assert_int_equal(crm_search_register(c->db.h), SQLITE_OK);
+	/* 8: the last version before units (9). */
+	assert_int_equal(crm_schema_migrate(&c->db, 8, &err), 0);
+	assert_int_equal(crm_db_exec(&c->db,
+		"INSERT INTO customers (name, created_at, updated_at) "
+		"VALUES ('A', 'x', 'x');"
+		"INSERT INTO products (sku, name, price, created_at, updated_at) "
+		"VALUES ('P', 'P', 100, 'x', 'x');"
+		"INSERT INTO orders (customer, ordered_at, total, created_at, "
+		"updated_at) VALUES (1, '2026-01-01T00:00:00Z', 700, 'x', 'x'),"
+		" (1, '2026-01-02T00:00:00Z', 0, 'x', 'x');"
+		"INSERT INTO order_lines (\"order\", product, quantity, "
+		"unit_price, created_at, updated_at) VALUES "
+		"(1, 1, 3, 100, 'x', 'x'), (1, 1, 4, 100, 'x', 'x');", &err), 0);
+	assert_int_equal(crm_schema_migrate(&c->db, 0, &err), 0);
+	assert_int_equal(q_int(c, "SELECT units FROM orders WHERE id = 1"), 7);
+	assert_int_equal(q_int(c, "SELECT units FROM orders WHERE id = 2"), 0);
+	assert_int_equal(q_int(c, "SELECT count(*) FROM sqlite_schema WHERE "
+		"name = 'orders_sales'"), 1);
+	assert_int_equal(err.code, 0);
+}
+
 /* Migrating to the version the database has changes nothing. */
 static void
 migrate_to_same_version(void **state)
@@ -338,6 +372,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(latest_is_positive),
 		cmocka_unit_test_setup_teardown(migrate_v1_to_latest, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(migrate_sums_units, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(migrate_to_same_version, setup,
 			teardown),

@@ -1,8 +1,5 @@
 /*
  * test-search - lib/search.h: substring search with the bigram tokenizer.
- *
- * Tests of behaviour that is known to be wrong in lib/ are in known[] and
- * run only with CRM_TEST_KNOWN_BUGS=1; move one into tests[] with its fix.
  */
 #include <ftw.h>
 #include <setjmp.h>
@@ -381,14 +378,6 @@ register_on_connection(void **state)
 	crm_buf_release(&m);
 }
 
-static int
-known_bugs_wanted(void)
-{
-	const char *s = getenv("CRM_TEST_KNOWN_BUGS");
-
-	return s && *s && strcmp(s, "0");
-}
-
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -404,18 +393,7 @@ main(void)
 		T(digits),
 		T(follows_changes),
 		cmocka_unit_test(register_on_connection),
-	};
-	/* Known bugs in lib/ (see the file's comment). */
-	static const struct CMUnitTest known[] = {
 		T(found_by_itself),
 	};
-	struct CMUnitTest all[ARRAY_SIZE(tests) + ARRAY_SIZE(known)];
-	size_t n = ARRAY_SIZE(tests);
-
-	memcpy(all, tests, sizeof(tests));
-	if (known_bugs_wanted()) {
-		memcpy(all + n, known, sizeof(known));
-		n += ARRAY_SIZE(known);
-	}
-	return _cmocka_run_group_tests("test-search", all, n, NULL, NULL);
+	return cmocka_run_group_tests(tests, NULL, NULL);
 }

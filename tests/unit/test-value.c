@@ -1,8 +1,5 @@
 /*
  * test-value - lib/value.h: the value parsers and writers of SPEC 3.3, 4.
- *
- * Tests of behaviour that is known to be wrong in lib/ are in known[] and
- * run only with CRM_TEST_KNOWN_BUGS=1; move one into tests[] with its fix.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -415,14 +412,21 @@ static const struct text_case decimal_cases[] = {
 	{ "+1.5", "1.5" },
 	{ " 7 ", "7" },
 	{ "0.000001", "0.000001" },
+	{ "1.50", "1.50" },
+	/* Written as a number (JSON) would be, as money reads them. */
 	{ "1.", "1" },
 	{ ".5", "0.5" },
 	{ "-.5", "-0.5" },
 	{ "+.5", "0.5" },
 	{ "007", "7" },
+	{ "00.5", "0.5" },
 	{ "00.50", "0.50" },
-	{ "-000", "-0" },
+	{ "-0", "0" },
+	{ "-000", "0" },
+	{ "-0.00", "0.00" },
+	{ "-007.10", "-7.10" },
 	{ ".", NULL },
+	{ "-.", NULL },
 	{ "", NULL },
 	{ "-", NULL },
 	{ "abc", NULL },
@@ -1058,10 +1062,20 @@ time_stays_in_storage_range(void **state)
 	static const char *const ins[] = {
 		"9999-12-31T23:00:00-14:00",
 		"0000-01-01T00:00:00+01:00",
+		"0000-01-01 00:59",	/* local time is UTC+1 here */
+	};
+	/* The first and the last second, and an offset that stays in. */
+	static const char *const edges[] = {
+		"0000-01-01T00:00:00Z", "0000-01-01T00:00:00Z",
+		"9999-12-31T23:59:59Z", "9999-12-31T23:59:59Z",
+		"9999-12-31T23:00:00+14:00", "9999-12-31T09:00:00Z",
+		"0000-01-01T00:00:00-01:00", "0000-01-01T01:00:00Z",
 	};
 	size_t i;
 
 	(void)state;
+	setenv("TZ", "CET-1", 1);	/* UTC+1, no daylight saving */
+	tzset();
 	for (i = 0; i < ARRAY_SIZE(ins); i++) {
 		struct crm_buf out = CRM_BUF_INIT;
 		struct crm_err err = CRM_ERR_INIT;
@@ -1070,6 +1084,20 @@ time_stays_in_storage_range(void **state)
 			fail_msg("time '%s' accepted as '%s'", ins[i],
 				out.buf);
 		assert_int_equal(err.code, CRM_EX_DATAERR);
+		assert_non_null(strstr(err.msg.buf, "year out of range"));
+		crm_buf_release(&out);
+		crm_err_release(&err);
+	}
+	setenv("TZ", "UTC", 1);
+	tzset();
+	for (i = 0; i < ARRAY_SIZE(edges); i += 2) {
+		struct crm_buf out = CRM_BUF_INIT;
+		struct crm_err err = CRM_ERR_INIT;
+
+		if (crm_parse_time(edges[i], &out, &err) < 0)
+			fail_msg("time '%s' refused: %s", edges[i],
+				err.msg.buf);
+		assert_string_equal(out.buf, edges[i + 1]);
 		crm_buf_release(&out);
 		crm_err_release(&err);
 	}
@@ -1096,14 +1124,6 @@ time_keeps_earlier_error(void **state)
 	assert_string_equal(err.msg.buf, "an earlier bad value");
 	crm_buf_release(&out);
 	crm_err_release(&err);
-}
-
-static int
-known_bugs_wanted(void)
-{
-	const char *s = getenv("CRM_TEST_KNOWN_BUGS");
-
-	return s && *s && strcmp(s, "0");
 }
 
 static int
@@ -1149,20 +1169,9 @@ main(void)
 		cmocka_unit_test(time_now),
 		cmocka_unit_test(format_time_values),
 		cmocka_unit_test(time_round_trip),
-	};
-	/* Known bugs in lib/ (see the file's comment). */
-	static const struct CMUnitTest known[] = {
 		cmocka_unit_test(money_max_includes_cents),
 		cmocka_unit_test(time_keeps_earlier_error),
 		cmocka_unit_test(time_stays_in_storage_range),
 	};
-	struct CMUnitTest all[ARRAY_SIZE(tests) + ARRAY_SIZE(known)];
-	size_t n = ARRAY_SIZE(tests);
-
-	memcpy(all, tests, sizeof(tests));
-	if (known_bugs_wanted()) {
-		memcpy(all + n, known, sizeof(known));
-		n += ARRAY_SIZE(known);
-	}
-	return _cmocka_run_group_tests("test-value", all, n, setup, NULL);
+	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -1,7 +1,6 @@
 # Unit tests of lib/, one cmocka program each (tests/unit/NAME.c), built
 # by the top-level Makefile into $(BUILD)/tests/NAME and run by make check.
-# A test of a known bug in lib/ waits in its program's known[] table and
-# runs only with CRM_TEST_KNOWN_BUGS=1 (make check CRM_TEST_KNOWN_BUGS=1).
-UNIT_TESTS = test-buf test-custom test-db test-dupes test-entity test-err test-out \
-	test-order test-query test-reader test-schema test-search test-text \
+UNIT_TESTS = test-buf test-custom test-db test-dupes test-entity test-err \
+	test-out test-order test-query test-reader test-rules test-schema \
+	test-search test-text \
 	test-value

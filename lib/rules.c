@@ -1,0 +1,408 @@
+/*
+ * rules.c - the rules of deals, tickets, activities, campaigns, members
+ * and an order's campaign, as entity rules hooks.  Declared in rules.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules.h"
+#include "value.h"
+#include "banned.h"
+
+static const struct {
+	const char *stage;
+	int probability;
+} stages[] = {
+	{ "lead", 10 }, { "qualified", 25 }, { "proposal", 50 },
+	{ "negotiation", 75 }, { "won", 100 }, { "lost", 0 },
+};
+
+int
+crm_deal_probability(const char *stage)
+{
+	size_t i;
+
+	for (i = 0; stage && i < sizeof(stages) / sizeof(stages[0]); i++)
+		if (!strcmp(stages[i].stage, stage))
+			return stages[i].probability;
+	return -1;
+}
+
+/* ---- the values of a change ---------------------------------------- */
+
+static struct crm_val *
+val(const struct crm_change *c, const char *name)
+{
+	return &c->v[crm_field_index(c->e, name)];
+}
+
+static const struct crm_val *
+old_val(const struct crm_change *c, const char *name)
+{
+	return c->old ? &c->old[crm_field_index(c->e, name)] : NULL;
+}
+
+static int
+set(const struct crm_change *c, const char *name)
+{
+	return c->set[crm_field_index(c->e, name)];
+}
+
+static const char *
+text(const struct crm_change *c, const char *name)
+{
+	const struct crm_val *v = val(c, name);
+
+	return v->kind == SQLITE_TEXT ? v->s.buf : NULL;
+}
+
+static const char *
+old_text(const struct crm_change *c, const char *name)
+{
+	const struct crm_val *v = old_val(c, name);
+
+	return v && v->kind == SQLITE_TEXT ? v->s.buf : NULL;
+}
+
+static int
+is_null(const struct crm_change *c, const char *name)
+{
+	return val(c, name)->kind == SQLITE_NULL;
+}
+
+static void
+put_int(const struct crm_change *c, const char *name, int64_t i)
+{
+	struct crm_val *v = val(c, name);
+
+	crm_val_release(v);
+	v->kind = SQLITE_INTEGER;
+	v->i = i;
+}
+
+static void
+put_null(const struct crm_change *c, const char *name)
+{
+	crm_val_release(val(c, name));
+}
+
+static void
+put_text(const struct crm_change *c, const char *name, const char *s)
+{
+	struct crm_val *v = val(c, name);
+
+	crm_val_release(v);
+	v->kind = SQLITE_TEXT;
+	crm_buf_adds(&v->s, s);
+}
+
+/* A time that is set when a record enters a state: kept when the record
+ * was in that state already with one (an import run again changes
+ * nothing), else now. */
+static void
+put_stamp(const struct crm_change *c, const char *name, int was)
+{
+	struct crm_buf now = CRM_BUF_INIT;
+	const char *o = old_text(c, name);
+
+	if (was && o) {
+		put_text(c, name, o);
+		return;
+	}
+	crm_now(&now);
+	put_text(c, name, now.buf);
+	crm_buf_release(&now);
+}
+
+/* "deal 5", or "a new deal" before it has an id. */
+static const char *
+what(const struct crm_change *c)
+{
+	static char buf[96];
+
+	if (c->id)
+		snprintf(buf, sizeof(buf), "%s %lld", c->e->name,
+			(long long)c->id);
+	else
+		snprintf(buf, sizeof(buf), "a new %s", c->e->name);
+	return buf;
+}
+
+static int
+one_of(const char *s, const char *a, const char *b)
+{
+	return s && (!strcmp(s, a) || !strcmp(s, b));
+}
+
+/* Run sql with ?1 = id and ?2 = text (may be NULL) and give the first
+ * column of its first row as text into out (empty: no row or NULL);
+ * the second column, if any, as an integer into *n. */
+static int
+lookup(struct crm_db *db, const char *sql, int64_t id, const char *arg,
+	struct crm_buf *out, int64_t *n, struct crm_err *err)
+{
+	sqlite3_stmt *st = crm_db_stmt(db, sql, err);
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (arg)
+		sqlite3_bind_text(st, 2, arg, -1, SQLITE_STATIC);
+	crm_buf_reset(out);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+			crm_buf_adds(out, (const char *)
+				sqlite3_column_text(st, 0));
+		if (n && sqlite3_column_count(st) > 1)
+			*n = sqlite3_column_int64(st, 1);
+	}
+	crm_db_put(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return crm_db_fail(db, rc, "cannot check a rule", err);
+	return 0;
+}
+
+/* The starts_on of campaign id (empty when it has none). */
+static int
+campaign_start(struct crm_db *db, int64_t id, struct crm_buf *out,
+	struct crm_err *err)
+{
+	return lookup(db, "SELECT starts_on FROM campaigns WHERE id = ?1", id,
+		NULL, out, NULL, err);
+}
+
+/* ---- deals ---------------------------------------------------------- */
+
+int
+crm_deal_rules(struct crm_db *db, struct crm_change *c, struct crm_err *err)
+{
+	const char *stage = text(c, "stage"), *was = old_text(c, "stage");
+	int closed = one_of(stage, "won", "lost");
+
+	(void)db;
+	if (set(c, "probability"))
+		put_int(c, "manual_probability", !is_null(c, "probability"));
+	if (!val(c, "manual_probability")->i || is_null(c, "probability")) {
+		put_int(c, "manual_probability", 0);
+		put_int(c, "probability", crm_deal_probability(stage));
+	}
+	if (closed) {
+		int same = was && !strcmp(was, stage);
+
+		if (is_null(c, "closed_at"))
+			put_stamp(c, "closed_at", same);
+		else if (!set(c, "closed_at") && !same)
+			put_stamp(c, "closed_at", 0);
+	} else {
+		if (set(c, "closed_at") && !is_null(c, "closed_at"))
+			return crm_err_set(err, CRM_EX_DATAERR, "%s is %s: "
+				"closed_at is only for won or lost deals",
+				what(c), stage);
+		put_null(c, "closed_at");
+	}
+	return 0;
+}
+
+/* ---- tickets -------------------------------------------------------- */
+
+int
+crm_ticket_rules(struct crm_db *db, struct crm_change *c,
+	struct crm_err *err)
+{
+	const char *status = text(c, "status");
+
+	(void)db;
+	if (one_of(status, "resolved", "closed")) {
+		if (is_null(c, "resolved_at"))
+			put_stamp(c, "resolved_at", one_of(old_text(c,
+				"status"), "resolved", "closed"));
+		return 0;
+	}
+	if (set(c, "rating") && !is_null(c, "rating"))
+		return crm_err_set(err, CRM_EX_DATAERR, "%s is %s: a rating "
+			"only on a resolved or closed ticket", what(c), status);
+	if (set(c, "resolved_at") && !is_null(c, "resolved_at"))
+		return crm_err_set(err, CRM_EX_DATAERR, "%s is %s: "
+			"resolved_at only on a resolved or closed ticket",
+			what(c), status);
+	put_null(c, "resolved_at");
+	put_null(c, "rating");
+	return 0;
+}
+
+/* ---- activities ----------------------------------------------------- */
+
+int
+crm_activity_rules(struct crm_db *db, struct crm_change *c,
+	struct crm_err *err)
+{
+	static const struct {
+		const char *field, *sql;
+	} links[] = {
+		{ "contact", "SELECT customer FROM contacts WHERE id = ?1" },
+		{ "deal", "SELECT customer FROM deals WHERE id = ?1" },
+		{ "ticket", "SELECT customer FROM tickets WHERE id = ?1" },
+	};
+	const char *kind = text(c, "kind");
+	struct crm_buf owner = CRM_BUF_INIT;
+	size_t i;
+	int ret = 0;
+
+	if (kind && strcmp(kind, "task")) {
+		if (val(c, "done")->kind == SQLITE_INTEGER &&
+		    val(c, "done")->i) {
+			if (set(c, "done"))
+				return crm_err_set(err, CRM_EX_DATAERR,
+					"%s is a %s: only a task can be done",
+					what(c), kind);
+			put_int(c, "done", 0);
+		}
+		if (!is_null(c, "due_at")) {
+			if (set(c, "due_at"))
+				return crm_err_set(err, CRM_EX_DATAERR,
+					"%s is a %s: only a task has due_at",
+					what(c), kind);
+			put_null(c, "due_at");
+		}
+	}
+	for (i = 0; i < sizeof(links) / sizeof(links[0]) && !ret; i++) {
+		const struct crm_val *v = val(c, links[i].field);
+		int64_t cust;
+
+		if (v->kind != SQLITE_INTEGER)
+			continue;
+		if (lookup(db, links[i].sql, v->i, NULL, &owner, NULL,
+		    err) < 0) {
+			ret = -1;
+			break;
+		}
+		if (!owner.len)
+			continue;
+		cust = strtoll(owner.buf, NULL, 10);
+		if (is_null(c, "customer"))
+			put_int(c, "customer", cust);
+		else if (val(c, "customer")->i != cust)
+			ret = crm_err_set(err, CRM_EX_DATAERR, "%s %lld "
+				"belongs to customer %lld, not to customer "
+				"%lld", links[i].field, (long long)v->i,
+				(long long)cust,
+				(long long)val(c, "customer")->i);
+	}
+	crm_buf_release(&owner);
+	return ret;
+}
+
+/* ---- campaigns and members ------------------------------------------ */
+
+int
+crm_campaign_rules(struct crm_db *db, struct crm_change *c,
+	struct crm_err *err)
+{
+	const char *starts = text(c, "starts_on"), *ends = text(c, "ends_on");
+	const char *was = old_text(c, "starts_on");
+	struct crm_buf first = CRM_BUF_INIT;
+	int64_t n = 0;
+	int ret = 0;
+
+	if (starts && ends && strcmp(ends, starts) < 0)
+		return crm_err_set(err, CRM_EX_DATAERR, "%s: ends_on %s is "
+			"before starts_on %s", what(c), ends, starts);
+	if (!c->id || !starts || (was && !strcmp(was, starts)))
+		return 0;
+	ret = lookup(db, "SELECT ordered_at, id FROM orders\n"
+		"WHERE campaign = ?1 AND substr(ordered_at, 1, 10) < ?2\n"
+		"ORDER BY ordered_at LIMIT 1", c->id, starts, &first, &n, err);
+	if (!ret && first.len)
+		ret = crm_err_set(err, CRM_EX_DATAERR, "%s: order %lld of %s "
+			"is before starts_on %s", what(c), (long long)n,
+			first.buf, starts);
+	if (!ret)
+		ret = lookup(db, "SELECT responded_at, customer\n"
+			"FROM campaign_members\n"
+			"WHERE campaign = ?1 AND substr(responded_at, 1, 10) < ?2\n"
+			"ORDER BY responded_at LIMIT 1", c->id, starts, &first,
+			&n, err);
+	if (!ret && first.len)
+		ret = crm_err_set(err, CRM_EX_DATAERR, "%s: customer %lld "
+			"responded at %s, before starts_on %s", what(c),
+			(long long)n, first.buf, starts);
+	crm_buf_release(&first);
+	return ret;
+}
+
+int
+crm_member_rules(struct crm_db *db, struct crm_change *c,
+	struct crm_err *err)
+{
+	static const char dup_sql[] =
+		"SELECT id FROM campaign_members\n"
+		"WHERE campaign = ?3 AND customer = ?4 AND id <> ?1";
+	const char *status = text(c, "status"), *at;
+	int64_t campaign = val(c, "campaign")->i;
+	int64_t customer = val(c, "customer")->i;
+	struct crm_buf start = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	int rc, ret = 0;
+
+	st = crm_db_stmt(db, dup_sql, err);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, c->id);
+	sqlite3_bind_int64(st, 3, campaign);
+	sqlite3_bind_int64(st, 4, customer);
+	rc = sqlite3_step(st);
+	crm_db_put(st);
+	if (rc == SQLITE_ROW)
+		return crm_err_set(err, CRM_EX_DATAERR, "customer %lld is "
+			"already a member of campaign %lld",
+			(long long)customer, (long long)campaign);
+	if (rc != SQLITE_DONE)
+		return crm_db_fail(db, rc, "cannot check a rule", err);
+	if (one_of(status, "responded", "converted")) {
+		if (is_null(c, "responded_at"))
+			put_stamp(c, "responded_at", one_of(old_text(c,
+				"status"), "responded", "converted"));
+	} else {
+		if (set(c, "responded_at") && !is_null(c, "responded_at"))
+			return crm_err_set(err, CRM_EX_DATAERR, "customer "
+				"%lld of campaign %lld is %s: responded_at "
+				"only for members who responded or converted",
+				(long long)customer, (long long)campaign,
+				status);
+		put_null(c, "responded_at");
+	}
+	at = text(c, "responded_at");
+	if (at && campaign_start(db, campaign, &start, err) < 0)
+		return -1;
+	if (at && start.len && strncmp(at, start.buf, 10) < 0)
+		ret = crm_err_set(err, CRM_EX_DATAERR, "responded_at %s is "
+			"before campaign %lld's start %s", at,
+			(long long)campaign, start.buf);
+	crm_buf_release(&start);
+	return ret;
+}
+
+/* ---- orders --------------------------------------------------------- */
+
+int
+crm_order_rules(struct crm_db *db, struct crm_change *c, struct crm_err *err)
+{
+	const struct crm_val *camp = val(c, "campaign");
+	const char *at = text(c, "ordered_at");
+	struct crm_buf start = CRM_BUF_INIT;
+	int ret = 0;
+
+	if (camp->kind != SQLITE_INTEGER || !at)
+		return 0;
+	if (campaign_start(db, camp->i, &start, err) < 0)
+		return -1;
+	if (start.len && strncmp(at, start.buf, 10) < 0)
+		ret = crm_err_set(err, CRM_EX_DATAERR, "ordered_at %s is "
+			"before campaign %lld's start %s", at,
+			(long long)camp->i, start.buf);
+	crm_buf_release(&start);
+	return ret;
+}
