@@ -998,14 +998,14 @@ static const struct {
 		{ "sku", "name", "units", "revenue", "orders", "stock" },
 		products_rows },
 	[CRM_REPORT_PIPELINE] = {
-		{ "stage", "deals", "amount", "weighted" }, 0, NULL },
+		{ "stage", "deals", "amount", "weighted" }, NULL },
 	[CRM_REPORT_TICKETS] = {
 		{ "group", "tickets", "open", "resolved", "median_hours",
-		  "avg_rating" }, 0, NULL },
+		  "avg_rating" }, NULL },
 	[CRM_REPORT_CAMPAIGNS] = {
 		{ "id", "name", "members", "responded", "converted",
 		  "response_rate", "conversion_rate", "revenue", "cost",
-		  "roi" }, 0, NULL },
+		  "roi" }, NULL },
 };
 
 size_t
