@@ -53,7 +53,8 @@ $(LIB): $(addprefix $(BUILD)/lib/,$(addsuffix .o,$(LIB_OBJS)))
 $(BUILD)/%: cmd/%.c $(LIB) $(LIB_HDRS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB) $(LIB_HDRS) | $(BUILD)/tests
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/fixture.h $(LIB) $(LIB_HDRS) \
+		| $(BUILD)/tests
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
 
 # Install what is missing (Debian packages), once per checkout.

@@ -12,6 +12,8 @@
 
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include "db.h"
 #include "schema.h"
 #include "search.h"
@@ -20,33 +22,18 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 struct ctx {
-	char dir[64];
-	struct crm_buf path;	/* dir/crm.db, not created */
+	struct fixture fx;
 };
-
-static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
 
 static int
 setup(void **state)
 {
 	struct ctx *c = calloc(1, sizeof(*c));
-	const char *tmp = getenv("TMPDIR");
 
 	if (!c)
 		return -1;
-	snprintf(c->dir, sizeof(c->dir), "%s/crm-test-XXXXXX",
-		tmp && *tmp && strlen(tmp) < 40 ? tmp : "/tmp");
-	if (!mkdtemp(c->dir))
+	if (fixture_dir(&c->fx) < 0)
 		return -1;
-	crm_buf_init(&c->path);
-	crm_buf_addf(&c->path, "%s/crm.db", c->dir);
 	unsetenv("CRM_BUSY_TIMEOUT");
 	*state = c;
 	return 0;
@@ -57,8 +44,7 @@ teardown(void **state)
 {
 	struct ctx *c = *state;
 
-	nftw(c->dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
-	crm_buf_release(&c->path);
+	fixture_done(&c->fx);
 	free(c);
 	return 0;
 }
@@ -85,7 +71,7 @@ create_db(struct ctx *c)
 	struct crm_db db;
 	struct crm_err err = CRM_ERR_INIT;
 
-	if (crm_db_open(&db, c->path.buf, CRM_DB_CREATE, &err) < 0)
+	if (crm_db_open(&db, c->fx.path.buf, CRM_DB_CREATE, &err) < 0)
 		fail_msg("create: %s", err.msg.buf);
 	crm_db_close(&db);
 }
@@ -158,15 +144,15 @@ open_missing(void **state)
 	struct crm_err err = CRM_ERR_INIT;
 	struct stat st;
 
-	assert_int_equal(crm_db_open(&db, c->path.buf, 0, &err), -1);
+	assert_int_equal(crm_db_open(&db, c->fx.path.buf, 0, &err), -1);
 	assert_int_equal(err.code, CRM_EX_NOINPUT);
 	assert_non_null(strstr(err.msg.buf, "crm-admin init"));
 	assert_null(db.h);
-	assert_int_equal(stat(c->path.buf, &st), -1);
+	assert_int_equal(stat(c->fx.path.buf, &st), -1);
 	crm_err_clear(&err);
-	assert_int_equal(crm_db_open(&db, c->path.buf, CRM_DB_READ, &err), -1);
+	assert_int_equal(crm_db_open(&db, c->fx.path.buf, CRM_DB_READ, &err), -1);
 	assert_int_equal(err.code, CRM_EX_NOINPUT);
-	assert_int_equal(stat(c->path.buf, &st), -1);
+	assert_int_equal(stat(c->fx.path.buf, &st), -1);
 	crm_err_release(&err);
 }
 
@@ -181,7 +167,7 @@ open_create(void **state)
 	struct stat st;
 	char *s;
 
-	crm_buf_addf(&dir, "%s/a/b", c->dir);
+	crm_buf_addf(&dir, "%s/a/b", c->fx.dir);
 	crm_buf_addf(&path, "%s/crm.db", dir.buf);
 	assert_int_equal(crm_db_open(&db, path.buf, CRM_DB_CREATE, &err), 0);
 	assert_non_null(db.h);
@@ -225,9 +211,9 @@ open_create_fails(void **state)
 	struct stat st;
 
 	/* a dangling link: not there, and O_EXCL will not follow it */
-	assert_int_equal(symlink("/nonexistent-crm-test/x.db", c->path.buf),
+	assert_int_equal(symlink("/nonexistent-crm-test/x.db", c->fx.path.buf),
 		0);
-	assert_int_equal(crm_db_open(&db, c->path.buf, CRM_DB_CREATE, &err),
+	assert_int_equal(crm_db_open(&db, c->fx.path.buf, CRM_DB_CREATE, &err),
 		-1);
 	assert_int_equal(err.code, CRM_EX_CANTCREAT);
 	assert_null(db.h);
@@ -245,7 +231,7 @@ open_create_folder_fails(void **state)
 	struct crm_err err = CRM_ERR_INIT;
 	FILE *fp;
 
-	crm_buf_addf(&path, "%s/file", c->dir);
+	crm_buf_addf(&path, "%s/file", c->fx.dir);
 	fp = fopen(path.buf, "w");
 	assert_non_null(fp);
 	fclose(fp);
@@ -264,7 +250,7 @@ open_folder(void **state)
 	struct crm_db db;
 	struct crm_err err = CRM_ERR_INIT;
 
-	assert_int_equal(crm_db_open(&db, c->dir, 0, &err), -1);
+	assert_int_equal(crm_db_open(&db, c->fx.dir, 0, &err), -1);
 	assert_int_equal(err.code, CRM_EX_NOINPUT);
 	crm_err_release(&err);
 }
@@ -279,20 +265,20 @@ open_not_crm(void **state)
 	struct stat st;
 	FILE *fp;
 
-	fp = fopen(c->path.buf, "w");
+	fp = fopen(c->fx.path.buf, "w");
 	assert_non_null(fp);
 	fputs("name,email\nAda,ada@example.com\n", fp);
 	fclose(fp);
-	assert_int_equal(crm_db_open(&db, c->path.buf, 0, &err), -1);
+	assert_int_equal(crm_db_open(&db, c->fx.path.buf, 0, &err), -1);
 	assert_int_equal(err.code, CRM_EX_DATAERR);
 	assert_null(db.h);
-	assert_int_equal(stat(c->path.buf, &st), 0);
+	assert_int_equal(stat(c->fx.path.buf, &st), 0);
 	assert_int_equal(st.st_size, 31);
 	crm_err_clear(&err);
 	/* another program's SQLite database */
-	remove(c->path.buf);
-	raw_exec(c->path.buf, "CREATE TABLE t (x)");
-	assert_int_equal(crm_db_open(&db, c->path.buf, 0, &err), -1);
+	remove(c->fx.path.buf);
+	raw_exec(c->fx.path.buf, "CREATE TABLE t (x)");
+	assert_int_equal(crm_db_open(&db, c->fx.path.buf, 0, &err), -1);
 	assert_int_equal(err.code, CRM_EX_DATAERR);
 	assert_non_null(strstr(err.msg.buf, "not a crm database"));
 	crm_err_release(&err);
@@ -311,9 +297,9 @@ open_newer(void **state)
 
 	create_db(c);
 	crm_buf_addf(&sql, "PRAGMA user_version = %d", crm_schema_latest() + 1);
-	raw_exec(c->path.buf, sql.buf);
+	raw_exec(c->fx.path.buf, sql.buf);
 	for (i = 0; i < ARRAY_SIZE(flags); i++) {
-		assert_int_equal(crm_db_open(&db, c->path.buf, flags[i], &err),
+		assert_int_equal(crm_db_open(&db, c->fx.path.buf, flags[i], &err),
 			-1);
 		assert_int_equal(err.code, CRM_EX_CONFIG);
 		assert_null(db.h);
@@ -332,7 +318,7 @@ open_readonly(void **state)
 	struct crm_err err = CRM_ERR_INIT;
 
 	create_db(c);
-	assert_int_equal(crm_db_open(&db, c->path.buf, CRM_DB_READ, &err), 0);
+	assert_int_equal(crm_db_open(&db, c->fx.path.buf, CRM_DB_READ, &err), 0);
 	assert_int_equal(db.readonly, 1);
 	assert_int_equal(crm_db_exec(&db, "INSERT INTO customers (name, "
 		"created_at, updated_at) VALUES ('x', 'a', 'b')", &err), -1);
@@ -349,7 +335,7 @@ foreign_keys_on(void **state)
 	struct crm_db db;
 	struct crm_err err = CRM_ERR_INIT;
 
-	assert_int_equal(crm_db_open(&db, c->path.buf, CRM_DB_CREATE, &err),
+	assert_int_equal(crm_db_open(&db, c->fx.path.buf, CRM_DB_CREATE, &err),
 		0);
 	assert_int_equal(crm_db_exec(&db, "INSERT INTO contacts (customer, "
 		"name, created_at, updated_at) VALUES (99, 'x', 'a', 'b')",
@@ -370,7 +356,7 @@ begin_commit_rollback(void **state)
 	static const char ins[] = "INSERT INTO customers (name, created_at, "
 		"updated_at) VALUES ('x', 'a', 'b')";
 
-	assert_int_equal(crm_db_open(&db, c->path.buf, CRM_DB_CREATE, &err),
+	assert_int_equal(crm_db_open(&db, c->fx.path.buf, CRM_DB_CREATE, &err),
 		0);
 	crm_db_rollback(&db);		/* none open: harmless */
 	assert_int_equal(crm_db_begin(&db, &err), 0);
@@ -383,7 +369,7 @@ begin_commit_rollback(void **state)
 	assert_int_equal(crm_db_exec(&db, ins, &err), 0);
 	assert_int_equal(crm_db_commit(&db, &err), 0);
 	crm_db_close(&db);
-	assert_int_equal(crm_db_open(&db, c->path.buf, CRM_DB_READ, &err), 0);
+	assert_int_equal(crm_db_open(&db, c->fx.path.buf, CRM_DB_READ, &err), 0);
 	assert_int_equal(crm_db_int(&db, "SELECT count(*) FROM customers",
 		-1), 1);
 	crm_db_close(&db);
@@ -398,13 +384,13 @@ close_rolls_back(void **state)
 	struct crm_db db;
 	struct crm_err err = CRM_ERR_INIT;
 
-	assert_int_equal(crm_db_open(&db, c->path.buf, CRM_DB_CREATE, &err),
+	assert_int_equal(crm_db_open(&db, c->fx.path.buf, CRM_DB_CREATE, &err),
 		0);
 	assert_int_equal(crm_db_begin(&db, &err), 0);
 	assert_int_equal(crm_db_exec(&db, "INSERT INTO customers (name, "
 		"created_at, updated_at) VALUES ('x', 'a', 'b')", &err), 0);
 	crm_db_close(&db);
-	assert_int_equal(crm_db_open(&db, c->path.buf, 0, &err), 0);
+	assert_int_equal(crm_db_open(&db, c->fx.path.buf, 0, &err), 0);
 	assert_int_equal(crm_db_int(&db, "SELECT count(*) FROM customers",
 		-1), 0);
 	crm_db_close(&db);
@@ -420,8 +406,8 @@ busy_is_tempfail(void **state)
 
 	create_db(c);
 	setenv("CRM_BUSY_TIMEOUT", "50", 1);
-	assert_int_equal(crm_db_open(&a, c->path.buf, 0, &err), 0);
-	assert_int_equal(crm_db_open(&b, c->path.buf, 0, &err), 0);
+	assert_int_equal(crm_db_open(&a, c->fx.path.buf, 0, &err), 0);
+	assert_int_equal(crm_db_open(&b, c->fx.path.buf, 0, &err), 0);
 	assert_int_equal(crm_db_begin(&a, &err), 0);
 	assert_int_equal(crm_db_begin(&b, &err), -1);
 	assert_int_equal(err.code, CRM_EX_TEMPFAIL);
@@ -482,7 +468,7 @@ prepare_exec_int(void **state)
 	struct crm_err err = CRM_ERR_INIT;
 	sqlite3_stmt *st;
 
-	assert_int_equal(crm_db_open(&db, c->path.buf, CRM_DB_CREATE, &err),
+	assert_int_equal(crm_db_open(&db, c->fx.path.buf, CRM_DB_CREATE, &err),
 		0);
 	st = crm_db_prepare(&db, "SELECT 41 + 1", &err);
 	assert_non_null(st);
@@ -513,7 +499,7 @@ sql_fold_function(void **state)
 	struct crm_err err = CRM_ERR_INIT;
 	char *s;
 
-	assert_int_equal(crm_db_open(&db, c->path.buf, CRM_DB_CREATE, &err),
+	assert_int_equal(crm_db_open(&db, c->fx.path.buf, CRM_DB_CREATE, &err),
 		0);
 	s = sql_text(&db, "SELECT crm_fold('\xef\xbc\xa1\xef\xbc\xa2 Cd')");
 	assert_string_equal(s, "ab cd");

@@ -1,5 +1,4 @@
 /* test-dupes - lib/dupes.h: probable duplicate customers. */
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +9,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "fixture.h"
 
 #include "dupes.h"
 #include "record.h"
@@ -143,23 +144,13 @@ keys_meet(void **state)
 /* ---- crm_dupes over a database ----------------------------------------- */
 
 struct ctx {
-	char dir[64];
-	struct crm_buf path;
+	struct fixture fx;
 	struct crm_db db;
 	struct crm_fieldset fs;
 	struct crm_buf seen;	/* "id other reasons;" per pair */
 	int stop_after;		/* 0: never */
 	int calls;
 };
-
-static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
 
 static void
 add(struct ctx *c, const char *name, const char *email, const char *phone)
@@ -180,20 +171,12 @@ static int
 setup(void **state)
 {
 	struct ctx *c = calloc(1, sizeof(*c));
-	struct crm_err err = CRM_ERR_INIT;
-	const char *tmp = getenv("TMPDIR");
 
 	if (!c)
 		return -1;
-	snprintf(c->dir, sizeof(c->dir), "%s/crm-test-XXXXXX",
-		tmp && *tmp && strlen(tmp) < 40 ? tmp : "/tmp");
-	if (!mkdtemp(c->dir))
+	if (fixture_open(&c->fx, &c->db) < 0)
 		return -1;
-	crm_buf_init(&c->path);
 	crm_buf_init(&c->seen);
-	crm_buf_addf(&c->path, "%s/crm.db", c->dir);
-	if (crm_db_open(&c->db, c->path.buf, CRM_DB_CREATE, &err) < 0)
-		return -1;
 	crm_fieldset_builtin(&c->fs, crm_entity_find("customer"));
 	setenv("CRM_USER", "tester", 1);
 	*state = c;
@@ -207,8 +190,7 @@ teardown(void **state)
 
 	crm_fieldset_release(&c->fs);
 	crm_db_close(&c->db);
-	nftw(c->dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
-	crm_buf_release(&c->path);
+	fixture_done(&c->fx);
 	crm_buf_release(&c->seen);
 	free(c);
 	return 0;

@@ -4,7 +4,6 @@
  *
  * Each test gets a fresh database in a temporary folder.
  */
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,48 +15,29 @@
 
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include "record.h"
 #include "banned.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 struct ctx {
-	char dir[64];
-	struct crm_buf path;
+	struct fixture fx;
 	struct crm_db db;
 	struct crm_fieldset cust, cont;
 	struct crm_query q;
 };
 
 static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int
 setup(void **state)
 {
 	struct ctx *c = calloc(1, sizeof(*c));
-	struct crm_err err = CRM_ERR_INIT;
-	const char *tmp = getenv("TMPDIR");
 
 	if (!c)
 		return -1;
-	snprintf(c->dir, sizeof(c->dir), "%s/crm-test-XXXXXX",
-		tmp && *tmp && strlen(tmp) < 40 ? tmp : "/tmp");
-	if (!mkdtemp(c->dir))
+	if (fixture_open(&c->fx, &c->db) < 0)
 		return -1;
-	crm_buf_init(&c->path);
-	crm_buf_addf(&c->path, "%s/crm.db", c->dir);
-	if (crm_db_open(&c->db, c->path.buf, CRM_DB_CREATE, &err) < 0) {
-		fprintf(stderr, "# cannot open: %s\n", err.msg.buf);
-		crm_err_release(&err);
-		return -1;
-	}
 	crm_fieldset_builtin(&c->cust, crm_entity_find("customer"));
 	crm_fieldset_builtin(&c->cont, crm_entity_find("contact"));
 	crm_query_init(&c->q, &c->cust);
@@ -77,8 +57,7 @@ teardown(void **state)
 	crm_fieldset_release(&c->cust);
 	crm_fieldset_release(&c->cont);
 	crm_db_close(&c->db);
-	nftw(c->dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
-	crm_buf_release(&c->path);
+	fixture_done(&c->fx);
 	free(c);
 	return 0;
 }

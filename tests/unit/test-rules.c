@@ -6,7 +6,6 @@
  * Each test gets a fresh database with two customers and a contact of the
  * second.
  */
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,24 +17,16 @@
 
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include "rules.h"
 #include "value.h"
 #include "banned.h"
 
 struct ctx {
-	char dir[64];
-	struct crm_buf path;
+	struct fixture fx;
 	struct crm_db db;
 };
-
-static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
 
 /* Assign "field=value" texts (NULL-terminated) to as. */
 static void
@@ -119,17 +110,10 @@ setup(void **state)
 {
 	struct ctx *c = calloc(1, sizeof(*c));
 	struct crm_err err = CRM_ERR_INIT;
-	const char *tmp = getenv("TMPDIR");
 
 	if (!c)
 		return -1;
-	snprintf(c->dir, sizeof(c->dir), "%s/crm-test-XXXXXX",
-		tmp && *tmp && strlen(tmp) < 40 ? tmp : "/tmp");
-	if (!mkdtemp(c->dir))
-		return -1;
-	crm_buf_init(&c->path);
-	crm_buf_addf(&c->path, "%s/crm.db", c->dir);
-	if (crm_db_open(&c->db, c->path.buf, CRM_DB_CREATE, &err) < 0)
+	if (fixture_open(&c->fx, &c->db) < 0)
 		return -1;
 	setenv("CRM_USER", "tester", 1);
 	if (add(c, "customer", &err, "name=Ada", NULL) != 1 ||
@@ -146,8 +130,7 @@ teardown(void **state)
 	struct ctx *c = *state;
 
 	crm_db_close(&c->db);
-	nftw(c->dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
-	crm_buf_release(&c->path);
+	fixture_done(&c->fx);
 	free(c);
 	return 0;
 }

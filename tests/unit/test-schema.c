@@ -4,7 +4,6 @@
  * Old versions are reached by migrating a plain SQLite file step by step:
  * crm_db_open() with CRM_DB_CREATE always makes the newest schema.
  */
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,40 +15,27 @@
 
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include "entity.h"
 #include "schema.h"
 #include "search.h"
 #include "banned.h"
 
 struct ctx {
-	char dir[64];
-	struct crm_buf path;
+	struct fixture fx;
 	struct crm_db db;	/* a plain connection, see raw_open() */
 };
-
-static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
 
 static int
 setup(void **state)
 {
 	struct ctx *c = calloc(1, sizeof(*c));
-	const char *tmp = getenv("TMPDIR");
 
 	if (!c)
 		return -1;
-	snprintf(c->dir, sizeof(c->dir), "%s/crm-test-XXXXXX",
-		tmp && *tmp && strlen(tmp) < 40 ? tmp : "/tmp");
-	if (!mkdtemp(c->dir))
+	if (fixture_dir(&c->fx) < 0)
 		return -1;
-	crm_buf_init(&c->path);
-	crm_buf_addf(&c->path, "%s/crm.db", c->dir);
 	*state = c;
 	return 0;
 }
@@ -68,22 +54,21 @@ teardown(void **state)
 	struct ctx *c = *state;
 
 	raw_close(c);
-	nftw(c->dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
-	crm_buf_release(&c->path);
+	fixture_done(&c->fx);
 	free(c);
 	return 0;
 }
 
 /*
- * Open (creating) c->path with plain sqlite3_open, wrapped in a struct
+ * Open (creating) c->fx.path with plain sqlite3_open, wrapped in a struct
  * crm_db; with tokenizer, register crm_bigram on it.
  */
 static void
 raw_open(struct ctx *c, int tokenizer)
 {
 	memset(&c->db, 0, sizeof(c->db));
-	assert_int_equal(sqlite3_open(c->path.buf, &c->db.h), SQLITE_OK);
-	c->db.path = c->path.buf;
+	assert_int_equal(sqlite3_open(c->fx.path.buf, &c->db.h), SQLITE_OK);
+	c->db.path = c->fx.path.buf;
 	if (tokenizer)
 		assert_int_equal(crm_search_register(c->db.h), SQLITE_OK);
 }
@@ -298,14 +283,14 @@ open_migrates_older(void **state)
 	size_t i;
 
 	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
-		remove(c->path.buf);
+		remove(c->fx.path.buf);
 		raw_open(c, 0);
 		assert_int_equal(crm_schema_migrate(&c->db, 1, &err), 0);
 		assert_int_equal(crm_db_exec(&c->db, "INSERT INTO customers "
 			"(name, created_at, updated_at) VALUES ('张三丰', 'x', "
 			"'y')", &err), 0);
 		raw_close(c);
-		if (crm_db_open(&db, c->path.buf, flags[i], &err) < 0)
+		if (crm_db_open(&db, c->fx.path.buf, flags[i], &err) < 0)
 			fail_msg("open (flags %u): %s", flags[i], err.msg.buf);
 		assert_int_equal(crm_db_version(&db), crm_schema_latest());
 		crm_db_close(&db);
@@ -324,7 +309,7 @@ tables_match_fields(void **state)
 	struct crm_db db;
 	size_t i, j;
 
-	if (crm_db_open(&db, c->path.buf, CRM_DB_CREATE, &err) < 0)
+	if (crm_db_open(&db, c->fx.path.buf, CRM_DB_CREATE, &err) < 0)
 		fail_msg("open: %s", err.msg.buf);
 	for (i = 0; crm_entities[i]; i++) {
 		const struct crm_entity *e = crm_entities[i];

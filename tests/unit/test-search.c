@@ -1,7 +1,6 @@
 /*
  * test-search - lib/search.h: substring search with the bigram tokenizer.
  */
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +11,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "fixture.h"
 
 #include "record.h"
 #include "search.h"
@@ -94,20 +95,10 @@ query_appends(void **state)
 /* ---- real matches ----------------------------------------------------- */
 
 struct ctx {
-	char dir[64];
-	struct crm_buf path;
+	struct fixture fx;
 	struct crm_db db;
 	struct crm_fieldset fs;
 };
-
-static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
 
 static void
 add(struct ctx *c, const char *name, const char *email, const char *phone,
@@ -130,21 +121,11 @@ static int
 setup(void **state)
 {
 	struct ctx *c = calloc(1, sizeof(*c));
-	struct crm_err err = CRM_ERR_INIT;
-	const char *tmp = getenv("TMPDIR");
 
 	if (!c)
 		return -1;
-	snprintf(c->dir, sizeof(c->dir), "%s/crm-test-XXXXXX",
-		tmp && *tmp && strlen(tmp) < 40 ? tmp : "/tmp");
-	if (!mkdtemp(c->dir))
+	if (fixture_open(&c->fx, &c->db) < 0)
 		return -1;
-	crm_buf_init(&c->path);
-	crm_buf_addf(&c->path, "%s/crm.db", c->dir);
-	if (crm_db_open(&c->db, c->path.buf, CRM_DB_CREATE, &err) < 0) {
-		fprintf(stderr, "# cannot open: %s\n", err.msg.buf);
-		return -1;
-	}
 	crm_fieldset_builtin(&c->fs, crm_entity_find("customer"));
 	setenv("CRM_USER", "tester", 1);
 	add(c, "王小明", "wang@example.cn", NULL, "上海");		/* 1 */
@@ -167,8 +148,7 @@ teardown(void **state)
 
 	crm_fieldset_release(&c->fs);
 	crm_db_close(&c->db);
-	nftw(c->dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
-	crm_buf_release(&c->path);
+	fixture_done(&c->fx);
 	free(c);
 	return 0;
 }
