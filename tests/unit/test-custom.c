@@ -5,7 +5,6 @@
  *
  * Each test that needs one gets a fresh database in a temporary folder.
  */
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,46 +16,27 @@
 
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include "custom.h"
 #include "record.h"
 #include "banned.h"
 
 struct ctx {
-	char dir[64];
-	struct crm_buf path;
+	struct fixture fx;
 	struct crm_db db;
 	const struct crm_entity *cust;
 };
 
 static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int
 setup(void **state)
 {
 	struct ctx *c = calloc(1, sizeof(*c));
-	struct crm_err err = CRM_ERR_INIT;
-	const char *tmp = getenv("TMPDIR");
 
 	if (!c)
 		return -1;
-	snprintf(c->dir, sizeof(c->dir), "%s/crm-test-XXXXXX",
-		tmp && *tmp && strlen(tmp) < 40 ? tmp : "/tmp");
-	if (!mkdtemp(c->dir))
+	if (fixture_open(&c->fx, &c->db) < 0)
 		return -1;
-	crm_buf_init(&c->path);
-	crm_buf_addf(&c->path, "%s/crm.db", c->dir);
-	if (crm_db_open(&c->db, c->path.buf, CRM_DB_CREATE, &err) < 0) {
-		fprintf(stderr, "# cannot open: %s\n", err.msg.buf);
-		crm_err_release(&err);
-		return -1;
-	}
 	c->cust = crm_entity_find("customer");
 	setenv("CRM_USER", "tester", 1);
 	setenv("TZ", "UTC", 1);
@@ -71,8 +51,7 @@ teardown(void **state)
 	struct ctx *c = *state;
 
 	crm_db_close(&c->db);
-	nftw(c->dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
-	crm_buf_release(&c->path);
+	fixture_done(&c->fx);
 	free(c);
 	return 0;
 }
