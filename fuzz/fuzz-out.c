@@ -395,9 +395,12 @@ check_table(struct table *t, const char *out, size_t len, int header,
 	if (vertical)
 		return;
 	/* Values that fit are shown whole. */
-	for (i = 0; i < t->ncols; i++)
-		nat[i] = header ? crm_text_width(t->names[i],
-			strlen(t->names[i])) : 0;
+	/* Names are flattened as values are ("tab\there" is 8 wide). */
+	for (i = 0; i < t->ncols && header; i++) {
+		crm_buf_reset(&f);
+		flat(t->names[i], strlen(t->names[i]), &f);
+		nat[i] = crm_text_width(f.buf, f.len);
+	}
 	for (i = 0; i < t->nrows * t->ncols; i++) {
 		size_t tl, w;
 		const char *s = cell_text(&t->cells[i], &tl);
