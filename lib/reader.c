@@ -368,6 +368,27 @@ csv_line(struct crm_reader *r, char *s, size_t len, int64_t no)
  * that records are numbered as an editor shows them.
  */
 static void
+csv_piece(struct crm_reader *r, char *s, size_t len, int64_t no)
+{
+	struct line l;
+
+	/* A broken record left lines to parse again: this piece goes after
+	 * them, or records would come out of order. */
+	if (r->iagain < r->nagain) {
+		l.s = crm_xmalloc(len + 1);
+		memcpy(l.s, s, len);
+		l.s[len] = '\0';
+		l.len = len;
+		l.no = no;
+		r->again = crm_xrealloc(r->again,
+			(r->nagain + 1) * sizeof(*r->again));
+		r->again[r->nagain++] = l;
+		return;
+	}
+	csv_line(r, s, len, no);
+}
+
+static void
 csv_lines(struct crm_reader *r, char *s, size_t len)
 {
 	size_t i, from = 0;
@@ -375,11 +396,11 @@ csv_lines(struct crm_reader *r, char *s, size_t len)
 	for (i = 0; i + 1 < len; i++) {
 		if (s[i] != '\r' || s[i + 1] == '\n')
 			continue;
-		csv_line(r, s + from, i + 1 - from, r->lineno + r->crs);
+		csv_piece(r, s + from, i + 1 - from, r->lineno + r->crs);
 		r->crs++;
 		from = i + 1;
 	}
-	csv_line(r, s + from, len - from, r->lineno + r->crs);
+	csv_piece(r, s + from, len - from, r->lineno + r->crs);
 }
 
 int

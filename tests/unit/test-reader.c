@@ -331,6 +331,10 @@ bare_cr_line_numbers(void **state)
 	ASSERT_READ("\"x\ry\",z\r\nn,m\n", ',', NULL,
 		"1:x\ry|z;3:n|m;");
 	ASSERT_READ("a,b\r\"c\rd,e\n", ',', NULL, "1:a|b;2!bad;3:d|e;");
+	/* A record broken before a bare CR: the lines it gives back come
+	 * before the rest of that line (found by fuzz-reader). */
+	ASSERT_READ("a,b\n\"x\",\"y\nz\"q\r,w\n", ',', NULL,
+		"1:a|b;2!bad;3!bad;4:|w;");
 }
 
 int
