@@ -212,6 +212,99 @@ migrate_sums_units(void **state)
 	assert_int_equal(err.code, 0);
 }
 
+/*
+ * Version 11 writes each CHECK of a list of values as comparisons: the
+ * rows of a version-10 database stay, a new connection (which reads the
+ * rewritten text) still refuses every value outside the list and takes
+ * every one in it, and no insert builds a temporary index of the values.
+ */
+static void
+migrate_checks_keep_their_rules(void **state)
+{
+	static const struct {
+		const char *table, *column, *good, *bad;
+	} checks[] = {
+		{ "orders", "status", "delivered", "lost" },
+		{ "campaigns", "channel", "social", "fax" },
+		{ "campaigns", "status", "completed", "done" },
+		{ "campaign_members", "status", "converted", "read" },
+		{ "deals", "stage", "negotiation", "closed" },
+		{ "tickets", "status", "resolved", "solved" },
+		{ "tickets", "priority", "urgent", "critical" },
+		{ "activities", "kind", "meeting", "fax" },
+	};
+	struct ctx *c = *state;
+	struct crm_err err = CRM_ERR_INIT;
+	struct crm_buf sql = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	size_t i;
+
+	raw_open(c, 1);
+	assert_int_equal(crm_schema_migrate(&c->db, 10, &err), 0);
+	assert_int_equal(crm_db_exec(&c->db,
+		"INSERT INTO customers (name, created_at, updated_at) "
+		"VALUES ('A', 'x', 'x');"
+		"INSERT INTO orders (customer, ordered_at, created_at, "
+		"updated_at) VALUES (1, 'x', 'x', 'x');"
+		"INSERT INTO campaigns (name, channel, created_at, updated_at) "
+		"VALUES ('C', 'email', 'x', 'x');"
+		"INSERT INTO campaign_members (campaign, customer, created_at, "
+		"updated_at) VALUES (1, 1, 'x', 'x');"
+		"INSERT INTO deals (customer, title, probability, created_at, "
+		"updated_at) VALUES (1, 'D', 10, 'x', 'x');"
+		"INSERT INTO tickets (customer, subject, created_at, "
+		"updated_at) VALUES (1, 'T', 'x', 'x');"
+		"INSERT INTO activities (kind, subject, occurred_at, "
+		"created_at, updated_at) VALUES ('call', 'S', 'x', 'x', 'x');",
+		&err), 0);
+	assert_int_equal(crm_schema_migrate(&c->db, 0, &err), 0);
+	assert_int_equal(err.code, 0);
+	raw_close(c);
+
+	raw_open(c, 1);
+	assert_int_equal(crm_db_int(&c->db, "SELECT count(*) FROM "
+		"pragma_integrity_check WHERE integrity_check <> 'ok'", -1), 0);
+	assert_int_equal(q_int(c, "SELECT (SELECT count(*) FROM orders) + "
+		"(SELECT count(*) FROM deals) + (SELECT count(*) FROM "
+		"activities)"), 3);
+	for (i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
+		int ops = 0;
+
+		crm_buf_reset(&sql);
+		crm_buf_addf(&sql, "UPDATE %s SET %s = '%s'", checks[i].table,
+			checks[i].column, checks[i].bad);
+		if (sqlite3_exec(c->db.h, sql.buf, NULL, NULL, NULL) !=
+		    SQLITE_CONSTRAINT)
+			fail_msg("%s.%s took '%s'", checks[i].table,
+				checks[i].column, checks[i].bad);
+		crm_buf_reset(&sql);
+		crm_buf_addf(&sql, "UPDATE %s SET %s = '%s'", checks[i].table,
+			checks[i].column, checks[i].good);
+		if (sqlite3_exec(c->db.h, sql.buf, NULL, NULL, NULL) !=
+		    SQLITE_OK)
+			fail_msg("%s.%s refused '%s': %s", checks[i].table,
+				checks[i].column, checks[i].good,
+				sqlite3_errmsg(c->db.h));
+		crm_buf_reset(&sql);
+		crm_buf_addf(&sql, "EXPLAIN INSERT INTO %s DEFAULT VALUES",
+			checks[i].table);
+		assert_int_equal(sqlite3_prepare_v2(c->db.h, sql.buf, -1, &st,
+			NULL), SQLITE_OK);
+		while (sqlite3_step(st) == SQLITE_ROW)
+			ops += !strcmp((const char *)sqlite3_column_text(st, 1),
+				"OpenEphemeral");
+		sqlite3_finalize(st);
+		if (ops)
+			fail_msg("an insert into %s builds %d temporary "
+				"indexes", checks[i].table, ops);
+	}
+	/* A campaign's channel may stay empty. */
+	assert_int_equal(sqlite3_exec(c->db.h, "UPDATE campaigns SET "
+		"channel = NULL", NULL, NULL, NULL), SQLITE_OK);
+	crm_buf_release(&sql);
+	crm_err_release(&err);
+}
+
 /* Migrating to the version the database has changes nothing. */
 static void
 migrate_to_same_version(void **state)
@@ -360,6 +453,8 @@ main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(migrate_sums_units, setup,
 			teardown),
+		cmocka_unit_test_setup_teardown(
+			migrate_checks_keep_their_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(migrate_to_same_version, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(migrate_failure_changes_nothing,
