@@ -21,7 +21,6 @@
  * mode writes nothing: no row inserts or updates, not even one without
  * a key value, which matches a record holding all its values.
  */
-#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,58 +30,13 @@
 #include "import.h"
 #include "reader.h"
 
+#define FUZZ_NAME "fuzz-import"
+#include "fixture.h"
+
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static struct crm_db db;
-static struct crm_fieldset sets[3];	/* customer, contact, product */
-static char dir[64];
 static char file[96];			/* the input as a regular file */
-
-#define CHECK(cond, ...) do { \
-	if (!(cond)) { \
-		fprintf(stderr, "fuzz-import: " __VA_ARGS__); \
-		fputc('\n', stderr); \
-		abort(); \
-	} \
-} while (0)
-
-static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void
-cleanup(void)
-{
-	size_t i;
-
-	for (i = 0; i < 3; i++)
-		crm_fieldset_release(&sets[i]);
-	crm_db_close(&db);
-	if (dir[0])
-		nftw(dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
-}
-
-/* Add a record of fs from "FIELD=VALUE" strings, NULL-terminated. */
-static void
-add(struct crm_fieldset *fs, const char *const *kv)
-{
-	struct crm_assigns as = CRM_ASSIGNS_INIT;
-	struct crm_err err = CRM_ERR_INIT;
-	int64_t id;
-
-	for (; *kv; kv++)
-		CHECK(crm_assigns_set(&as, fs, *kv, &err) == 0, "%s",
-			err.msg.buf);
-	CHECK(crm_record_insert(&db, fs, &as, &id, &err) == 0, "%s",
-		err.msg.buf);
-	crm_assigns_release(&as);
-}
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -101,34 +55,20 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		"price=3.50", "stock=0", NULL };
 	static const char *const p3[] = { "sku=sku-3", "name=Pot",
 		"price=0", "stock=100", "active=no", NULL };
-	struct crm_buf path = CRM_BUF_INIT;
-	struct crm_err err = CRM_ERR_INIT;
-	const char *tmp = getenv("TMPDIR");
+	static const char *const entities[] = { "customer", "contact",
+		"product", NULL };
 
 	(void)argc;
 	(void)argv;
-	setenv("TZ", "UTC", 1);
-	setenv("CRM_TODAY", "2026-11-22", 1);
-	setenv("CRM_USER", "fuzz", 1);
-	snprintf(dir, sizeof(dir), "%s/crm-fuzz-XXXXXX",
-		tmp && *tmp && strlen(tmp) < 40 ? tmp : "/tmp");
-	CHECK(mkdtemp(dir), "cannot make a temporary folder");
-	snprintf(file, sizeof(file), "%s/in.csv", dir);
-	crm_buf_addf(&path, "%s/crm.db", dir);
-	CHECK(crm_db_open(&db, path.buf, CRM_DB_CREATE, &err) == 0, "%s",
-		err.msg.buf);
-	crm_buf_release(&path);
-	atexit(cleanup);
-	crm_fieldset_builtin(&sets[0], crm_entity_find("customer"));
-	crm_fieldset_builtin(&sets[1], crm_entity_find("contact"));
-	crm_fieldset_builtin(&sets[2], crm_entity_find("product"));
-	add(&sets[0], c1);
-	add(&sets[0], c2);
-	add(&sets[0], c3);
-	add(&sets[1], k1);
-	add(&sets[2], p1);
-	add(&sets[2], p2);
-	add(&sets[2], p3);
+	fuzz_open(entities);
+	snprintf(file, sizeof(file), "%s/in.csv", fuzz_dir);
+	fuzz_add(&fuzz_sets[0], c1);
+	fuzz_add(&fuzz_sets[0], c2);
+	fuzz_add(&fuzz_sets[0], c3);
+	fuzz_add(&fuzz_sets[1], k1);
+	fuzz_add(&fuzz_sets[2], p1);
+	fuzz_add(&fuzz_sets[2], p2);
+	fuzz_add(&fuzz_sets[2], p3);
 	return 0;
 }
 
@@ -246,7 +186,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&im, 0, sizeof(im));
 	im.kind = kinds[k];
 	if (k < 3 || k == 4) {
-		im.fs = &sets[k == 4 ? 2 : k];
+		im.fs = &fuzz_sets[k == 4 ? 2 : k];
 	} else {
 		crm_fieldset_builtin(&order, crm_entity_find("order"));
 		im.fs = &order;
@@ -273,8 +213,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	fp = input(data, size, stream);
 	CHECK(fp, "input");
-	CHECK(crm_db_begin(&db, &err) == 0, "begin: %s", err.msg.buf);
-	r = crm_import_run(&db, &im, fp, &err);
+	CHECK(crm_db_begin(&fuzz_db, &err) == 0, "begin: %s", err.msg.buf);
+	r = crm_import_run(&fuzz_db, &im, fp, &err);
 	fclose(fp);
 	fclose(im.rejects);
 	if (im.plan)
@@ -319,7 +259,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		again.plan = open_memstream(&plan, &planlen);
 		CHECK(again.plan, "open_memstream");
 		fp = input(data, size, stream);
-		r = crm_import_run(&db, &again, fp, &err);
+		r = crm_import_run(&fuzz_db, &again, fp, &err);
 		fclose(fp);
 		fclose(again.plan);
 		CHECK(r == 0, "importing again failed: %s", err.msg.buf);
@@ -332,7 +272,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			(long long)im.rejected);
 	}
 out:
-	crm_db_rollback(&db);
+	crm_db_rollback(&fuzz_db);
 	if (k == 3)
 		crm_fieldset_release(&order);
 	free(rej);

@@ -10,7 +10,6 @@
  * condition, only = and != test for empty, and a query that compiled runs
  * without an error.
  */
-#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,56 +18,13 @@
 
 #include "record.h"
 
+#define FUZZ_NAME "fuzz-where"
+#include "fixture.h"
+
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static struct crm_db db;
-static struct crm_fieldset sets[2];
-static char dir[64];
 static FILE *sink;
-
-#define CHECK(cond, ...) do { \
-	if (!(cond)) { \
-		fprintf(stderr, "fuzz-where: " __VA_ARGS__); \
-		fputc('\n', stderr); \
-		abort(); \
-	} \
-} while (0)
-
-static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void
-cleanup(void)
-{
-	crm_fieldset_release(&sets[0]);
-	crm_fieldset_release(&sets[1]);
-	crm_db_close(&db);
-	if (dir[0])
-		nftw(dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
-}
-
-/* Add a record of fs from "FIELD=VALUE" strings, NULL-terminated. */
-static void
-add(struct crm_fieldset *fs, const char *const *kv)
-{
-	struct crm_assigns as = CRM_ASSIGNS_INIT;
-	struct crm_err err = CRM_ERR_INIT;
-	int64_t id;
-
-	for (; *kv; kv++)
-		CHECK(crm_assigns_set(&as, fs, *kv, &err) == 0, "%s",
-			err.msg.buf);
-	CHECK(crm_record_insert(&db, fs, &as, &id, &err) == 0, "%s",
-		err.msg.buf);
-	crm_assigns_release(&as);
-}
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -85,30 +41,17 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		"email=kim@example.com", "title=CEO", NULL };
 	static const char *const k2[] = { "customer=zhang@example.cn",
 		"name=Lee", NULL };
-	struct crm_buf path = CRM_BUF_INIT;
-	struct crm_err err = CRM_ERR_INIT;
-	const char *tmp = getenv("TMPDIR");
+	static const char *const entities[] = { "customer", "contact",
+		NULL };
 
 	(void)argc;
 	(void)argv;
-	setenv("TZ", "UTC", 1);
-	setenv("CRM_TODAY", "2026-11-22", 1);
-	setenv("CRM_USER", "fuzz", 1);
-	snprintf(dir, sizeof(dir), "%s/crm-fuzz-XXXXXX",
-		tmp && *tmp && strlen(tmp) < 40 ? tmp : "/tmp");
-	CHECK(mkdtemp(dir), "cannot make a temporary folder");
-	crm_buf_addf(&path, "%s/crm.db", dir);
-	CHECK(crm_db_open(&db, path.buf, CRM_DB_CREATE, &err) == 0, "%s",
-		err.msg.buf);
-	crm_buf_release(&path);
-	atexit(cleanup);
-	crm_fieldset_builtin(&sets[0], crm_entity_find("customer"));
-	crm_fieldset_builtin(&sets[1], crm_entity_find("contact"));
-	add(&sets[0], c1);
-	add(&sets[0], c2);
-	add(&sets[0], c3);
-	add(&sets[1], k1);
-	add(&sets[1], k2);
+	fuzz_open(entities);
+	fuzz_add(&fuzz_sets[0], c1);
+	fuzz_add(&fuzz_sets[0], c2);
+	fuzz_add(&fuzz_sets[0], c3);
+	fuzz_add(&fuzz_sets[1], k1);
+	fuzz_add(&fuzz_sets[1], k2);
 	sink = fopen("/dev/null", "w");
 	CHECK(sink, "cannot open /dev/null");
 	return 0;
@@ -147,7 +90,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!size)
 		return 0;
-	fs = &sets[data[0] & 1];
+	fs = &fuzz_sets[data[0] & 1];
 	buf = malloc(size);
 	memcpy(buf, data + 1, size - 1);
 	buf[size - 1] = '\0';
@@ -171,7 +114,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	while ((expr = next_line(&p))) {
 		size_t before = q.nconds;
 
-		if (crm_query_where(&q, &db, expr, &err) == 0) {
+		if (crm_query_where(&q, &fuzz_db, expr, &err) == 0) {
 			const struct crm_cond *c = &q.conds[before];
 
 			CHECK(q.nconds == before + 1, "where '%s' added %zu",
@@ -192,7 +135,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < n; i++)
 		names[i] = fields[i]->name;
 	crm_out_begin(&out, sink, CRM_FMT_JSON, 1, names, n);
-	rows = crm_query_run(&db, &q, fields, n, &out, &err);
+	rows = crm_query_run(&fuzz_db, &q, fields, n, &out, &err);
 	CHECK(rows >= 0 && rows <= 5, "query failed (%lld): %s",
 		(long long)rows, err.msg.buf);
 	crm_out_end(&out);

@@ -22,7 +22,7 @@ $(FUZZ_BUILD)/lib:
 $(FUZZ_BUILD)/lib/%.o: lib/%.c $(LIB_HDRS) | $(FUZZ_BUILD)/lib
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
-$(FUZZ_BUILD)/fuzz-%: fuzz/fuzz-%.c $(FUZZ_OBJS) $(LIB_HDRS)
+$(FUZZ_BUILD)/fuzz-%: fuzz/fuzz-%.c fuzz/fixture.h $(FUZZ_OBJS) $(LIB_HDRS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) \
 		$(LDLIBS)
 

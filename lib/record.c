@@ -668,6 +668,26 @@ fs_index(const struct crm_fieldset *fs, const struct crm_field *f)
 }
 
 /*
+ * The value an update gives field f (the new value of an assignment, text):
+ * emptying a field that has a default sets the default; a required field
+ * cannot be emptied, and a unique one cannot take a value another record
+ * than self holds.  0, or -1 with err set.
+ */
+static int
+update_value(struct crm_db *db, const struct crm_entity *e,
+	const struct crm_field *f, const char *text, int64_t self,
+	struct crm_val *v, struct crm_err *err)
+{
+	if (crm_field_parse(db, f, f->def && is_blank(text) ? f->def : text,
+	    v, err) < 0)
+		return -1;
+	if (v->kind == SQLITE_NULL && (f->flags & CRM_F_REQUIRED))
+		return crm_err_set(err, CRM_EX_DATAERR,
+			"%s is required, it must not be empty", f->name);
+	return check_unique(db, e, f, v, self, err);
+}
+
+/*
  * crm_record_update() of an entity with rules: the record is read, the
  * assignments laid over it, the rules run on the whole, and every field
  * assigned or changed by the rules is written.  The values are indexed
@@ -713,16 +733,7 @@ update_ruled(struct crm_db *db, const struct crm_fieldset *fs, int64_t id,
 				"a field of %s", f->name, e->name);
 			goto out;
 		}
-		if (crm_field_parse(db, f, f->def && is_blank(as->a[i].text) ?
-		    f->def : as->a[i].text, &v[x], err) < 0)
-			goto out;
-		if (v[x].kind == SQLITE_NULL && (f->flags & CRM_F_REQUIRED)) {
-			crm_err_set(err, CRM_EX_DATAERR,
-				"%s is required, it must not be empty",
-				f->name);
-			goto out;
-		}
-		if (check_unique(db, e, f, &v[x], id, err) < 0)
+		if (update_value(db, e, f, as->a[i].text, id, &v[x], err) < 0)
 			goto out;
 		set[x] = 1;
 	}
@@ -875,17 +886,7 @@ crm_record_update(struct crm_db *db, const struct crm_fieldset *fs,
 	for (i = 0; i < as->n; i++) {
 		const struct crm_field *f = as->a[i].f;
 
-		/* Emptying a field that has a default sets the default. */
-		if (crm_field_parse(db, f, f->def && is_blank(as->a[i].text) ?
-		    f->def : as->a[i].text, &v[i], err) < 0)
-			goto out;
-		if (v[i].kind == SQLITE_NULL && (f->flags & CRM_F_REQUIRED)) {
-			crm_err_set(err, CRM_EX_DATAERR,
-				"%s is required, it must not be empty",
-				f->name);
-			goto out;
-		}
-		if (check_unique(db, e, f, &v[i], id, err) < 0)
+		if (update_value(db, e, f, as->a[i].text, id, &v[i], err) < 0)
 			goto out;
 		crm_sql_ident(&sql, f->name);
 		crm_buf_addf(&sql, " = ?%zu, ", i + 2);

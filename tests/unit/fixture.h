@@ -11,11 +11,21 @@
  *	...
  *	crm_db_close(&db);
  *	fixture_done(&fx);
+ *
+ * and the records a test starts from, of a field set fs, each from
+ * "FIELD=VALUE" strings:
+ *
+ *	fixture_add(&db, &fs, "name=Ada", "city=London", NULL);
+ *
+ * It is included after <cmocka.h>, which fixture_add() fails the test
+ * with.
  */
 #ifndef CRM_TEST_FIXTURE_H
 #define CRM_TEST_FIXTURE_H
 
 #include <ftw.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +33,7 @@
 #include "buf.h"
 #include "db.h"
 #include "err.h"
+#include "record.h"
 
 struct fixture {
 	char dir[64];		/* the scratch folder */
@@ -80,6 +91,46 @@ fixture_done(struct fixture *fx)
 {
 	nftw(fx->dir, fixture_rm, 8, FTW_DEPTH | FTW_PHYS);
 	crm_buf_release(&fx->path);
+}
+
+/*
+ * Insert a record of fs from "FIELD=VALUE" strings (ap, NULL-terminated),
+ * as --set gives them.  Returns the id, or -1 with err set.
+ */
+static inline int64_t
+fixture_vinsert(struct crm_db *db, const struct crm_fieldset *fs,
+	struct crm_err *err, va_list ap)
+{
+	struct crm_assigns as = CRM_ASSIGNS_INIT;
+	const char *s;
+	int64_t id = -1;
+
+	while ((s = va_arg(ap, const char *)))
+		if (crm_assigns_set(&as, fs, s, err) < 0)
+			goto out;
+	if (crm_record_insert(db, fs, &as, &id, err) < 0)
+		id = -1;
+out:
+	crm_assigns_release(&as);
+	return id;
+}
+
+/* The same, "FIELD=VALUE" strings up to a NULL, and fail the test if the
+ * record cannot be added.  Returns the id. */
+static inline int64_t
+fixture_add(struct crm_db *db, const struct crm_fieldset *fs, ...)
+{
+	struct crm_err err = CRM_ERR_INIT;
+	va_list ap;
+	int64_t id;
+
+	va_start(ap, fs);
+	id = fixture_vinsert(db, fs, &err, ap);
+	va_end(ap);
+	if (id < 0)
+		fail_msg("insert failed: %s", err.msg.buf);
+	crm_err_release(&err);
+	return id;
 }
 
 #endif

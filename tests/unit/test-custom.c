@@ -38,7 +38,6 @@ setup(void **state)
 	if (fixture_open(&c->fx, &c->db) < 0)
 		return -1;
 	c->cust = crm_entity_find("customer");
-	setenv("CRM_USER", "tester", 1);
 	setenv("TZ", "UTC", 1);
 	setenv("CRM_TODAY", "2026-11-22", 1);
 	*state = c;

@@ -152,21 +152,6 @@ struct ctx {
 	int calls;
 };
 
-static void
-add(struct ctx *c, const char *name, const char *email, const char *phone)
-{
-	struct crm_assigns as = CRM_ASSIGNS_INIT;
-	struct crm_err err = CRM_ERR_INIT;
-	int64_t id;
-
-	crm_assigns_add(&as, crm_fieldset_find(&c->fs, "name"), name);
-	crm_assigns_add(&as, crm_fieldset_find(&c->fs, "email"), email);
-	crm_assigns_add(&as, crm_fieldset_find(&c->fs, "phone"), phone);
-	if (crm_record_insert(&c->db, &c->fs, &as, &id, &err) < 0)
-		fail_msg("insert %s: %s", name, err.msg.buf);
-	crm_assigns_release(&as);
-}
-
 static int
 setup(void **state)
 {
@@ -178,7 +163,6 @@ setup(void **state)
 		return -1;
 	crm_buf_init(&c->seen);
 	crm_fieldset_builtin(&c->fs, crm_entity_find("customer"));
-	setenv("CRM_USER", "tester", 1);
 	*state = c;
 	return 0;
 }
@@ -229,12 +213,17 @@ dupes_pairs(void **state)
 	struct ctx *c = *state;
 	struct crm_err err = CRM_ERR_INIT;
 
-	add(c, "ACME Ltd.", "jo.doe+shop@gmail.com", NULL);		/* 1 */
-	add(c, "Zhang San", NULL, "+86 138 0013 8000");		/* 2 */
-	add(c, "\xef\xbc\xa1\xef\xbc\xa3\xef\xbc\xad\xef\xbc\xa5 ltd",
-		"jodoe@gmail.com", NULL);				/* 3 */
-	add(c, "Someone Else", NULL, "13800138000");			/* 4 */
-	add(c, "Unrelated", "u@example.com", "5550109999");		/* 5 */
+	fixture_add(&c->db, &c->fs, "name=ACME Ltd.",
+		"email=jo.doe+shop@gmail.com", NULL);			/* 1 */
+	fixture_add(&c->db, &c->fs, "name=Zhang San",
+		"phone=+86 138 0013 8000", NULL);			/* 2 */
+	fixture_add(&c->db, &c->fs,					/* 3 */
+		"name=\xef\xbc\xa1\xef\xbc\xa3\xef\xbc\xad\xef\xbc\xa5 ltd",
+		"email=jodoe@gmail.com", NULL);
+	fixture_add(&c->db, &c->fs, "name=Someone Else", "phone=13800138000",
+		NULL);							/* 4 */
+	fixture_add(&c->db, &c->fs, "name=Unrelated", "email=u@example.com",
+		"phone=5550109999", NULL);				/* 5 */
 	assert_int_equal(crm_dupes(&c->db, collect, c, &err), 0);
 	assert_string_equal(c->seen.buf, "1 3 email,name;2 4 phone;");
 	assert_int_equal(err.code, 0);
@@ -248,8 +237,10 @@ dupes_none(void **state)
 	struct crm_err err = CRM_ERR_INIT;
 
 	assert_int_equal(crm_dupes(&c->db, collect, c, &err), 0);
-	add(c, "One", "one@example.com", "12345");
-	add(c, "Two", "two@example.com", "54321");
+	fixture_add(&c->db, &c->fs, "name=One", "email=one@example.com",
+		"phone=12345", NULL);
+	fixture_add(&c->db, &c->fs, "name=Two", "email=two@example.com",
+		"phone=54321", NULL);
 	assert_int_equal(crm_dupes(&c->db, collect, c, &err), 0);
 	assert_int_equal(c->calls, 0);
 }
@@ -261,9 +252,9 @@ dupes_stop(void **state)
 	struct ctx *c = *state;
 	struct crm_err err = CRM_ERR_INIT;
 
-	add(c, "Same", NULL, NULL);
-	add(c, "Same", NULL, NULL);
-	add(c, "Same", NULL, NULL);
+	fixture_add(&c->db, &c->fs, "name=Same", NULL);
+	fixture_add(&c->db, &c->fs, "name=Same", NULL);
+	fixture_add(&c->db, &c->fs, "name=Same", NULL);
 	c->stop_after = 1;
 	assert_int_equal(crm_dupes(&c->db, collect, c, &err), 0);
 	assert_int_equal(c->calls, 1);

@@ -28,26 +28,6 @@ struct ctx {
 	struct crm_fieldset cust, prod, ord;
 };
 
-static int64_t
-add(struct ctx *c, struct crm_fieldset *fs, ...)
-{
-	struct crm_assigns as = CRM_ASSIGNS_INIT;
-	struct crm_err err = CRM_ERR_INIT;
-	const char *s;
-	va_list ap;
-	int64_t id = -1;
-
-	va_start(ap, fs);
-	while ((s = va_arg(ap, const char *)))
-		if (crm_assigns_set(&as, fs, s, &err) < 0)
-			fail_msg("%s: %s", s, err.msg.buf);
-	va_end(ap);
-	if (crm_record_insert(&c->db, fs, &as, &id, &err) < 0)
-		fail_msg("insert: %s", err.msg.buf);
-	crm_assigns_release(&as);
-	return id;
-}
-
 static int
 setup(void **state)
 {
@@ -60,15 +40,15 @@ setup(void **state)
 	crm_fieldset_builtin(&c->cust, crm_entity_find("customer"));
 	crm_fieldset_builtin(&c->prod, crm_entity_find("product"));
 	crm_fieldset_builtin(&c->ord, crm_entity_find("order"));
-	setenv("CRM_USER", "tester", 1);
-	add(c, &c->cust, "name=Ada", "email=ada@example.com", NULL);
-	add(c, &c->cust, "name=Bob", NULL);
-	add(c, &c->prod, "sku=PEN", "name=Pen", "price=1.50", "stock=10",
-		NULL);						/* 1 */
-	add(c, &c->prod, "sku=INK:BLUE", "name=Blue ink", "price=4.25",
-		"stock=3", NULL);				/* 2 */
-	add(c, &c->prod, "sku=OLD", "name=Old pen", "price=1", "stock=5",
-		"active=no", NULL);				/* 3 */
+	fixture_add(&c->db, &c->cust, "name=Ada", "email=ada@example.com",
+		NULL);
+	fixture_add(&c->db, &c->cust, "name=Bob", NULL);
+	fixture_add(&c->db, &c->prod, "sku=PEN", "name=Pen", "price=1.50",
+		"stock=10", NULL);				/* 1 */
+	fixture_add(&c->db, &c->prod, "sku=INK:BLUE", "name=Blue ink",
+		"price=4.25", "stock=3", NULL);			/* 2 */
+	fixture_add(&c->db, &c->prod, "sku=OLD", "name=Old pen", "price=1",
+		"stock=5", "active=no", NULL);			/* 3 */
 	*state = c;
 	return 0;
 }

@@ -41,7 +41,6 @@ setup(void **state)
 	crm_fieldset_builtin(&c->cust, crm_entity_find("customer"));
 	crm_fieldset_builtin(&c->cont, crm_entity_find("contact"));
 	crm_query_init(&c->q, &c->cust);
-	setenv("CRM_USER", "tester", 1);
 	setenv("TZ", "UTC", 1);
 	setenv("CRM_TODAY", "2026-11-22", 1);
 	*state = c;
@@ -62,45 +61,6 @@ teardown(void **state)
 	return 0;
 }
 
-/*
- * Insert a record of fs from "FIELD=VALUE" strings (NULL-terminated).
- * Returns the id, or -1 with err set.
- */
-static int64_t
-vinsert(struct ctx *c, struct crm_fieldset *fs, struct crm_err *err,
-	va_list ap)
-{
-	struct crm_assigns as = CRM_ASSIGNS_INIT;
-	const char *s;
-	int64_t id = -1;
-
-	while ((s = va_arg(ap, const char *)))
-		if (crm_assigns_set(&as, fs, s, err) < 0)
-			goto out;
-	if (crm_record_insert(&c->db, fs, &as, &id, err) < 0)
-		id = -1;
-out:
-	crm_assigns_release(&as);
-	return id;
-}
-
-/* Insert and insist it works. */
-static int64_t
-add(struct ctx *c, struct crm_fieldset *fs, ...)
-{
-	struct crm_err err = CRM_ERR_INIT;
-	va_list ap;
-	int64_t id;
-
-	va_start(ap, fs);
-	id = vinsert(c, fs, &err, ap);
-	va_end(ap);
-	if (id < 0)
-		fail_msg("insert failed: %s", err.msg.buf);
-	crm_err_release(&err);
-	return id;
-}
-
 /* Insert expecting a failure; returns the error code, message in msg. */
 static int
 add_fails(struct ctx *c, struct crm_fieldset *fs, struct crm_buf *msg, ...)
@@ -111,7 +71,7 @@ add_fails(struct ctx *c, struct crm_fieldset *fs, struct crm_buf *msg, ...)
 	int code;
 
 	va_start(ap, msg);
-	id = vinsert(c, fs, &err, ap);
+	id = fixture_vinsert(&c->db, fs, &err, ap);
 	va_end(ap);
 	if (id >= 0)
 		fail_msg("insert succeeded (id %lld)", (long long)id);
@@ -204,11 +164,12 @@ sql_int(struct ctx *c, const char *sql)
 static void
 three(struct ctx *c)
 {
-	add(c, &c->cust, "name=Ada Lovelace", "email=ada@example.com",
-		"city=London", "phone=+44 20 7946 0000", NULL);
-	add(c, &c->cust, "name=张三", "email=zhang@example.cn", "city=北京",
-		"kind=company", NULL);
-	add(c, &c->cust, "name=Bob", "segment=retail", NULL);
+	fixture_add(&c->db, &c->cust, "name=Ada Lovelace",
+		"email=ada@example.com", "city=London",
+		"phone=+44 20 7946 0000", NULL);
+	fixture_add(&c->db, &c->cust, "name=张三", "email=zhang@example.cn",
+		"city=北京", "kind=company", NULL);
+	fixture_add(&c->db, &c->cust, "name=Bob", "segment=retail", NULL);
 }
 
 /* ---- --where --------------------------------------------------------- */
@@ -380,7 +341,7 @@ where_values_literal(void **state)
 		struct crm_buf s = CRM_BUF_INIT;
 
 		crm_buf_addf(&s, "name=%s", names[i]);
-		add(c, &c->cust, s.buf, NULL);
+		fixture_add(&c->db, &c->cust, s.buf, NULL);
 		crm_buf_release(&s);
 	}
 	ASSERT_WHERE(c, "name=x' OR 1=1 --", "id", "1\n");
@@ -431,8 +392,8 @@ where_reference(void **state)
 	char *s;
 
 	three(c);
-	add(c, &c->cont, "customer=1", "name=Kim", NULL);
-	add(c, &c->cont, "customer=2", "name=Lee", NULL);
+	fixture_add(&c->db, &c->cont, "customer=1", "name=Kim", NULL);
+	fixture_add(&c->db, &c->cont, "customer=2", "name=Lee", NULL);
 	crm_query_release(&c->q);
 	crm_query_init(&c->q, &c->cont);
 	assert_int_equal(crm_query_where(&c->q, &c->db,
@@ -467,10 +428,10 @@ sort_keys(void **state)
 	struct crm_err err = CRM_ERR_INIT;
 	char *s;
 
-	add(c, &c->cust, "name=b", "city=X", NULL);
-	add(c, &c->cust, "name=a", "city=Y", NULL);
-	add(c, &c->cust, "name=c", "city=X", NULL);
-	add(c, &c->cust, "name=a", "city=X", NULL);
+	fixture_add(&c->db, &c->cust, "name=b", "city=X", NULL);
+	fixture_add(&c->db, &c->cust, "name=a", "city=Y", NULL);
+	fixture_add(&c->db, &c->cust, "name=c", "city=X", NULL);
+	fixture_add(&c->db, &c->cust, "name=a", "city=X", NULL);
 
 	assert_int_equal(crm_query_sort(&c->q, "name", &err), 0);
 	s = run(c, "id");
@@ -586,7 +547,7 @@ run_cells_json(void **state)
 	size_t len = 0;
 	FILE *fp = open_memstream(&buf, &len);
 
-	add(c, &c->cust, "name=Bob", NULL);
+	fixture_add(&c->db, &c->cust, "name=Bob", NULL);
 	fields[0] = crm_fieldset_find(&c->cust, "id");
 	fields[1] = crm_fieldset_find(&c->cust, "name");
 	fields[2] = crm_fieldset_find(&c->cust, "city");
@@ -764,8 +725,8 @@ record_find(void **state)
 	int64_t id = 0;
 
 	three(c);
-	add(c, &c->cust, "name=Ref", "ref=ERP-7", NULL);
-	add(c, &c->cust, "name=Digits", "ref=12345", NULL);
+	fixture_add(&c->db, &c->cust, "name=Ref", "ref=ERP-7", NULL);
+	fixture_add(&c->db, &c->cust, "name=Digits", "ref=12345", NULL);
 	assert_int_equal(crm_record_find(&c->db, e, "2", &id, &err), 0);
 	assert_int_equal(id, 2);
 	assert_int_equal(crm_record_find(&c->db, e, " 3", &id, &err), 0);
@@ -872,7 +833,8 @@ insert_defaults(void **state)
 	int64_t id;
 	char *s;
 
-	id = add(c, &c->cust, "name=  Ada  ", "email= ADA@Example.com ", NULL);
+	id = fixture_add(&c->db, &c->cust, "name=  Ada  ",
+		"email= ADA@Example.com ", NULL);
 	assert_int_equal(id, 1);
 	c->q.only_id = id;
 	s = run(c, "name,kind,email,owner,city");
@@ -884,7 +846,8 @@ insert_defaults(void **state)
 		"[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z' FROM customers"), 1);
 	/* an empty value is stored as NULL */
 	assert_int_equal(sql_int(c, "SELECT city IS NULL FROM customers"), 1);
-	id = add(c, &c->cust, "name=Co", "kind=company", "owner=boss", NULL);
+	id = fixture_add(&c->db, &c->cust, "name=Co", "kind=company",
+		"owner=boss", NULL);
 	assert_int_equal(id, 2);
 	c->q.only_id = id;
 	s = run(c, "kind,owner");
@@ -923,12 +886,12 @@ insert_unique(void **state)
 		"email=ADA@example.com", NULL), CRM_EX_DATAERR);
 	assert_string_equal(msg.buf,
 		"email 'ada@example.com' already belongs to customer 1");
-	add(c, &c->cust, "name=R", "ref=X1", NULL);
+	fixture_add(&c->db, &c->cust, "name=R", "ref=X1", NULL);
 	assert_int_equal(add_fails(c, &c->cust, &msg, "name=S", "ref=X1",
 		NULL), CRM_EX_DATAERR);
 	assert_non_null(strstr(msg.buf, "customer 4"));
 	/* several records without an email are fine */
-	add(c, &c->cust, "name=T", NULL);
+	fixture_add(&c->db, &c->cust, "name=T", NULL);
 	assert_int_equal(sql_int(c, "SELECT count(*) FROM customers"), 5);
 	crm_buf_release(&msg);
 }
@@ -966,10 +929,10 @@ insert_inside_transaction(void **state)
 	struct ctx *c = *state;
 	struct crm_err err = CRM_ERR_INIT;
 
-	add(c, &c->cust, "name=Kept", NULL);
+	fixture_add(&c->db, &c->cust, "name=Kept", NULL);
 	assert_true(sqlite3_get_autocommit(c->db.h));
 	assert_int_equal(crm_db_begin(&c->db, &err), 0);
-	add(c, &c->cust, "name=Gone", NULL);
+	fixture_add(&c->db, &c->cust, "name=Gone", NULL);
 	assert_false(sqlite3_get_autocommit(c->db.h));
 	crm_db_rollback(&c->db);
 	assert_int_equal(sql_int(c, "SELECT count(*) FROM customers"), 1);
@@ -1081,7 +1044,7 @@ delete_refused_when_referred(void **state)
 	struct crm_buf removed = CRM_BUF_INIT;
 
 	three(c);
-	add(c, &c->cont, "customer=1", "name=Kim", NULL);
+	fixture_add(&c->db, &c->cont, "customer=1", "name=Kim", NULL);
 	assert_int_equal(crm_record_delete(&c->db, c->cust.entity, 1, 0,
 		&removed, &err), -1);
 	assert_int_equal(err.code, CRM_EX_DATAERR);
@@ -1107,9 +1070,9 @@ delete_cascade(void **state)
 	struct crm_buf removed = CRM_BUF_INIT;
 
 	three(c);
-	add(c, &c->cont, "customer=1", "name=Kim", NULL);
-	add(c, &c->cont, "customer=1", "name=Lee", NULL);
-	add(c, &c->cont, "customer=2", "name=Other", NULL);
+	fixture_add(&c->db, &c->cont, "customer=1", "name=Kim", NULL);
+	fixture_add(&c->db, &c->cont, "customer=1", "name=Lee", NULL);
+	fixture_add(&c->db, &c->cont, "customer=2", "name=Other", NULL);
 	assert_int_equal(crm_record_delete(&c->db, c->cust.entity, 1, 1,
 		&removed, &err), 0);
 	assert_string_equal(removed.buf, "2 contacts");
@@ -1156,13 +1119,13 @@ merge_moves_and_fills(void **state)
 	struct crm_buf moved = CRM_BUF_INIT;
 	char *s;
 
-	add(c, &c->cust, "name=Keep", "city=Paris", NULL);
-	add(c, &c->cust, "name=Other", "email=o@example.com",
+	fixture_add(&c->db, &c->cust, "name=Keep", "city=Paris", NULL);
+	fixture_add(&c->db, &c->cust, "name=Other", "email=o@example.com",
 		"phone=13800138000", "city=Rome", NULL);
-	add(c, &c->cust, "name=Third", NULL);
-	add(c, &c->cont, "customer=2", "name=Kim", NULL);
-	add(c, &c->cont, "customer=2", "name=Lee", NULL);
-	add(c, &c->cont, "customer=3", "name=Stay", NULL);
+	fixture_add(&c->db, &c->cust, "name=Third", NULL);
+	fixture_add(&c->db, &c->cont, "customer=2", "name=Kim", NULL);
+	fixture_add(&c->db, &c->cont, "customer=2", "name=Lee", NULL);
+	fixture_add(&c->db, &c->cont, "customer=3", "name=Stay", NULL);
 	assert_int_equal(crm_record_merge(&c->db, &c->cust, 1, 2, &moved,
 		&err), 0);
 	assert_string_equal(moved.buf, "2 contacts");

@@ -115,7 +115,6 @@ setup(void **state)
 		return -1;
 	if (fixture_open(&c->fx, &c->db) < 0)
 		return -1;
-	setenv("CRM_USER", "tester", 1);
 	if (add(c, "customer", &err, "name=Ada", NULL) != 1 ||
 	    add(c, "customer", &err, "name=Bob", NULL) != 2 ||
 	    add(c, "contact", &err, "customer=2", "name=Cy", NULL) != 1)
