@@ -336,13 +336,13 @@ crm_db_open(struct crm_db *db, const char *path, unsigned flags,
 		goto fail;
 	}
 	sqlite3_busy_timeout(db->h, busy_timeout());
-	/* Keep the WAL file between commands instead of deleting and
-	 * creating it again every time: short commands stay short. */
+	/* The last command to close copies the WAL into the database and
+	 * empties it (journal_size_limit 0, below), keeping the file:
+	 * between commands the database file alone holds everything (a cp
+	 * of it is whole), and the next command finds no WAL to read back.
+	 * Left full, a WAL is read whole by every process that opens the
+	 * database: after a large import, seconds for each one. */
 	sqlite3_file_control(db->h, "main", SQLITE_FCNTL_PERSIST_WAL, &one);
-	/* Nor copy the WAL into the database at every close: that is a
-	 * second round of syncs after a one-row commit.  SQLite still
-	 * checkpoints once the WAL passes 1,000 pages. */
-	sqlite3_db_config(db->h, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 	sqlite3_extended_result_codes(db->h, 0);
 	rc = sqlite3_create_function(db->h, "crm_fold", 1,
 		SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
@@ -356,7 +356,8 @@ crm_db_open(struct crm_db *db, const char *path, unsigned flags,
 		goto fail;
 	}
 	if (crm_db_exec(db, "PRAGMA foreign_keys = ON;"
-	    "PRAGMA synchronous = FULL;", err) < 0)
+	    "PRAGMA synchronous = FULL;"
+	    "PRAGMA journal_size_limit = 0;", err) < 0)
 		goto fail;
 
 	v = crm_db_version(db);

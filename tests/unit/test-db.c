@@ -345,6 +345,58 @@ foreign_keys_on(void **state)
 	crm_err_release(&err);
 }
 
+/*
+ * Between commands the database file alone holds every commit: the last
+ * connection to close copies the WAL into it and empties the WAL, so a
+ * copy of the file without its WAL reads the row written last.
+ */
+static void
+close_leaves_the_file_whole(void **state)
+{
+	struct ctx *c = *state;
+	struct crm_db db;
+	struct crm_err err = CRM_ERR_INIT;
+	struct crm_buf wal = CRM_BUF_INIT, copy = CRM_BUF_INIT;
+	struct stat st;
+	sqlite3 *h;
+	sqlite3_stmt *q;
+	FILE *in, *out;
+	char block[4096];
+	size_t n;
+
+	assert_int_equal(crm_db_open(&db, c->fx.path.buf, CRM_DB_CREATE, &err),
+		0);
+	assert_int_equal(crm_db_exec(&db, "INSERT INTO customers (name, "
+		"created_at, updated_at) VALUES ('last', 'a', 'b')", &err), 0);
+	crm_db_close(&db);
+
+	crm_buf_addf(&wal, "%s-wal", c->fx.path.buf);
+	assert_int_equal(stat(wal.buf, &st), 0);
+	assert_int_equal(st.st_size, 0);
+
+	crm_buf_addf(&copy, "%s.copy", c->fx.path.buf);
+	in = fopen(c->fx.path.buf, "rb");
+	out = fopen(copy.buf, "wb");
+	assert_non_null(in);
+	assert_non_null(out);
+	while ((n = fread(block, 1, sizeof(block), in)) > 0)
+		assert_int_equal(fwrite(block, 1, n, out), n);
+	fclose(in);
+	assert_int_equal(fclose(out), 0);
+	assert_int_equal(sqlite3_open_v2(copy.buf, &h, SQLITE_OPEN_READONLY,
+		NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(h, "SELECT count(*) FROM "
+		"customers WHERE name = 'last'", -1, &q, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(q, 0), 1);
+	sqlite3_finalize(q);
+	sqlite3_close(h);
+	remove(copy.buf);
+	crm_buf_release(&wal);
+	crm_buf_release(&copy);
+	crm_err_release(&err);
+}
+
 /* ---- transactions ----------------------------------------------------- */
 
 static void
@@ -524,6 +576,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(open_readonly, setup, teardown),
 		cmocka_unit_test_setup_teardown(foreign_keys_on, setup,
 			teardown),
+		cmocka_unit_test_setup_teardown(close_leaves_the_file_whole,
+			setup, teardown),
 		cmocka_unit_test_setup_teardown(begin_commit_rollback, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(close_rolls_back, setup,
