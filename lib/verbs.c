@@ -1,6 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "value.h"
 #include "verbs.h"
 #include "banned.h"
 
@@ -185,6 +186,46 @@ crm_verb_update(struct crm_ctx *ctx)
 	}
 	crm_val_release(&v);
 	return write_each(ctx, update_one, NULL);
+}
+
+static int
+blank(const char *s)
+{
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	return !*s;
+}
+
+int
+crm_verb_set_one(struct crm_ctx *ctx, const char *field,
+	const char *operands)
+{
+	const struct crm_field *f = crm_fieldset_find(&ctx->fs, field);
+	struct crm_err e = CRM_ERR_INIT;
+	int idx;
+
+	if (ctx->argc != 2)
+		return crm_usage_error(ctx, "%s needs %s", ctx->verb->name,
+			operands);
+	if (blank(ctx->argv[1])) {
+		if (f->type == CRM_T_ENUM) {
+			crm_parse_enum(ctx->argv[1], f->values, &idx, &e);
+			crm_err_set(&ctx->err, CRM_EX_DATAERR, "%s: %s",
+				f->name, e.msg.buf);
+			crm_err_release(&e);
+		} else if (f->type == CRM_T_INT) {
+			crm_err_set(&ctx->err, CRM_EX_DATAERR,
+				"%s: no value given: expected a whole number "
+				"from %lld to %lld", f->name, f->min, f->max);
+		} else {
+			crm_err_set(&ctx->err, CRM_EX_DATAERR,
+				"%s: no value given", f->name);
+		}
+		return crm_fail(ctx);
+	}
+	crm_assigns_add(&ctx->assigns, f, ctx->argv[1]);
+	ctx->argc = 1;
+	return crm_verb_update(ctx);
 }
 
 /* What a cascade removed, said once the transaction has committed. */

@@ -103,3 +103,12 @@ setup() {
 	assert_success
 	assert_equal "$(crm-deal list -H -o ref)" D-2
 }
+
+@test "stage with an empty value is refused, not a reset to lead" {
+	crm-deal add --customer 1 --title T --stage proposal >/dev/null
+	before=$(dump_db)
+	run --separate-stderr crm-deal stage 1 ''
+	assert_error 65 "crm-deal: stage: invalid value '': expected one of lead, qualified, proposal, negotiation, won, lost"
+	assert_unchanged "$before"
+	assert_equal "$(crm-deal show 1 -H -o stage,probability)" "$(printf 'proposal\t50')"
+}
