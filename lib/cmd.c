@@ -1000,7 +1000,9 @@ crm_each_id(struct crm_ctx *ctx, int (*fn)(struct crm_ctx *ctx,
 			if (tab)
 				*tab = '\0';
 			line[strcspn(line, "\r\n")] = '\0';
-			if (!*line || (first && !strcmp(line, "id"))) {
+			if (!*line || (first && (!strcmp(line, "id") ||
+			    (ctx->id_header &&
+			    !strcmp(line, ctx->id_header))))) {
 				first = 0;
 				continue;
 			}
