@@ -973,6 +973,24 @@ out:
 
 /* ---- helpers for verbs ------------------------------------------------- */
 
+/* The header of a list piped in: "id", ctx->id_header, or the name of a
+ * field that names a record as the id does (email, ref, sku). */
+static int
+is_header(const struct crm_ctx *ctx, const char *line)
+{
+	size_t i;
+
+	if (!strcmp(line, "id") ||
+	    (ctx->id_header && !strcmp(line, ctx->id_header)))
+		return 1;
+	for (i = 0; ctx->entity && !ctx->id_header &&
+	    i < ctx->entity->nfields; i++)
+		if ((ctx->entity->fields[i].flags & CRM_F_KEY) &&
+		    !strcmp(ctx->entity->fields[i].name, line))
+			return 1;
+	return 0;
+}
+
 int
 crm_each_id(struct crm_ctx *ctx, int (*fn)(struct crm_ctx *ctx,
 	const char *key, void *arg), void *arg)
@@ -1000,9 +1018,7 @@ crm_each_id(struct crm_ctx *ctx, int (*fn)(struct crm_ctx *ctx,
 			if (tab)
 				*tab = '\0';
 			line[strcspn(line, "\r\n")] = '\0';
-			if (!*line || (first && (!strcmp(line, "id") ||
-			    (ctx->id_header &&
-			    !strcmp(line, ctx->id_header))))) {
+			if (!*line || (first && is_header(ctx, line))) {
 				first = 0;
 				continue;
 			}

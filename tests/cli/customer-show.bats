@@ -129,3 +129,13 @@ setup() {
 	run --separate-stderr crm-customer show -o id -- '2 x'
 	assert_error 1 "crm-customer: no customer '2 x'"
 }
+
+@test "show - skips the header of a list of emails or refs piped in" {
+	crm-customer update 2 --ref B-2
+	run crm-customer show - -f tsv -H -o id <<<"$(crm-customer list -o email -f tsv --where 'email!=')"
+	assert_success
+	assert_output "$(printf '1\n3')"
+	run crm-customer show - -f tsv -H -o id <<<"$(crm-customer list -o ref -f tsv --where 'ref!=')"
+	assert_success
+	assert_output 2
+}
