@@ -96,3 +96,17 @@ setup() {
 	assert_error 65 "crm-deal: deal 1 cannot go to customer 1: its activity 5 is also about contact 2 of customer 2"
 	assert_unchanged "$before"
 }
+
+@test "a task due 'tomorrow 10:00', as the page's example has it" {
+	run crm-activity add --kind task --subject 'send the quote' --customer 1 --due-at 'tomorrow 10:00'
+	assert_success
+	assert_equal "$(crm-activity show 1 -H -o due_at)" 2026-11-23T10:00:00Z
+	TZ=Asia/Shanghai crm-activity update 1 --due-at '-1d 09:30'
+	assert_equal "$(crm-activity show 1 -H -o due_at)" 2026-11-21T01:30:00Z
+	before=$(dump_db)
+	run --separate-stderr crm-activity update 1 --due-at 'tomorrow 25:00'
+	assert_error 65 "crm-activity: due_at: invalid time 'tomorrow 25:00': no such time of day"
+	run --separate-stderr crm-activity update 1 --due-at 'soon 10:00'
+	assert_error 65 "crm-activity: due_at: invalid time 'soon 10:00': expected YYYY-MM-DD [HH:MM[:SS]][Z|+HH:MM]"
+	assert_unchanged "$before"
+}
