@@ -255,6 +255,37 @@ out:
 }
 
 int
+crm_activities_follow(struct crm_db *db, const struct crm_entity *e,
+	int64_t id, struct crm_err *err)
+{
+	struct crm_buf sql = CRM_BUF_INIT, now = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (strcmp(e->name, "contact") && strcmp(e->name, "deal") &&
+	    strcmp(e->name, "ticket"))
+		return 0;
+	crm_buf_addf(&sql, "UPDATE activities SET updated_at = ?2,\n"
+		"       customer = (SELECT customer FROM %s WHERE id = ?1)\n"
+		"WHERE %s = ?1\n"
+		"  AND customer IS NOT (SELECT customer FROM %s WHERE id = ?1)",
+		e->table, e->name, e->table);
+	st = crm_db_stmt(db, sql.buf, err);
+	crm_buf_release(&sql);
+	if (!st)
+		return -1;
+	crm_now(&now);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, now.buf, -1, SQLITE_TRANSIENT);
+	crm_buf_release(&now);
+	rc = sqlite3_step(st);
+	crm_db_put(st);
+	if (rc != SQLITE_DONE)
+		return crm_db_fail(db, rc, "cannot move activities", err);
+	return 0;
+}
+
+int
 crm_contact_rules(struct crm_db *db, struct crm_change *c,
 	struct crm_err *err)
 {

@@ -44,6 +44,14 @@
 /* A stage's default probability in percent; -1 for no stage. */
 int crm_deal_probability(const char *stage);
 
+/*
+ * After a contact, deal or ticket (entity e) was written without its
+ * rules (an import's revert puts back a snapshot): its activities take
+ * its customer again.  Nothing for other entities.  0, or -1 with err.
+ */
+int crm_activities_follow(struct crm_db *db, const struct crm_entity *e,
+	int64_t id, struct crm_err *err);
+
 int crm_contact_rules(struct crm_db *db, struct crm_change *c,
 	struct crm_err *err);
 int crm_deal_rules(struct crm_db *db, struct crm_change *c,
