@@ -187,6 +187,7 @@ cmd_member(struct crm_ctx *ctx)
 	fn = i == 0 ? member_add : i == 1 ? member_update : member_remove;
 	ctx->argc -= 2;
 	ctx->argv += 2;
+	ctx->id_header = "customer";	/* member list piped in */
 	if (crm_db_begin(&ctx->db, &ctx->err) < 0) {
 		code = crm_fail(ctx);
 	} else {

@@ -148,29 +148,41 @@ cmd_merge(struct crm_ctx *ctx)
 	return code;
 }
 
+/* The output begins once a customer is found: one that is not writes
+ * nothing on stdout, as show does. */
+struct timeline {
+	struct crm_out out;
+	int begun;
+};
+
 static int
 timeline_one(struct crm_ctx *ctx, const char *key, void *arg)
 {
+	struct timeline *t = arg;
 	int64_t id;
 
 	if (crm_record_find(&ctx->db, ctx->entity, key, &id, &ctx->err) < 0)
 		return -1;
-	return crm_customer_history(&ctx->db, id, arg, &ctx->err) < 0 ?
+	if (!t->begun) {
+		crm_out_begin(&t->out, stdout, ctx->fmt, ctx->header,
+			crm_history_cols, CRM_HISTORY_NCOLS);
+		t->begun = 1;
+	}
+	return crm_customer_history(&ctx->db, id, &t->out, &ctx->err) < 0 ?
 		-1 : 0;
 }
 
 static int
 cmd_timeline(struct crm_ctx *ctx)
 {
-	struct crm_out out;
+	struct timeline t = { .begun = 0 };
 	int code;
 
 	if (ctx->argc != 1)
 		return crm_usage_error(ctx, "timeline needs one CUSTOMER");
-	crm_out_begin(&out, stdout, ctx->fmt, ctx->header, crm_history_cols,
-		CRM_HISTORY_NCOLS);
-	code = crm_each_id(ctx, timeline_one, &out);
-	crm_out_end(&out);
+	code = crm_each_id(ctx, timeline_one, &t);
+	if (t.begun)
+		crm_out_end(&t.out);
 	return code;
 }
 

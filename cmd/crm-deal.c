@@ -4,12 +4,7 @@
 static int
 cmd_stage(struct crm_ctx *ctx)
 {
-	if (ctx->argc != 2)
-		return crm_usage_error(ctx, "stage needs DEAL and STAGE");
-	crm_assigns_add(&ctx->assigns, crm_fieldset_find(&ctx->fs, "stage"),
-		ctx->argv[1]);
-	ctx->argc = 1;
-	return crm_verb_update(ctx);
+	return crm_verb_set_one(ctx, "stage", "DEAL and STAGE");
 }
 
 #define OUT CRM_O_OUTPUT

@@ -1,29 +1,17 @@
 /* crm-ticket - service requests, their status and rating. */
 #include "verbs.h"
 
-/* status and rate: an update of one field of one ticket. */
-static int
-set_one(struct crm_ctx *ctx, const char *field, const char *what)
-{
-	if (ctx->argc != 2)
-		return crm_usage_error(ctx, "%s needs TICKET and %s",
-			ctx->verb->name, what);
-	crm_assigns_add(&ctx->assigns, crm_fieldset_find(&ctx->fs, field),
-		ctx->argv[1]);
-	ctx->argc = 1;
-	return crm_verb_update(ctx);
-}
-
 static int
 cmd_status(struct crm_ctx *ctx)
 {
-	return set_one(ctx, "status", "STATUS");
+	return crm_verb_set_one(ctx, "status", "TICKET and STATUS");
 }
 
 static int
 cmd_rate(struct crm_ctx *ctx)
 {
-	return set_one(ctx, "rating", "a rating from 1 to 5");
+	return crm_verb_set_one(ctx, "rating",
+		"TICKET and a rating from 1 to 5");
 }
 
 #define OUT CRM_O_OUTPUT

@@ -7,6 +7,9 @@
 #   crm-NOUN --completion-helper               its verbs, one a line
 #   crm-NOUN --completion-helper VERB          the verb's long options
 #   crm-NOUN --completion-helper VERB OPTION   the option's values
+#   crm-NOUN --completion-helper VERB -- WORD...
+#                                              the next operand's values,
+#                                              after the words typed
 #
 # "crm NOUN ..." completes the nouns of 'crm --help' and then hands the rest
 # of the line to crm-NOUN's helper.  Where the helper knows no values (a
@@ -84,7 +87,7 @@ _crm_offer()
 # its name in _crm_words.
 _crm_binary()
 {
-	local prog=$1 base=$2 cur prev verb="" i w opt pre val
+	local prog=$1 base=$2 cur prev verb="" vi i w opt pre val
 	local -a verbs
 	cur=${_crm_words[_crm_cword]}
 	mapfile -t verbs < <(_crm_ask "$prog")
@@ -104,6 +107,7 @@ _crm_binary()
 			_crm_offer "$cur" < <(printf '%s\n' "${verbs[@]}")
 		return 0
 	fi
+	vi=$i
 	for ((i = base + 1; i < _crm_cword; i++)); do
 		[[ ${_crm_words[i]} == -- ]] && return 0
 	done
@@ -152,10 +156,13 @@ _crm_binary()
 			fi
 			return 0
 		fi
-		[[ $cur == -* ]] || return 0
 	fi
 	if [[ $cur == -* ]]; then
 		_crm_offer "$cur" < <(_crm_ask "$prog" "$verb")
+	else
+		# An operand: a stage, a status, a sub-verb, an entity...
+		_crm_offer "$cur" < <(_crm_ask "$prog" "$verb" -- \
+			"${_crm_words[@]:vi+1:_crm_cword-vi-1}")
 	fi
 	return 0
 }

@@ -7,6 +7,9 @@
 #   crm-NOUN --completion-helper               its verbs, one a line
 #   crm-NOUN --completion-helper VERB          the verb's long options
 #   crm-NOUN --completion-helper VERB OPTION   the option's values
+#   crm-NOUN --completion-helper VERB -- WORD...
+#                                              the next operand's values,
+#                                              after the words typed
 #
 # "crm NOUN ..." completes the nouns of 'crm --help' and then hands the rest
 # of the line to crm-NOUN's helper.  Where the helper knows no values (a
@@ -106,13 +109,15 @@ function __crm_binary
             end
             return
         end
-        if not string match -q -- '-*' $cur
-            __fish_complete_path $cur
-            return
-        end
     end
     if string match -q -- '-*' $cur
         __crm_ask $prog $verb
+        return
+    end
+    # An operand: a stage, a status, a sub-verb, an entity...
+    set -l vals (__crm_ask $prog $verb -- $words[(math $i + 1)..-1])
+    if test (count $vals) -gt 0
+        printf '%s\n' $vals
     else
         __fish_complete_path $cur
     end

@@ -1,3 +1,4 @@
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -364,6 +365,120 @@ completion_fields(const struct crm_entity *e, struct crm_fieldset *fs)
 	crm_buf_release(&path);
 }
 
+/*
+ * The values of the next operand of verb v, given the words typed after
+ * the verb (words[0..n-1], options among them).  Read from the verb's
+ * usage operands, so that nothing is written twice: the k-th of them
+ * ("[...]" stripped; the last repeats when it ends in "...") is
+ *   a|b|c     the words a, b, c (lowercase: a sub-verb)
+ *   N..M      the numbers N to M
+ *   ENTITY    the entities that take custom fields
+ *   NAME      after ENTITY, that entity's custom fields
+ *   FIELD     in capitals: the values of the entity's enum field
+ * and anything else (an id, a file) has none.
+ */
+static void
+complete_operand(const struct crm_command *cmd, const struct crm_verb *v,
+	const struct crm_entity *e, int n, char **words)
+{
+	const char *ops = v->operands, *p, *tok = NULL;
+	char t[64], prev[64] = "", *argv_ops[16];
+	struct crm_fieldset fs = CRM_FIELDSET_INIT;
+	const struct crm_entity *ent = NULL;
+	size_t len = 0, i;
+	int k = 0, nops = 0, j;
+	long lo, hi;
+
+	if (!ops)
+		return;
+	for (j = 0; j < n; j++) {
+		if (!strcmp(words[j], "--"))
+			return;
+		if (words[j][0] == '-' && words[j][1]) {
+			/* The word being completed is the option's value. */
+			if (takes_arg(cmd, words[j]) && ++j == n)
+				return;
+			continue;
+		}
+		if (k < 16)
+			argv_ops[k] = words[j];
+		k++;
+	}
+	/* The k-th operand token, and the one before it. */
+	for (p = ops; *p; ) {
+		size_t l;
+
+		p += strspn(p, " ");
+		l = strcspn(p, " ");
+		if (!l)
+			break;
+		if (tok && len < sizeof(prev))
+			snprintf(prev, sizeof(prev), "%.*s", (int)len, tok);
+		tok = p;
+		len = l;
+		if (nops++ == k)
+			break;
+		p += l;
+	}
+	if (!tok || (nops <= k && !strstr(tok, "...")))
+		return;
+	/* "[X]" and "X...": the name alone ("1..5" keeps its dots). */
+	if (*tok == '[') {
+		tok++;
+		len--;
+	}
+	snprintf(t, sizeof(t), "%.*s", (int)len, tok);
+	t[strcspn(t, "]")] = '\0';
+	if (strstr(t, "..."))
+		*strstr(t, "...") = '\0';
+	if (sscanf(t, "%ld..%ld", &lo, &hi) == 2) {
+		for (; lo <= hi; lo++)
+			printf("%ld\n", lo);
+		return;
+	}
+	if (islower((unsigned char)t[0])) {
+		for (p = t; *p; p += *p == '|') {
+			size_t l = strcspn(p, "|");
+
+			printf("%.*s\n", (int)l, p);
+			p += l;
+		}
+		return;
+	}
+	if (!strcmp(t, "ENTITY")) {
+		for (i = 0; crm_entities[i]; i++)
+			if (!strchr(crm_entities[i]->name, ' '))
+				printf("%s\n", crm_entities[i]->name);
+		return;
+	}
+	if (!strcmp(t, "NAME") && !strcmp(prev, "ENTITY") && k > 0 &&
+	    k <= 16 && (ent = crm_entity_find(argv_ops[k - 1]))) {
+		completion_fields(ent, &fs);
+		for (i = 0; i < fs.n; i++)
+			if (fs.f[i]->flags & CRM_F_CUSTOM)
+				printf("%s\n", fs.f[i]->name);
+		crm_fieldset_release(&fs);
+		return;
+	}
+	if (!e)
+		return;
+	for (p = t; *p; p++)
+		if (!isupper((unsigned char)*p) && *p != '_')
+			return;
+	for (j = 0; t[j]; j++)
+		t[j] = (char)tolower((unsigned char)t[j]);
+	completion_fields(e, &fs);
+	for (i = 0; i < fs.n; i++)
+		if (!strcmp(fs.f[i]->name, t) &&
+		    fs.f[i]->type == CRM_T_ENUM) {
+			const char *const *val;
+
+			for (val = fs.f[i]->values; *val; val++)
+				printf("%s\n", *val);
+		}
+	crm_fieldset_release(&fs);
+}
+
 static void
 complete(const struct crm_command *cmd, int argc, char **argv)
 {
@@ -397,6 +512,11 @@ complete(const struct crm_command *cmd, int argc, char **argv)
 		    i < e->nfields; i++)
 			if (settable(&e->fields[i]))
 				printf("--%s\n", field_option(&e->fields[i]));
+		return;
+	}
+	/* Values of the next operand, after the words typed so far. */
+	if (!strcmp(argv[1], "--")) {
+		complete_operand(cmd, v, e, argc - 2, argv + 2);
 		return;
 	}
 	/* Values of an option. */
@@ -853,6 +973,24 @@ out:
 
 /* ---- helpers for verbs ------------------------------------------------- */
 
+/* The header of a list piped in: "id", ctx->id_header, or the name of a
+ * field that names a record as the id does (email, ref, sku). */
+static int
+is_header(const struct crm_ctx *ctx, const char *line)
+{
+	size_t i;
+
+	if (!strcmp(line, "id") ||
+	    (ctx->id_header && !strcmp(line, ctx->id_header)))
+		return 1;
+	for (i = 0; ctx->entity && !ctx->id_header &&
+	    i < ctx->entity->nfields; i++)
+		if ((ctx->entity->fields[i].flags & CRM_F_KEY) &&
+		    !strcmp(ctx->entity->fields[i].name, line))
+			return 1;
+	return 0;
+}
+
 int
 crm_each_id(struct crm_ctx *ctx, int (*fn)(struct crm_ctx *ctx,
 	const char *key, void *arg), void *arg)
@@ -880,7 +1018,7 @@ crm_each_id(struct crm_ctx *ctx, int (*fn)(struct crm_ctx *ctx,
 			if (tab)
 				*tab = '\0';
 			line[strcspn(line, "\r\n")] = '\0';
-			if (!*line || (first && !strcmp(line, "id"))) {
+			if (!*line || (first && is_header(ctx, line))) {
 				first = 0;
 				continue;
 			}

@@ -79,6 +79,10 @@ struct crm_ctx {
 	const char ***optvals;		/* verb->opts[i]'s values in order,
 					 * NULL-terminated; "" for a flag */
 	struct crm_err err;		/* scratch for the verb */
+	const char *id_header;		/* crm_each_id skips a first line
+					 * reading this too, besides "id"
+					 * (the header of the list whose
+					 * first column it reads), or NULL */
 };
 
 /* The whole of a binary's main(). */
@@ -96,7 +100,8 @@ const char *const *crm_opt_all(const struct crm_ctx *ctx, const char *name,
 /*
  * Call fn for every id operand: each argument, or with "-" each line of
  * stdin (its first tab-separated column; blank lines and a header line
- * "id" skipped).  Keeps going after a failure: each failure is printed
+ * skipped: "id", ctx->id_header, or else the name of a field that names
+ * a record of ctx->entity, "email", "ref", "sku").  Keeps going after a failure: each failure is printed
  * (one line) and the highest exit status is returned, 0 when all went
  * well.  fn returns 0 or -1 with ctx->err set.  Without operands, usage.
  */

@@ -252,7 +252,7 @@ static const struct crm_field member_fields[] = {
 ENTITY(customer, "customer", "customers", "customers", customer_fields,
     "customers_fts", "email,ref", NULL, NULL);
 ENTITY(contact, "contact", "contacts", "contacts", contact_fields, NULL,
-    "email", NULL, NULL);
+    "email", NULL, crm_contact_rules);
 ENTITY(product, "product", "products", "products", product_fields, NULL,
     "sku", NULL, NULL);
 ENTITY(order, "order", "orders", "orders", order_fields, NULL, "ref",

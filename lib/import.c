@@ -8,6 +8,7 @@
 #include "import.h"
 #include "order.h"
 #include "reader.h"
+#include "rules.h"
 #include "text.h"
 #include "value.h"
 #include "banned.h"
@@ -2278,7 +2279,8 @@ crm_import_revert(struct crm_db *db, int64_t batch, int64_t *undone,
 		if (!e)
 			continue;
 		if (!strcmp(action, "insert") ? unadd(db, e, id, err) < 0 :
-		    restore(db, e, id, old ? old : "{}", err) < 0) {
+		    restore(db, e, id, old ? old : "{}", err) < 0 ||
+		    crm_activities_follow(db, e, id, err) < 0) {
 			sqlite3_finalize(st);
 			goto out;
 		}

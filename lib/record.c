@@ -192,15 +192,17 @@ crm_field_cell(const struct crm_field *f, sqlite3_stmt *st, int col,
 
 /* ---- finding ------------------------------------------------------------ */
 
+/* Digits alone, blanks after them aside (a hand-edited list, "7 "). */
 static int
 all_digits(const char *s)
 {
-	if (!*s)
+	if (!isdigit((unsigned char)*s))
 		return 0;
-	for (; *s; s++)
-		if (!isdigit((unsigned char)*s))
-			return 0;
-	return 1;
+	while (isdigit((unsigned char)*s))
+		s++;
+	while (*s == ' ' || *s == '\t' || *s == '\r')
+		s++;
+	return !*s;
 }
 
 /* Look up id by one column's value; 1 found, 0 not, -1 error. */
@@ -247,7 +249,7 @@ crm_record_find(struct crm_db *db, const struct crm_entity *e,
 
 	while (*k == ' ' || *k == '\t')
 		k++;
-	if (all_digits(k) && strlen(k) < 19) {
+	if (all_digits(k) && strspn(k, "0123456789") < 19) {
 		v.kind = SQLITE_INTEGER;
 		v.i = strtoll(k, NULL, 10);
 		r = lookup(db, e, "id", &v, id, err);

@@ -174,6 +174,124 @@ campaign_start(struct crm_db *db, int64_t id, struct crm_buf *out,
 		NULL, out, NULL, err);
 }
 
+/* ---- what follows a record to another customer ----------------------- */
+
+/*
+ * A contact, deal or ticket (link) given to another customer takes its
+ * activities along: an activity's customer is that of what it is about,
+ * and one left behind could not be changed again.  An activity also about
+ * a record of a customer other than the new one cannot follow: refused,
+ * naming it.
+ */
+static int
+move_activities(struct crm_db *db, const struct crm_change *c,
+	const char *link, struct crm_err *err)
+{
+	static const struct {
+		const char *field, *table;
+	} links[] = {
+		{ "contact", "contacts" }, { "deal", "deals" },
+		{ "ticket", "tickets" },
+	};
+	const struct crm_val *to = val(c, "customer");
+	const struct crm_val *from = old_val(c, "customer");
+	struct crm_buf sql = CRM_BUF_INIT, now = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	size_t i;
+	int rc, ret = -1;
+
+	if (!c->id || !from || to->kind != SQLITE_INTEGER ||
+	    (from->kind == SQLITE_INTEGER && from->i == to->i))
+		return 0;
+	for (i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+		if (!strcmp(links[i].field, link))
+			continue;
+		crm_buf_addf(&sql, "%sSELECT a.id, '%s', x.id, x.customer\n"
+			"FROM activities AS a JOIN %s AS x ON x.id = a.%s\n"
+			"WHERE a.%s = ?1 AND x.customer IS NOT ?2\n",
+			sql.len ? "UNION ALL\n" : "", links[i].field,
+			links[i].table, links[i].field, link);
+	}
+	crm_buf_adds(&sql, "LIMIT 1");
+	st = crm_db_stmt(db, sql.buf, err);
+	if (!st)
+		goto out;
+	sqlite3_bind_int64(st, 1, c->id);
+	sqlite3_bind_int64(st, 2, to->i);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		crm_err_set(err, CRM_EX_DATAERR, "%s cannot go to customer "
+			"%lld: its activity %lld is also about %s %lld of "
+			"customer %lld", what(c), (long long)to->i,
+			(long long)sqlite3_column_int64(st, 0),
+			(const char *)sqlite3_column_text(st, 1),
+			(long long)sqlite3_column_int64(st, 2),
+			(long long)sqlite3_column_int64(st, 3));
+	else if (rc != SQLITE_DONE)
+		crm_db_fail(db, rc, "cannot check a rule", err);
+	crm_db_put(st);
+	if (rc != SQLITE_DONE)
+		goto out;
+	crm_buf_reset(&sql);
+	crm_buf_addf(&sql, "UPDATE activities SET customer = ?2, "
+		"updated_at = ?3\nWHERE %s = ?1 AND customer IS NOT ?2", link);
+	st = crm_db_stmt(db, sql.buf, err);
+	if (!st)
+		goto out;
+	crm_now(&now);
+	sqlite3_bind_int64(st, 1, c->id);
+	sqlite3_bind_int64(st, 2, to->i);
+	sqlite3_bind_text(st, 3, now.buf, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	crm_db_put(st);
+	if (rc != SQLITE_DONE)
+		crm_db_fail(db, rc, "cannot move activities", err);
+	else
+		ret = 0;
+out:
+	crm_buf_release(&sql);
+	crm_buf_release(&now);
+	return ret;
+}
+
+int
+crm_activities_follow(struct crm_db *db, const struct crm_entity *e,
+	int64_t id, struct crm_err *err)
+{
+	struct crm_buf sql = CRM_BUF_INIT, now = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (strcmp(e->name, "contact") && strcmp(e->name, "deal") &&
+	    strcmp(e->name, "ticket"))
+		return 0;
+	crm_buf_addf(&sql, "UPDATE activities SET updated_at = ?2,\n"
+		"       customer = (SELECT customer FROM %s WHERE id = ?1)\n"
+		"WHERE %s = ?1\n"
+		"  AND customer IS NOT (SELECT customer FROM %s WHERE id = ?1)",
+		e->table, e->name, e->table);
+	st = crm_db_stmt(db, sql.buf, err);
+	crm_buf_release(&sql);
+	if (!st)
+		return -1;
+	crm_now(&now);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, now.buf, -1, SQLITE_TRANSIENT);
+	crm_buf_release(&now);
+	rc = sqlite3_step(st);
+	crm_db_put(st);
+	if (rc != SQLITE_DONE)
+		return crm_db_fail(db, rc, "cannot move activities", err);
+	return 0;
+}
+
+int
+crm_contact_rules(struct crm_db *db, struct crm_change *c,
+	struct crm_err *err)
+{
+	return move_activities(db, c, "contact", err);
+}
+
 /* ---- deals ---------------------------------------------------------- */
 
 int
@@ -182,7 +300,6 @@ crm_deal_rules(struct crm_db *db, struct crm_change *c, struct crm_err *err)
 	const char *stage = text(c, "stage"), *was = old_text(c, "stage");
 	int closed = one_of(stage, "won", "lost");
 
-	(void)db;
 	if (set(c, "probability"))
 		put_int(c, "manual_probability", !is_null(c, "probability"));
 	if (!val(c, "manual_probability")->i || is_null(c, "probability")) {
@@ -203,7 +320,7 @@ crm_deal_rules(struct crm_db *db, struct crm_change *c, struct crm_err *err)
 				what(c), stage);
 		put_null(c, "closed_at");
 	}
-	return 0;
+	return move_activities(db, c, "deal", err);
 }
 
 /* ---- tickets -------------------------------------------------------- */
@@ -214,12 +331,11 @@ crm_ticket_rules(struct crm_db *db, struct crm_change *c,
 {
 	const char *status = text(c, "status");
 
-	(void)db;
 	if (one_of(status, "resolved", "closed")) {
 		if (is_null(c, "resolved_at"))
 			put_stamp(c, "resolved_at", one_of(old_text(c,
 				"status"), "resolved", "closed"));
-		return 0;
+		return move_activities(db, c, "ticket", err);
 	}
 	if (set(c, "rating") && !is_null(c, "rating"))
 		return crm_err_set(err, CRM_EX_DATAERR, "%s is %s: a rating "
@@ -230,7 +346,7 @@ crm_ticket_rules(struct crm_db *db, struct crm_change *c,
 			what(c), status);
 	put_null(c, "resolved_at");
 	put_null(c, "rating");
-	return 0;
+	return move_activities(db, c, "ticket", err);
 }
 
 /* ---- activities ----------------------------------------------------- */

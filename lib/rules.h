@@ -22,6 +22,10 @@
  *   activity  due_at and done belong to tasks: refused on other kinds.
  *             The customer is that of its contact, deal or ticket when
  *             not given, and must be theirs when given.
+ *   contact, deal, ticket
+ *             given to another customer: its activities go along (their
+ *             customer and updated_at change in the same transaction); one
+ *             also about a record of another customer is a refusal.
  *   campaign  ends_on is not before starts_on; a starts_on after an
  *             order credited to it or a member's response is refused.
  *   member    one per customer and campaign; responded or converted sets
@@ -40,6 +44,16 @@
 /* A stage's default probability in percent; -1 for no stage. */
 int crm_deal_probability(const char *stage);
 
+/*
+ * After a contact, deal or ticket (entity e) was written without its
+ * rules (an import's revert puts back a snapshot): its activities take
+ * its customer again.  Nothing for other entities.  0, or -1 with err.
+ */
+int crm_activities_follow(struct crm_db *db, const struct crm_entity *e,
+	int64_t id, struct crm_err *err);
+
+int crm_contact_rules(struct crm_db *db, struct crm_change *c,
+	struct crm_err *err);
 int crm_deal_rules(struct crm_db *db, struct crm_change *c,
 	struct crm_err *err);
 int crm_ticket_rules(struct crm_db *db, struct crm_change *c,

@@ -578,6 +578,42 @@ local_to_utc(int64_t days, int hh, int mm, int ss, time_t *t)
 	return *t == (time_t)-1 && !(y == 1969 && m == 12 && d == 31) ? -1 : 0;
 }
 
+/*
+ * A date word and a time of day, "tomorrow 10:00", "-1d 09:30Z": the
+ * days of the word before the first space into *days and *p (its
+ * caller's position) moved to that space, *found 0; else *found left -1.
+ * -1 only for a bad CRM_TODAY.
+ */
+static int
+word_date_at(const char **p, const char *end, int64_t *days,
+	struct crm_err *err, int *found)
+{
+	struct crm_err e = CRM_ERR_INIT;
+	const char *sp = memchr(*p, ' ', (size_t)(end - *p));
+	char word[16];
+	size_t n;
+
+	if (!sp || (n = (size_t)(sp - *p)) >= sizeof(word) ||
+	    !isdigit((unsigned char)sp[1]))
+		return 0;
+	memcpy(word, *p, n);
+	word[n] = '\0';
+	if (!isalpha((unsigned char)word[0]) && word[0] != '-')
+		return 0;
+	if (date_days(word, days, &e) < 0) {
+		int usage = e.code == CRM_EX_USAGE;	/* a bad CRM_TODAY */
+
+		if (usage)
+			crm_err_set(err, e.code, "%s", e.msg.buf);
+		crm_err_release(&e);
+		return usage ? -1 : 0;
+	}
+	crm_err_release(&e);
+	*p = sp;
+	*found = 0;
+	return 0;
+}
+
 int
 crm_parse_time(const char *in, struct crm_buf *out, struct crm_err *err)
 {
@@ -595,6 +631,8 @@ crm_parse_time(const char *in, struct crm_buf *out, struct crm_err *err)
 	if (r == -2)
 		return crm_err_set(err, CRM_EX_DATAERR,
 			"invalid time '%s': no such day", in);
+	if (r == -1 && word_date_at(&p, end, &days, err, &r) < 0)
+		return -1;
 	if (r < 0 || p == end) {
 		/* A date form alone: local midnight. */
 		struct crm_err e = CRM_ERR_INIT;

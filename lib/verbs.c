@@ -1,6 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "value.h"
 #include "verbs.h"
 #include "banned.h"
 
@@ -187,16 +188,53 @@ crm_verb_update(struct crm_ctx *ctx)
 	return write_each(ctx, update_one, NULL);
 }
 
+static int
+blank(const char *s)
+{
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	return !*s;
+}
+
+int
+crm_verb_set_one(struct crm_ctx *ctx, const char *field,
+	const char *operands)
+{
+	const struct crm_field *f = crm_fieldset_find(&ctx->fs, field);
+	struct crm_err e = CRM_ERR_INIT;
+	int idx;
+
+	if (ctx->argc != 2)
+		return crm_usage_error(ctx, "%s needs %s", ctx->verb->name,
+			operands);
+	if (blank(ctx->argv[1])) {
+		if (f->type == CRM_T_ENUM) {
+			crm_parse_enum(ctx->argv[1], f->values, &idx, &e);
+			crm_err_set(&ctx->err, CRM_EX_DATAERR, "%s: %s",
+				f->name, e.msg.buf);
+			crm_err_release(&e);
+		} else if (f->type == CRM_T_INT) {
+			crm_err_set(&ctx->err, CRM_EX_DATAERR,
+				"%s: no value given: expected a whole number "
+				"from %lld to %lld", f->name, f->min, f->max);
+		} else {
+			crm_err_set(&ctx->err, CRM_EX_DATAERR,
+				"%s: no value given", f->name);
+		}
+		return crm_fail(ctx);
+	}
+	crm_assigns_add(&ctx->assigns, f, ctx->argv[1]);
+	ctx->argc = 1;
+	return crm_verb_update(ctx);
+}
+
 /* What a cascade removed, said once the transaction has committed. */
 static int
-delete_one(struct crm_ctx *ctx, const char *key, void *arg)
+delete_id(struct crm_ctx *ctx, int64_t id, struct crm_buf *notes)
 {
-	struct crm_buf removed = CRM_BUF_INIT, *notes = arg;
-	int64_t id;
+	struct crm_buf removed = CRM_BUF_INIT;
 	int ret;
 
-	if (crm_record_find(&ctx->db, ctx->entity, key, &id, &ctx->err) < 0)
-		return -1;
 	ret = crm_record_delete(&ctx->db, ctx->entity, id,
 		crm_opt(ctx, "cascade") != NULL, &removed, &ctx->err);
 	if (ret == 0 && removed.len)
@@ -217,13 +255,60 @@ crm_notes(const struct crm_buf *notes)
 	}
 }
 
+struct seen {
+	int64_t id;
+	size_t pos;
+};
+
+static int
+by_id_pos(const void *a, const void *b)
+{
+	const struct seen *x = a, *y = b;
+
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/* The records are found first, so that one named twice (an id and its
+ * ref, a list with repeats) is deleted once, not found the second time;
+ * then deleted in the order given. */
 int
 crm_verb_delete(struct crm_ctx *ctx)
 {
 	struct crm_buf notes = CRM_BUF_INIT;
-	int code = write_each(ctx, delete_one, &notes);
+	struct idlist l = { NULL, 0, 0 };
+	struct seen *s = NULL;
+	unsigned char *again = NULL;
+	size_t i;
+	int code;
 
-	if (!code)
+	if (crm_db_begin(&ctx->db, &ctx->err) < 0)
+		return crm_fail(ctx);
+	code = crm_each_id(ctx, collect, &l);
+	if (!code && l.n) {
+		s = crm_xcalloc(l.n, sizeof(*s));
+		again = crm_xcalloc(l.n, 1);
+		for (i = 0; i < l.n; i++) {
+			s[i].id = l.ids[i];
+			s[i].pos = i;
+		}
+		qsort(s, l.n, sizeof(*s), by_id_pos);
+		for (i = 1; i < l.n; i++)
+			if (s[i].id == s[i - 1].id)
+				again[s[i].pos] = 1;
+	}
+	for (i = 0; !code && i < l.n; i++)
+		if (!again[i] && delete_id(ctx, l.ids[i], &notes) < 0)
+			code = crm_fail(ctx);
+	free(s);
+	free(again);
+	free(l.ids);
+	if (code)
+		crm_db_rollback(&ctx->db);
+	else if (crm_db_commit(&ctx->db, &ctx->err) < 0)
+		code = crm_fail(ctx);
+	else
 		crm_notes(&notes);
 	crm_buf_release(&notes);
 	return code;

@@ -25,6 +25,16 @@ int crm_verb_update(struct crm_ctx *ctx);
 int crm_verb_delete(struct crm_ctx *ctx);
 
 /*
+ * A verb that moves one record to a value of one field: "ID VALUE"
+ * (crm-deal stage, crm-ticket status, crm-ticket rate), run as update.
+ * operands names them for the usage error ("DEAL and STAGE").  An empty
+ * VALUE is refused (65) with what the field takes: where update clears a
+ * field or gives it its default, a move needs somewhere to go.
+ */
+int crm_verb_set_one(struct crm_ctx *ctx, const char *field,
+	const char *operands);
+
+/*
  * Print notes, lines each ending in "\n", with crm_note(): what a write
  * did, said only once it has committed.
  */

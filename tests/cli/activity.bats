@@ -72,3 +72,41 @@ setup() {
 	assert_success
 	assert_equal "$(crm-activity show 2 -H -o done)" yes
 }
+
+@test "a deal, ticket or contact given to another customer takes its activities" {
+	crm-deal add --customer 1 --title D >/dev/null
+	crm-ticket add --customer 1 --subject T >/dev/null
+	crm-activity add --kind call --subject 'on the deal' --deal 1 >/dev/null
+	crm-activity add --kind note --subject 'on the ticket' --ticket 1 >/dev/null
+	crm-activity add --kind email --subject 'to Wang' --contact 1 >/dev/null
+	crm-deal update 1 --customer b@example.com
+	crm-ticket update 1 --customer 2
+	crm-contact update 1 --customer 1
+	assert_equal "$(crm-activity list -H -o id,customer | tr '\t\n' ':,')" "1:2,2:2,3:1,"
+	# So they can still be changed, and the timeline of B has them.
+	crm-activity update 1 --subject 'deal call'
+	run bash -c 'crm-customer timeline 2 -H | cut -f2 | sort | tr "\n" ,'
+	assert_output 'call,deal,note,ticket,'
+	# An activity also about a record of the old customer cannot follow.
+	crm-activity add --kind meeting --subject both --deal 1 --ticket 1 >/dev/null
+	crm-contact add --customer 2 --name Li >/dev/null
+	crm-activity add --kind call --subject 'deal and Li' --deal 1 --contact 2 >/dev/null
+	before=$(dump_db)
+	run --separate-stderr crm-deal update 1 --customer 1
+	assert_error 65 "crm-deal: deal 1 cannot go to customer 1: its activity 5 is also about contact 2 of customer 2"
+	assert_unchanged "$before"
+}
+
+@test "a task due 'tomorrow 10:00', as the page's example has it" {
+	run crm-activity add --kind task --subject 'send the quote' --customer 1 --due-at 'tomorrow 10:00'
+	assert_success
+	assert_equal "$(crm-activity show 1 -H -o due_at)" 2026-11-23T10:00:00Z
+	TZ=Asia/Shanghai crm-activity update 1 --due-at '-1d 09:30'
+	assert_equal "$(crm-activity show 1 -H -o due_at)" 2026-11-21T01:30:00Z
+	before=$(dump_db)
+	run --separate-stderr crm-activity update 1 --due-at 'tomorrow 25:00'
+	assert_error 65 "crm-activity: due_at: invalid time 'tomorrow 25:00': no such time of day"
+	run --separate-stderr crm-activity update 1 --due-at 'soon 10:00'
+	assert_error 65 "crm-activity: due_at: invalid time 'soon 10:00': expected YYYY-MM-DD [HH:MM[:SS]][Z|+HH:MM]"
+	assert_unchanged "$before"
+}

@@ -101,3 +101,14 @@ setup() {
 	run crm-campaign member list Spring -H
 	assert_output "$(printf '1\tA\ta@example.com\tsent\t')"
 }
+
+@test "a campaign's member list pipes into another campaign's members" {
+	crm-campaign add --name Autumn >/dev/null
+	crm-campaign member add Spring 1 2
+	crm-campaign member list Spring -f tsv | crm-campaign member add Autumn -
+	assert_equal "$(crm-campaign member list Autumn -H -f tsv | cut -f1 | tr '\n' ,)" "1,2,"
+	crm-campaign member list Autumn -f tsv | crm-campaign member update Autumn - --status sent
+	assert_equal "$(crm-campaign member list Autumn -H -f tsv | cut -f4 | tr '\n' ,)" "sent,sent,"
+	crm-campaign member list Spring -f tsv | crm-campaign member remove Autumn -
+	assert_equal "$(crm-campaign member list Autumn -H -f tsv)" ''
+}

@@ -118,3 +118,24 @@ setup() {
 	assert_success
 	assert_output "Bob Builder,Paris"
 }
+
+@test "an id with blanks after it is the id, as one with blanks before it" {
+	run crm-customer show -f tsv -H -o id -- ' 2' '2 '
+	assert_success
+	assert_output "$(printf '2\n2')"
+	run crm-customer show - -f tsv -H -o id <<<"$(printf '3 \n1\r\n')"
+	assert_success
+	assert_output "$(printf '3\n1')"
+	run --separate-stderr crm-customer show -o id -- '2 x'
+	assert_error 1 "crm-customer: no customer '2 x'"
+}
+
+@test "show - skips the header of a list of emails or refs piped in" {
+	crm-customer update 2 --ref B-2
+	run crm-customer show - -f tsv -H -o id <<<"$(crm-customer list -o email -f tsv --where 'email!=')"
+	assert_success
+	assert_output "$(printf '1\n3')"
+	run crm-customer show - -f tsv -H -o id <<<"$(crm-customer list -o ref -f tsv --where 'ref!=')"
+	assert_success
+	assert_output 2
+}

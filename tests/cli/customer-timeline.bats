@@ -39,9 +39,11 @@ setup() {
 	run crm-customer timeline 2
 	assert_success
 	assert_output "$(printf 'at\tkind\tid\twhat\tstatus\tamount')"
+	# Not found writes nothing on stdout, not even the header, as show.
 	run --separate-stderr crm-customer timeline nobody@example.com
-	assert_failure 1
-	assert_stderr "crm-customer: no customer 'nobody@example.com'"
+	assert_error 1 "crm-customer: no customer 'nobody@example.com'"
+	run --separate-stderr crm-customer timeline -f csv 99
+	assert_error 1 "crm-customer: no customer '99'"
 	run --separate-stderr crm-customer timeline 1 2
 	assert_error 64 "crm-customer: timeline needs one CUSTOMER; see 'crm-customer timeline --help'"
 }

@@ -103,3 +103,29 @@ setup() {
 	assert_success
 	assert_equal "$(crm-deal list -H -o ref)" D-2
 }
+
+@test "stage with an empty value is refused, not a reset to lead" {
+	crm-deal add --customer 1 --title T --stage proposal >/dev/null
+	before=$(dump_db)
+	run --separate-stderr crm-deal stage 1 ''
+	assert_error 65 "crm-deal: stage: invalid value '': expected one of lead, qualified, proposal, negotiation, won, lost"
+	assert_unchanged "$before"
+	assert_equal "$(crm-deal show 1 -H -o stage,probability)" "$(printf 'proposal\t50')"
+}
+
+@test "a deal named twice in one delete is deleted once" {
+	crm-deal add --customer 1 --title A --ref D-1 >/dev/null
+	crm-deal add --customer 1 --title B --ref D-2 >/dev/null
+	crm-deal add --customer 1 --title C --ref D-3 >/dev/null
+	run --separate-stderr crm-deal delete 1 D-1
+	assert_success
+	assert_equal "$stderr" ''
+	printf '2\n3\n2\n' | crm-deal delete -
+	assert_equal "$(crm-deal list -H -o id)" ''
+	# One that does not exist still fails the whole delete.
+	id=$(crm-deal add --customer 1 --title E --ref D-5)
+	before=$(dump_db)
+	run --separate-stderr crm-deal delete "$id" D-5 9
+	assert_error 1 "crm-deal: no deal '9'"
+	assert_unchanged "$before"
+}

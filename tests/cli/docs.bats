@@ -284,6 +284,39 @@ bash_complete() {
 	assert_output stats
 }
 
+@test "bash: operands complete: a stage, a status, a rating, a sub-verb, a field" {
+	export CRM_DB="$BATS_TEST_TMPDIR/crm.db"
+	crm-admin init -q
+	crm-field add deal region --type enum --values north,south
+	run bash_complete crm-deal stage 1 ''
+	assert_output "$(printf 'lead\nqualified\nproposal\nnegotiation\nwon\nlost')"
+	run bash_complete crm-deal stage -d "$CRM_DB" 1 w
+	assert_output won
+	run bash_complete crm-ticket status T-1 res
+	assert_output resolved
+	run bash_complete crm-ticket rate 1 ''
+	assert_output "$(printf '1\n2\n3\n4\n5')"
+	run bash_complete crm-campaign member ''
+	assert_output "$(printf 'add\nupdate\nlist\nremove')"
+	run bash_complete crm-campaign member --status sent a
+	assert_output add
+	run bash_complete crm-field add de
+	assert_output deal
+	run bash_complete crm-field drop --force deal ''
+	assert_output region
+	run bash_complete crm deal stage 1 lo
+	assert_output lost
+	# No values: an id, past the last operand, after --, an option's value.
+	run bash_complete crm-deal show ''
+	assert_output ''
+	run bash_complete crm-deal stage 1 won ''
+	assert_output ''
+	run bash_complete crm-deal stage -- 1 ''
+	assert_output ''
+	run bash_complete crm-deal stage -d ''
+	assert_output ''
+}
+
 # Complete LINE (the cursor at its end) in fish with completions/crm.fish.
 fish_complete() {
 	HOME="$BATS_TEST_TMPDIR" XDG_CONFIG_HOME="$BATS_TEST_TMPDIR/config" \
@@ -308,6 +341,21 @@ fish_complete() {
 	assert_output kind=person
 	run fish_complete 'crm cust'
 	assert_output customer
+}
+
+@test "fish: operands complete: a stage, a sub-verb, a custom field" {
+	command -v fish || skip "fish is not installed"
+	export CRM_DB="$BATS_TEST_TMPDIR/crm.db"
+	crm-admin init -q
+	crm-field add deal region --type enum --values north,south
+	run fish_complete 'crm-deal stage 1 w'
+	assert_output won
+	run fish_complete 'crm-campaign member u'
+	assert_output update
+	run fish_complete 'crm-field drop deal '
+	assert_output region
+	run fish_complete 'crm deal stage 1 lo'
+	assert_output lost
 }
 
 # Complete each LINE given in one interactive zsh (run under zpty) with
@@ -407,4 +455,24 @@ EOF
 			fi
 		done
 	done
+}
+
+@test "zsh: operands complete: a stage, a sub-verb, a custom field" {
+	command -v zsh || skip "zsh is not installed"
+	export CRM_DB="$BATS_TEST_TMPDIR/crm.db"
+	crm-admin init -q
+	crm-field add deal region --type enum --values north,south
+	run zsh_complete 'crm-deal stage 1 w' 'crm-campaign member u' \
+		'crm-field drop deal ' 'crm deal stage 1 lo'
+	assert_success
+	assert_output - <<'EOF'
+> crm-deal stage 1 w
+won
+> crm-campaign member u
+update
+> crm-field drop deal 
+region
+> crm deal stage 1 lo
+lost
+EOF
 }

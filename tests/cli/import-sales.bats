@@ -117,3 +117,16 @@ crm-import: campaign members: 1 read, 0 inserted, 0 updated, 0 unchanged, 1 reje
 	run crm-order list -H -o ref,campaign
 	assert_output "$(printf 'W1\t1')"
 }
+
+@test "a deal imported to another customer takes its activities, and back on revert" {
+	crm-deal add --customer 2 --title Tea --ref D1 >/dev/null
+	crm-activity add --kind call --subject 'about tea' --deal D1 >/dev/null
+	printf 'ref,customer,title\nD1,a@example.com,Tea\n' | crm-import deals - 2>/dev/null
+	assert_equal "$(crm-activity show 1 -H -o customer)" 1
+	run crm-import revert 1
+	assert_success
+	assert_equal "$(crm-deal show D1 -H -o customer)" 2
+	assert_equal "$(crm-activity show 1 -H -o customer)" 2
+	run crm-activity update 1 --subject 'about the tea'
+	assert_success
+}

@@ -75,3 +75,21 @@ setup() {
 	crm-ticket list --where status=open -H -o id | crm-ticket update - --priority urgent
 	assert_equal "$(crm-ticket list -H -o id,priority | tr '\t\n' ':,')" "1:urgent,2:normal,"
 }
+
+@test "status and rate with an empty value are refused, not a reset" {
+	crm-ticket add --customer 1 --subject S --priority high >/dev/null
+	crm-ticket status 1 resolved
+	crm-ticket rate 1 4
+	before=$(dump_db)
+	run --separate-stderr crm-ticket rate 1 ''
+	assert_error 65 "crm-ticket: rating: no value given: expected a whole number from 1 to 5"
+	run --separate-stderr crm-ticket status 1 ''
+	assert_error 65 "crm-ticket: status: invalid value '': expected one of open, pending, resolved, closed"
+	run --separate-stderr crm-ticket status 1 ' '
+	assert_error 65 "crm-ticket: status: invalid value ' ': expected one of open, pending, resolved, closed"
+	assert_unchanged "$before"
+	# update clears a rating, as an empty value does everywhere.
+	crm-ticket update 1 --rating ''
+	run crm-ticket show 1 -H -o status,rating
+	assert_output "$(printf 'resolved\t')"
+}

@@ -902,7 +902,15 @@ static const struct text_case time_utc_cases[] = {
 	{ "yesterday", "2026-11-21T00:00:00Z" },
 	{ "-1w", "2026-11-15T00:00:00Z" },
 	{ "-1m", "2026-10-22T00:00:00Z" },
+	/* a date word, a space and a time of day */
+	{ "tomorrow 10:00", "2026-11-23T10:00:00Z" },
+	{ "Today 09:30:15", "2026-11-22T09:30:15Z" },
+	{ "-1d 10:00+08:00", "2026-11-21T02:00:00Z" },
 	/* refused */
+	{ "tomorrow 24:00", NULL },
+	{ "tomorrow  10:00", NULL },
+	{ "tomorrow 10", NULL },
+	{ "soon 10:00", NULL },
 	{ "2026-02-29T12:00:00Z", NULL },
 	{ "2026-02-29", NULL },
 	{ "2026-11-22T24:00:00Z", NULL },
@@ -943,6 +951,7 @@ static const struct text_case time_local_cases[] = {
 	{ "2026-11-22T01:30:00", "2026-11-21T17:30:00Z" },
 	{ "2026-11-22", "2026-11-21T16:00:00Z" },
 	{ "today", "2026-11-21T16:00:00Z" },
+	{ "tomorrow 10:00", "2026-11-23T02:00:00Z" },
 	/* an explicit offset or Z does not depend on TZ */
 	{ "2026-11-22T10:00:00Z", "2026-11-22T10:00:00Z" },
 	{ "2026-11-22T10:00:00-05:00", "2026-11-22T15:00:00Z" },
