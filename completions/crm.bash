@@ -198,5 +198,11 @@ _crm_complete()
 	return 0
 }
 
-complete -o bashdefault -o default -F _crm_complete crm \
+# The binaries make install puts beside this file (tests/cli/docs.bats
+# keeps the list equal to the Makefile's), and any other crm-* on PATH.
+_crm_binaries="crm crm-admin crm-customer crm-contact crm-product crm-order
+	crm-deal crm-ticket crm-activity crm-campaign crm-field crm-import
+	crm-report"
+complete -o bashdefault -o default -F _crm_complete $_crm_binaries \
 	$(compgen -c crm- | sort -u)
+unset _crm_binaries

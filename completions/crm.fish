@@ -151,7 +151,12 @@ function __crm_complete
     __crm_binary $prog $words[2..-1]
 end
 
-set -l __crm_cmds crm (string replace -r '\.fish$' '' -- (basename (status filename)))
+# The binaries make install puts beside this file (tests/cli/docs.bats
+# keeps the list equal to the Makefile's), and any other crm-* on PATH.
+set -l __crm_cmds crm crm-admin crm-customer crm-contact crm-product \
+    crm-order crm-deal crm-ticket crm-activity crm-campaign crm-field \
+    crm-import crm-report \
+    (string replace -r '\.fish$' '' -- (basename (status filename)))
 for f in $PATH/crm-*
     set -a __crm_cmds (string replace -r '.*/' '' -- $f)
 end

@@ -228,8 +228,9 @@ bash_complete() {
 }
 
 @test "bash: the completion is registered for crm and every crm-* binary" {
-	run bash --norc --noprofile -c 'source "$1"; complete -p' bash \
-		"$ROOT/completions/crm.bash"
+	# Even sourced before the binaries are on PATH.
+	run env PATH=/usr/bin:/bin bash --norc --noprofile -c \
+		'source "$1"; complete -p' bash "$ROOT/completions/crm.bash"
 	assert_success
 	for b in $(bins); do
 		assert_line "complete -o bashdefault -o default -F _crm_complete $b"
@@ -412,7 +413,18 @@ EOF
 
 @test "zsh: one #compdef line for crm and every crm-* binary" {
 	run head -1 "$ROOT/completions/_crm"
-	assert_output '#compdef crm -p crm-*'
+	assert_output "#compdef $(bins | tr '\n' ' ')-p crm-*"
+}
+
+@test "fish: the completion is registered for crm and every crm-* binary" {
+	command -v fish || skip "fish is not installed"
+	run env PATH=/usr/bin:/bin fish --no-config -c \
+		'source $argv[1]; complete' \
+		"$ROOT/completions/crm.fish"
+	assert_success
+	for b in $(bins); do
+		assert_line --partial "complete --no-files $b "
+	done
 }
 
 @test "zsh: crm-customer completes a verb, an option and an enum value" {
@@ -447,7 +459,9 @@ EOF
 	# They ask --completion-helper; a word of the helper's in a
 	# completion file would be a list kept by hand.
 	for f in crm.bash _crm crm.fish; do
-		code=$(grep -v '^[[:space:]]*#' "$ROOT/completions/$f")
+		# (Binary names aside: crm-customer is not "customer".)
+		code=$(grep -v '^[[:space:]]*#' "$ROOT/completions/$f" |
+			sed -E 's/crm-[a-z]+//g')
 		for w in --cascade --where --kind --format person company \
 		    csv json dupes merge customer; do
 			if grep -qw -- "$w" <<<"$code"; then
