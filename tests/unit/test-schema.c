@@ -179,6 +179,23 @@ migrate_v1_to_latest(void **state)
 }
 
 /*
+ * A database at schema version (the search tokenizer registered), holding
+ * the rows sql writes; then migrated to the newest.
+ */
+static void
+migrate_from(struct ctx *c, int version, const char *sql)
+{
+	struct crm_err err = CRM_ERR_INIT;
+
+	raw_open(c, 1);
+	assert_int_equal(crm_schema_migrate(&c->db, version, &err), 0);
+	if (crm_db_exec(&c->db, sql, &err) < 0 ||
+	    crm_schema_migrate(&c->db, 0, &err) < 0)
+		fail_msg("from version %d: %s", version, err.msg.buf);
+	crm_err_release(&err);
+}
+
+/*
  * Orders of a database from before the orders kept their units get them
  * on migrating: the sum of their lines' quantities, 0 for an order
  * without lines.
@@ -187,13 +204,9 @@ static void
 migrate_sums_units(void **state)
 {
 	struct ctx *c = *state;
-	struct crm_err err = CRM_ERR_INIT;
 
-	raw_open(c, 0);
-	assert_int_equal(crm_search_register(c->db.h), SQLITE_OK);
 	/* 8: the last version before units (9). */
-	assert_int_equal(crm_schema_migrate(&c->db, 8, &err), 0);
-	assert_int_equal(crm_db_exec(&c->db,
+	migrate_from(c, 8,
 		"INSERT INTO customers (name, created_at, updated_at) "
 		"VALUES ('A', 'x', 'x');"
 		"INSERT INTO products (sku, name, price, created_at, updated_at) "
@@ -203,13 +216,25 @@ migrate_sums_units(void **state)
 		" (1, '2026-01-02T00:00:00Z', 0, 'x', 'x');"
 		"INSERT INTO order_lines (\"order\", product, quantity, "
 		"unit_price, created_at, updated_at) VALUES "
-		"(1, 1, 3, 100, 'x', 'x'), (1, 1, 4, 100, 'x', 'x');", &err), 0);
-	assert_int_equal(crm_schema_migrate(&c->db, 0, &err), 0);
+		"(1, 1, 3, 100, 'x', 'x'), (1, 1, 4, 100, 'x', 'x');");
 	assert_int_equal(q_int(c, "SELECT units FROM orders WHERE id = 1"), 7);
 	assert_int_equal(q_int(c, "SELECT units FROM orders WHERE id = 2"), 0);
 	assert_int_equal(q_int(c, "SELECT count(*) FROM sqlite_schema WHERE "
 		"name = 'orders_sales'"), 1);
-	assert_int_equal(err.code, 0);
+}
+
+/* UPDATE table SET column = 'value' on every row: SQLite's result code. */
+static int
+set_all(struct ctx *c, const char *table, const char *column,
+	const char *value)
+{
+	struct crm_buf sql = CRM_BUF_INIT;
+	int rc;
+
+	crm_buf_addf(&sql, "UPDATE %s SET %s = '%s'", table, column, value);
+	rc = sqlite3_exec(c->db.h, sql.buf, NULL, NULL, NULL);
+	crm_buf_release(&sql);
+	return rc;
 }
 
 /*
@@ -234,14 +259,11 @@ migrate_checks_keep_their_rules(void **state)
 		{ "activities", "kind", "meeting", "fax" },
 	};
 	struct ctx *c = *state;
-	struct crm_err err = CRM_ERR_INIT;
 	struct crm_buf sql = CRM_BUF_INIT;
 	sqlite3_stmt *st;
 	size_t i;
 
-	raw_open(c, 1);
-	assert_int_equal(crm_schema_migrate(&c->db, 10, &err), 0);
-	assert_int_equal(crm_db_exec(&c->db,
+	migrate_from(c, 10,
 		"INSERT INTO customers (name, created_at, updated_at) "
 		"VALUES ('A', 'x', 'x');"
 		"INSERT INTO orders (customer, ordered_at, created_at, "
@@ -255,10 +277,7 @@ migrate_checks_keep_their_rules(void **state)
 		"INSERT INTO tickets (customer, subject, created_at, "
 		"updated_at) VALUES (1, 'T', 'x', 'x');"
 		"INSERT INTO activities (kind, subject, occurred_at, "
-		"created_at, updated_at) VALUES ('call', 'S', 'x', 'x', 'x');",
-		&err), 0);
-	assert_int_equal(crm_schema_migrate(&c->db, 0, &err), 0);
-	assert_int_equal(err.code, 0);
+		"created_at, updated_at) VALUES ('call', 'S', 'x', 'x', 'x');");
 	raw_close(c);
 
 	raw_open(c, 1);
@@ -270,18 +289,12 @@ migrate_checks_keep_their_rules(void **state)
 	for (i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
 		int ops = 0;
 
-		crm_buf_reset(&sql);
-		crm_buf_addf(&sql, "UPDATE %s SET %s = '%s'", checks[i].table,
-			checks[i].column, checks[i].bad);
-		if (sqlite3_exec(c->db.h, sql.buf, NULL, NULL, NULL) !=
-		    SQLITE_CONSTRAINT)
+		if (set_all(c, checks[i].table, checks[i].column,
+		    checks[i].bad) != SQLITE_CONSTRAINT)
 			fail_msg("%s.%s took '%s'", checks[i].table,
 				checks[i].column, checks[i].bad);
-		crm_buf_reset(&sql);
-		crm_buf_addf(&sql, "UPDATE %s SET %s = '%s'", checks[i].table,
-			checks[i].column, checks[i].good);
-		if (sqlite3_exec(c->db.h, sql.buf, NULL, NULL, NULL) !=
-		    SQLITE_OK)
+		if (set_all(c, checks[i].table, checks[i].column,
+		    checks[i].good) != SQLITE_OK)
 			fail_msg("%s.%s refused '%s': %s", checks[i].table,
 				checks[i].column, checks[i].good,
 				sqlite3_errmsg(c->db.h));
@@ -302,7 +315,6 @@ migrate_checks_keep_their_rules(void **state)
 	assert_int_equal(sqlite3_exec(c->db.h, "UPDATE campaigns SET "
 		"channel = NULL", NULL, NULL, NULL), SQLITE_OK);
 	crm_buf_release(&sql);
-	crm_err_release(&err);
 }
 
 /* Migrating to the version the database has changes nothing. */
