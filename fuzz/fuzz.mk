@@ -38,11 +38,12 @@ fuzz: $(FUZZ_BINS)
 	done
 
 # CI's run is the same on every machine: a fixed seed and a fixed number
-# of inputs per target (about 20 s each here), so that a commit's result
-# does not depend on the machine's speed or luck; FUZZ_SECONDS still caps
-# a slow machine.  Finding new inputs is what make fuzz is for.
-FUZZ_SMOKE_RUNS = fuzz-import:1000 fuzz-out:300000 fuzz-reader:5000 \
-	fuzz-value:120000 fuzz-where:60000
+# of inputs per target (about 10 s each on this machine when quiet), so
+# that a commit's result does not depend on the machine's speed or luck;
+# 120 s per target caps a very slow machine.  Finding new inputs is what
+# make fuzz is for.
+FUZZ_SMOKE_RUNS = fuzz-import:2000 fuzz-out:600000 fuzz-reader:10000 \
+	fuzz-value:240000 fuzz-where:120000
 ifneq ($(filter-out $(foreach tr,$(FUZZ_SMOKE_RUNS),$(firstword \
     $(subst :, ,$(tr)))),$(FUZZ_TARGETS)),)
 $(error fuzz/fuzz.mk: FUZZ_SMOKE_RUNS lacks a run count for every target)
