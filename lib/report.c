@@ -670,6 +670,20 @@ value_index(const char *const *values, const char *s)
 	return -1;
 }
 
+/* The statement of sql (released here), with bind_all() done; NULL on
+ * an error. */
+static sqlite3_stmt *
+prepare_bound(struct crm_db *db, struct crm_buf *sql,
+	const struct crm_report *r, struct crm_buf *days, struct crm_err *err)
+{
+	sqlite3_stmt *st = crm_db_prepare(db, sql->buf, err);
+
+	crm_buf_release(sql);
+	if (st)
+		bind_all(st, r, days);
+	return st;
+}
+
 /* The range and --where conditions of a report over table alias "k",
  * whose day is the SQL day: appended as "AND ..." terms. */
 static void
@@ -751,11 +765,9 @@ pipeline_run(struct crm_db *db, const struct crm_report *r,
 	range_sql(&sql, r, "coalesce(substr(k.closed_at, 1, 10), "
 		"k.expected_close)");
 	crm_buf_adds(&sql, "\nGROUP BY k.stage");
-	st = crm_db_prepare(db, sql.buf, err);
-	crm_buf_release(&sql);
+	st = prepare_bound(db, &sql, r, &days, err);
 	if (!st)
 		return -1;
-	bind_all(st, r, &days);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		i = value_index(stages, (const char *)
 			sqlite3_column_text(st, 0));
@@ -836,11 +848,9 @@ tickets_run(struct crm_db *db, const struct crm_report *r,
 	crm_buf_adds(&sql, ", k.rating, k.created_at, k.resolved_at\n");
 	from_sql(&sql, r, "tickets");
 	range_sql(&sql, r, "k.created_at");
-	st = crm_db_prepare(db, sql.buf, err);
-	crm_buf_release(&sql);
+	st = prepare_bound(db, &sql, r, &days, err);
 	if (!st)
 		return -1;
-	bind_all(st, r, &days);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *status = (const char *)sqlite3_column_text(st, 0);
 		struct ticket_group *t;
@@ -957,11 +967,9 @@ campaigns_run(struct crm_db *db, const struct crm_report *r,
 	crm_buf_adds(&sql, campaigns_sql);
 	range_sql(&sql, r, "k.starts_on");
 	crm_buf_addf(&sql, "\nORDER BY k.id\nLIMIT ?%d", P_LIMIT);
-	st = crm_db_prepare(db, sql.buf, err);
-	crm_buf_release(&sql);
+	st = prepare_bound(db, &sql, r, &days, err);
 	if (!st)
 		return -1;
-	bind_all(st, r, &days);
 	while (step(st, out, &rc)) {
 		cost = sqlite3_column_int64(st, 2);
 		members = sqlite3_column_int64(st, 3);
@@ -1069,10 +1077,9 @@ crm_report_run(struct crm_db *db, const struct crm_report *r,
 	default:
 		break;
 	}
-	st = crm_db_prepare(db, sql.buf, err);
+	st = prepare_bound(db, &sql, r, &days, err);
 	if (!st)
 		goto out;
-	bind_all(st, r, &days);
 	n = rows(st, r, out, chart, &rc, err);
 	if (n >= 0 && rc != SQLITE_DONE && rc != SQLITE_ROW)
 		n = crm_db_fail(db, rc, "cannot run the report", err);
