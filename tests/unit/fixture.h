@@ -9,8 +9,7 @@
  *	if (fixture_open(&fx, &db) < 0)		(or fixture_dir(&fx))
  *		return -1;
  *	...
- *	crm_db_close(&db);
- *	fixture_done(&fx);
+ *	fixture_close(&fx, &db);		(or fixture_done(&fx))
  *
  * and the records a test starts from, of a field set fs, each from
  * "FIELD=VALUE" strings:
@@ -91,6 +90,14 @@ fixture_done(struct fixture *fx)
 {
 	nftw(fx->dir, fixture_rm, 8, FTW_DEPTH | FTW_PHYS);
 	crm_buf_release(&fx->path);
+}
+
+/* Close the database fixture_open() opened, then fixture_done(). */
+static inline void
+fixture_close(struct fixture *fx, struct crm_db *db)
+{
+	crm_db_close(db);
+	fixture_done(fx);
 }
 
 /*

@@ -173,8 +173,7 @@ teardown(void **state)
 	struct ctx *c = *state;
 
 	crm_fieldset_release(&c->fs);
-	crm_db_close(&c->db);
-	fixture_done(&c->fx);
+	fixture_close(&c->fx, &c->db);
 	crm_buf_release(&c->seen);
 	free(c);
 	return 0;

@@ -61,8 +61,7 @@ teardown(void **state)
 	crm_fieldset_release(&c->cust);
 	crm_fieldset_release(&c->prod);
 	crm_fieldset_release(&c->ord);
-	crm_db_close(&c->db);
-	fixture_done(&c->fx);
+	fixture_close(&c->fx, &c->db);
 	free(c);
 	return 0;
 }

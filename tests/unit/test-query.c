@@ -55,8 +55,7 @@ teardown(void **state)
 	crm_query_release(&c->q);
 	crm_fieldset_release(&c->cust);
 	crm_fieldset_release(&c->cont);
-	crm_db_close(&c->db);
-	fixture_done(&c->fx);
+	fixture_close(&c->fx, &c->db);
 	free(c);
 	return 0;
 }

@@ -128,8 +128,7 @@ teardown(void **state)
 {
 	struct ctx *c = *state;
 
-	crm_db_close(&c->db);
-	fixture_done(&c->fx);
+	fixture_close(&c->fx, &c->db);
 	free(c);
 	return 0;
 }
