@@ -212,20 +212,6 @@ lacking() {
 
 # ---- completions ---------------------------------------------------------
 
-# Complete the words given (the last one is completed) as bash would, with
-# completions/crm.bash; prints COMPREPLY one a line.
-bash_complete() {
-	bash --norc --noprofile -c '
-		source "$1/completions/crm.bash"
-		shift
-		COMP_WORDS=("$@")
-		COMP_CWORD=$(($# - 1))
-		COMP_LINE="$*"
-		COMP_POINT=${#COMP_LINE}
-		_crm_complete
-		printf "%s\n" "${COMPREPLY[@]}"
-	' bash "$ROOT" "$@"
-}
 
 @test "bash: the completion is registered for crm and every crm-* binary" {
 	# Even sourced before the binaries are on PATH.

@@ -520,16 +520,7 @@ three() {
 
 @test "bash: --where FIELD= completes a custom enum's values" {
 	crm-field add customer industry --type enum --values retail,wholesale
-	run bash --norc --noprofile -c '
-		source "$1/completions/crm.bash"
-		shift
-		COMP_WORDS=("$@")
-		COMP_CWORD=$(($# - 1))
-		COMP_LINE="$*"
-		COMP_POINT=${#COMP_LINE}
-		_crm_complete
-		printf "%s\n" "${COMPREPLY[@]}"
-	' bash "$BATS_TEST_DIRNAME/../.." crm-customer list --where industry = wh
+	run bash_complete crm-customer list --where industry = wh
 	assert_success
 	assert_output wholesale
 }

@@ -151,3 +151,18 @@ assert_stderr_line() {
 	local -a lines=("${stderr_lines[@]}")
 	assert_line "$@"
 }
+
+# Complete the words given (the last one is completed) as bash would, with
+# completions/crm.bash; prints COMPREPLY one a line.
+bash_complete() {
+	bash --norc --noprofile -c '
+		source "$1/completions/crm.bash"
+		shift
+		COMP_WORDS=("$@")
+		COMP_CWORD=$(($# - 1))
+		COMP_LINE="$*"
+		COMP_POINT=${#COMP_LINE}
+		_crm_complete
+		printf "%s\n" "${COMPREPLY[@]}"
+	' bash "$BATS_TEST_DIRNAME/../.." "$@"
+}
