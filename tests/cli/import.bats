@@ -252,6 +252,26 @@ line2	tab' >/dev/null
 	assert_output ''
 }
 
+@test "an order whose line the database refuses leaves nothing, the next order goes in" {
+	printf 'sku,name,price,stock\nA,Apple,1,10\nB,Box,2,10\n' | crm-import products - -q
+	printf 'name,email\nZS,zs@x.com\n' | crm-import customers - -q
+	# A rule only the database knows: the order row and its first line
+	# are written before the second line is refused.
+	sqlite3 "$CRM_DB" "CREATE TRIGGER no_sevens BEFORE INSERT ON order_lines
+		WHEN NEW.quantity = 7 BEGIN SELECT RAISE(ABORT, 'no sevens'); END"
+	printf '%s\n' 'order_ref,customer,sku,quantity' 'W1,zs@x.com,A,1' \
+		'W1,zs@x.com,B,7' 'W2,zs@x.com,B,2' >o.csv
+	run --separate-stderr crm-import orders o.csv
+	assert_failure 65
+	assert_equal "${stderr_lines[0]}" "crm-import: line 2: cannot add order line: no sevens"
+	run crm-order list -H -o ref,total
+	assert_output "$(printf 'W2\t4.00')"
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM order_lines')" 1
+	run crm-import revert 3
+	assert_success
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM orders')" 0
+}
+
 @test "an import waits for a busy database, then exits 75 with nothing written" {
 	printf 'name,email\nA,a@x.com\n' >c.csv
 	hold_lock 3
