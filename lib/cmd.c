@@ -1018,11 +1018,15 @@ crm_each_id(struct crm_ctx *ctx, int (*fn)(struct crm_ctx *ctx,
 			if (tab)
 				*tab = '\0';
 			line[strcspn(line, "\r\n")] = '\0';
-			if (!*line || (first && is_header(ctx, line))) {
-				first = 0;
+			/* Blank lines are skipped wherever they are, so
+			 * the header is the first line that is not. */
+			if (!*line)
 				continue;
+			if (first) {
+				first = 0;
+				if (is_header(ctx, line))
+					continue;
 			}
-			first = 0;
 			if (fn(ctx, line, arg) < 0) {
 				code = crm_fail(ctx);
 				if (code > worst)
