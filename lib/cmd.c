@@ -373,7 +373,10 @@ completion_fields(const struct crm_entity *e, struct crm_fieldset *fs)
  *   a|b|c     the words a, b, c (lowercase: a sub-verb)
  *   N..M      the numbers N to M
  *   ENTITY    the entities that take custom fields
- *   NAME      after ENTITY, that entity's custom fields
+ *   NAME      after ENTITY, that entity's custom fields; where the verb
+ *             makes a field (it has --type), a new name, so none: only
+ *             the enum fields with --values, any with --index alone,
+ *             which add to a field that exists
  *   FIELD     in capitals: the values of the entity's enum field
  * and anything else (an id, a file) has none.
  */
@@ -388,12 +391,24 @@ complete_operand(const struct crm_command *cmd, const struct crm_verb *v,
 	size_t len = 0, i;
 	int k = 0, nops = 0, j;
 	long lo, hi;
+	unsigned given = 0;
+	enum { GIVEN_TYPE = 1, GIVEN_VALUES = 2, GIVEN_INDEX = 4 };
 
 	if (!ops)
 		return;
 	for (j = 0; j < n; j++) {
 		if (!strcmp(words[j], "--"))
 			return;
+		if (words[j][0] == '-' && words[j][1] == '-') {
+			size_t l = strcspn(words[j] + 2, "=");
+
+			if (l == 4 && !strncmp(words[j] + 2, "type", 4))
+				given |= GIVEN_TYPE;
+			else if (l == 6 && !strncmp(words[j] + 2, "values", 6))
+				given |= GIVEN_VALUES;
+			else if (l == 5 && !strncmp(words[j] + 2, "index", 5))
+				given |= GIVEN_INDEX;
+		}
 		if (words[j][0] == '-' && words[j][1]) {
 			/* The word being completed is the option's value. */
 			if (takes_arg(cmd, words[j]) && ++j == n)
@@ -453,9 +468,19 @@ complete_operand(const struct crm_command *cmd, const struct crm_verb *v,
 	}
 	if (!strcmp(t, "NAME") && !strcmp(prev, "ENTITY") && k > 0 &&
 	    k <= 16 && (ent = crm_entity_find(argv_ops[k - 1]))) {
+		int makes = 0;
+
+		for (j = 0; v->opts && v->opts[j].name; j++)
+			if (!strcmp(v->opts[j].name, "type"))
+				makes = 1;
+		if (makes && ((given & GIVEN_TYPE) ||
+		    !(given & (GIVEN_VALUES | GIVEN_INDEX))))
+			return;
 		completion_fields(ent, &fs);
 		for (i = 0; i < fs.n; i++)
-			if (fs.f[i]->flags & CRM_F_CUSTOM)
+			if ((fs.f[i]->flags & CRM_F_CUSTOM) &&
+			    (!makes || !(given & GIVEN_VALUES) ||
+			    fs.f[i]->type == CRM_T_ENUM))
 				printf("%s\n", fs.f[i]->name);
 		crm_fieldset_release(&fs);
 		return;
@@ -1018,11 +1043,15 @@ crm_each_id(struct crm_ctx *ctx, int (*fn)(struct crm_ctx *ctx,
 			if (tab)
 				*tab = '\0';
 			line[strcspn(line, "\r\n")] = '\0';
-			if (!*line || (first && is_header(ctx, line))) {
-				first = 0;
+			/* Blank lines are skipped wherever they are, so
+			 * the header is the first line that is not. */
+			if (!*line)
 				continue;
+			if (first) {
+				first = 0;
+				if (is_header(ctx, line))
+					continue;
 			}
-			first = 0;
 			if (fn(ctx, line, arg) < 0) {
 				code = crm_fail(ctx);
 				if (code > worst)

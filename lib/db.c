@@ -275,6 +275,75 @@ busy_timeout(void)
 }
 
 /*
+ * A WAL at least this big when a reader opens the database was most
+ * likely left by a writer killed in a large transaction: a writer that
+ * closes empties it, and while one runs, SQLite's automatic checkpoint
+ * keeps the committed part near 1000 pages (4 MiB of 4 KiB pages).
+ * Every process that opens the database reads the whole WAL back, about
+ * a second for each few hundred MiB; below twice the usual size that is
+ * a few milliseconds, not worth a second connection.
+ */
+#define WAL_TRIM_BYTES (8L << 20)
+
+/* Could this user write path, or create it in its folder? */
+static int
+writable(const char *path)
+{
+	struct crm_buf dir = CRM_BUF_INIT;
+	const char *slash;
+	int ok;
+
+	if (access(path, F_OK) == 0)
+		return access(path, W_OK) == 0;
+	slash = strrchr(path, '/');
+	if (!slash)
+		return access(".", W_OK) == 0;
+	crm_buf_add(&dir, path, (size_t)(slash - path) + (slash == path));
+	ok = access(dir.buf, W_OK) == 0;
+	crm_buf_release(&dir);
+	return ok;
+}
+
+/*
+ * Before a reader opens path: if a large WAL lies beside it and this
+ * user could write the database, a short-lived writer copies its commits
+ * into the database and empties it, so that this reader and the ones
+ * after it do not each read it whole.  Housekeeping only: it never waits
+ * (no busy timeout), and when another process is writing, or anything
+ * fails, the WAL is left as it is and the reader reads as usual.
+ */
+static void
+trim_wal(const char *path)
+{
+	struct crm_buf wal = CRM_BUF_INIT, shm = CRM_BUF_INIT;
+	struct stat st;
+	sqlite3 *h = NULL;
+	int one = 1;
+
+	crm_buf_addf(&wal, "%s-wal", path);
+	crm_buf_addf(&shm, "%s-shm", path);
+	if (stat(wal.buf, &st) < 0 || st.st_size < WAL_TRIM_BYTES ||
+	    access(path, W_OK) < 0 || access(wal.buf, W_OK) < 0 ||
+	    !writable(shm.buf))
+		goto out;
+	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_file_control(h, "main", SQLITE_FCNTL_PERSIST_WAL, &one);
+	/* Taking the write lock tells whether a writer is at work: its
+	 * frames are not ours to judge, and it empties the WAL itself. */
+	if (sqlite3_exec(h, "BEGIN IMMEDIATE; COMMIT", NULL, NULL,
+	    NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_wal_checkpoint_v2(h, "main", SQLITE_CHECKPOINT_TRUNCATE,
+		NULL, NULL);
+out:
+	sqlite3_close_v2(h);
+	crm_buf_release(&wal);
+	crm_buf_release(&shm);
+}
+
+/*
  * Every crm process is one thread: SQLite needs no mutexes, and no
  * counting of its memory for sqlite3_memory_used().  Both cost a few per
  * cent of every statement.  Set once, before SQLite starts.
@@ -326,6 +395,8 @@ crm_db_open(struct crm_db *db, const char *path, unsigned flags,
 			"database '%s' is a folder", path);
 	}
 
+	if (flags & CRM_DB_READ)
+		trim_wal(path);
 	oflags = (flags & CRM_DB_READ) ? SQLITE_OPEN_READONLY :
 		SQLITE_OPEN_READWRITE;
 	rc = sqlite3_open_v2(path, &db->h, oflags | SQLITE_OPEN_NOMUTEX, NULL);

@@ -423,6 +423,15 @@ crm_campaign_rules(struct crm_db *db, struct crm_change *c,
 	int64_t n = 0;
 	int ret = 0;
 
+	const char *name = set(c, "name") ? text(c, "name") : NULL;
+
+	/* An operand of digits only is looked up as an id first: such a
+	 * name could not be told from one (a name given before this rule
+	 * is still found by it, when no campaign has that id). */
+	if (name && *name && !name[strspn(name, "0123456789")])
+		return crm_err_set(err, CRM_EX_DATAERR, "name: '%s' is digits "
+			"only, which reads as a campaign id; add a word",
+			name);
 	if (starts && ends && strcmp(ends, starts) < 0)
 		return crm_err_set(err, CRM_EX_DATAERR, "%s: ends_on %s is "
 			"before starts_on %s", what(c), ends, starts);

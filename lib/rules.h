@@ -26,8 +26,9 @@
  *             given to another customer: its activities go along (their
  *             customer and updated_at change in the same transaction); one
  *             also about a record of another customer is a refusal.
- *   campaign  ends_on is not before starts_on; a starts_on after an
- *             order credited to it or a member's response is refused.
+ *   campaign  a name is not digits only (those name an id); ends_on is
+ *             not before starts_on; a starts_on after an order credited
+ *             to it or a member's response is refused.
  *   member    one per customer and campaign; responded or converted sets
  *             responded_at (now, unless given or already set), targeted
  *             or sent has none; responded_at not before the campaign's

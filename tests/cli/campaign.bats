@@ -80,6 +80,24 @@ setup() {
 	assert_unchanged "$before"
 }
 
+@test "an operand of digits only is an id: a name of digits only is refused" {
+	before=$(dump_db)
+	run --separate-stderr crm-campaign add --name 2024
+	assert_error 65 "crm-campaign: name: '2024' is digits only, which reads as a campaign id; add a word"
+	run --separate-stderr crm-campaign add --set 'name= 7 '
+	assert_error 65 "crm-campaign: name: '7' is digits only, which reads as a campaign id; add a word"
+	run --separate-stderr crm-campaign update Spring --name 1
+	assert_error 65 "crm-campaign: name: '1' is digits only, which reads as a campaign id; add a word"
+	assert_unchanged "$before"
+	run crm-campaign add --name 'Spring 2024'
+	assert_success
+	assert_output 2
+	run crm-campaign show 2 'Spring 2024' -H -o id,name
+	assert_output "$(printf '2\tSpring 2024\n2\tSpring 2024')"
+	run --separate-stderr crm-campaign show 2024
+	assert_error 1 "crm-campaign: no campaign '2024'"
+}
+
 @test "a campaign with orders is kept; its members go with --cascade" {
 	crm-campaign member add Spring 1 2
 	crm-order add --customer 1 --campaign Spring --ordered-at 2026-03-02 --line TEA:1 >/dev/null

@@ -90,6 +90,15 @@ setup() {
 	assert_output "$(printf '2\n3')"
 }
 
+@test "show - skips blank lines before the header of a list piped in" {
+	run crm-customer show - -f tsv -H -o id <<<"$(printf '\n\r\nid\tname\n\n2\tBob\n3')"
+	assert_success
+	assert_output "$(printf '2\n3')"
+	run crm-customer show - -f tsv -H -o id <<<"$(printf '\n\nemail\nzhang@example.cn')"
+	assert_success
+	assert_output 3
+}
+
 @test "show - with an unknown id among stdin's exits 1 and shows the others" {
 	run --separate-stderr crm-customer show - -f tsv -H -o id <<<"$(printf '1\n42\n3')"
 	assert_failure 1

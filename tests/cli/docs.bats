@@ -291,6 +291,17 @@ lacking() {
 	assert_output deal
 	run bash_complete crm-field drop --force deal ''
 	assert_output region
+	# add makes a field: its name is new, none to offer; but --values
+	# adds to an enum field and --index alone indexes any field
+	crm-field add deal note --type text
+	run bash_complete crm-field add deal ''
+	assert_output ''
+	run bash_complete crm-field add --type text deal ''
+	assert_output ''
+	run bash_complete crm-field add --values east deal ''
+	assert_output region
+	run bash_complete crm-field add deal --index ''
+	assert_output "$(printf 'region\nnote')"
 	run bash_complete crm deal stage 1 lo
 	assert_output lost
 	# No values: an id, past the last operand, after --, an option's value.
@@ -341,6 +352,13 @@ fish_complete() {
 	assert_output update
 	run fish_complete 'crm-field drop deal '
 	assert_output region
+	crm-field add deal note --type text
+	run fish_complete 'crm-field add deal regi'
+	assert_output ''
+	run fish_complete 'crm-field add --values=east deal '
+	assert_output region
+	run fish_complete 'crm-field add --index deal n'
+	assert_output note
 	run fish_complete 'crm deal stage 1 lo'
 	assert_output lost
 }
@@ -462,17 +480,25 @@ EOF
 	export CRM_DB="$BATS_TEST_TMPDIR/crm.db"
 	crm-admin init -q
 	crm-field add deal region --type enum --values north,south
+	crm-field add deal note --type text
 	run zsh_complete 'crm-deal stage 1 w' 'crm-campaign member u' \
-		'crm-field drop deal ' 'crm deal stage 1 lo'
+		'crm-field drop deal n' 'crm deal stage 1 lo' \
+		'crm-field add deal regi' 'crm-field add --values=east deal ' \
+		'crm-field add --index deal n'
 	assert_success
 	assert_output - <<'EOF'
 > crm-deal stage 1 w
 won
 > crm-campaign member u
 update
-> crm-field drop deal 
-region
+> crm-field drop deal n
+note
 > crm deal stage 1 lo
 lost
+> crm-field add deal regi
+> crm-field add --values=east deal 
+region
+> crm-field add --index deal n
+note
 EOF
 }

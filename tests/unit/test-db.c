@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -397,6 +399,204 @@ close_leaves_the_file_whole(void **state)
 	crm_err_release(&err);
 }
 
+/* ---- a WAL left behind ------------------------------------------------ */
+
+/* Well above the size at which a reader empties a WAL (lib/db.c). */
+#define BIG_WAL (24L << 20)
+
+/* The size of path-wal, or -1 when there is none. */
+static long
+wal_size(const char *path)
+{
+	struct crm_buf wal = CRM_BUF_INIT;
+	struct stat st;
+	long n;
+
+	crm_buf_addf(&wal, "%s-wal", path);
+	n = stat(wal.buf, &st) < 0 ? -1 : (long)st.st_size;
+	crm_buf_release(&wal);
+	return n;
+}
+
+/*
+ * In db's open transaction, write pages until the WAL holds more than
+ * BIG_WAL of them, uncommitted: more than SQLite's page cache keeps.
+ * 0, or -1 when it failed.
+ */
+static int
+write_big(struct crm_db *db)
+{
+	struct crm_err err = CRM_ERR_INIT;
+	int ret;
+
+	ret = crm_db_exec(db, "CREATE TABLE junk (x);"
+		"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 "
+		"FROM n WHERE i < 28000) INSERT INTO junk "
+		"SELECT randomblob(1000) FROM n", &err);
+	crm_err_release(&err);
+	if (ret == 0 && wal_size(db->path) < BIG_WAL)
+		ret = -1;
+	return ret;
+}
+
+/*
+ * What a writer killed in a large import leaves: a child commits the row
+ * 'kept' (into the WAL only, as its connection stays open), then writes
+ * BIG_WAL of uncommitted pages and exits without closing anything.
+ */
+static void
+leave_big_wal(struct ctx *c)
+{
+	pid_t pid;
+	int status;
+
+	create_db(c);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct crm_db db;
+		struct crm_err err = CRM_ERR_INIT;
+
+		if (crm_db_open(&db, c->fx.path.buf, 0, &err) < 0 ||
+		    crm_db_exec(&db, "INSERT INTO customers (name, "
+		    "created_at, updated_at) VALUES ('kept', 'a', 'b')",
+		    &err) < 0 || crm_db_begin(&db, &err) < 0 ||
+		    write_big(&db) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_true(wal_size(c->fx.path.buf) >= BIG_WAL);
+}
+
+/* The commit before the kill is there, the uncommitted pages are not. */
+static void
+assert_kept(struct crm_db *db)
+{
+	assert_int_equal(crm_db_int(db, "SELECT count(*) FROM customers "
+		"WHERE name = 'kept'", -1), 1);
+	assert_int_equal(crm_db_int(db, "SELECT count(*) FROM sqlite_master "
+		"WHERE name = 'junk'", -1), 0);
+}
+
+/*
+ * A reader that finds a large WAL empties it first, through a writer of
+ * its own, so the readers after it do not each read it back whole.
+ */
+static void
+reader_empties_a_left_wal(void **state)
+{
+	struct ctx *c = *state;
+	struct crm_db db;
+	struct crm_err err = CRM_ERR_INIT;
+
+	leave_big_wal(c);
+	assert_int_equal(crm_db_open(&db, c->fx.path.buf, CRM_DB_READ, &err),
+		0);
+	assert_int_equal(wal_size(c->fx.path.buf), 0);
+	assert_kept(&db);
+	crm_db_close(&db);
+	/* and the database file alone now holds the commit */
+	assert_int_equal(wal_size(c->fx.path.buf), 0);
+	assert_int_equal(crm_db_open(&db, c->fx.path.buf, CRM_DB_READ, &err),
+		0);
+	assert_kept(&db);
+	crm_db_close(&db);
+	crm_err_release(&err);
+}
+
+/*
+ * While another process writes, a large WAL is its own: the reader
+ * neither waits nor fails, and leaves the WAL to the writer.
+ */
+static void
+reader_leaves_a_writers_wal(void **state)
+{
+	struct ctx *c = *state;
+	struct crm_db w, r;
+	struct crm_err err = CRM_ERR_INIT;
+	struct timespec t0, t1;
+	long before;
+	double secs;
+
+	create_db(c);
+	setenv("CRM_BUSY_TIMEOUT", "5000", 1);
+	assert_int_equal(crm_db_open(&w, c->fx.path.buf, 0, &err), 0);
+	assert_int_equal(crm_db_exec(&w, "INSERT INTO customers (name, "
+		"created_at, updated_at) VALUES ('kept', 'a', 'b')", &err), 0);
+	assert_int_equal(crm_db_begin(&w, &err), 0);
+	assert_int_equal(write_big(&w), 0);
+	before = wal_size(c->fx.path.buf);
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(crm_db_open(&r, c->fx.path.buf, CRM_DB_READ, &err),
+		0);
+	assert_kept(&r);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (double)(t1.tv_sec - t0.tv_sec) +
+		(double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	assert_true(secs < 2.0);
+	assert_true(wal_size(c->fx.path.buf) >= before);
+	crm_db_close(&r);
+
+	crm_db_rollback(&w);
+	crm_db_close(&w);
+	assert_int_equal(wal_size(c->fx.path.buf), 0);
+	unsetenv("CRM_BUSY_TIMEOUT");
+	crm_err_release(&err);
+}
+
+/*
+ * A user who may not write the database reads it as before, WAL and
+ * all, and leaves the WAL as it was.  Root may write anything, so the
+ * reading is done by a child that, under root, becomes nobody.
+ */
+static void
+reader_cannot_empty_a_wal(void **state)
+{
+	struct ctx *c = *state;
+	struct crm_buf f = CRM_BUF_INIT;
+	long before;
+	pid_t pid;
+	int status;
+
+	leave_big_wal(c);
+	before = wal_size(c->fx.path.buf);
+	assert_int_equal(chmod(c->fx.dir, 0755), 0);
+	assert_int_equal(chmod(c->fx.path.buf, 0444), 0);
+	crm_buf_addf(&f, "%s-shm", c->fx.path.buf);
+	assert_int_equal(chmod(f.buf, 0666), 0);
+	crm_buf_reset(&f);
+	crm_buf_addf(&f, "%s-wal", c->fx.path.buf);
+	assert_int_equal(chmod(f.buf, 0666), 0);
+
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct crm_db db;
+		struct crm_err err = CRM_ERR_INIT;
+
+		if (geteuid() == 0 && (setgid(65534) < 0 ||
+		    setuid(65534) < 0))
+			_exit(2);
+		if (crm_db_open(&db, c->fx.path.buf, CRM_DB_READ, &err) < 0)
+			_exit(3);
+		if (crm_db_int(&db, "SELECT count(*) FROM customers WHERE "
+		    "name = 'kept'", -1) != 1)
+			_exit(4);
+		crm_db_close(&db);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(wal_size(c->fx.path.buf), before);
+	assert_int_equal(chmod(c->fx.path.buf, 0600), 0);
+	crm_buf_release(&f);
+}
+
 /* ---- transactions ----------------------------------------------------- */
 
 static void
@@ -577,6 +777,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(foreign_keys_on, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(close_leaves_the_file_whole,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(reader_empties_a_left_wal,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(reader_leaves_a_writers_wal,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(reader_cannot_empty_a_wal,
 			setup, teardown),
 		cmocka_unit_test_setup_teardown(begin_commit_rollback, setup,
 			teardown),
