@@ -817,7 +817,10 @@ import_record(struct run *r, const struct crm_record *rec)
 	for (i = 0; i < r->ncols && i < rec->n; i++)
 		if (r->cols[i].t && r->cols[i].t->role != R_NONE)
 			crm_assigns_add(&as, r->cols[i].t->f, rec->f[i].buf);
-	found = match(r, rec, &id, &keyed, &e);
+	/* Into a table empty before the run only a row of this run could
+	 * match, and the one row that holds a key is the one not
+	 * superseded: no lookup finds anything. */
+	found = r->max_id ? match(r, rec, &id, &keyed, &e) : 0;
 	/* A row without a key value is there already if a record holds
 	 * all of its values: so running a file again adds nothing. */
 	if (!found && !keyed && im->mode != CRM_IMPORT_UPDATE && r->max_id)
