@@ -122,6 +122,10 @@ struct run {
 	char now[32];
 	int64_t repeated;	/* rows a later row with their key wins */
 	int64_t max_id;		/* the entity's largest id before the run */
+	/* Pass 1, all but orders: a bit per line, set where a later row
+	 * with the same key wins (a bit a line: 5M lines in 640 KiB). */
+	unsigned char *lost;
+	size_t nlost;		/* bytes in lost */
 	struct crm_buf last_ref;	/* pass 1, orders: the previous ref */
 	/* orders: the order being gathered */
 	struct crm_record *group;
@@ -1430,6 +1434,55 @@ norm_key(struct run *r, const struct crm_record *rec, struct crm_buf *key)
 	return found;
 }
 
+/* Line lost to a later row with its key (pass 1, all but orders). */
+static void
+mark_lost(struct run *r, int64_t line)
+{
+	size_t byte = (size_t)line / 8, n;
+
+	if (r->im->kind == CRM_IMPORT_ORDERS || line < 0)
+		return;
+	if (byte >= r->nlost) {
+		n = r->nlost ? r->nlost : 4096;
+		while (n <= byte)
+			n *= 2;
+		r->lost = crm_xrealloc(r->lost, n);
+		memset(r->lost + r->nlost, 0, n - r->nlost);
+		r->nlost = n;
+	}
+	r->lost[byte] |= (unsigned char)(1u << (line % 8));
+}
+
+/* A key seen before on another line: line wins, the other loses. */
+static int
+key_again(struct run *r, const struct crm_buf *key, int64_t line)
+{
+	static const char *const sql[] = {
+		"SELECT line FROM temp.import_keys WHERE key = ?1",
+		"UPDATE temp.import_keys SET line = ?2 WHERE key = ?1"
+	};
+	size_t i;
+	int rc = SQLITE_DONE;
+
+	for (i = 0; i < 2 && rc == SQLITE_DONE; i++) {
+		sqlite3_stmt *st = crm_db_stmt(r->db, sql[i], r->err);
+
+		if (!st)
+			return SQLITE_ERROR;
+		sqlite3_bind_text(st, 1, key->buf, (int)key->len,
+			SQLITE_STATIC);
+		if (i)
+			sqlite3_bind_int64(st, 2, line);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			mark_lost(r, sqlite3_column_int64(st, 0));
+			rc = SQLITE_DONE;
+		}
+		crm_db_put(st);
+	}
+	return rc;
+}
+
 /*
  * First pass: for each key, the line that wins - the last row with it, or
  * for orders the first row of the last group of rows with its order_ref.
@@ -1438,8 +1491,8 @@ static int
 scan_keys(struct run *r, struct crm_reader *rd)
 {
 	static const char sql[] =
-		"INSERT INTO temp.import_keys (key, line) VALUES (?1, ?2)\n"
-		"ON CONFLICT (key) DO UPDATE SET line = excluded.line";
+		"INSERT OR IGNORE INTO temp.import_keys (key, line)\n"
+		"VALUES (?1, ?2)";
 	struct crm_record rec;
 	struct crm_buf key = CRM_BUF_INIT;
 	sqlite3_stmt *st;
@@ -1471,6 +1524,9 @@ scan_keys(struct run *r, struct crm_reader *rd)
 		sqlite3_bind_int64(st, 2, rec.line);
 		rc = sqlite3_step(st);
 		sqlite3_reset(st);
+		/* Seen before (rare): this line wins over the one noted. */
+		if (rc == SQLITE_DONE && sqlite3_changes(r->db->h) == 0)
+			rc = key_again(r, &key, rec.line);
 		if (rc != SQLITE_DONE) {
 			crm_db_fail(r->db, rc, "cannot note keys", r->err);
 			goto out;
@@ -1496,8 +1552,13 @@ superseded(struct run *r, const struct crm_record *rec, int64_t *winner)
 		"SELECT line FROM temp.import_keys WHERE key = ?1";
 	struct crm_buf key = CRM_BUF_INIT;
 	sqlite3_stmt *st;
+	size_t byte = (size_t)rec->line / 8;
 	int lost = 0;
 
+	/* Pass 1 marked the lines that lose: the rest need no key. */
+	if (r->im->kind != CRM_IMPORT_ORDERS && (byte >= r->nlost ||
+	    !(r->lost[byte] & (1u << (rec->line % 8)))))
+		return 0;
 	if (!norm_key(r, rec, &key)) {
 		crm_buf_release(&key);
 		return 0;
@@ -2028,6 +2089,7 @@ out:
 	crm_buf_release(&r.last_ref);
 	free(r.targets);
 	free(r.cols);
+	free(r.lost);
 	return ret;
 }
 

@@ -52,6 +52,12 @@ customers_csv() {
 	assert_output "$(printf 'Other\tb@x.com\nLast\ta@x.com')"
 	run --separate-stderr crm-import customers c.csv
 	assert_stderr "crm-import: customers: 3 read, 0 inserted, 0 updated, 2 unchanged, 0 rejected, 1 repeated; batch 2"
+	# Three rows of one key, lines counted across a quoted line break:
+	# both earlier rows lose to the last.
+	printf 'name,email,address\nA1,c@x.com,"1 Road\nTown"\nB,d@x.com,\nA2,C@x.com,\nA3,c@x.com,\n' >three.csv
+	crm-import customers three.csv --dry-run -q >plan.tsv
+	run cut -f1,2,4 plan.tsv
+	assert_output "$(printf 'line\taction\treason\n2\tskip\trepeated key: line 6 wins\n4\tinsert\t\n5\tskip\trepeated key: line 6 wins\n6\tinsert\t')"
 }
 
 @test "rows without a key are matched on all their values: a rerun adds nothing" {
