@@ -223,6 +223,27 @@ line2	tab' >/dev/null
 	assert_error 1 "crm-import: no batch 9"
 }
 
+@test "revert keeps the search index in step with what it puts back" {
+	printf 'name,email\nAlpha,a@x.com\nBeta,b@x.com\n' | crm-import customers - -q
+	printf 'name,email\nOmega,a@x.com\nGamma,c@x.com\n' | crm-import customers - -q
+	run crm-customer search omega -H -o name
+	assert_output Omega
+	crm-import revert 2 -q
+	run crm-customer search alpha -H -o name
+	assert_output Alpha
+	for gone in omega mega gamma amm; do
+		run crm-customer search "$gone" -H -o name
+		assert_failure 1
+	done
+	crm-import revert 1 -q
+	run crm-customer search alpha -H -o name
+	assert_failure 1
+	# The triggers are back: a customer added now is found.
+	crm-customer add --name Delta -q
+	run crm-customer search delta -H -o name
+	assert_output Delta
+}
+
 @test "products, orders grouped by order_ref, and the inventory sync" {
 	printf 'sku,name,price,stock\nA,Apple,1.50,10\nB,Box,12,5\nC,Cherry,0.10,0\n' >p.csv
 	crm-import products p.csv -q
