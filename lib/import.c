@@ -2170,6 +2170,7 @@ revert_conflicts(struct crm_db *db, int64_t batch, struct crm_buf *names,
 		"       WHERE d.batch = c.batch AND d.tbl = c.tbl\n"
 		"         AND d.record = c.record)";
 	struct crm_buf q = CRM_BUF_INIT;
+	const struct crm_entity *qe = NULL;
 	sqlite3_stmt *st = crm_db_prepare(db, sql, err), *cur;
 	int rc, ret = 0;
 
@@ -2185,12 +2186,16 @@ revert_conflicts(struct crm_db *db, int64_t batch, struct crm_buf *names,
 
 		if (!e)
 			continue;
-		crm_buf_reset(&q);
-		crm_buf_adds(&q, "SELECT crm_digest(");
-		json_expr(db, e, &q);
-		crm_buf_adds(&q, ") FROM ");
-		crm_sql_ident(&q, e->table);
-		crm_buf_adds(&q, " AS t WHERE t.id = ?1");
+		/* The SQL of the entity's digest, made once for its rows. */
+		if (e != qe) {
+			crm_buf_reset(&q);
+			crm_buf_adds(&q, "SELECT crm_digest(");
+			json_expr(db, e, &q);
+			crm_buf_adds(&q, ") FROM ");
+			crm_sql_ident(&q, e->table);
+			crm_buf_adds(&q, " AS t WHERE t.id = ?1");
+			qe = e;
+		}
 		cur = crm_db_stmt(db, q.buf, err);
 		if (!cur) {
 			ret = -1;
