@@ -158,10 +158,8 @@ $(BENCH_DB_DIR)/orders-%.db: $(BENCH_DB_DIR)/shop-%.db \
 	rm -f $@.tmp-wal $@.tmp-shm
 	mv $@.tmp $@
 
-# The sales database: customers imported, then deals, tickets and
-# activities for them; the tickets' created_at set to 2026-01-01 + (id %
-# 300) days (see scripts/gen-sales.c), so that the hours to resolve are
-# the generator's.
+# The sales database: customers imported, then deals, tickets (with the
+# created_at of scripts/gen-sales.c) and activities for them.
 BENCH_SALES_DB = $(BENCH_DB_DIR)/sales-$(BENCH_SALES_CUSTOMERS)-$(BENCH_DEALS)-$(BENCH_TICKETS)-$(BENCH_ACTIVITIES).db
 $(BENCH_SALES_DB): scripts/gen-sales.c scripts/gen-customers.c scripts/gen.h \
 		| $(BUILD)/gen-sales $(BUILD)/gen-customers $(BUILD)/crm-admin \
@@ -178,10 +176,6 @@ $(BENCH_SALES_DB): scripts/gen-sales.c scripts/gen-customers.c scripts/gen.h \
 		$(BUILD)/gen-sales $${k%%:*} $${k##*:} $$n $(BENCH_SEED) | \
 			$(BUILD)/crm-import $${k%%:*} -q -d $@.tmp - || exit; \
 	done
-	sqlite3 $@.tmp "UPDATE tickets SET created_at = \
-		strftime('%Y-%m-%dT%H:%M:%SZ', '2026-01-01', \
-		'+' || (id % 300) || ' days'); PRAGMA wal_checkpoint(TRUNCATE);" \
-		> /dev/null
 	rm -f $@.tmp-wal $@.tmp-shm
 	mv $@.tmp $@
 

@@ -122,6 +122,7 @@ struct run {
 	char now[32];
 	int64_t repeated;	/* rows a later row with their key wins */
 	int64_t max_id;		/* the entity's largest id before the run */
+	int created;		/* the column of created_at, or -1 */
 	/* Pass 1, all but orders: a bit per line, set where a later row
 	 * with the same key wins (a bit a line: 5M lines in 640 KiB). */
 	unsigned char *lost;
@@ -282,15 +283,22 @@ map_header(struct run *r)
 			return -1;
 		}
 	}
-	for (i = 0; i < r->ncols; i++)
+	r->created = -1;
+	for (i = 0; i < r->ncols; i++) {
+		if (im->kind == CRM_IMPORT_RECORDS && r->cols[i].t &&
+		    r->cols[i].t->f && !strcmp(r->cols[i].t->f->name,
+		    "created_at"))
+			r->created = (int)i;
 		for (j = i + 1; j < r->ncols; j++)
 			if (r->cols[i].t && r->cols[i].t == r->cols[j].t &&
-			    r->cols[i].t->role != R_NONE)
+			    (r->cols[i].t->role != R_NONE ||
+			    (int)i == r->created))
 				return crm_err_set(r->err, CRM_EX_USAGE,
 					"columns '%s' and '%s' both give %s",
 					r->header.f[i].buf,
 					r->header.f[j].buf,
 					r->cols[i].t->name);
+	}
 	return 0;
 }
 
@@ -864,6 +872,11 @@ import_record(struct run *r, const struct crm_record *rec)
 		else
 			im->unchanged++;
 	} else {
+		/* A record it adds may keep the time it was created in the
+		 * system the file comes from; one that exists keeps its own. */
+		if (r->created >= 0 && (size_t)r->created < rec->n)
+			crm_assigns_add(&as, r->cols[r->created].t->f,
+				rec->f[r->created].buf);
 		/* Logged all at once at the end: see log_inserts(). */
 		if (crm_record_insert(r->db, im->fs, &as, &id, &e) < 0)
 			goto failed;

@@ -477,7 +477,9 @@ is_stamp(const struct crm_field *f)
 /*
  * The value a new record gets for field f (index i of fs): the one
  * assigned, else the default, the user for the owner, the time for the
- * stamps.  0, or -1 with err set.
+ * stamps.  Only an import assigns a stamp: created_at, the time a record
+ * brought over from another system was created there, not in the future.
+ * 0, or -1 with err set.
  */
 static int
 new_value(struct crm_db *db, const struct crm_field *f,
@@ -489,6 +491,15 @@ new_value(struct crm_db *db, const struct crm_field *f,
 	/* An empty value (an empty cell) means the default. */
 	if (a && f->def && is_blank(a->text))
 		text = f->def;
+	if (is_stamp(f) && a && !is_blank(a->text) &&
+	    !strcmp(f->name, "created_at")) {
+		if (crm_field_parse(db, f, a->text, v, err) < 0)
+			return -1;
+		if (strcmp(v->s.buf, now->buf) > 0)
+			return crm_err_set(err, CRM_EX_DATAERR, "created_at: "
+				"%s is in the future", v->s.buf);
+		return 0;
+	}
 	if (is_stamp(f)) {
 		v->kind = SQLITE_TEXT;
 		crm_buf_add(&v->s, now->buf, now->len);

@@ -13,11 +13,9 @@
  * deals: "ref,customer,title,amount,stage,probability,expected_close"; the
  * stages spread over the pipeline, one in ten with a probability of its
  * own, amounts from 100.00 to 100,000.00, expected within 2026.
- * tickets: "ref,customer,subject,status,priority,resolved_at,rating"; 30%
- * open or pending, the rest resolved or closed 2026-01-01 + (row % 300)
- * days + 1 to 200 hours, most of those rated.  (crm sets created_at when
- * a ticket is imported; the benchmark sets it to 2026-01-01 + (id % 300)
- * days afterwards, so that the hours to resolve are those drawn here.)
+ * tickets: "ref,customer,subject,status,priority,created_at,resolved_at,
+ * rating"; created 2026-01-01 + (row % 300) days, 30% open or pending, the
+ * rest resolved or closed 1 to 200 hours after, most of those rated.
  * activities: "ref,kind,subject,customer,occurred_at,due_at,done"; the
  * five kinds alike, tasks due from 2026-10-01 over 120 days, about half
  * of those before 2026-11-22 done.
@@ -110,7 +108,8 @@ tickets(uint64_t n, uint64_t customers, uint64_t seed)
 	uint64_t i;
 	uint32_t hours;
 
-	outf("ref,customer,subject,status,priority,resolved_at,rating\n");
+	outf("ref,customer,subject,status,priority,created_at,resolved_at,"
+		"rating\n");
 	for (i = 1; i <= n; i++) {
 		gen_rng_seed(&r, seed, K_TICKETS, i);
 		status = statuses[rnd(&r, ARRAY_SIZE(statuses))];
@@ -118,6 +117,8 @@ tickets(uint64_t n, uint64_t customers, uint64_t seed)
 			(unsigned long long)(1 + rnd(&r, (uint32_t)customers)),
 			problems[rnd(&r, ARRAY_SIZE(problems))], status,
 			priorities[rnd(&r, ARRAY_SIZE(priorities))]);
+		ymd(D2026 + (int64_t)(i % 300), day, sizeof(day));
+		outf("%s,", day);
 		if (status[0] == 'o' || status[0] == 'p') {
 			outf(",\n");
 			continue;

@@ -75,6 +75,18 @@ setup() {
 	assert_success
 }
 
+@test "past tickets keep their created_at, so the hours to resolve are theirs" {
+	cat > past.csv <<-'CSV'
+	ref,customer,subject,status,created_at,resolved_at
+	P1,1,Old one,closed,2026-01-01 10:00,2026-01-02 10:00
+	P2,2,Older,resolved,2025-12-01 08:00,2025-12-01 20:00
+	CSV
+	crm-import tickets past.csv -q
+	run crm-report tickets -H
+	assert_line --index 2 "$(printf 'resolved\t1\t0\t1\t12.0\t')"
+	assert_line --index 3 "$(printf 'closed\t1\t0\t1\t24.0\t')"
+}
+
 @test "campaign members import on campaign and customer, the last row winning" {
 	cat > members.csv <<-'CSV'
 	campaign,customer,status,responded_at

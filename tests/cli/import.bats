@@ -60,6 +60,34 @@ customers_csv() {
 	assert_output "$(printf 'line\taction\treason\n2\tskip\trepeated key: line 6 wins\n4\tinsert\t\n5\tskip\trepeated key: line 6 wins\n6\tinsert\t')"
 }
 
+@test "created_at of a file is kept for the records it adds, never changed after" {
+	printf 'name,email,created_at\nA,a@x.com,2020-05-01 08:00\nB,b@x.com,\n' >c.csv
+	run --separate-stderr crm-import customers c.csv
+	assert_success
+	assert_equal "$(crm-customer show a@x.com -H -o created_at)" 2020-05-01T08:00:00Z
+	run crm-customer show b@x.com -H -o created_at
+	assert_output --regexp '^20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$'
+	refute_output --partial 2020-
+	# A record that exists keeps its own.
+	printf 'name,email,created_at\nA,a@x.com,2021-01-01\n' | crm-import customers - -q
+	assert_equal "$(crm-customer show a@x.com -H -o created_at)" 2020-05-01T08:00:00Z
+	# A list of crm is a file crm-import reads back, times and all.
+	crm-customer list -f csv -o id,name,email,created_at,updated_at >all.csv
+	CRM_DB="$BATS_TEST_TMPDIR/copy.db" crm-admin init -q
+	CRM_DB="$BATS_TEST_TMPDIR/copy.db" crm-import customers all.csv -q
+	assert_equal "$(CRM_DB="$BATS_TEST_TMPDIR/copy.db" crm-customer list -H -o email,created_at)" \
+		"$(crm-customer list -H -o email,created_at)"
+	# Not in the future, and a time.
+	printf 'name,email,created_at\nC,c@x.com,2999-01-01\nD,d@x.com,soon\n' >bad.csv
+	run --separate-stderr crm-import customers bad.csv
+	assert_failure 65
+	assert_equal "${stderr_lines[0]}" "crm-import: line 2: created_at: 2999-01-01T00:00:00Z is in the future"
+	assert_equal "${stderr_lines[1]}" "crm-import: line 3: created_at: invalid time 'soon': expected YYYY-MM-DD [HH:MM[:SS]][Z|+HH:MM]"
+	printf 'name,email,created_at,Created At\nC,c@x.com,2020-01-01,2020-01-02\n' >two.csv
+	run --separate-stderr crm-import customers two.csv
+	assert_error 64 "crm-import: columns 'created_at' and 'Created At' both give created_at"
+}
+
 @test "rows without a key are matched on all their values: a rerun adds nothing" {
 	printf 'name,email,phone,city,kind\n王芳,,138 0013 8000,北京,\n王芳,,,上海,company\nKeyed,k@x.com,,,\n' >c.csv
 	run --separate-stderr crm-import customers c.csv
