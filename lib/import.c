@@ -2243,19 +2243,17 @@ revert_conflicts(struct crm_db *db, int64_t batch, struct crm_buf *names,
 	return ret;
 }
 
-/* Put back the columns of a record from its JSON snapshot. */
-static int
-restore(struct crm_db *db, const struct crm_entity *e, int64_t id,
-	const char *old, struct crm_err *err)
+/* The UPDATE that puts back a record of e from its JSON snapshot (?2). */
+static void
+restore_sql(struct crm_db *db, const struct crm_entity *e,
+	struct crm_buf *sql)
 {
-	struct crm_buf sql = CRM_BUF_INIT;
-	sqlite3_stmt *st;
 	size_t i, n = 0;
-	int rc;
 
-	crm_buf_adds(&sql, "UPDATE ");
-	crm_sql_ident(&sql, e->table);
-	crm_buf_adds(&sql, " SET ");
+	crm_buf_reset(sql);
+	crm_buf_adds(sql, "UPDATE ");
+	crm_sql_ident(sql, e->table);
+	crm_buf_adds(sql, " SET ");
 	for (i = 0; i < e->nfields; i++) {
 		const struct crm_field *f = &e->fields[i];
 
@@ -2263,9 +2261,9 @@ restore(struct crm_db *db, const struct crm_entity *e, int64_t id,
 		    (f->flags & (CRM_F_DERIVED | CRM_F_LINES)))
 			continue;
 		if (n++)
-			crm_buf_adds(&sql, ", ");
-		crm_sql_ident(&sql, f->name);
-		crm_buf_addf(&sql, " = json_extract(?2, '$.%s')", f->name);
+			crm_buf_adds(sql, ", ");
+		crm_sql_ident(sql, f->name);
+		crm_buf_addf(sql, " = json_extract(?2, '$.%s')", f->name);
 	}
 	/* Custom fields: one the snapshot lacks was empty. */
 	{
@@ -2274,15 +2272,32 @@ restore(struct crm_db *db, const struct crm_entity *e, int64_t id,
 		const char *c = custom.buf;
 
 		for (k = 0; k < nc; k++, c += strlen(c) + 1) {
-			crm_buf_adds(&sql, ", ");
-			crm_sql_ident(&sql, c);
-			crm_buf_addf(&sql, " = json_extract(?2, '$.%s')", c);
+			crm_buf_adds(sql, ", ");
+			crm_sql_ident(sql, c);
+			crm_buf_addf(sql, " = json_extract(?2, '$.%s')", c);
 		}
 		crm_buf_release(&custom);
 	}
-	crm_buf_adds(&sql, " WHERE id = ?1");
-	st = crm_db_stmt(db, sql.buf, err);
-	crm_buf_release(&sql);
+	crm_buf_adds(sql, " WHERE id = ?1");
+}
+
+/*
+ * Put back the columns of a record from its JSON snapshot.  sql holds the
+ * UPDATE for the entity *built, made again only for another entity.
+ */
+static int
+restore(struct crm_db *db, const struct crm_entity *e, int64_t id,
+	const char *old, struct crm_buf *sql, const struct crm_entity **built,
+	struct crm_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (*built != e) {
+		restore_sql(db, e, sql);
+		*built = e;
+	}
+	st = crm_db_stmt(db, sql->buf, err);
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
@@ -2415,7 +2430,9 @@ crm_import_revert(struct crm_db *db, int64_t batch, int64_t *undone,
 		"ORDER BY rowid DESC";
 	static const char done_sql[] =
 		"UPDATE import_batches SET reverted_at = ?2 WHERE id = ?1";
-	struct crm_buf names = CRM_BUF_INIT, now = CRM_BUF_INIT;
+	struct crm_buf names = CRM_BUF_INIT, now = CRM_BUF_INIT,
+		rsql = CRM_BUF_INIT;
+	const struct crm_entity *rbuilt = NULL;
 	struct hold hold = { NULL, 0 };
 	sqlite3_stmt *st;
 	int64_t conflicts = 0;
@@ -2463,7 +2480,8 @@ crm_import_revert(struct crm_db *db, int64_t batch, int64_t *undone,
 		if (!e)
 			continue;
 		if (!strcmp(action, "insert") ? unadd(db, e, id, err) < 0 :
-		    restore(db, e, id, old ? old : "{}", err) < 0 ||
+		    restore(db, e, id, old ? old : "{}", &rsql, &rbuilt,
+		    err) < 0 ||
 		    crm_activities_follow(db, e, id, err) < 0) {
 			sqlite3_finalize(st);
 			goto out;
@@ -2492,6 +2510,7 @@ crm_import_revert(struct crm_db *db, int64_t batch, int64_t *undone,
 	ret = 0;
 out:
 	hold_release(&hold);
+	crm_buf_release(&rsql);
 	crm_buf_release(&names);
 	crm_buf_release(&now);
 	return ret;
