@@ -1447,6 +1447,8 @@ norm_key(struct run *r, const struct crm_record *rec, struct crm_buf *key)
 	return found;
 }
 
+static int all_empty(const struct crm_record *rec);
+
 /* Line lost to a later row with its key (pass 1, all but orders). */
 static void
 mark_lost(struct run *r, int64_t line)
@@ -1520,12 +1522,18 @@ scan_keys(struct run *r, struct crm_reader *rd)
 	if (!st)
 		return -1;
 	while ((got = crm_reader_next(rd, &rec, r->err)) > 0) {
+		/* Blank rows are passed over, as pass 2 does. */
+		if (!rec.bad && all_empty(&rec))
+			continue;
 		/* Inventory notes every SKU it can read, so that --missing
-		 * zero spares the products of rejected rows. */
+		 * zero spares the products of rejected rows.  A row that
+		 * is no order line ends an order's rows, as in pass 2. */
 		if (rec.bad || (rec.n != r->header.n &&
 		    r->im->kind != CRM_IMPORT_INVENTORY) ||
-		    !norm_key(r, &rec, &key))
+		    !norm_key(r, &rec, &key)) {
+			crm_buf_reset(&r->last_ref);
 			continue;
+		}
 		if (r->im->kind == CRM_IMPORT_ORDERS) {
 			int same = !strcmp(key.buf, r->last_ref.buf);
 

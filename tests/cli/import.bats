@@ -327,6 +327,23 @@ line2	tab' >/dev/null
 	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM orders')" 0
 }
 
+@test "a broken row between two rows of one order splits it, the same way on both passes" {
+	printf 'sku,name,price,stock\nA,Apple,1,10\nB,Box,2,10\n' | crm-import products - -q
+	printf 'name,email\nZS,zs@x.com\n' | crm-import customers - -q
+	printf '%s\n' 'order_ref,customer,sku,quantity' 'W1,zs@x.com,A,1' \
+		'W1,broken' 'W1,zs@x.com,B,2' >o.csv
+	crm-import orders o.csv --dry-run -q >plan.tsv || true
+	run cut -f1,2,4 plan.tsv
+	assert_output "$(printf 'line\taction\treason\n2\tskip\trepeated key: line 4 wins\n3\treject\t2 fields, but the header has 4\n4\tinsert\t')"
+	run --separate-stderr crm-import orders o.csv
+	assert_failure 65
+	run crm-order show W1 -H -o total
+	assert_output 4.00
+	# Run again, the file changes nothing.
+	run --separate-stderr crm-import orders o.csv
+	assert_stderr_line "crm-import: orders: 3 read, 0 inserted, 0 updated, 1 unchanged, 1 rejected, 1 repeated; batch 4"
+}
+
 @test "an import waits for a busy database, then exits 75 with nothing written" {
 	printf 'name,email\nA,a@x.com\n' >c.csv
 	hold_lock 3
