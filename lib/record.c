@@ -66,14 +66,6 @@ crm_user(void)
 	return name;
 }
 
-static int
-is_blank(const char *s)
-{
-	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-		s++;
-	return !*s;
-}
-
 int
 crm_field_parse(struct crm_db *db, const struct crm_field *f,
 	const char *text, struct crm_val *v, struct crm_err *err)
@@ -83,7 +75,7 @@ crm_field_parse(struct crm_db *db, const struct crm_field *f,
 	int b, idx, r = 0;
 
 	crm_val_release(v);
-	if (!text || is_blank(text))
+	if (!text || crm_text_blank(text))
 		return 0;
 	switch (f->type) {
 	case CRM_T_TEXT:
@@ -192,17 +184,20 @@ crm_field_cell(const struct crm_field *f, sqlite3_stmt *st, int col,
 
 /* ---- finding ------------------------------------------------------------ */
 
-/* Digits alone, blanks after them aside (a hand-edited list, "7 "). */
-static int
-all_digits(const char *s)
+/* Digits alone, blanks around them aside (a hand-edited list, "7 "). */
+int
+crm_record_key_is_id(const char *key)
 {
-	if (!isdigit((unsigned char)*s))
+	size_t n;
+
+	while (*key == ' ' || *key == '\t')
+		key++;
+	n = strspn(key, "0123456789");
+	if (!n || n >= 19)
 		return 0;
-	while (isdigit((unsigned char)*s))
-		s++;
-	while (*s == ' ' || *s == '\t' || *s == '\r')
-		s++;
-	return !*s;
+	for (key += n; *key == ' ' || *key == '\t' || *key == '\r'; key++)
+		;
+	return !*key;
 }
 
 /* Look up id by one column's value; 1 found, 0 not, -1 error. */
@@ -249,7 +244,7 @@ crm_record_find(struct crm_db *db, const struct crm_entity *e,
 
 	while (*k == ' ' || *k == '\t')
 		k++;
-	if (all_digits(k) && strspn(k, "0123456789") < 19) {
+	if (crm_record_key_is_id(k)) {
 		v.kind = SQLITE_INTEGER;
 		v.i = strtoll(k, NULL, 10);
 		r = lookup(db, e, "id", &v, id, err);
@@ -489,9 +484,9 @@ new_value(struct crm_db *db, const struct crm_field *f,
 	const char *text = a ? a->text : f->def;
 
 	/* An empty value (an empty cell) means the default. */
-	if (a && f->def && is_blank(a->text))
+	if (a && f->def && crm_text_blank(a->text))
 		text = f->def;
-	if (is_stamp(f) && a && !is_blank(a->text) &&
+	if (is_stamp(f) && a && !crm_text_blank(a->text) &&
 	    !strcmp(f->name, "created_at")) {
 		if (crm_field_parse(db, f, a->text, v, err) < 0)
 			return -1;
@@ -691,7 +686,7 @@ update_value(struct crm_db *db, const struct crm_entity *e,
 	const struct crm_field *f, const char *text, int64_t self,
 	struct crm_val *v, struct crm_err *err)
 {
-	if (crm_field_parse(db, f, f->def && is_blank(text) ? f->def : text,
+	if (crm_field_parse(db, f, f->def && crm_text_blank(text) ? f->def : text,
 	    v, err) < 0)
 		return -1;
 	if (v->kind == SQLITE_NULL && (f->flags & CRM_F_REQUIRED))

@@ -51,6 +51,11 @@ void crm_field_cell(const struct crm_field *f, sqlite3_stmt *st, int col,
 /* The acting user: $CRM_USER, else the login name.  Static storage. */
 const char *crm_user(void);
 
+/* Does a key a user typed name a record by its id (digits only, fewer
+ * than 19, blanks around them aside)?  crm_record_find() tries it as one
+ * first. */
+int crm_record_key_is_id(const char *key);
+
 /*
  * Find a record by what a user typed: its id, or the value of one of the
  * entity's key fields (a customer's email or ref).  Returns 0 and *id, or

@@ -428,7 +428,7 @@ crm_campaign_rules(struct crm_db *db, struct crm_change *c,
 	/* An operand of digits only is looked up as an id first: such a
 	 * name could not be told from one (a name given before this rule
 	 * is still found by it, when no campaign has that id). */
-	if (name && *name && !name[strspn(name, "0123456789")])
+	if (name && crm_record_key_is_id(name))
 		return crm_err_set(err, CRM_EX_DATAERR, "name: '%s' is digits "
 			"only, which reads as a campaign id; add a word",
 			name);

@@ -76,6 +76,14 @@ nfc_stable(int cp)
 }
 
 int
+crm_text_blank(const char *s)
+{
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	return !*s;
+}
+
+int
 crm_text_clean(const char *in, size_t len, unsigned flags,
 	struct crm_buf *out, struct crm_err *err)
 {

@@ -27,6 +27,9 @@
 int crm_text_clean(const char *in, size_t len, unsigned flags,
 	struct crm_buf *out, struct crm_err *err);
 
+/* 1 if s holds nothing but blanks (spaces, tabs, line ends), else 0. */
+int crm_text_blank(const char *s);
+
 /* 1 if s[0..len) is valid UTF-8, else 0. */
 int crm_text_valid(const char *s, size_t len);
 

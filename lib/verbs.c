@@ -1,6 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
 #include "value.h"
 #include "verbs.h"
 #include "banned.h"
@@ -188,14 +189,6 @@ crm_verb_update(struct crm_ctx *ctx)
 	return write_each(ctx, update_one, NULL);
 }
 
-static int
-blank(const char *s)
-{
-	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-		s++;
-	return !*s;
-}
-
 int
 crm_verb_set_one(struct crm_ctx *ctx, const char *field,
 	const char *operands)
@@ -207,7 +200,7 @@ crm_verb_set_one(struct crm_ctx *ctx, const char *field,
 	if (ctx->argc != 2)
 		return crm_usage_error(ctx, "%s needs %s", ctx->verb->name,
 			operands);
-	if (blank(ctx->argv[1])) {
+	if (crm_text_blank(ctx->argv[1])) {
 		if (f->type == CRM_T_ENUM) {
 			crm_parse_enum(ctx->argv[1], f->values, &idx, &e);
 			crm_err_set(&ctx->err, CRM_EX_DATAERR, "%s: %s",
