@@ -1171,31 +1171,8 @@ holds_stock(struct run *r, int64_t id)
 	return held;
 }
 
-/* Delete new order id and the lines it got: what a failed add wrote. */
-static int
-unadd_order(struct run *r, int64_t id)
-{
-	static const char *const sql[] = {
-		"DELETE FROM order_lines WHERE \"order\" = ?1",
-		"DELETE FROM orders WHERE id = ?1"
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
-		sqlite3_stmt *st = crm_db_stmt(r->db, sql[i], r->err);
-		int rc;
-
-		if (!st)
-			return -1;
-		sqlite3_bind_int64(st, 1, id);
-		rc = sqlite3_step(st);
-		crm_db_put(st);
-		if (rc != SQLITE_DONE)
-			return crm_db_fail(r->db, rc, "cannot undo an order",
-				r->err);
-	}
-	return 0;
-}
+static int unadd(struct crm_db *db, const struct crm_entity *e, int64_t id,
+	struct crm_err *err);
 
 static int
 flush_order(struct run *r)
@@ -1293,7 +1270,7 @@ flush_order(struct run *r)
 	 * file once it outgrows 64 KiB, and that took 40 % of a large
 	 * import.  A new order that takes no stock does without: its first
 	 * write is one INSERT, all or nothing, and should a line fail after
-	 * it, unadd_order() deletes what was written. */
+	 * it, unadd() deletes the order, its lines going along. */
 	if (found || take) {
 		if (savepoint(r, "SAVEPOINT row") < 0)
 			goto fatal;
@@ -1317,7 +1294,7 @@ flush_order(struct run *r)
 		id = 0;
 		if (crm_order_add(r->db, im->fs, &as, lines, r->ngroup, take,
 		    &id, &e) < 0) {
-			if (!saved && id && unadd_order(r, id) < 0)
+			if (!saved && id && unadd(r->db, r->e, id, r->err) < 0)
 				goto fatal;
 			goto failed;
 		}
