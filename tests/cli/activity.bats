@@ -107,6 +107,6 @@ setup() {
 	run --separate-stderr crm-activity update 1 --due-at 'tomorrow 25:00'
 	assert_error 65 "crm-activity: due_at: invalid time 'tomorrow 25:00': no such time of day"
 	run --separate-stderr crm-activity update 1 --due-at 'soon 10:00'
-	assert_error 65 "crm-activity: due_at: invalid time 'soon 10:00': expected YYYY-MM-DD [HH:MM[:SS]][Z|+HH:MM]"
+	assert_error 65 "crm-activity: due_at: invalid time 'soon 10:00': expected now, or a date (YYYY-MM-DD, YYYY/MM/DD, YYYY年MM月DD日, a month or day of one digit too; today, yesterday, tomorrow, -Nd, -Nw, -Nm, -Ny) optionally followed by T or a space and H:MM[:SS][Z|+HH:MM]"
 	assert_unchanged "$before"
 }
