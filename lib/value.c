@@ -87,12 +87,28 @@ out:
 
 /* ---- phone ---------------------------------------------------------- */
 
+/* "0)" at s, full width or not: 1 with *i moved past it, else 0. */
+static int
+trunk_zero(const char *s, size_t len, size_t *i)
+{
+	size_t a, b;
+	int zero, close;
+
+	a = len ? crm_text_next(s, len, &zero) : 0;
+	b = a < len ? crm_text_next(s + a, len - a, &close) : 0;
+	if (!a || !b || (zero != '0' && zero != 0xFF10) ||
+	    (close != ')' && close != 0xFF09))
+		return 0;
+	*i += a + b;
+	return 1;
+}
+
 int
 crm_parse_phone(const char *in, struct crm_buf *out, struct crm_err *err)
 {
 	struct crm_buf d = CRM_BUF_INIT;
 	size_t len = strlen(in), i = 0, digits = 0;
-	int cp, plus = 0, ret = -1;
+	int cp, plus = 0, cc_done = 0, runs = 0, prev = 0, ret = -1;
 
 	while (i < len) {
 		i += crm_text_next(in + i, len - i, &cp);
@@ -100,6 +116,16 @@ crm_parse_phone(const char *in, struct crm_buf *out, struct crm_err *err)
 			cp -= 0xFEE0;
 		else if (cp == 0x3000)			/* ideographic space */
 			cp = ' ';
+		if (cp == '(' && plus && runs == 1 && digits <= 3 &&
+		    !cc_done && trunk_zero(in + i, len - i, &i)) {
+			/* "+44 (0)20": the country code, then the trunk
+			 * prefix, which is not dialled from abroad. */
+			cc_done = 1;
+			prev = 0;
+			continue;
+		}
+		runs += cp >= '0' && cp <= '9' && !prev;
+		prev = cp >= '0' && cp <= '9';
 		if (cp >= '0' && cp <= '9') {
 			crm_buf_addch(&d, cp);
 			digits++;

@@ -28,7 +28,9 @@
 int crm_parse_email(const char *in, struct crm_buf *out, struct crm_err *err);
 
 /* Phone: full-width digits made ASCII; spaces, dashes, dots and brackets
- * dropped; one leading '+' kept; 5 to 20 digits. */
+ * dropped; one leading '+' kept; 5 to 20 digits.  In international form a
+ * "(0)" right after the country code is the trunk prefix and is dropped:
+ * "+44 (0)20 7946 0958" is "+442079460958". */
 int crm_parse_phone(const char *in, struct crm_buf *out, struct crm_err *err);
 
 /*

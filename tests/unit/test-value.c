@@ -208,6 +208,23 @@ static const struct text_case phone_cases[] = {
 	{ "++8613800138000", NULL },
 	{ "138/0013/8000", NULL },
 	{ "13800138000\xff", NULL },
+	/* (0) right after the country code: the trunk prefix, dropped */
+	{ "+86-(0)21-6275-1234", "+862162751234" },
+	{ "+44 (0)20 7946 0958", "+442079460958" },
+	{ "+44(0)2079460958", "+442079460958" },
+	{ "+1 (0) 555 0109", "+15550109" },
+	/* ＋８６（０）２１６２７５１２３４: full-width */
+	{ "\xef\xbc\x8b\xef\xbc\x98\xef\xbc\x96\xef\xbc\x88\xef\xbc\x90"
+	  "\xef\xbc\x89\xef\xbc\x92\xef\xbc\x91\xef\xbc\x96\xef\xbc\x92"
+	  "\xef\xbc\x97\xef\xbc\x95\xef\xbc\x91\xef\xbc\x92\xef\xbc\x93"
+	  "\xef\xbc\x94", "+862162751234" },
+	/* any other (0) stays: no +, or not right after the country code */
+	{ "(0)21 6275 1234", "02162751234" },
+	{ "+8621(0)62751234", "+8621062751234" },
+	{ "+86 21 (0)6275 1234", "+8621062751234" },
+	{ "+86-(0)21-(0)6275", "+862106275" },
+	{ "+86 (01) 2345", "+86012345" },
+	{ "+86(0)", NULL },				/* 2 digits left */
 };
 
 static void
