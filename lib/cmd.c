@@ -954,7 +954,8 @@ crm_main(int argc, char **argv, const struct crm_command *cmd)
 	if (ctx.entity)
 		crm_fieldset_builtin(&ctx.fs, ctx.entity);
 	if (ctx.verb->access != CRM_DB_NONE) {
-		if (crm_db_resolve(p.db, &path, &ctx.err) < 0 ||
+		if (crm_user_check(&ctx.err) < 0 ||
+		    crm_db_resolve(p.db, &path, &ctx.err) < 0 ||
 		    crm_db_open(&ctx.db, path.buf,
 		    ctx.verb->access == CRM_DB_READER ? CRM_DB_READ : 0,
 		    &ctx.err) < 0) {
