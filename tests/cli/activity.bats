@@ -66,7 +66,7 @@ setup() {
 	run --separate-stderr crm-activity done 2 1
 	assert_error 65 "crm-activity: activity 1 is a call: only a task can be done"
 	run --separate-stderr crm-activity list --due someday
-	assert_error 64 "crm-activity: invalid --due 'someday': expected a date (YYYY-MM-DD, today, -3d...); see 'crm-activity list --help'"
+	assert_error 64 "crm-activity: --due: invalid date 'someday': expected YYYY-MM-DD, YYYY/MM/DD or YYYY年MM月DD日 (a month or day of one digit too), today, yesterday, tomorrow, or -N followed by d, w, m or y; see 'crm-activity list --help'"
 	assert_unchanged "$before"
 	run crm-activity done 2
 	assert_success
