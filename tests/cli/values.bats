@@ -133,6 +133,10 @@ SEPARATOR="a thousands separator out of place: expected groups of three digits, 
 	assert_error 65 "crm-customer: seats: invalid number '1,,000': $SEPARATOR"
 	run --separate-stderr crm-customer update 1 --set 'credit=¥'
 	assert_error 65 "crm-customer: credit: invalid amount '¥': expected a number like 1234.50, 6,000.00 or ¥6000"
+	run --separate-stderr crm-customer list --where 'credit>¥'
+	assert_error 64 "crm-customer: invalid filter 'credit>¥': credit: invalid amount '¥': expected a number like 1234.50, 6,000.00 or ¥6000"
+	run --separate-stderr crm-customer update 1 --set 'seats=¥'
+	assert_error 65 "crm-customer: seats: invalid number '¥': expected a whole number, like 1234 or 6,000"
 	run --separate-stderr crm-customer update 1 --set 'credit=¥1,000.005'
 	assert_error 65 "crm-customer: credit: invalid amount '¥1,000.005': more than two fraction digits"
 	run --separate-stderr crm-product add --sku A --name A --price '-¥5'
