@@ -20,9 +20,12 @@ cmd_list(struct crm_ctx *ctx)
 	if (!due)
 		return crm_verb_list(ctx);
 	if (crm_parse_date(due, &day, &ctx->err) < 0) {
+		if (ctx->err.code != CRM_EX_DATAERR) {	/* a bad CRM_TODAY */
+			code = crm_fail(ctx);
+			goto out;
+		}
+		code = crm_usage_error(ctx, "--due: %s", ctx->err.msg.buf);
 		crm_err_clear(&ctx->err);
-		code = crm_usage_error(ctx, "invalid --due '%s': expected a "
-			"date (YYYY-MM-DD, today, -3d...)", due);
 		goto out;
 	}
 	/* The day after, at midnight. */

@@ -851,6 +851,16 @@ finish_stdout(int code)
 /* Stands for the '-' of a negative number while getopt runs. */
 #define NEGATIVE_MARK '\001'
 
+/* A digit at s, ASCII or full width ("-１２" is a number too). */
+static int
+digit_at(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	return (u[0] >= '0' && u[0] <= '9') ||
+		(u[0] == 0xEF && u[1] == 0xBC && u[2] >= 0x90 && u[2] <= 0x99);
+}
+
 int
 crm_main(int argc, char **argv, const struct crm_command *cmd)
 {
@@ -926,8 +936,7 @@ crm_main(int argc, char **argv, const struct crm_command *cmd)
 		if (i != verb)
 			args[nargs++] = argv[i];
 	for (i = 1; i < nargs; i++)
-		if (args[i][0] == '-' && args[i][1] >= '0' &&
-		    args[i][1] <= '9')
+		if (args[i][0] == '-' && digit_at(args[i] + 1))
 			args[i][0] = NEGATIVE_MARK;
 	code = parse_options(&ctx, nargs, args, &p);
 	for (i = 0; i < nargs; i++)
@@ -954,7 +963,8 @@ crm_main(int argc, char **argv, const struct crm_command *cmd)
 	if (ctx.entity)
 		crm_fieldset_builtin(&ctx.fs, ctx.entity);
 	if (ctx.verb->access != CRM_DB_NONE) {
-		if (crm_db_resolve(p.db, &path, &ctx.err) < 0 ||
+		if (crm_user_check(&ctx.err) < 0 ||
+		    crm_db_resolve(p.db, &path, &ctx.err) < 0 ||
 		    crm_db_open(&ctx.db, path.buf,
 		    ctx.verb->access == CRM_DB_READER ? CRM_DB_READ : 0,
 		    &ctx.err) < 0) {

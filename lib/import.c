@@ -1588,16 +1588,20 @@ begin_batch(struct run *r)
 	sqlite3_stmt *st = crm_db_prepare(r->db, sql, r->err);
 	const char *entity = r->im->kind == CRM_IMPORT_INVENTORY ?
 		"inventory" : r->e->plural;
+	struct crm_buf name = CRM_BUF_INIT;
 	int rc;
 
 	if (!st)
 		return -1;
+	/* A file name is bytes: the log keeps text (U+FFFD for the rest). */
+	crm_text_repair(r->im->name, strlen(r->im->name), &name);
 	sqlite3_bind_text(st, 1, r->now, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, crm_user(), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, entity, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, r->im->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, name.buf, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
+	crm_buf_release(&name);
 	if (rc != SQLITE_DONE)
 		return crm_db_fail(r->db, rc, "cannot start the batch", r->err);
 	r->im->batch = sqlite3_last_insert_rowid(r->db->h);

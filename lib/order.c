@@ -540,8 +540,9 @@ crm_stock_parse(const char *s, int *op, int64_t *n, struct crm_err *err)
 {
 	struct crm_err e = CRM_ERR_INIT;
 
+	/* A digit next, or a full-width one (crm_parse_int() reads it). */
 	if ((*s != '+' && *s != '-' && *s != '=') ||
-	    !isdigit((unsigned char)s[1]) ||
+	    (!isdigit((unsigned char)s[1]) && (unsigned char)s[1] < 0x80) ||
 	    crm_parse_int(s + 1, 0, 1000000000000LL, n, &e) < 0) {
 		crm_err_release(&e);
 		return crm_err_set(err, CRM_EX_USAGE, "invalid stock change "

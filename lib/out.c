@@ -84,6 +84,16 @@ crm_json_quote(struct crm_buf *b, const char *s, size_t len)
 		case '\b': esc = "\\b"; break;
 		case '\f': esc = "\\f"; break;
 		}
+		if (!esc && c >= 0x80) {
+			int cp;
+			size_t n = crm_text_next(s + i, len - i, &cp);
+
+			if (cp >= 0) {
+				i += n - 1;
+				continue;
+			}
+			esc = "\xef\xbf\xbd";	/* U+FFFD: JSON is UTF-8 */
+		}
 		if (!esc && c >= 0x20)
 			continue;
 		crm_buf_add(b, s + run, i - run);

@@ -83,7 +83,8 @@ int crm_out_end(struct crm_out *out);
  * stream keeps its error flag but not the reason. */
 extern int crm_out_errno;
 
-/* Append s as a JSON string literal (with the quotes) to b. */
+/* Append s as a JSON string literal (with the quotes) to b.  A byte of s
+ * that is not part of valid UTF-8 is written as U+FFFD. */
 void crm_json_quote(struct crm_buf *b, const char *s, size_t len);
 
 #endif

@@ -67,6 +67,19 @@ crm_user(void)
 }
 
 int
+crm_user_check(struct crm_err *err)
+{
+	struct crm_err e = CRM_ERR_INIT;
+	const char *s = getenv("CRM_USER");
+
+	if (!s || crm_text_check(s, strlen(s), &e) == 0)
+		return 0;
+	crm_err_set(err, CRM_EX_USAGE, "invalid CRM_USER: %s", e.msg.buf);
+	crm_err_release(&e);
+	return -1;
+}
+
+int
 crm_field_parse(struct crm_db *db, const struct crm_field *f,
 	const char *text, struct crm_val *v, struct crm_err *err)
 {

@@ -51,6 +51,14 @@ void crm_field_cell(const struct crm_field *f, sqlite3_stmt *st, int col,
 /* The acting user: $CRM_USER, else the login name.  Static storage. */
 const char *crm_user(void);
 
+/*
+ * Check $CRM_USER before crm_user() takes it: a name that is not valid
+ * UTF-8 or holds a control character is refused (CRM_EX_USAGE, the
+ * message says what is wrong with it), so that it never reaches the
+ * records, the import log or the output.  0 when it is fine or unset.
+ */
+int crm_user_check(struct crm_err *err);
+
 /* Does a key a user typed name a record by its id (digits only, fewer
  * than 19, blanks around them aside)?  crm_record_find() tries it as one
  * first. */

@@ -39,6 +39,23 @@ crm_text_valid(const char *s, size_t len)
 	return 1;
 }
 
+void
+crm_text_repair(const char *s, size_t len, struct crm_buf *out)
+{
+	size_t i = 0;
+	int cp;
+
+	while (i < len) {
+		size_t n = crm_text_next(s + i, len - i, &cp);
+
+		if (cp < 0)
+			crm_buf_adds(out, "\xef\xbf\xbd");	/* U+FFFD */
+		else
+			crm_buf_add(out, s + i, n);
+		i += n;
+	}
+}
+
 static int
 is_space(int cp)
 {
@@ -73,6 +90,26 @@ nfc_stable(int cp)
 		(cp >= 0x4E00 && cp <= 0x9FFF) ||
 		(cp >= 0xAC00 && cp <= 0xD7A3) ||
 		(cp >= 0xFF01 && cp <= 0xFF5E);
+}
+
+int
+crm_text_check(const char *s, size_t len, struct crm_err *err)
+{
+	size_t i = 0;
+	int cp;
+
+	while (i < len) {
+		size_t n = crm_text_next(s + i, len - i, &cp);
+
+		if (cp < 0)
+			return crm_err_set(err, CRM_EX_DATAERR,
+				"invalid UTF-8 at byte %zu", i + 1);
+		if (is_control(cp))
+			return crm_err_set(err, CRM_EX_DATAERR,
+				"control character U+%04X not allowed", cp);
+		i += n;
+	}
+	return 0;
 }
 
 int

@@ -34,6 +34,21 @@ int crm_text_blank(const char *s);
 int crm_text_valid(const char *s, size_t len);
 
 /*
+ * Check that s[0..len) may stand as a name taken from outside (a user's
+ * name from the environment): valid UTF-8 with no control characters.
+ * Returns 0, or -1 with err (CRM_EX_DATAERR) saying what is wrong: "invalid
+ * UTF-8 at byte N" or "control character U+XXXX not allowed".
+ */
+int crm_text_check(const char *s, size_t len, struct crm_err *err);
+
+/*
+ * Append s[0..len) to out with each byte that is not part of valid UTF-8
+ * replaced by U+FFFD (the replacement character), so that what is appended
+ * is valid UTF-8 and valid text is appended as it is.
+ */
+void crm_text_repair(const char *s, size_t len, struct crm_buf *out);
+
+/*
  * Fold for comparison: NFKC, case folded, so that "ＡＢＣ", "abc" and "ABC"
  * fold alike.  Invalid UTF-8 is folded bytewise (ASCII lowercased).
  * Appends to out.

@@ -87,12 +87,28 @@ out:
 
 /* ---- phone ---------------------------------------------------------- */
 
+/* "0)" at s, full width or not: 1 with *i moved past it, else 0. */
+static int
+trunk_zero(const char *s, size_t len, size_t *i)
+{
+	size_t a, b;
+	int zero, close;
+
+	a = len ? crm_text_next(s, len, &zero) : 0;
+	b = a < len ? crm_text_next(s + a, len - a, &close) : 0;
+	if (!a || !b || (zero != '0' && zero != 0xFF10) ||
+	    (close != ')' && close != 0xFF09))
+		return 0;
+	*i += a + b;
+	return 1;
+}
+
 int
 crm_parse_phone(const char *in, struct crm_buf *out, struct crm_err *err)
 {
 	struct crm_buf d = CRM_BUF_INIT;
 	size_t len = strlen(in), i = 0, digits = 0;
-	int cp, plus = 0, ret = -1;
+	int cp, plus = 0, cc_done = 0, runs = 0, prev = 0, ret = -1;
 
 	while (i < len) {
 		i += crm_text_next(in + i, len - i, &cp);
@@ -100,6 +116,16 @@ crm_parse_phone(const char *in, struct crm_buf *out, struct crm_err *err)
 			cp -= 0xFEE0;
 		else if (cp == 0x3000)			/* ideographic space */
 			cp = ' ';
+		if (cp == '(' && plus && runs == 1 && digits <= 3 &&
+		    !cc_done && trunk_zero(in + i, len - i, &i)) {
+			/* "+44 (0)20": the country code, then the trunk
+			 * prefix, which is not dialled from abroad. */
+			cc_done = 1;
+			prev = 0;
+			continue;
+		}
+		runs += cp >= '0' && cp <= '9' && !prev;
+		prev = cp >= '0' && cp <= '9';
 		if (cp >= '0' && cp <= '9') {
 			crm_buf_addch(&d, cp);
 			digits++;
@@ -155,14 +181,133 @@ trim_len(const char *s)
 	return n;
 }
 
-int
-crm_parse_money(const char *in, int allow_negative, int64_t *cents,
-	struct crm_err *err)
+/*
+ * A code point as numbers and dates read it: the full-width forms of ASCII
+ * ("１２３", "．", "，", "－"), the ideographic space and the minus sign
+ * as ASCII; any other as it is.
+ */
+static int
+plain_cp(int cp)
 {
-	const char *p = skip_ws(in), *end;
+	if (cp >= 0xFF01 && cp <= 0xFF5E)
+		return cp - 0xFEE0;
+	if (cp == 0x3000)
+		return ' ';
+	if (cp == 0x2212)
+		return '-';
+	return cp;
+}
+
+/* The plain code point at p (0 at end), its length in bytes in *n. */
+static int
+peek(const char *p, const char *end, size_t *n)
+{
+	int cp;
+
+	if (p >= end) {
+		*n = 0;
+		return 0;
+	}
+	*n = crm_text_next(p, (size_t)(end - p), &cp);
+	return plain_cp(cp);
+}
+
+/* Append s with each code point made plain (plain_cp). */
+static void
+plain_text(const char *s, struct crm_buf *out)
+{
+	const char *end = s + strlen(s);
+	size_t n;
+	int cp;
+
+	for (; (cp = peek(s, end, &n)) != 0; s += n)
+		if (cp < 0x80 && cp >= 0)
+			crm_buf_addch(out, cp);
+		else
+			crm_buf_add(out, s, n);
+}
+
+/* ¥ ￥ $ € £ ￡ (＄ is $ once plain). */
+static int
+is_currency(int cp)
+{
+	return cp == '$' || cp == 0xA5 || cp == 0xFFE5 || cp == 0x20AC ||
+		cp == 0xA3 || cp == 0xFFE1;
+}
+
+static const char misplaced[] = "a thousands separator out of place: "
+	"expected groups of three digits, as in 6,000.00";
+
+/*
+ * The one place where the forms a number is written in are read, for
+ * money, decimals and whole numbers alike: the text made plain (plain_cp),
+ * a currency sign before the digits dropped (blanks may follow it; a sign
+ * may come before or after it), and thousands separators dropped from the
+ * whole part, where they must stand between groups of exactly three
+ * digits after a first group of one to three.  The rest is copied for the
+ * caller's grammar to check: "-¥6,000.50" gives "-6000.50".  Returns 0,
+ * or -1 with a separator out of place.
+ */
+static int
+plain_number(const char *in, struct crm_buf *out)
+{
+	const char *p = in, *end = in + strlen(in);
+	size_t n, group = 0;
+	int cp, sign = 0, whole = 1, seps = 0;
+
+	while ((cp = peek(p, end, &n)) == ' ' || cp == '\t')
+		p += n;
+	if (cp == '-' || cp == '+') {
+		sign = cp;
+		p += n;
+		cp = peek(p, end, &n);
+	}
+	if (is_currency(cp)) {
+		p += n;
+		while ((cp = peek(p, end, &n)) == ' ' || cp == '\t')
+			p += n;
+		if (!sign && (cp == '-' || cp == '+')) {
+			sign = cp;
+			p += n;
+		}
+	}
+	if (sign)
+		crm_buf_addch(out, sign);
+	for (;; p += n) {
+		cp = peek(p, end, &n);
+		if (whole && cp >= '0' && cp <= '9') {
+			group++;
+		} else if (cp == ',') {
+			if (!whole || !group || group > 3 ||
+			    (seps && group != 3))
+				return -1;
+			seps = 1;
+			group = 0;
+			continue;
+		} else if (whole) {
+			/* The whole part ends: its last group is full. */
+			if (seps && group != 3)
+				return -1;
+			whole = 0;
+		}
+		if (!cp)
+			return 0;
+		if (cp < 0x80 && cp >= 0)
+			crm_buf_addch(out, cp);
+		else
+			crm_buf_add(out, p, n);
+	}
+}
+
+static int
+parse_money(const char *in, const char *p, int allow_negative,
+	int64_t *cents, struct crm_err *err)
+{
+	const char *end;
 	int64_t units = 0, frac = 0;
 	int neg = 0, nint = 0, nfrac = 0;
 
+	p = skip_ws(p);
 	end = p + trim_len(p);
 	if (p < end && (*p == '-' || *p == '+')) {
 		neg = *p == '-';
@@ -181,8 +326,8 @@ crm_parse_money(const char *in, int allow_negative, int64_t *cents,
 	}
 	if (p != end || (!nint && !nfrac))
 		return crm_err_set(err, CRM_EX_DATAERR,
-			"invalid amount '%s': expected a number like 1234.50",
-			in);
+			"invalid amount '%s': expected a number like 1234.50, "
+			"6,000.00 or ¥6000", in);
 	if (nfrac > 2)
 		return crm_err_set(err, CRM_EX_DATAERR,
 			"invalid amount '%s': more than two fraction digits",
@@ -201,6 +346,22 @@ crm_parse_money(const char *in, int allow_negative, int64_t *cents,
 	return 0;
 }
 
+int
+crm_parse_money(const char *in, int allow_negative, int64_t *cents,
+	struct crm_err *err)
+{
+	struct crm_buf t = CRM_BUF_INIT;
+	int r;
+
+	if (plain_number(in, &t) < 0)
+		r = crm_err_set(err, CRM_EX_DATAERR, "invalid amount '%s': %s",
+			in, misplaced);
+	else
+		r = parse_money(in, t.buf, allow_negative, cents, err);
+	crm_buf_release(&t);
+	return r;
+}
+
 void
 crm_format_money(int64_t cents, struct crm_buf *out)
 {
@@ -215,13 +376,16 @@ crm_format_money(int64_t cents, struct crm_buf *out)
  * [+-]digits[.digits], either side of the point may be empty (as money
  * takes them).  Stored as a JSON number would be written: ".5" is 0.5,
  * "1." is 1, "007" is 7, "-0" is 0; fraction digits are kept as given.
+ * The limit of 30 digits is on what is stored, so that it reads again.
  */
-int
-crm_parse_decimal(const char *in, struct crm_buf *out, struct crm_err *err)
+static int
+parse_decimal(const char *in, const char *p, struct crm_buf *out,
+	struct crm_err *err)
 {
-	const char *p = skip_ws(in), *end, *i0, *i1, *f0 = NULL, *f1 = NULL;
+	const char *end, *i0, *i1, *f0 = NULL, *f1 = NULL;
 	int nd = 0, neg = 0, zero = 1;
 
+	p = skip_ws(p);
 	end = p + trim_len(p);
 	if (p < end && (*p == '-' || *p == '+'))
 		neg = *p++ == '-';
@@ -232,12 +396,15 @@ crm_parse_decimal(const char *in, struct crm_buf *out, struct crm_err *err)
 		for (f0 = ++p; p < end && isdigit((unsigned char)*p); p++)
 			nd++;
 	f1 = p;
-	if (p != end || !nd || nd > 30)
+	if (p != end || !nd)
 		return crm_err_set(err, CRM_EX_DATAERR,
 			"invalid number '%s': expected digits with an "
-			"optional decimal point", in);
+			"optional decimal point, like 1234.5 or 6,000.25", in);
 	while (i0 + 1 < i1 && *i0 == '0')
 		i0++;
+	if ((i0 < i1 ? i1 - i0 : 1) + (f0 ? f1 - f0 : 0) > 30)
+		return crm_err_set(err, CRM_EX_DATAERR,
+			"invalid number '%s': more than 30 digits", in);
 	for (p = i0; p < i1; p++)
 		zero &= *p == '0';
 	for (p = f0; f0 && p < f1; p++)
@@ -256,28 +423,63 @@ crm_parse_decimal(const char *in, struct crm_buf *out, struct crm_err *err)
 }
 
 int
-crm_parse_int(const char *in, int64_t min, int64_t max, int64_t *v,
-	struct crm_err *err)
+crm_parse_decimal(const char *in, struct crm_buf *out, struct crm_err *err)
 {
-	const char *p = skip_ws(in), *end = p + trim_len(p);
+	struct crm_buf t = CRM_BUF_INIT;
+	int r;
+
+	if (plain_number(in, &t) < 0)
+		r = crm_err_set(err, CRM_EX_DATAERR, "invalid number '%s': %s",
+			in, misplaced);
+	else
+		r = parse_decimal(in, t.buf, out, err);
+	crm_buf_release(&t);
+	return r;
+}
+
+static int
+parse_int(const char *in, const char *p, int64_t min, int64_t max,
+	int64_t *v, struct crm_err *err)
+{
+	const char *end;
 	char *e;
 	long long n;
 
+	p = skip_ws(p);
+	end = p + trim_len(p);
 	if (p == end || !(isdigit((unsigned char)*p) ||
 	    ((*p == '-' || *p == '+') && isdigit((unsigned char)p[1]))))
 		return crm_err_set(err, CRM_EX_DATAERR,
-			"invalid number '%s': expected a whole number", in);
+			"invalid number '%s': expected a whole number, like "
+			"1234 or 6,000", in);
 	errno = 0;
 	n = strtoll(p, &e, 10);
 	if (e != end)
 		return crm_err_set(err, CRM_EX_DATAERR,
-			"invalid number '%s': expected a whole number", in);
+			"invalid number '%s': expected a whole number, like "
+			"1234 or 6,000", in);
 	if (errno == ERANGE || n < min || n > max)
 		return crm_err_set(err, CRM_EX_DATAERR,
 			"number '%s' out of range %lld to %lld", in,
 			(long long)min, (long long)max);
 	*v = n;
 	return 0;
+}
+
+int
+crm_parse_int(const char *in, int64_t min, int64_t max, int64_t *v,
+	struct crm_err *err)
+{
+	struct crm_buf t = CRM_BUF_INIT;
+	int r;
+
+	if (plain_number(in, &t) < 0)
+		r = crm_err_set(err, CRM_EX_DATAERR, "invalid number '%s': %s",
+			in, misplaced);
+	else
+		r = parse_int(in, t.buf, min, max, v, err);
+	crm_buf_release(&t);
+	return r;
 }
 
 int
@@ -390,26 +592,61 @@ digits(const char **p, int n, int *v)
 	return 0;
 }
 
-/* YYYY-MM-DD or YYYY/MM/DD at *p; advances *p.  0 ok, -1 no date. */
+/* One or two digits at *p. */
+static int
+digits12(const char **p, int *v)
+{
+	if (digits(p, 1, v) < 0)
+		return -1;
+	if (isdigit((unsigned char)**p))
+		*v = *v * 10 + (*(*p)++ - '0');
+	return 0;
+}
+
+#define YEAR_CJK "年"
+#define MONTH_CJK "月"
+#define DAY_CJK "日"
+
+/*
+ * A date at *p, plain text (plain_text): YYYY-MM-DD, YYYY/MM/DD or
+ * YYYY年MM月DD日, the month and the day of one or two digits.  Advances *p.
+ * 0 ok, -1 no date, -2 no such day, -3 no such month.
+ */
 static int
 scan_ymd(const char **p, int64_t *days)
 {
-	const char *s = *p;
+	const char *s = *p, *sep;
+	size_t n = 1;
 	int y, m, d;
-	char sep;
 
 	if (digits(&s, 4, &y) < 0)
 		return -1;
-	sep = *s;
-	if (sep != '-' && sep != '/')
+	if (*s == '-' || *s == '/') {
+		sep = s;
+	} else if (!strncmp(s, YEAR_CJK, 3)) {
+		sep = YEAR_CJK;
+		n = 3;
+	} else {
 		return -1;
-	s++;
-	if (digits(&s, 2, &m) < 0 || *s != sep)
+	}
+	s += n;
+	if (digits12(&s, &m) < 0)
 		return -1;
-	s++;
-	if (digits(&s, 2, &d) < 0)
+	if (strncmp(s, n == 3 ? MONTH_CJK : sep, n))
 		return -1;
-	if (m < 1 || m > 12 || d < 1 || d > days_in_month(y, (unsigned)m))
+	s += n;
+	if (digits12(&s, &d) < 0)
+		return -1;
+	if (n == 3) {
+		if (strncmp(s, DAY_CJK, 3))
+			return -1;
+		s += 3;
+	} else if (isdigit((unsigned char)*s)) {
+		return -1;
+	}
+	if (m < 1 || m > 12)
+		return -3;
+	if (d < 1 || d > days_in_month(y, (unsigned)m))
 		return -2;
 	*days = crm_days_from_civil(y, (unsigned)m, (unsigned)d);
 	*p = s;
@@ -458,11 +695,18 @@ add_months(int64_t days, int64_t n)
 	return crm_days_from_civil(y, m, d);
 }
 
-/* A date word or form; *days out.  Returns 0, or -1 with err set. */
+/* Every form a date is read in, for the messages. */
+#define DATE_FORMS "YYYY-MM-DD, YYYY/MM/DD or YYYY年MM月DD日 " \
+	"(a month or day of one digit too), today, " \
+	"yesterday, tomorrow, or -N followed by d, w, m or y"
+
+/* A date word or form in text (plain_text of in, which messages name);
+ * *days out.  Returns 0, or -1 with err set. */
 static int
-date_days(const char *in, int64_t *days, struct crm_err *err)
+date_form(const char *in, const char *text, int64_t *days,
+	struct crm_err *err)
 {
-	const char *p = skip_ws(in);
+	const char *p = skip_ws(text);
 	size_t n = trim_len(p);
 	int64_t today, k;
 	int r;
@@ -498,15 +742,27 @@ date_days(const char *in, int64_t *days, struct crm_err *err)
 		goto bad;
 	}
 	r = scan_ymd(&p, days);
-	if (r == 0 && p == skip_ws(in) + n)
+	if (r == 0 && p == skip_ws(text) + n)
 		return 0;
-	if (r == -2)
+	if (r < -1)
 		return crm_err_set(err, CRM_EX_DATAERR,
-			"invalid date '%s': no such day", in);
+			"invalid date '%s': no such %s", in,
+			r == -3 ? "month" : "day");
 bad:
 	return crm_err_set(err, CRM_EX_DATAERR,
-		"invalid date '%s': expected YYYY-MM-DD, today, yesterday "
-		"or -N followed by d, w, m or y", in);
+		"invalid date '%s': expected " DATE_FORMS, in);
+}
+
+static int
+date_days(const char *in, int64_t *days, struct crm_err *err)
+{
+	struct crm_buf t = CRM_BUF_INIT;
+	int r;
+
+	plain_text(in, &t);
+	r = date_form(in, t.buf, days, err);
+	crm_buf_release(&t);
+	return r;
 }
 
 int
@@ -614,10 +870,18 @@ word_date_at(const char **p, const char *end, int64_t *days,
 	return 0;
 }
 
-int
-crm_parse_time(const char *in, struct crm_buf *out, struct crm_err *err)
+/* Every form a time is read in, for the messages. */
+#define TIME_FORMS "now, or a date (YYYY-MM-DD, YYYY/MM/DD, " \
+	"YYYY年MM月DD日, a month or day of one digit too; today, yesterday, " \
+	"tomorrow, -Nd, -Nw, -Nm, -Ny) optionally followed by T or a space " \
+	"and H:MM[:SS][Z|+HH:MM]"
+
+/* A time in text (plain_text of in, which messages name). */
+static int
+time_form(const char *in, const char *text, struct crm_buf *out,
+	struct crm_err *err)
 {
-	const char *p = skip_ws(in), *end;
+	const char *p = skip_ws(text), *end;
 	int64_t days, secs;
 	int hh = 0, mm = 0, ss = 0, oh, om, r;
 	time_t t;
@@ -628,33 +892,35 @@ crm_parse_time(const char *in, struct crm_buf *out, struct crm_err *err)
 		return 0;
 	}
 	r = scan_ymd(&p, &days);
-	if (r == -2)
+	if (r < -1)
 		return crm_err_set(err, CRM_EX_DATAERR,
-			"invalid time '%s': no such day", in);
+			"invalid time '%s': no such %s", in,
+			r == -3 ? "month" : "day");
 	if (r == -1 && word_date_at(&p, end, &days, err, &r) < 0)
 		return -1;
 	if (r < 0 || p == end) {
 		/* A date form alone: local midnight. */
 		struct crm_err e = CRM_ERR_INIT;
 
-		if (date_days(in, &days, &e) < 0) {
+		if (date_form(in, text, &days, &e) < 0) {
 			if (e.code == CRM_EX_USAGE)	/* a bad CRM_TODAY */
 				crm_err_set(err, e.code, "%s", e.msg.buf);
 			else
 				crm_err_set(err, CRM_EX_DATAERR,
 					"invalid time '%s': expected "
-					"YYYY-MM-DD [HH:MM[:SS]][Z|+HH:MM]",
-					in);
+					TIME_FORMS, in);
 			crm_err_release(&e);
 			return -1;
 		}
 		crm_err_release(&e);
 		goto local;
 	}
-	if (*p != 'T' && *p != 't' && *p != ' ')
+	/* Between the date and the time: T, a space, or nothing after 日. */
+	if (*p == 'T' || *p == 't' || *p == ' ')
+		p++;
+	else if (strncmp(p - 3, DAY_CJK, 3))
 		goto bad;
-	p++;
-	if (digits(&p, 2, &hh) < 0 || *p != ':')
+	if (digits12(&p, &hh) < 0 || *p != ':')
 		goto bad;
 	p++;
 	if (digits(&p, 2, &mm) < 0)
@@ -696,8 +962,7 @@ crm_parse_time(const char *in, struct crm_buf *out, struct crm_err *err)
 	}
 bad:
 	return crm_err_set(err, CRM_EX_DATAERR,
-		"invalid time '%s': expected YYYY-MM-DD [HH:MM[:SS]][Z|+HH:MM]",
-		in);
+		"invalid time '%s': expected " TIME_FORMS, in);
 local:
 	if (local_to_utc(days, hh, mm, ss, &t) < 0)
 		return crm_err_set(err, CRM_EX_DATAERR,
@@ -711,4 +976,16 @@ utc:
 			"invalid time '%s': year out of range", in);
 	crm_format_time((time_t)secs, out);
 	return 0;
+}
+
+int
+crm_parse_time(const char *in, struct crm_buf *out, struct crm_err *err)
+{
+	struct crm_buf t = CRM_BUF_INIT;
+	int r;
+
+	plain_text(in, &t);
+	r = time_form(in, t.buf, out, err);
+	crm_buf_release(&t);
+	return r;
 }

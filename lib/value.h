@@ -28,8 +28,19 @@
 int crm_parse_email(const char *in, struct crm_buf *out, struct crm_err *err);
 
 /* Phone: full-width digits made ASCII; spaces, dashes, dots and brackets
- * dropped; one leading '+' kept; 5 to 20 digits. */
+ * dropped; one leading '+' kept; 5 to 20 digits.  In international form a
+ * "(0)" right after the country code is the trunk prefix and is dropped:
+ * "+44 (0)20 7946 0958" is "+442079460958". */
 int crm_parse_phone(const char *in, struct crm_buf *out, struct crm_err *err);
+
+/*
+ * Numbers: money, decimals and whole numbers are also read as spreadsheets
+ * write them: with thousands separators ("6,000.00": ',' between groups of
+ * exactly three digits after a first group of one to three, none in the
+ * fraction), full-width digits, '．' and '，', and a currency sign before
+ * the digits (¥ ￥ $ € £, a space after it allowed, a sign before or after
+ * it).  A separator out of place is refused, never guessed at.
+ */
 
 /* Money: [-]digits[.d[d]] with at most two fraction digits, never rounded.
  * Negative amounts only with allow_negative. */
@@ -39,7 +50,9 @@ int crm_parse_money(const char *in, int allow_negative, int64_t *cents,
 /* Append money in cents as decimal text with two fraction digits. */
 void crm_format_money(int64_t cents, struct crm_buf *out);
 
-/* A plain decimal number (custom "decimal" fields): [-]digits[.digits]. */
+/* A plain decimal number (custom "decimal" fields): [-]digits[.digits],
+ * stored as a JSON number is written ("0.5" for ".5") in at most 30 digits:
+ * what is stored always reads again as itself. */
 int crm_parse_decimal(const char *in, struct crm_buf *out,
 	struct crm_err *err);
 
@@ -70,16 +83,20 @@ int64_t crm_days_from_civil(int64_t y, unsigned m, unsigned d);
 void crm_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d);
 
 /*
- * Date: YYYY-MM-DD, YYYY/MM/DD, today, yesterday, tomorrow, -Nd, -Nw, -Nm,
- * -Ny (relative to crm_today()).  Appends "YYYY-MM-DD".
+ * Date: YYYY-MM-DD, YYYY/MM/DD, YYYY年MM月DD日 (a month or day of one digit
+ * too, "2026/3/5"; full-width digits too), today, yesterday, tomorrow, -Nd,
+ * -Nw, -Nm, -Ny (relative to crm_today()).  Appends "YYYY-MM-DD".  The
+ * message of a refusal lists every form.
  */
 int crm_parse_date(const char *in, struct crm_buf *out, struct crm_err *err);
 
 /*
  * Time: YYYY-MM-DDTHH:MM:SSZ, "YYYY-MM-DD HH:MM[:SS]" (T or space), with an
  * optional Z or +HH:MM/-HH:MM offset, or any date form of crm_parse_date()
- * (midnight), or "now".  Without an offset the time is local time (TZ).
- * Appends the UTC form "YYYY-MM-DDTHH:MM:SSZ".
+ * (midnight; a date form then a time, "2026/3/5 9:05", "2026年3月5日 9:05",
+ * "tomorrow 10:00", the hour of one digit too), or "now".  Without an
+ * offset the time is local time (TZ).  Appends the UTC form
+ * "YYYY-MM-DDTHH:MM:SSZ".
  */
 int crm_parse_time(const char *in, struct crm_buf *out, struct crm_err *err);
 

@@ -66,7 +66,7 @@ setup() {
 	run --separate-stderr crm-activity done 2 1
 	assert_error 65 "crm-activity: activity 1 is a call: only a task can be done"
 	run --separate-stderr crm-activity list --due someday
-	assert_error 64 "crm-activity: invalid --due 'someday': expected a date (YYYY-MM-DD, today, -3d...); see 'crm-activity list --help'"
+	assert_error 64 "crm-activity: --due: invalid date 'someday': expected YYYY-MM-DD, YYYY/MM/DD or YYYY年MM月DD日 (a month or day of one digit too), today, yesterday, tomorrow, or -N followed by d, w, m or y; see 'crm-activity list --help'"
 	assert_unchanged "$before"
 	run crm-activity done 2
 	assert_success
@@ -107,6 +107,6 @@ setup() {
 	run --separate-stderr crm-activity update 1 --due-at 'tomorrow 25:00'
 	assert_error 65 "crm-activity: due_at: invalid time 'tomorrow 25:00': no such time of day"
 	run --separate-stderr crm-activity update 1 --due-at 'soon 10:00'
-	assert_error 65 "crm-activity: due_at: invalid time 'soon 10:00': expected YYYY-MM-DD [HH:MM[:SS]][Z|+HH:MM]"
+	assert_error 65 "crm-activity: due_at: invalid time 'soon 10:00': expected now, or a date (YYYY-MM-DD, YYYY/MM/DD, YYYY年MM月DD日, a month or day of one digit too; today, yesterday, tomorrow, -Nd, -Nw, -Nm, -Ny) optionally followed by T or a space and H:MM[:SS][Z|+HH:MM]"
 	assert_unchanged "$before"
 }

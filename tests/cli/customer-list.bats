@@ -294,7 +294,7 @@ for line in open(sys.argv[1], encoding="utf-8"):
 	run --separate-stderr crm-customer list --where 'id<'
 	assert_error 64 "crm-customer: invalid filter 'id<': only = and != take an empty value"
 	run --separate-stderr crm-customer list --where 'id=abc'
-	assert_error 64 "crm-customer: invalid filter 'id=abc': id: invalid number 'abc': expected a whole number"
+	assert_error 64 "crm-customer: invalid filter 'id=abc': id: invalid number 'abc': expected a whole number, like 1234 or 6,000"
 	run --separate-stderr crm-customer list --where 'kind=robot'
 	assert_error 64 "crm-customer: invalid filter 'kind=robot': kind: invalid value 'robot': expected one of person, company"
 }

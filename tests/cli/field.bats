@@ -240,9 +240,9 @@ three() {
 	three
 	before=$(dump_db)
 	run --separate-stderr crm-customer add --name X --set seats=abc
-	assert_error 65 "crm-customer: seats: invalid number 'abc': expected a whole number"
+	assert_error 65 "crm-customer: seats: invalid number 'abc': expected a whole number, like 1234 or 6,000"
 	run --separate-stderr crm-customer update 1 --set seats=1.5
-	assert_error 65 "crm-customer: seats: invalid number '1.5': expected a whole number"
+	assert_error 65 "crm-customer: seats: invalid number '1.5': expected a whole number, like 1234 or 6,000"
 	run --separate-stderr crm-customer add --name X --set contract_end=2026-02-30
 	assert_failure 65
 	assert_stderr --regexp "^crm-customer: contract_end: invalid date '2026-02-30'"

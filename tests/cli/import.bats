@@ -82,7 +82,7 @@ customers_csv() {
 	run --separate-stderr crm-import customers bad.csv
 	assert_failure 65
 	assert_equal "${stderr_lines[0]}" "crm-import: line 2: created_at: 2999-01-01T00:00:00Z is in the future"
-	assert_equal "${stderr_lines[1]}" "crm-import: line 3: created_at: invalid time 'soon': expected YYYY-MM-DD [HH:MM[:SS]][Z|+HH:MM]"
+	assert_equal "${stderr_lines[1]}" "crm-import: line 3: created_at: invalid time 'soon': expected now, or a date (YYYY-MM-DD, YYYY/MM/DD, YYYY年MM月DD日, a month or day of one digit too; today, yesterday, tomorrow, -Nd, -Nw, -Nm, -Ny) optionally followed by T or a space and H:MM[:SS][Z|+HH:MM]"
 	printf 'name,email,created_at,Created At\nC,c@x.com,2020-01-01,2020-01-02\n' >two.csv
 	run --separate-stderr crm-import customers two.csv
 	assert_error 64 "crm-import: columns 'created_at' and 'Created At' both give created_at"

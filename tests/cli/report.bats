@@ -293,9 +293,9 @@ EOF
 	run --separate-stderr crm-report customers --from 2026-12-01 --to 2026-11-30
 	assert_error 64 "crm-report: --from 2026-12-01 is after --to 2026-11-30; see 'crm-report customers --help'"
 	run --separate-stderr crm-report products --from 2026-13-01
-	assert_error 64 "crm-report: --from: invalid date '2026-13-01': no such day; see 'crm-report products --help'"
+	assert_error 64 "crm-report: --from: invalid date '2026-13-01': no such month; see 'crm-report products --help'"
 	run --separate-stderr crm-report products --to 'next friday'
-	assert_error 64 "crm-report: --to: invalid date 'next friday': expected YYYY-MM-DD, today, yesterday or -N followed by d, w, m or y; see 'crm-report products --help'"
+	assert_error 64 "crm-report: --to: invalid date 'next friday': expected YYYY-MM-DD, YYYY/MM/DD or YYYY年MM月DD日 (a month or day of one digit too), today, yesterday, tomorrow, or -N followed by d, w, m or y; see 'crm-report products --help'"
 	run --separate-stderr crm-report customers --top 0
 	assert_error 64 "crm-report: invalid --top '0': expected a whole number of 1 or more; see 'crm-report customers --help'"
 	run --separate-stderr crm-report customers --top -2

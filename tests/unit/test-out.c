@@ -315,6 +315,28 @@ json_quote_function(void **state)
 	crm_buf_release(&b);
 }
 
+/* JSON is UTF-8: valid text is written as it is, a byte that is not
+ * UTF-8 as U+FFFD, so that a reader never meets invalid UTF-8. */
+static void
+json_quote_invalid_utf8(void **state)
+{
+	struct crm_buf b = CRM_BUF_INIT;
+
+	(void)state;
+	crm_json_quote(&b, "\xe5\xbc\xa0\xe4\xb8\x89", 6);	/* 张三 */
+	assert_string_equal(b.buf, "\"\xe5\xbc\xa0\xe4\xb8\x89\"");
+	crm_buf_reset(&b);
+	crm_json_quote(&b, "a\xff.csv", 6);
+	assert_string_equal(b.buf, "\"a\xef\xbf\xbd.csv\"");
+	crm_buf_reset(&b);
+	crm_json_quote(&b, "\xe5\xbc\"", 3);	/* cut short, then a quote */
+	assert_string_equal(b.buf, "\"\xef\xbf\xbd\xef\xbf\xbd\\\"\"");
+	crm_buf_reset(&b);
+	crm_json_quote(&b, "\xe5\xbc\xa0", 2);	/* len ends it mid-character */
+	assert_string_equal(b.buf, "\"\xef\xbf\xbd\xef\xbf\xbd\"");
+	crm_buf_release(&b);
+}
+
 /* ---- streaming and errors --------------------------------------------- */
 
 /* Machine formats write each row when it ends; table waits for the end. */
@@ -485,6 +507,7 @@ main(void)
 	static const struct CMUnitTest tests[] = {
 		cmocka_unit_test(render_table),
 		cmocka_unit_test(json_quote_function),
+		cmocka_unit_test(json_quote_invalid_utf8),
 		cmocka_unit_test(rows_stream),
 		cmocka_unit_test(write_failures_reported),
 		cmocka_unit_test(parse_format_names),

@@ -331,6 +331,79 @@ next_decodes(void **state)
 	assert_int_equal(cp, -1);
 }
 
+/* A name from outside: valid UTF-8, no control characters. */
+static void
+check_names(void **state)
+{
+	static const struct {
+		const char *in;
+		const char *msg;	/* NULL: accepted */
+	} cases[] = {
+		{ "ada", NULL },
+		{ "\xe5\xbc\xa0\xe4\xb8\x89", NULL },		/* 张三 */
+		{ "a b", NULL },
+		{ "", NULL },
+		{ "ad\xff" "a", "invalid UTF-8 at byte 3" },
+		{ "\xc3", "invalid UTF-8 at byte 1" },		/* truncated */
+		{ "a\xed\xa0\x80", "invalid UTF-8 at byte 2" },	/* surrogate */
+		{ "a\nb", "control character U+000A not allowed" },
+		{ "a\tb", "control character U+0009 not allowed" },
+		{ "\x1b[31m", "control character U+001B not allowed" },
+		{ "a\x7f", "control character U+007F not allowed" },
+		{ "a\xc2\x85", "control character U+0085 not allowed" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct crm_err err = CRM_ERR_INIT;
+		int r = crm_text_check(cases[i].in, strlen(cases[i].in), &err);
+
+		if (!cases[i].msg) {
+			if (r != 0)
+				fail_msg("case %zu refused: %s", i, err.msg.buf);
+		} else {
+			if (r != -1 || err.code != CRM_EX_DATAERR)
+				fail_msg("case %zu accepted", i);
+			assert_string_equal(err.msg.buf, cases[i].msg);
+		}
+		crm_err_release(&err);
+	}
+}
+
+/* Each byte that is not UTF-8 becomes U+FFFD; valid text stays as is. */
+static void
+repair_table(void **state)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{ "plain.csv", "plain.csv" },
+		{ "\xe5\xae\xa2\xe6\x88\xb7.csv", "\xe5\xae\xa2\xe6\x88\xb7.csv" },
+		{ "a\xff.csv", "a\xef\xbf\xbd.csv" },
+		/* GB18030 张三 (D5 C5 C8 FD): four bytes, four replacements */
+		{ "\xd5\xc5\xc8\xfd", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+		  "\xef\xbf\xbd" },
+		{ "\xe5\xae", "\xef\xbf\xbd\xef\xbf\xbd" },	/* cut short */
+		{ "\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd" },	/* overlong */
+		{ "", "" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct crm_buf out = CRM_BUF_INIT;
+
+		crm_buf_adds(&out, ">");
+		crm_text_repair(cases[i].in, strlen(cases[i].in), &out);
+		if (strcmp(out.buf + 1, cases[i].want))
+			fail_msg("case %zu: got '%s'", i, out.buf + 1);
+		assert_true(crm_text_valid(out.buf, out.len));
+		assert_int_equal(out.buf[0], '>');	/* appended */
+		crm_buf_release(&out);
+	}
+}
+
 int
 main(void)
 {
@@ -340,6 +413,8 @@ main(void)
 		cmocka_unit_test(clean_uses_len),
 		cmocka_unit_test(clean_messages),
 		cmocka_unit_test(valid_utf8),
+		cmocka_unit_test(check_names),
+		cmocka_unit_test(repair_table),
 		cmocka_unit_test(fold_table),
 		cmocka_unit_test(fold_alike),
 		cmocka_unit_test(fold_invalid_bytewise),

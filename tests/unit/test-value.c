@@ -208,6 +208,23 @@ static const struct text_case phone_cases[] = {
 	{ "++8613800138000", NULL },
 	{ "138/0013/8000", NULL },
 	{ "13800138000\xff", NULL },
+	/* (0) right after the country code: the trunk prefix, dropped */
+	{ "+86-(0)21-6275-1234", "+862162751234" },
+	{ "+44 (0)20 7946 0958", "+442079460958" },
+	{ "+44(0)2079460958", "+442079460958" },
+	{ "+1 (0) 555 0109", "+15550109" },
+	/* ＋８６（０）２１６２７５１２３４: full-width */
+	{ "\xef\xbc\x8b\xef\xbc\x98\xef\xbc\x96\xef\xbc\x88\xef\xbc\x90"
+	  "\xef\xbc\x89\xef\xbc\x92\xef\xbc\x91\xef\xbc\x96\xef\xbc\x92"
+	  "\xef\xbc\x97\xef\xbc\x95\xef\xbc\x91\xef\xbc\x92\xef\xbc\x93"
+	  "\xef\xbc\x94", "+862162751234" },
+	/* any other (0) stays: no +, or not right after the country code */
+	{ "(0)21 6275 1234", "02162751234" },
+	{ "+8621(0)62751234", "+8621062751234" },
+	{ "+86 21 (0)6275 1234", "+8621062751234" },
+	{ "+86-(0)21-(0)6275", "+862106275" },
+	{ "+86 (01) 2345", "+86012345" },
+	{ "+86(0)", NULL },				/* 2 digits left */
 };
 
 static void
@@ -267,13 +284,51 @@ static const struct money_case money_cases[] = {
 	{ ".", 0, 0, 0 },
 	{ "abc", 0, 0, 0 },
 	{ "12abc", 0, 0, 0 },
-	{ "1,000", 0, 0, 0 },
 	{ "1 000", 0, 0, 0 },
 	{ "1e3", 0, 0, 0 },
 	{ "1.2.3", 0, 0, 0 },
 	{ "--5", 1, 0, 0 },
-	{ "$5", 0, 0, 0 },
 	{ "0x10", 0, 0, 0 },
+	/* as spreadsheets write them: thousands separators, full width,
+	 * a currency sign before the digits */
+	{ "1,000", 0, 1, 100000 },
+	{ "6,000.00", 0, 1, 600000 },
+	{ "1,234,567.89", 0, 1, 123456789 },
+	{ "999,999", 0, 1, 99999900 },
+	{ "\xef\xbc\x91\xef\xbc\x92\xef\xbc\x93", 0, 1, 12300 },	/* １２３ */
+	/* １，２３４．５ */
+	{ "\xef\xbc\x91\xef\xbc\x8c\xef\xbc\x92\xef\xbc\x93\xef\xbc\x94"
+	  "\xef\xbc\x8e\xef\xbc\x95", 0, 1, 123450 },
+	{ "$5", 0, 1, 500 },
+	{ "\xc2\xa5" "6,000.00", 0, 1, 600000 },		/* ¥ */
+	{ "\xc2\xa5 6,000.00", 0, 1, 600000 },
+	{ "\xef\xbf\xa5" "12", 0, 1, 1200 },		/* ￥ */
+	{ "\xe2\x82\xac" "5.5", 0, 1, 550 },		/* € */
+	{ "\xc2\xa3" "1,000", 0, 1, 100000 },		/* £ */
+	{ "\xef\xbc\x84" "5", 0, 1, 500 },		/* ＄ */
+	{ " $ 5 ", 0, 1, 500 },
+	{ "-\xc2\xa5" "5", 1, 1, -500 },			/* -¥5 */
+	{ "\xc2\xa5-5", 1, 1, -500 },			/* ¥-5 */
+	{ "-$1,234.50", 1, 1, -123450 },
+	{ "\xef\xbc\x8d\xef\xbc\x95", 1, 1, -500 },	/* －５ */
+	{ "-\xc2\xa5" "5", 0, 0, 0 },			/* negative */
+	{ "1,23.4", 0, 0, 0 },		/* groups of three after the first */
+	{ "1,,000", 0, 0, 0 },
+	{ "12,34", 0, 0, 0 },
+	{ "1,2345", 0, 0, 0 },
+	{ "1234,567", 0, 0, 0 },	/* a first group of four */
+	{ ",123", 0, 0, 0 },
+	{ "1,000,", 0, 0, 0 },
+	{ "1,000,00", 0, 0, 0 },
+	{ "1.234,5", 0, 0, 0 },		/* none in the fraction */
+	{ "1,000.005", 0, 0, 0 },	/* still never rounded */
+	{ "\xc2\xa5", 0, 0, 0 },		/* ¥ alone */
+	{ "\xc2\xa5 ", 0, 0, 0 },
+	{ "$$5", 0, 0, 0 },
+	{ "5$", 0, 0, 0 },
+	{ "--$5", 1, 0, 0 },
+	{ "$-", 1, 0, 0 },
+	{ "US$5", 0, 0, 0 },
 	/* the largest amount, and past it */
 	{ "10000000000000", 0, 1, CRM_MONEY_MAX },
 	{ "-10000000000000", 1, 1, -CRM_MONEY_MAX },
@@ -435,6 +490,21 @@ static const struct text_case decimal_cases[] = {
 	{ "1,5", NULL },
 	{ "--1", NULL },
 	{ "1 2", NULL },
+	/* as spreadsheets write them */
+	{ "6,000.25", "6000.25" },
+	{ "-1,234,567.125", "-1234567.125" },
+	{ "\xc2\xa5" "1,234.5678", "1234.5678" },		/* ¥ */
+	{ "\xef\xbc\x91\xef\xbc\x92\xef\xbc\x8e\xef\xbc\x95", "12.5" },	/* １２．５ */
+	{ "12,34", NULL },
+	{ "1,23.4", NULL },
+	{ "1.5,000", NULL },
+	/* 30 digits as stored, however many were typed */
+	{ "123456789012345678901234567890", "123456789012345678901234567890" },
+	{ "0.12345678901234567890123456789", "0.12345678901234567890123456789" },
+	{ "000000000001.5", "1.5" },
+	{ "1234567890123456789012345678901", NULL },
+	{ ".055555555559223372036854775807", NULL },	/* 0.0555...: 31 */
+	{ "0.055555555559223372036854775807", NULL },
 };
 
 static void
@@ -494,6 +564,38 @@ decimal_stored_form_is_a_number(void **state)
 	}
 }
 
+/*
+ * What is stored reads again as itself, so that a stored value is found
+ * by a filter on it and an import of it changes nothing.
+ */
+static void
+decimal_stored_form_reads_again(void **state)
+{
+	static const char *const ins[] = {
+		".055555555559223372036854775807",
+		".05555555555922337203685477580",
+		"-.5", "007", "-0.00", "1.", "6,000.25", "+.5",
+		"123456789012345678901234567890",
+		"000000000000000000000000000000000001",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(ins); i++) {
+		struct crm_buf a = CRM_BUF_INIT, b = CRM_BUF_INIT;
+		struct crm_err err = CRM_ERR_INIT;
+
+		if (crm_parse_decimal(ins[i], &a, &err) == 0 &&
+		    (crm_parse_decimal(a.buf, &b, &err) < 0 ||
+		    strcmp(a.buf, b.buf)))
+			fail_msg("decimal '%s' stored as '%s' reads as '%s' "
+				"(%s)", ins[i], a.buf, b.buf, err.msg.buf);
+		crm_buf_release(&a);
+		crm_buf_release(&b);
+		crm_err_release(&err);
+	}
+}
+
 struct int_case {
 	const char *in;
 	int64_t min, max;
@@ -524,6 +626,15 @@ static const struct int_case int_cases[] = {
 	{ "9223372036854775808", INT64_MIN, INT64_MAX, 0, 0 },
 	{ "-9223372036854775809", INT64_MIN, INT64_MAX, 0, 0 },
 	{ "99999999999999999999", 0, 100, 0, 0 },
+	/* as spreadsheets write them */
+	{ "1,000", 0, 10000, 1, 1000 },
+	{ "-1,000", -10000, 0, 1, -1000 },
+	{ "\xef\xbc\x91\xef\xbc\x92\xef\xbc\x93", 0, 1000, 1, 123 },	/* １２３ */
+	{ "\xc2\xa5" "5", 0, 100, 1, 5 },
+	{ "9,223,372,036,854,775,807", INT64_MIN, INT64_MAX, 1, INT64_MAX },
+	{ "1,00", 0, 1000, 0, 0 },
+	{ "1,000.5", 0, 10000, 0, 0 },
+	{ "1,000", 0, 100, 0, 0 },	/* out of range */
 };
 
 static void
@@ -724,7 +835,28 @@ static const struct text_case date_cases[] = {
 	{ "2026-00-10", NULL },
 	{ "2026-01-00", NULL },
 	{ "2026-01-32", NULL },
-	{ "2026-1-5", NULL },
+	/* as spreadsheets write them */
+	{ "2026-1-5", "2026-01-05" },
+	{ "2026/3/5", "2026-03-05" },
+	{ "2026/03/5", "2026-03-05" },
+	{ "2026/12/31", "2026-12-31" },
+	{ "2026\xe5\xb9\xb4" "3\xe6\x9c\x88" "5\xe6\x97\xa5", "2026-03-05" },	/* 年月日 */
+	{ "2026\xe5\xb9\xb4" "03\xe6\x9c\x88" "05\xe6\x97\xa5", "2026-03-05" },
+	/* ２０２６年３月５日 */
+	{ "\xef\xbc\x92\xef\xbc\x90\xef\xbc\x92\xef\xbc\x96\xe5\xb9\xb4"
+	  "\xef\xbc\x93\xe6\x9c\x88\xef\xbc\x95\xe6\x97\xa5", "2026-03-05" },
+	{ "2026/2/30", NULL },		/* no such day */
+	{ "2026/13/1", NULL },		/* no such month */
+	{ "2024/2/29", "2024-02-29" },
+	{ "2026/0/1", NULL },
+	{ "2026/3/5x", NULL },
+	{ "2026/123/5", NULL },
+	{ "2026/3/", NULL },
+	{ "2026/3", NULL },
+	{ "2026-3/5", NULL },
+	{ "2026\xe5\xb9\xb4" "3\xe6\x9c\x88" "5", NULL },		/* no 日 */
+	{ "2026\xe5\xb9\xb4" "3-5\xe6\x97\xa5", NULL },
+	{ "2026\xe5\xb9\xb4" "2\xe6\x9c\x88" "30\xe6\x97\xa5", NULL },
 	{ "26-01-05", NULL },
 	{ "2026-01/05", NULL },		/* mixed separators */
 	{ "2026.01.05", NULL },
@@ -872,6 +1004,80 @@ date_message_names_value(void **state)
 	crm_err_release(&err);
 }
 
+/*
+ * A refused date says every form a date is read in, and why a date that
+ * looks right is not one.
+ */
+static void
+date_messages_list_every_form(void **state)
+{
+	static const char *const forms[] = {
+		"YYYY-MM-DD", "YYYY/MM/DD", "YYYY\xe5\xb9\xb4MM\xe6\x9c\x88" "DD\xe6\x97\xa5",
+		"one digit", "today", "yesterday", "tomorrow", "-N",
+	};
+	struct crm_buf out = CRM_BUF_INIT;
+	struct crm_err err = CRM_ERR_INIT;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(crm_parse_date("next friday", &out, &err), -1);
+	for (i = 0; i < ARRAY_SIZE(forms); i++)
+		if (!strstr(err.msg.buf, forms[i]))
+			fail_msg("date message '%s' lacks '%s'", err.msg.buf,
+				forms[i]);
+	crm_err_clear(&err);
+	assert_int_equal(crm_parse_time("next friday", &out, &err), -1);
+	for (i = 0; i < ARRAY_SIZE(forms); i++)
+		if (!strstr(err.msg.buf, forms[i]))
+			fail_msg("time message '%s' lacks '%s'", err.msg.buf,
+				forms[i]);
+	if (!strstr(err.msg.buf, "now") || !strstr(err.msg.buf, "+HH:MM"))
+		fail_msg("time message '%s' lacks now or +HH:MM", err.msg.buf);
+	crm_err_clear(&err);
+	assert_int_equal(crm_parse_date("2026/2/30", &out, &err), -1);
+	assert_string_equal(err.msg.buf,
+		"invalid date '2026/2/30': no such day");
+	crm_err_clear(&err);
+	assert_int_equal(crm_parse_date("2026/13/1", &out, &err), -1);
+	assert_string_equal(err.msg.buf,
+		"invalid date '2026/13/1': no such month");
+	crm_err_clear(&err);
+	assert_int_equal(crm_parse_time("2026/13/1 9:05", &out, &err), -1);
+	assert_string_equal(err.msg.buf,
+		"invalid time '2026/13/1 9:05': no such month");
+	assert_string_equal(out.buf, "");
+	crm_buf_release(&out);
+	crm_err_release(&err);
+}
+
+/* A separator out of place is named as such, for each kind of number. */
+static void
+number_separator_messages(void **state)
+{
+	struct crm_buf out = CRM_BUF_INIT;
+	struct crm_err err = CRM_ERR_INIT;
+	int64_t v;
+
+	(void)state;
+	assert_int_equal(crm_parse_money("1,23.4", 0, &v, &err), -1);
+	assert_non_null(strstr(err.msg.buf, "'1,23.4'"));
+	assert_non_null(strstr(err.msg.buf, "separator"));
+	crm_err_clear(&err);
+	assert_int_equal(crm_parse_decimal("12,34", &out, &err), -1);
+	assert_non_null(strstr(err.msg.buf, "'12,34'"));
+	assert_non_null(strstr(err.msg.buf, "separator"));
+	crm_err_clear(&err);
+	assert_int_equal(crm_parse_int("1,,000", 0, 9999, &v, &err), -1);
+	assert_non_null(strstr(err.msg.buf, "'1,,000'"));
+	assert_non_null(strstr(err.msg.buf, "separator"));
+	crm_err_clear(&err);
+	/* a sign alone is no number */
+	assert_int_equal(crm_parse_money("\xc2\xa5", 0, &v, &err), -1);
+	assert_non_null(strstr(err.msg.buf, "expected a number"));
+	crm_buf_release(&out);
+	crm_err_release(&err);
+}
+
 /* ---- times ----------------------------------------------------------- */
 
 static const struct text_case time_utc_cases[] = {
@@ -906,6 +1112,23 @@ static const struct text_case time_utc_cases[] = {
 	{ "tomorrow 10:00", "2026-11-23T10:00:00Z" },
 	{ "Today 09:30:15", "2026-11-22T09:30:15Z" },
 	{ "-1d 10:00+08:00", "2026-11-21T02:00:00Z" },
+	/* as spreadsheets write them: a one-digit month, day and hour */
+	{ "2026-3-5 9:05", "2026-03-05T09:05:00Z" },
+	{ "2026/3/5 9:05", "2026-03-05T09:05:00Z" },
+	{ "2026/3/5 19:05:30", "2026-03-05T19:05:30Z" },
+	{ "2026-03-05T9:05Z", "2026-03-05T09:05:00Z" },
+	{ "2026/3/5 9:05 +08:00", "2026-03-05T01:05:00Z" },
+	{ "2026/3/5", "2026-03-05T00:00:00Z" },
+	{ "tomorrow 9:05", "2026-11-23T09:05:00Z" },
+	{ "2026\xe5\xb9\xb4" "3\xe6\x9c\x88" "5\xe6\x97\xa5", "2026-03-05T00:00:00Z" },
+	{ "2026\xe5\xb9\xb4" "3\xe6\x9c\x88" "5\xe6\x97\xa5 9:05", "2026-03-05T09:05:00Z" },
+	{ "2026\xe5\xb9\xb4" "3\xe6\x9c\x88" "5\xe6\x97\xa5" "9:05", "2026-03-05T09:05:00Z" },
+	{ "2026-3-5 9:5", NULL },
+	{ "2026-3-5 123:05", NULL },
+	{ "2026-3-5 24:00", NULL },
+	{ "2026-3-59:05", NULL },
+	{ "2026/2/30 9:05", NULL },
+	{ "2026/13/1 9:05", NULL },
 	/* refused */
 	{ "tomorrow 24:00", NULL },
 	{ "tomorrow  10:00", NULL },
@@ -1160,6 +1383,8 @@ main(void)
 		cmocka_unit_test(money_round_trip),
 		cmocka_unit_test(decimal_table),
 		cmocka_unit_test(decimal_stored_form_is_a_number),
+		cmocka_unit_test(decimal_stored_form_reads_again),
+		cmocka_unit_test(number_separator_messages),
 		cmocka_unit_test(int_table),
 		cmocka_unit_test(int_range_message),
 		cmocka_unit_test(bool_table),
@@ -1172,6 +1397,7 @@ main(void)
 		cmocka_unit_test(date_relative_bad_today),
 		cmocka_unit_test(date_today_follows_clock),
 		cmocka_unit_test(date_message_names_value),
+		cmocka_unit_test(date_messages_list_every_form),
 		cmocka_unit_test(time_table_utc),
 		cmocka_unit_test(time_table_local),
 		cmocka_unit_test(time_local_dst),
