@@ -74,12 +74,12 @@ BENCH_SEARCH2 ?= 张伟
 BENCH_SEARCH3 ?= 李敏敏
 
 $(BUILD)/gen-customers $(BUILD)/gen-orders $(BUILD)/gen-sales: $(BUILD)/%: \
-		scripts/%.c scripts/gen.h
+		scripts/%.c scripts/gen.h | $(DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
 $(BUILD)/load-customers $(BUILD)/anchor-sql: $(BUILD)/%: bench/%.c $(LIB) \
-		$(LIB_HDRS)
+		$(LIB_HDRS) | $(DEPS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 # A database of N customers.  Written beside, then renamed: an interrupted
