@@ -188,6 +188,25 @@ lacking() {
 	assert_equal "$problems" ""
 }
 
+@test "every option the page lists is one the binary takes" {
+	problems=""
+	for b in $(documented); do
+		[ "$b" = crm ] && continue
+		for v in $("$b" --completion-helper); do
+			"$b" --completion-helper "$v"
+		done | sort -u > opts
+		# ".It Fl x Ar X , Fl \-long Ar X": the long names; a
+		# placeholder ("\- Ns Ar FIELD") is no option of its own.
+		for o in $(sed -n 's/^\.It Fl .*Fl \\-\([a-z][a-z0-9-]*\).*/--\1/p;
+		    s/^\.It Fl \\-\([a-z][a-z0-9-]*\).*/--\1/p' \
+		    "$ROOT/man/$b.1" | sort -u); do
+			grep -qx -- "$o" opts ||
+				problems+=$'\n'"$b: the page lists $o, which no verb takes"
+		done
+	done
+	assert_equal "$problems" ""
+}
+
 @test "crm(1) lists the nouns of crm --help; crm(7) every binary" {
 	for n in $(crm --help | sed -n '/^Nouns:/,/^$/s/^  \([a-z-]*\) .*/\1/p'); do
 		grep -qx ".It Cm $n" "$ROOT/man/crm.1" ||
