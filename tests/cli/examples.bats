@@ -9,7 +9,9 @@
 #               that builds the checkout) is left out.
 #   man/*.[1-9] every .Bd -literal ... .Ed block and every .Dl line of the
 #               section EXAMPLES, with the mdoc escapes undone; a crontab
-#               line (five time fields, then a command) runs its command.
+#               line (five time fields, then a command) runs its command;
+#               a block or .Dl right after the comment line .\" norun
+#               (output shown, not commands) is left out.
 # A command documented to fail ends with a comment "# exits N: why" on its
 # last line: it must exit with status N.
 #
@@ -48,9 +50,11 @@ extract() {
 		awk '
 			/^\.Sh / { ex = ($0 == ".Sh EXAMPLES"); next }
 			!ex { next }
-			/^\.Bd -literal/ { on = 1; next }
+			/^\.\\" norun$/ { skip = 1; next }
+			/^\.Bd -literal/ { on = !skip; skip = 0; next }
 			/^\.Ed/ { on = 0; next }
 			on { print NR "\t" $0; next }
+			/^\.Dl / && skip { skip = 0; next }
 			/^\.Dl / { sub(/^\.Dl /, ""); print NR "\t" $0 }' "$1" |
 		sed -e 's/\\e/\\/g' -e 's/\\-/-/g' -e 's/\\&//g' \
 		    -e "s/\\\\(aq/'/g" -e 's/\\(dq/"/g' -e 's/\\ / /g'
@@ -193,6 +197,11 @@ EOF
 	run run_doc man/t.1
 	assert_failure
 	assert_equal "$(grep -c 'exit 0, documented to exit 65' run/t.1.err)" 1
+	# a block marked norun is not run
+	printf '%s\n' '.Sh EXAMPLES' '.Dl crm-admin init' '.\" norun' \
+		'.Bd -literal' 'id  name' '.Ed' '.\" norun' '.Dl 1  A' > man/t.1
+	run run_doc man/t.1
+	assert_success
 	# a command inside a pipe fails too
 	printf '%s\n' '```sh' 'crm-admin init' 'crm-customer show 5 | cat' \
 		'```' > t.md
