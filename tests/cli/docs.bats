@@ -1,8 +1,10 @@
 #!/usr/bin/env bats
 # The docs kept honest (STYLE 24): each man page's SYNOPSIS is its binary's
 # --help usage, mandoc finds nothing to warn about, every verb, option and
-# value the completion helper knows is in the page, and the bash, zsh and
-# fish completions complete from the helper.
+# value the completion helper knows is in the page (and every option the
+# page lists is one the binary takes), and the bash, zsh and fish
+# completions complete from the helper.  tests/cli/examples.bats runs the
+# pages' EXAMPLES.
 
 load helper
 
