@@ -31,7 +31,12 @@ LIB = $(BUILD)/libcrm.a
 BIN_PATHS = $(addprefix $(BUILD)/,$(BINS))
 LIB_HDRS = $(wildcard lib/*.h)
 
-all: deps-checked $(BIN_PATHS)
+# Every compile waits for the packages (the headers of libcsv, cmocka...):
+# an order-only prerequisite, so that make -j does not race the compiler
+# against scripts/install-deps on a fresh machine.
+DEPS = deps-checked
+
+all: $(DEPS) $(BIN_PATHS)
 # The unit tests (UNIT_TESTS), fuzzing (make fuzz), benchmarks and the demo
 # (make bench, make demo) each keep their rules beside their files.
 include tests/unit/unit.mk
@@ -43,18 +48,18 @@ UNIT_BINS = $(addprefix $(BUILD)/tests/,$(UNIT_TESTS))
 $(BUILD)/lib $(BUILD)/tests:
 	mkdir -p $@
 
-$(BUILD)/lib/%.o: lib/%.c $(LIB_HDRS) | $(BUILD)/lib
+$(BUILD)/lib/%.o: lib/%.c $(LIB_HDRS) | $(BUILD)/lib $(DEPS)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(LIB): $(addprefix $(BUILD)/lib/,$(addsuffix .o,$(LIB_OBJS)))
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(BUILD)/%: cmd/%.c $(LIB) $(LIB_HDRS)
+$(BUILD)/%: cmd/%.c $(LIB) $(LIB_HDRS) | $(DEPS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/fixture.h $(LIB) $(LIB_HDRS) \
-		| $(BUILD)/tests
+		| $(BUILD)/tests $(DEPS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
 
 # Install what is missing (Debian packages), once per checkout.

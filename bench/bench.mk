@@ -74,12 +74,12 @@ BENCH_SEARCH2 ?= 张伟
 BENCH_SEARCH3 ?= 李敏敏
 
 $(BUILD)/gen-customers $(BUILD)/gen-orders $(BUILD)/gen-sales: $(BUILD)/%: \
-		scripts/%.c scripts/gen.h
+		scripts/%.c scripts/gen.h | $(DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
 $(BUILD)/load-customers $(BUILD)/anchor-sql: $(BUILD)/%: bench/%.c $(LIB) \
-		$(LIB_HDRS)
+		$(LIB_HDRS) | $(DEPS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 # A database of N customers.  Written beside, then renamed: an interrupted
@@ -264,7 +264,15 @@ bench: all $(BUILD)/anchor-sql $(BENCH_FILES)
 		$(BENCH_DB_DIR)/customers-$(BENCH_SMALL).db \
 		$(BENCH_DB_DIR)/customers-$(BENCH_N).db
 
-demo: all $(BUILD)/gen-customers
-	BUILD=$(BUILD) scripts/demo demo.db
+# The build out of sight (a first one installs packages and compiles for a
+# minute or two): its output goes to $(BUILD)/demo-build.log, shown only
+# when it fails.  Then the tour itself.
+demo:
+	@echo "demo: building; the log is $(BUILD)/demo-build.log"
+	@mkdir -p $(BUILD)
+	@$(MAKE) --no-print-directory all $(BUILD)/gen-customers \
+		> $(BUILD)/demo-build.log 2>&1 || \
+		{ cat $(BUILD)/demo-build.log; exit 1; }
+	@BUILD=$(BUILD) scripts/demo demo.db
 
 .PHONY: bench demo reports-db

@@ -19,10 +19,11 @@ FUZZ_BINS = $(addprefix $(FUZZ_BUILD)/,$(FUZZ_TARGETS))
 $(FUZZ_BUILD)/lib:
 	mkdir -p $@
 
-$(FUZZ_BUILD)/lib/%.o: lib/%.c $(LIB_HDRS) | $(FUZZ_BUILD)/lib
+$(FUZZ_BUILD)/lib/%.o: lib/%.c $(LIB_HDRS) | $(FUZZ_BUILD)/lib $(DEPS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
-$(FUZZ_BUILD)/fuzz-%: fuzz/fuzz-%.c fuzz/fixture.h $(FUZZ_OBJS) $(LIB_HDRS)
+$(FUZZ_BUILD)/fuzz-%: fuzz/fuzz-%.c fuzz/fixture.h $(FUZZ_OBJS) $(LIB_HDRS) \
+		| $(DEPS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) \
 		$(LDLIBS)
 

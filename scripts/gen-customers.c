@@ -1,7 +1,7 @@
 /*
  * gen-customers - write N realistic, messy customers as CSV to stdout.
  *
- * usage: gen-customers [-f] N [SEED]
+ * usage: gen-customers [-f] [-t END] N [SEED]
  *
  * The header is "name,kind,email,phone,address,city,country,segment,ref".
  * With -f three more columns follow, for custom fields (crm-field):
@@ -10,6 +10,10 @@
  * an amount with cents, a date; some of each empty.  They come from a
  * random stream of their own: the other columns are the same bytes with
  * and without -f.
+ * With -t END (seconds since 1970) a created_at column comes last: the
+ * rows, in order, spread over the 365 days before END, each at a time of
+ * day of its own (a stream of its own too), so that a database imported
+ * from them has a history; this column depends on N as well.
  * Every row is a pure function of (SEED, row number), so the output is
  * byte-identical for the same N and SEED, and the first K rows of any run
  * with K <= N are the same.
@@ -35,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -672,12 +677,13 @@ gen_row(uint64_t seed, uint64_t i, struct row *row)
 		make_phone(&r, row);
 	make_address(&r, row, 1);
 	if (chance(&r, 930)) {
+		/* One form of each city (上海, never 上海市 or Shanghai), so
+		 * that --where city=上海 finds them all.  The draws that once
+		 * chose those forms are kept: the other columns keep their
+		 * bytes. */
 		s_add(&row->city, row->c->han);
-		if (chance(&r, 60))
-			s_add(&row->city, "市");
-		else if (chance(&r, 20))
-			s_reset(&row->city), s_addf(&row->city, "%c%s",
-				row->c->latin[0] - 32, row->c->latin + 1);
+		if (!chance(&r, 60))
+			(void)chance(&r, 20);
 	}
 	k = rnd(&r, 100);
 	s_add(&row->country, k < 80 ? "中国" : k < 86 ? "China" :
@@ -775,7 +781,7 @@ static const char *const field_industries[] = {
 };
 
 static void
-custom_fields(uint64_t seed, uint64_t i)
+custom_fields(uint64_t seed, uint64_t i, int last)
 {
 	struct rng r;
 	struct str s;
@@ -796,13 +802,35 @@ custom_fields(uint64_t seed, uint64_t i)
 	if (chance(&r, 700))
 		s_addf(&s, "%u-%02u-%02u", 2025 + rnd(&r, 5),
 			1 + rnd(&r, 12), 1 + rnd(&r, 28));
+	field(&s, last);
+}
+
+/* -t: the created_at of row i of n, the rows in order over the year
+ * before end; kind 7 for the time within the row's share of it. */
+static void
+created_at(uint64_t seed, uint64_t i, uint64_t n, uint64_t end)
+{
+	const uint64_t year = 365 * 86400ULL;
+	uint64_t share = year / n;
+	struct rng r;
+	struct str s;
+	struct tm tm;
+	time_t t;
+
+	gen_rng_seed(&r, seed, 7, i);
+	t = (time_t)(end - (n - i + 1) * share +
+		(share > 1 ? rng_next(&r) % share : 0));
+	memset(&s, 0, sizeof(s));
+	if (gmtime_r(&t, &tm))
+		s.n = strftime(s.s, sizeof(s.s), "%Y-%m-%dT%H:%M:%SZ",
+			&tm);
 	field(&s, 1);
 }
 
 static void
 usage(void)
 {
-	fputs("usage: gen-customers [-f] N [SEED]\n", stderr);
+	fputs("usage: gen-customers [-f] [-t END] N [SEED]\n", stderr);
 	exit(64);
 }
 
@@ -827,20 +855,26 @@ main(int argc, char **argv)
 	static const char custom_header[] =
 		",industry,credit_limit,contract_end\n";
 	struct row row;
-	uint64_t n, seed = 1, i;
-	int custom = 0;
+	uint64_t n, seed = 1, i, end = 0;
+	int custom = 0, times = 0;
 
 	if (argc > 1 && !strcmp(argv[1], "-f")) {
 		custom = 1;
 		argc--;
 		argv++;
 	}
+	if (argc > 2 && !strcmp(argv[1], "-t")) {
+		times = 1;
+		end = number(argv[2]);
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc < 2 || argc > 3)
 		usage();
 	n = number(argv[1]);
 	if (argc == 3)
 		seed = number(argv[2]);
-	if (n >= (1ULL << 62))
+	if (n >= (1ULL << 62) || (times && (n == 0 || end < 365 * 86400ULL)))
 		usage();
 	ocap = 1 << 20;
 	obuf = malloc(ocap);
@@ -849,8 +883,9 @@ main(int argc, char **argv)
 		return 71;
 	}
 	out(header, sizeof(header) - 2);
-	out(custom ? custom_header : "\n", strlen(custom ?
-		custom_header : "\n"));
+	if (custom)
+		out(custom_header, sizeof(custom_header) - 2);
+	out(times ? ",created_at\n" : "\n", times ? 12 : 1);
 	for (i = 1; i <= n; i++) {
 		gen_row(seed, i, &row);
 		field(&row.name, 0);
@@ -861,9 +896,11 @@ main(int argc, char **argv)
 		field(&row.city, 0);
 		field(&row.country, 0);
 		field(&row.segment, 0);
-		field(&row.ref, !custom);
+		field(&row.ref, !custom && !times);
 		if (custom)
-			custom_fields(seed, i);
+			custom_fields(seed, i, !times);
+		if (times)
+			created_at(seed, i, n, end);
 	}
 	flush();
 	if (fflush(stdout) == EOF || ferror(stdout)) {

@@ -1,8 +1,10 @@
 #!/usr/bin/env bats
 # The docs kept honest (STYLE 24): each man page's SYNOPSIS is its binary's
 # --help usage, mandoc finds nothing to warn about, every verb, option and
-# value the completion helper knows is in the page, and the bash, zsh and
-# fish completions complete from the helper.
+# value the completion helper knows is in the page (and every option the
+# page lists is one the binary takes), and the bash, zsh and fish
+# completions complete from the helper.  tests/cli/examples.bats runs the
+# pages' EXAMPLES.
 
 load helper
 
@@ -183,6 +185,25 @@ lacking() {
 		done
 		for w in $(comm -13 tags <(sort -u fields)); do
 			problems+=$'\n'"$b: field $w is not in the FIELDS list"
+		done
+	done
+	assert_equal "$problems" ""
+}
+
+@test "every option the page lists is one the binary takes" {
+	problems=""
+	for b in $(documented); do
+		[ "$b" = crm ] && continue
+		for v in $("$b" --completion-helper); do
+			"$b" --completion-helper "$v"
+		done | sort -u > opts
+		# ".It Fl x Ar X , Fl \-long Ar X": the long names; a
+		# placeholder ("\- Ns Ar FIELD") is no option of its own.
+		for o in $(sed -n 's/^\.It Fl .*Fl \\-\([a-z][a-z0-9-]*\).*/--\1/p;
+		    s/^\.It Fl \\-\([a-z][a-z0-9-]*\).*/--\1/p' \
+		    "$ROOT/man/$b.1" | sort -u); do
+			grep -qx -- "$o" opts ||
+				problems+=$'\n'"$b: the page lists $o, which no verb takes"
 		done
 	done
 	assert_equal "$problems" ""

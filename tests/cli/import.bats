@@ -156,11 +156,13 @@ customers_csv() {
 	printf 'name,fax\nA,1\n' >c.csv
 	run --separate-stderr crm-import customers c.csv
 	assert_error 64 "crm-import: unknown column 'fax' (known: name, kind, email, phone, address, city, country, segment, ref, owner); use --map or --ignore-unknown"
+	assert_unchanged "$before"
 	run --separate-stderr crm-import customers c.csv --ignore-unknown --mode insert -q
 	assert_success
 	printf 'Nom,Courriel\nA,a@x.com\n' >m.csv
 	run --separate-stderr crm-import customers m.csv --map Nom=name --map Courriel=email -q
 	assert_success
+	before=$(dump_db)
 	printf 'name,phone\nA,12345\n' >k.csv
 	run --separate-stderr crm-import customers k.csv
 	assert_error 64 "crm-import: no key column: customers are matched on email or ref; add that column, name one with --key, or use --mode insert"
@@ -177,6 +179,7 @@ customers_csv() {
 	head -c 300 /bin/sh >bin.csv
 	run --separate-stderr crm-import customers bin.csv
 	assert_failure 65
+	assert_unchanged "$before"
 }
 
 @test "a header only imports nothing and succeeds" {

@@ -47,6 +47,7 @@ setup() {
 	assert_error 65 "crm-ticket: status: invalid value 'done': expected one of open, pending, resolved, closed"
 	run --separate-stderr crm-ticket add --customer 1 --subject X --priority asap
 	assert_error 65 "crm-ticket: priority: invalid value 'asap': expected one of low, normal, high, urgent"
+	assert_unchanged "$before"
 	crm-ticket status 1 resolved
 	before=$(dump_db)
 	run --separate-stderr crm-ticket rate 1 6

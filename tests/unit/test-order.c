@@ -193,7 +193,8 @@ stock_adjust(void **state)
 	crm_err_clear(&err);
 	assert_int_equal(crm_stock_adjust(&c->db, 99, '+', 1, &level, &err),
 		-1);
-	assert_true(err.code != 0);
+	assert_int_equal(err.code, CRM_EX_DATAERR);
+	assert_string_equal(err.msg.buf, "no product 99");
 	crm_err_release(&err);
 }
 
