@@ -2137,7 +2137,8 @@ crm_import_log(struct crm_db *db, struct crm_out *out, struct crm_err *err)
 			int num = i == 0 || (i >= 5 && i <= 9);
 
 			crm_out_cell(out, !s ? CRM_CELL_NULL : num ?
-				CRM_CELL_NUM : CRM_CELL_TEXT, s,
+				CRM_CELL_NUM : i == 1 || i == 10 ?
+				CRM_CELL_TIME : CRM_CELL_TEXT, s,
 				s ? strlen(s) : 0);
 		}
 		crm_out_row(out);

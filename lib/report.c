@@ -1151,8 +1151,8 @@ crm_chart_write(const struct crm_chart *c, int width, struct crm_buf *out)
 
 	if (!c->n)
 		return;
-	if (width < 30)
-		width = 30;
+	if (width < 12)
+		width = 12;
 	for (i = 0; i < c->n; i++) {
 		const char *label = c->text.buf + c->offs[i];
 		const char *fig = label + strlen(label) + 1;
@@ -1165,10 +1165,14 @@ crm_chart_write(const struct crm_chart *c, int width, struct crm_buf *out)
 		if (c->values[i] > max)
 			max = c->values[i];
 	}
+	/* Every line fits width: the label takes at most a third, the bar
+	 * what the label and the figure leave, one column at least. */
 	if (lw > (size_t)width / 3)
 		lw = (size_t)width / 3;
+	if (lw + fw + 5 > (size_t)width)
+		lw = (size_t)width > fw + 6 ? (size_t)width - fw - 5 : 1;
 	used = lw + 2 + fw + 2;
-	cells = (size_t)width > used + 10 ? (size_t)width - used : 10;
+	cells = (size_t)width > used ? (size_t)width - used : 1;
 	for (i = 0; i < c->n; i++) {
 		const char *label = c->text.buf + c->offs[i];
 		const char *fig = label + strlen(label) + 1;

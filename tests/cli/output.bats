@@ -1,0 +1,119 @@
+#!/usr/bin/env bats
+# Output details every binary shares (SPEC 3.4): local time in a table,
+# the width of a table and of a chart, show that never cuts, a closed pipe,
+# other encodings and a byte-order mark.
+
+load helper
+
+setup() {
+	common_setup
+	init_db
+}
+
+# The widest line of standard input, in display columns (a CJK character
+# is two), counted by python3, not by crm.
+widest() {
+	python3 -c '
+import sys, unicodedata
+w = 0
+for line in sys.stdin.read().split("\n"):
+    n = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+    w = max(w, n)
+print(w)'
+}
+
+long_customers() {
+	local long
+	long=$(printf 'x%.0s' $(seq 1 150))
+	crm-customer add --name '北京长城贸易有限责任公司华东分公司第一销售部' \
+		--email first.customer.with.a.long.address@example.com \
+		--phone +8613800000000 --city 上海市浦东新区 --segment enterprise \
+		--address "$long" >/dev/null
+	crm-customer add --name 'Ada Lovelace' --email ada@example.com \
+		--city London >/dev/null
+}
+
+# ---- times ------------------------------------------------------------------
+
+@test "a table shows times in local time; tsv, csv and json keep UTC" {
+	long_customers
+	pin_times 2026-01-02T20:04:05Z
+	export TZ=Asia/Shanghai
+	run crm-customer list -f table -o id,created_at
+	assert_success
+	assert_line --index 1 --regexp '^ *1  2026-01-03 04:04:05$'
+	run crm-customer list -f tsv -o id,created_at --where id=1
+	assert_output "$(printf 'id\tcreated_at\n1\t2026-01-02T20:04:05Z')"
+	run crm-customer list -f csv -H -o id,created_at --where id=1
+	assert_output "1,2026-01-02T20:04:05Z"
+	run crm-customer list -f json -o id,created_at --where id=1
+	assert_output '{"id":1,"created_at":"2026-01-02T20:04:05Z"}'
+	run crm-customer show 1 -f table -o created_at,updated_at
+	assert_output "$(printf 'created_at  2026-01-03 04:04:05\nupdated_at  2026-01-03 04:04:05')"
+}
+
+@test "a table leaves dates as they are, whatever TZ" {
+	crm-customer add --name Ada >/dev/null
+	crm-deal add --title Big --customer 1 --amount 10 --expected-close 2026-12-31 >/dev/null
+	TZ=America/Los_Angeles run crm-deal list -f table -o id,expected_close
+	assert_line --index 1 --regexp '^ *1  2026-12-31$'
+}
+
+@test "a customer's timeline shows its times in local time in a table" {
+	crm-customer add --name Ada >/dev/null
+	crm-product add --sku P1 --name Pen --price 2 --stock 5 >/dev/null
+	crm-order add --customer 1 --line P1:1 --ordered-at 2026-03-05T23:30:00Z >/dev/null
+	TZ=Asia/Shanghai run crm-customer timeline 1 -f table
+	assert_success
+	assert_line --index 1 --regexp '^2026-03-06 07:30:00  order'
+	TZ=Asia/Shanghai run crm-customer timeline 1 -f tsv -H
+	assert_line --index 0 --regexp $'^2026-03-05T23:30:00Z\torder'
+}
+
+# ---- width ------------------------------------------------------------------
+
+@test "every line of a table fits COLUMNS, cut with an ellipsis" {
+	long_customers
+	for c in 40 60 80 25; do
+		run env COLUMNS=$c crm-customer list -f table -o all
+		assert_success
+		[ "$(printf '%s\n' "$output" | widest)" -le "$c" ]
+		assert_output --partial '…'
+	done
+	run env COLUMNS=40 crm-customer list -f table
+	assert_line --index 1 --regexp '^ *1  北'
+	assert_line --index 2 --regexp '^ *2  Ada'
+}
+
+@test "a table that fits is not cut" {
+	long_customers
+	run env COLUMNS=200 crm-customer list -f table -o id,name,city
+	assert_success
+	refute_output --partial '…'
+	assert_line --index 1 --regexp '^ *1  北京长城贸易有限责任公司华东分公司第一销售部  上海市浦东新区$'
+}
+
+@test "show never cuts a value, however narrow COLUMNS" {
+	long_customers
+	long=$(printf 'x%.0s' $(seq 1 150))
+	run env COLUMNS=20 crm-customer show 1 -f table
+	assert_success
+	assert_line "address      $long"
+	assert_line 'name         北京长城贸易有限责任公司华东分公司第一销售部'
+	assert_line 'email        first.customer.with.a.long.address@example.com'
+	refute_output --partial '…'
+}
+
+@test "a report's chart fits COLUMNS with its table" {
+	crm-customer add --name '北京长城贸易有限责任公司华东分公司第一销售部' >/dev/null
+	crm-customer add --name 'Ada Lovelace' >/dev/null
+	crm-product add --sku P1 --name Pen --price 1234567.89 --stock 100 >/dev/null
+	crm-order add --customer 1 --line P1:3 --ordered-at 2026-11-02 >/dev/null
+	crm-order add --customer 2 --line P1:1 --ordered-at 2026-11-03 >/dev/null
+	for c in 40 30 20; do
+		run env COLUMNS=$c crm-report customers -f table --chart
+		assert_success
+		assert_output --partial '█'
+		[ "$(printf '%s\n' "$output" | widest)" -le "$c" ]
+	done
+}
