@@ -1,6 +1,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -832,6 +834,16 @@ compile(struct crm_ctx *ctx, const struct parsed *p)
 	return 0;
 }
 
+/* Is stdout a pipe whose reader is gone?  (A failed write of stdio
+ * keeps the error flag but not its errno.) */
+static int
+closed_pipe(void)
+{
+	struct pollfd p = { .fd = STDOUT_FILENO, .events = 0 };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & POLLERR);
+}
+
 static int
 finish_stdout(int code)
 {
@@ -839,7 +851,8 @@ finish_stdout(int code)
 
 	errno = 0;
 	if (fflush(stdout) == EOF || ferror(stdout)) {
-		e = crm_out_errno ? crm_out_errno : errno ? errno : EIO;
+		e = crm_out_errno ? crm_out_errno : errno ? errno :
+			closed_pipe() ? EPIPE : EIO;
 		if (e == EPIPE)
 			return code;
 		crm_warn("cannot write output: %s", strerror(e));
@@ -861,6 +874,9 @@ crm_main(int argc, char **argv, const struct crm_command *cmd)
 	int i, nargs = 0, verb = -1, code = 0;
 
 	crm_progname = cmd->name;
+	/* Output into a closed pipe ("| head") is an EPIPE on write, which
+	 * ends the output quietly with status 0, not a kill by SIGPIPE. */
+	signal(SIGPIPE, SIG_IGN);
 	memset(&ctx, 0, sizeof(ctx));
 	memset(&p, 0, sizeof(p));
 	ctx.cmd = cmd;

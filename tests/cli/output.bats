@@ -117,3 +117,44 @@ long_customers() {
 		[ "$(printf '%s\n' "$output" | widest)" -le "$c" ]
 	done
 }
+
+# ---- a closed pipe ----------------------------------------------------------
+
+# More rows than a pipe holds, so that the writer meets the closed pipe.
+many_rows() {
+	python3 -c '
+print("name,email,address")
+for i in range(2000):
+    print("Customer %d,c%d@example.com,%s" % (i, i, "a long street " * 10))
+' > "$BATS_TEST_TMPDIR/many.csv"
+	crm-import customers -q "$BATS_TEST_TMPDIR/many.csv"
+}
+
+@test "output into a closed pipe ends quietly with status 0" {
+	many_rows
+	for f in tsv csv json table; do
+		run bash -c "set -o pipefail; crm-customer list -o all -f $f 2>'$BATS_TEST_TMPDIR/err' | head -1"
+		assert_success
+		assert_equal "$(cat "$BATS_TEST_TMPDIR/err")" ''
+	done
+	run bash -c "set -o pipefail; crm customer list 2>'$BATS_TEST_TMPDIR/err' | head -1"
+	assert_success
+	assert_output $'id\tname\tkind\temail\tphone\tcity\tsegment'
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/err")" ''
+}
+
+@test "a closed pipe after a show, a report, a chart, a dry-run plan" {
+	many_rows
+	crm-product add --sku P1 --name Pen --price 2 --stock 100000 >/dev/null
+	for i in $(seq 1 40); do
+		crm-order add --customer "$i" --line P1:1 >/dev/null
+	done
+	for c in "crm-customer show -" "crm-report customers" \
+	    "crm-report customers -f table --chart" "crm-import log" \
+	    "crm-customer search Customer" \
+	    "crm-import customers -q --dry-run $BATS_TEST_TMPDIR/many.csv"; do
+		run bash -c "set -o pipefail; seq 1 2000 | $c 2>'$BATS_TEST_TMPDIR/err' | head -1"
+		assert_success
+		assert_equal "$(cat "$BATS_TEST_TMPDIR/err")" ''
+	done
+}
