@@ -1914,8 +1914,14 @@ begin_outputs(struct run *r)
 			names[n++] = "_line";
 			names[n++] = "_error";
 		}
-		crm_out_begin(&r->rej, im->rejects, im->delim == '\t' ?
-			CRM_FMT_TSV : CRM_FMT_CSV, 1, names, n);
+		/* In the input's encoding, which the reader knew. */
+		if (crm_out_begin_enc(&r->rej, im->rejects, im->delim == '\t' ?
+		    CRM_FMT_TSV : CRM_FMT_CSV, 1, names, n, im->encoding, 0,
+		    r->err) < 0) {
+			crm_err_clear(r->err);
+			crm_out_begin(&r->rej, im->rejects, im->delim == '\t' ?
+				CRM_FMT_TSV : CRM_FMT_CSV, 1, names, n);
+		}
 		free(names);
 	}
 	if (im->plan)

@@ -2,6 +2,7 @@
 #include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
@@ -60,44 +61,70 @@ int crm_out_errno;
 /* ---- encodings ---------------------------------------------------------- */
 
 struct crm_enc {
-	iconv_t cd;		/* from UTF-8 */
+	iconv_t cd;		/* from UTF-8; (iconv_t)-1 to keep UTF-8 */
 	char *name;
 	int bom;		/* a byte-order mark is still to be written */
 	struct crm_buf buf;	/* the bytes converted */
 };
 
 static struct crm_enc *stdout_enc;	/* crm_out_encoding() */
-static int stdout_bom;			/* a UTF-8 mark still to write */
-static char errmsg[160];
+static char errmsg[160];		/* the last character not written */
+static int stdout_unwritable;		/* ... and it was on stdout */
 
+static int
+is_utf8(const char *name)
+{
+	return !strcasecmp(name, "UTF-8") || !strcasecmp(name, "UTF8");
+}
+
+/* Does iconv begin this encoding with a byte-order mark of its own?
+ * UTF-16 and UTF-32 do; their LE and BE forms do not. */
+static int
+own_mark(const char *name)
+{
+	static const char *const own[] = {
+		"UTF-16", "UTF16", "UTF-32", "UTF32"
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+		if (!strcasecmp(name, own[i]))
+			return 1;
+	return 0;
+}
+
+/* The encoding name (NULL: UTF-8), with a mark to write first when bom
+ * is set; NULL with err set when iconv does not know it. */
 static struct crm_enc *
 enc_open(const char *name, int bom, struct crm_err *err)
 {
 	struct crm_enc *e;
 	char bare[64];
-	iconv_t cd;
+	iconv_t cd = (iconv_t)-1;
 	size_t i, n = 0;
 
-	cd = iconv_open(name, "UTF-8");
-	if (cd == (iconv_t)-1 && strlen(name) < sizeof(bare)) {
-		/* "Latin-1", "UTF_8": iconv knows LATIN1, UTF8. */
-		for (i = 0; name[i]; i++)
-			if (name[i] != '-' && name[i] != '_')
-				bare[n++] = name[i];
-		bare[n] = '\0';
-		if (n)
-			cd = iconv_open(bare, "UTF-8");
-	}
-	if (cd == (iconv_t)-1) {
-		crm_err_set(err, CRM_EX_USAGE, "unknown encoding '%s': "
-			"expected a name of 'iconv -l' (GB18030, GBK, "
-			"LATIN1, UTF-16...)", name);
-		return NULL;
+	if (name && !is_utf8(name)) {
+		cd = iconv_open(name, "UTF-8");
+		if (cd == (iconv_t)-1 && strlen(name) < sizeof(bare)) {
+			/* "Latin-1", "ISO_8859-1": iconv knows LATIN1. */
+			for (i = 0; name[i]; i++)
+				if (name[i] != '-' && name[i] != '_')
+					bare[n++] = name[i];
+			bare[n] = '\0';
+			if (n)
+				cd = iconv_open(bare, "UTF-8");
+		}
+		if (cd == (iconv_t)-1) {
+			crm_err_set(err, CRM_EX_USAGE, "unknown encoding "
+				"'%s': expected a name of 'iconv -l' (GB18030, "
+				"GBK, LATIN1, UTF-16...)", name);
+			return NULL;
+		}
 	}
 	e = crm_xcalloc(1, sizeof(*e));
 	e->cd = cd;
-	e->name = crm_strdup(name);
-	e->bom = bom;
+	e->name = crm_strdup(name ? name : "UTF-8");
+	e->bom = bom && !(name && own_mark(name));
 	crm_buf_init(&e->buf);
 	return e;
 }
@@ -107,7 +134,8 @@ enc_close(struct crm_enc *e)
 {
 	if (!e)
 		return;
-	iconv_close(e->cd);
+	if (e->cd != (iconv_t)-1)
+		iconv_close(e->cd);
 	free(e->name);
 	crm_buf_release(&e->buf);
 	free(e);
@@ -136,7 +164,7 @@ static int
 enc_convert(struct crm_enc *e, const char *s, size_t len)
 {
 	static const char bom[] = "\xef\xbb\xbf";
-	char *in, *o;
+	char chunk[1024], *in, *o;
 	size_t il, ol;
 
 	crm_buf_reset(&e->buf);
@@ -145,20 +173,23 @@ enc_convert(struct crm_enc *e, const char *s, size_t len)
 		if (enc_convert(e, bom, 3) < 0)
 			return -1;
 	}
+	if (e->cd == (iconv_t)-1) {
+		crm_buf_add(&e->buf, s, len);
+		return 0;
+	}
 	in = (char *)s;
 	il = len;
 	while (il) {
-		crm_buf_grow(&e->buf, il * 4 + 16);
-		o = e->buf.buf + e->buf.len;
-		ol = e->buf.alloc - e->buf.len - 1;
+		o = chunk;
+		ol = sizeof(chunk);
 		if (iconv(e->cd, &in, &il, &o, &ol) == (size_t)-1 &&
 		    errno != E2BIG) {
-			crm_buf_setlen(&e->buf, (size_t)(o - e->buf.buf));
+			crm_buf_add(&e->buf, chunk, (size_t)(o - chunk));
 			enc_failed(e, in, il);
 			errno = EILSEQ;
 			return -1;
 		}
-		crm_buf_setlen(&e->buf, (size_t)(o - e->buf.buf));
+		crm_buf_add(&e->buf, chunk, (size_t)(o - chunk));
 	}
 	return 0;
 }
@@ -168,35 +199,28 @@ crm_out_encoding(const char *encoding, int bom, struct crm_err *err)
 {
 	enc_close(stdout_enc);
 	stdout_enc = NULL;
-	stdout_bom = 0;
-	if (encoding) {
-		stdout_enc = enc_open(encoding, bom, err);
-		return stdout_enc ? 0 : -1;
-	}
-	stdout_bom = bom;
-	return 0;
+	if (!encoding && !bom)
+		return 0;
+	stdout_enc = enc_open(encoding, bom, err);
+	return stdout_enc ? 0 : -1;
 }
 
 const char *
 crm_out_errmsg(void)
 {
-	return errmsg;
+	return stdout_unwritable ? errmsg : "";
 }
 
 /* Write len bytes of UTF-8 to fp in e (NULL: as they are); -1 with errno
  * set when that fails. */
 static int
-put(FILE *fp, struct crm_enc *e, int *bom, const char *s, size_t len)
+put(FILE *fp, struct crm_enc *e, const char *s, size_t len)
 {
 	if (e) {
 		if (enc_convert(e, s, len) < 0)
 			return -1;
 		s = e->buf.buf;
 		len = e->buf.len;
-	} else if (bom && *bom) {
-		*bom = 0;
-		if (fwrite("\xef\xbb\xbf", 1, 3, fp) != 3)
-			return -1;
 	}
 	if (len && fwrite(s, 1, len, fp) != len)
 		return -1;
@@ -206,8 +230,9 @@ put(FILE *fp, struct crm_enc *e, int *bom, const char *s, size_t len)
 int
 crm_out_text(const char *text, size_t len)
 {
-	if (put(stdout, stdout_enc, &stdout_bom, text, len) < 0) {
+	if (put(stdout, stdout_enc, text, len) < 0) {
 		crm_out_errno = errno;
+		stdout_unwritable = errno == EILSEQ;
 		return -1;
 	}
 	return 0;
@@ -217,10 +242,11 @@ static void
 flush_line(struct crm_out *out)
 {
 	if (!out->failed && out->line.len &&
-	    put(out->fp, out->enc, out->fp == stdout ? &stdout_bom : NULL,
-	    out->line.buf, out->line.len) < 0) {
+	    put(out->fp, out->enc, out->line.buf, out->line.len) < 0) {
 		out->failed = 1;
 		out->err_no = crm_out_errno = errno;
+		if (errno == EILSEQ && out->fp == stdout)
+			stdout_unwritable = 1;
 	}
 	crm_buf_reset(&out->line);
 }
@@ -391,8 +417,7 @@ crm_out_begin_enc(struct crm_out *out, FILE *fp, enum crm_fmt fmt,
 {
 	struct crm_enc *e = NULL;
 
-	if ((encoding || bom) &&
-	    !(e = enc_open(encoding ? encoding : "UTF-8", bom, err)))
+	if ((encoding || bom) && !(e = enc_open(encoding, bom, err)))
 		return -1;
 	begin(out, fp, fmt, header, names, ncols, e, e != NULL);
 	return 0;

@@ -98,8 +98,8 @@ int crm_out_encoding(const char *encoding, int bom, struct crm_err *err);
  * encoding of crm_out_encoding()); -1 when it fails (errno set). */
 int crm_out_text(const char *text, size_t len);
 
-/* After a write failed with EILSEQ: which character could not be written
- * in which encoding, one line; "" otherwise. */
+/* After a write to stdout failed with EILSEQ: which character could not
+ * be written in which encoding, one line; "" otherwise. */
 const char *crm_out_errmsg(void);
 
 /* Add the next cell of the current row: len bytes of text (ignored for

@@ -158,3 +158,92 @@ for i in range(2000):
 		assert_equal "$(cat "$BATS_TEST_TMPDIR/err")" ''
 	done
 }
+
+# ---- encodings and a byte-order mark -----------------------------------------
+
+chinese() {
+	crm-customer add --name 张伟 --email zhang@example.cn --city 北京 >/dev/null
+	crm-customer add --name 'Zoë Café' --city Zürich >/dev/null
+}
+
+@test "--encoding GB18030 writes what UTF-8 writes, in GB18030, in every format" {
+	chinese
+	for f in csv tsv json table; do
+		utf8=$(crm-customer list -f $f)
+		run bash -c "set -o pipefail; crm-customer list -f $f --encoding GB18030 | iconv -f GB18030 -t UTF-8"
+		assert_success
+		assert_output "$utf8"
+		# Not UTF-8 on the way: 张 is D5C5 in GB18030.
+		crm-customer list -f $f --encoding GB18030 | od -An -tx1 | tr -d ' \n' | grep -q d5c5
+	done
+	run bash -c "crm-customer show 1 --encoding gbk | iconv -f GBK -t UTF-8"
+	assert_output --partial '张伟'
+}
+
+@test "--bom starts the output with a byte-order mark, once" {
+	chinese
+	run bash -c "crm-customer list -f csv --bom | head -c 5 | od -An -tx1"
+	assert_output ' ef bb bf 69 64'
+	[ "$(crm-customer list -f csv --bom | grep -c $'\xef\xbb\xbf')" = 1 ]
+	# In the encoding written: U+FEFF is 84 31 95 33 in GB18030.
+	run bash -c "crm-customer list -f csv --bom --encoding GB18030 | head -c 6 | od -An -tx1"
+	assert_output ' 84 31 95 33 69 64'
+	# UTF-16 has a mark of its own, written once.
+	run bash -c "crm-customer list -f csv -o id --bom --encoding UTF-16 | od -An -tx1 | tr -d ' \n'"
+	assert_output --regexp '^(fffe|feff)[0-9a-f]*$'
+	refute_output --regexp '^(fffefffe|fefffeff)'
+	# Two writers on stdout, one mark: an order and its lines.
+	crm-product add --sku P1 --name Pen --price 2 --stock 5 >/dev/null
+	crm-order add --customer 1 --line P1:1 >/dev/null
+	[ "$(crm-order show 1 -f csv --bom | grep -c $'\xef\xbb\xbf')" = 1 ]
+}
+
+@test "a character the encoding cannot hold: one line and 65, nothing dropped" {
+	chinese
+	run --separate-stderr crm-customer list -f csv -o name --encoding LATIN1 --where id=1
+	assert_failure 65
+	assert_stderr "crm-customer: cannot write '张' (U+5F20) in LATIN1: the encoding has no such character"
+	refute_output --partial 'ng'
+	# What it can hold it writes: ë is EB in Latin-1.
+	run bash -c "crm-customer list -f csv -H -o name --encoding latin-1 --where id=2 | od -An -tx1"
+	assert_success
+	assert_output ' 5a 6f eb 20 43 61 66 e9 0a'
+}
+
+@test "an unknown encoding is a usage error, before the database is read" {
+	run --separate-stderr crm-customer list --encoding KLINGON -d "$BATS_TEST_TMPDIR/none.db"
+	assert_error_re 64 "crm-customer: unknown encoding 'KLINGON': .*"
+	run --separate-stderr crm-report customers --encoding
+	assert_failure 64
+}
+
+@test "--bom and --encoding are options of every output, reports too" {
+	chinese
+	crm-product add --sku P1 --name 钢笔 --price 2 --stock 5 >/dev/null
+	crm-order add --customer 1 --line P1:1 --ordered-at 2026-11-02 >/dev/null
+	run bash -c "set -o pipefail; crm-report customers --from 2026-11-01 -f csv --encoding GB18030 | iconv -f GB18030 -t UTF-8"
+	assert_success
+	assert_output "$(crm-report customers --from 2026-11-01 -f csv)"
+	run bash -c "set -o pipefail; crm-report products -f table --chart --encoding GB18030 | iconv -f GB18030 -t UTF-8"
+	assert_success
+	assert_output "$(crm-report products -f table --chart)"
+	for bv in customer:list order:show product:list report:customers \
+	    import:log field:list admin:stats campaign:list; do
+		run crm-${bv%:*} --completion-helper "${bv#*:}"
+		assert_line -- --bom
+		assert_line -- --encoding
+	done
+}
+
+@test "an import's rejects file comes back in the input's encoding" {
+	printf 'name,email,city\n张伟,zhang@example.cn,北京\n李娜,bad-email,上海\n' |
+		iconv -t GB18030 > "$BATS_TEST_TMPDIR/in.csv"
+	run crm-import customers -q --encoding GB18030 --rejects "$BATS_TEST_TMPDIR/rej.csv" "$BATS_TEST_TMPDIR/in.csv"
+	assert_failure 65
+	run iconv -f GB18030 -t UTF-8 "$BATS_TEST_TMPDIR/rej.csv"
+	assert_success
+	assert_line --index 1 --regexp '^李娜,bad-email,上海,3,'
+	# 李 is C0EE in GB18030; no UTF-8 E69D8E.
+	od -An -tx1 "$BATS_TEST_TMPDIR/rej.csv" | tr -d ' \n' | grep -q c0ee
+	! od -An -tx1 "$BATS_TEST_TMPDIR/rej.csv" | tr -d ' \n' | grep -q e69d8e
+}
