@@ -473,6 +473,8 @@ crm_out_cell(struct crm_out *out, enum crm_cell kind, const char *text,
 			crm_buf_adds(b, "null");
 		else if (kind == CRM_CELL_NUM)
 			crm_buf_add(b, text, len);
+		else if (kind == CRM_CELL_JSON)
+			crm_buf_add(b, text, len);
 		else if (kind == CRM_CELL_BOOL)
 			crm_buf_adds(b, len && (text[0] == 'y' ||
 				text[0] == '1' || text[0] == 't') ?
@@ -487,6 +489,8 @@ crm_out_cell(struct crm_out *out, enum crm_cell kind, const char *text,
 void
 crm_out_row(struct crm_out *out)
 {
+	if (out->end_row && out->col < out->ncols)
+		out->end_row(out, out->end_row_arg);
 	while (out->col < out->ncols)
 		crm_out_cell(out, CRM_CELL_NULL, NULL, 0);
 	out->col = 0;

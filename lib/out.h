@@ -32,8 +32,10 @@ enum crm_cell {
 	CRM_CELL_TEXT,	/* a string */
 	CRM_CELL_NUM,	/* a number: bare in JSON, right-aligned in a table */
 	CRM_CELL_BOOL,	/* "yes"/"no": true/false in JSON */
-	CRM_CELL_TIME	/* UTC YYYY-MM-DDTHH:MM:SSZ: local time in a table,
+	CRM_CELL_TIME,	/* UTC YYYY-MM-DDTHH:MM:SSZ: local time in a table,
 			 * as it is elsewhere */
+	CRM_CELL_JSON	/* a JSON value (an array of a record's parts):
+			 * as it is in JSON, as text elsewhere */
 };
 
 struct crm_enc;
@@ -50,6 +52,10 @@ struct crm_out {
 	int failed;		/* a write failed; errno kept in err_no */
 	int err_no;
 	int width;		/* table: terminal width */
+	/* Called by crm_out_row() before it ends a row, to add the cells
+	 * of columns the row's writer does not know; or NULL. */
+	void (*end_row)(struct crm_out *out, void *arg);
+	void *end_row_arg;
 	struct crm_enc *enc;	/* the encoding written, NULL for UTF-8 */
 	int own_enc;		/* enc is this writer's, freed at the end */
 	struct crm_buf line;	/* the row being built */

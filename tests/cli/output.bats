@@ -247,3 +247,44 @@ chinese() {
 	od -An -tx1 "$BATS_TEST_TMPDIR/rej.csv" | tr -d ' \n' | grep -q c0ee
 	! od -An -tx1 "$BATS_TEST_TMPDIR/rej.csv" | tr -d ' \n' | grep -q e69d8e
 }
+
+# ---- a record's parts in JSON ------------------------------------------------
+
+@test "crm-order show -f json holds its lines as an array in the order's object" {
+	crm-customer add --name Ada >/dev/null
+	crm-product add --sku P1 --name '钢笔 "fine"' --price 2.50 --stock 50 >/dev/null
+	crm-product add --sku P2 --name Ink --price 10 --stock 50 >/dev/null
+	crm-order add --customer 1 --line P1:2 --line P2:1 >/dev/null
+	crm-order add --customer 1 --line P2:3 >/dev/null
+	run crm-order show 1 2 -f json
+	assert_success
+	assert_equal "${#lines[@]}" 2
+	run python3 -c '
+import json, sys
+for line in sys.stdin:
+    o = json.loads(line)
+    print(o["id"], o["total"], [(l["sku"], l["name"], l["quantity"], l["unit_price"], l["amount"]) for l in o["lines"]])
+' <<<"$output"
+	assert_success
+	assert_line --index 0 "1 15.0 [('P1', '钢笔 \"fine\"', 2, 2.5, 5.0), ('P2', 'Ink', 1, 10.0, 10.0)]"
+	assert_line --index 1 "2 30.0 [('P2', 'Ink', 3, 10.0, 30.0)]"
+	# The same objects crm-order lines writes, in the order's array.
+	run bash -c "crm-order show 1 -f json | python3 -c 'import json,sys; [print(json.dumps(l, ensure_ascii=False, separators=(\",\", \":\"))) for l in json.load(sys.stdin)[\"lines\"]]'"
+	assert_output "$(crm-order lines 1 -f json | python3 -c 'import json,sys; [print(json.dumps(json.loads(l), ensure_ascii=False, separators=(",", ":"))) for l in sys.stdin]')"
+	# tsv and csv stay one row of fields.
+	run crm-order show 1 -f tsv
+	refute_output --partial lines
+}
+
+@test "a campaign's show -f json holds what its table shows, the member count too" {
+	crm-customer add --name Ada >/dev/null
+	crm-customer add --name Bob >/dev/null
+	crm-campaign add --name Spring >/dev/null
+	crm-campaign member add Spring 1 2 >/dev/null
+	run crm-campaign show 1 -f json
+	assert_success
+	assert_output --partial '"members":2'
+	table=$(crm-campaign show 1 -f table | awk '{print $1}' | sort | tr '\n' ' ')
+	keys=$(crm-campaign show 1 -f json | python3 -c 'import json,sys; print(" ".join(sorted(json.loads(sys.stdin.read())))+" ")')
+	assert_equal "$table" "$keys"
+}
