@@ -493,6 +493,19 @@ cell_text(struct crm_out *out, sqlite3_stmt *st, int col)
 			(size_t)sqlite3_column_bytes(st, col));
 }
 
+/* Column col of st as a time (local in a table), or empty. */
+static void
+cell_time(struct crm_out *out, sqlite3_stmt *st, int col)
+{
+	const char *s = (const char *)sqlite3_column_text(st, col);
+
+	if (!s)
+		crm_out_cell(out, CRM_CELL_NULL, NULL, 0);
+	else
+		crm_out_cell(out, CRM_CELL_TIME, s,
+			(size_t)sqlite3_column_bytes(st, col));
+}
+
 /* ---- the reports ------------------------------------------------------- */
 
 /* Each row function steps st to its end, writing rows, leaving the last
@@ -524,8 +537,8 @@ customers_rows(sqlite3_stmt *st, const struct crm_report *r,
 		cell_money(out, total, chart,
 			(const char *)sqlite3_column_text(st, 1));
 		cell_money(out, crm_report_avg(total, n), NULL, NULL);
-		cell_text(out, st, 5);
-		cell_text(out, st, 6);
+		cell_time(out, st, 5);
+		cell_time(out, st, 6);
 		crm_out_row(out);
 		rows++;
 	}

@@ -288,3 +288,14 @@ for line in sys.stdin:
 	keys=$(crm-campaign show 1 -f json | python3 -c 'import json,sys; print(" ".join(sorted(json.loads(sys.stdin.read())))+" ")')
 	assert_equal "$table" "$keys"
 }
+
+@test "a report's times are local in a table, UTC in tsv" {
+	crm-customer add --name Ada >/dev/null
+	crm-product add --sku P1 --name Pen --price 2 --stock 5 >/dev/null
+	crm-order add --customer 1 --line P1:1 --ordered-at 2026-03-05T23:30:00Z >/dev/null
+	export TZ=Asia/Shanghai COLUMNS=120
+	run crm-report customers -f table --from 2026-03-01
+	assert_line --index 1 --regexp '2026-03-06 07:30:00  2026-03-06 07:30:00$'
+	run crm-report customers -f tsv -H --from 2026-03-01
+	assert_output --regexp $'\t2026-03-05T23:30:00Z\t2026-03-05T23:30:00Z$'
+}
