@@ -487,6 +487,7 @@ encodings(void **state)
 	/* An unknown name is a usage error. */
 	assert_int_equal(render_enc("NO-SUCH-CODE", 0, "a", &buf, &len,
 		&err), -2);
+	free(buf);
 	assert_int_equal(err.code, CRM_EX_USAGE);
 	assert_non_null(strstr(err.msg.buf, "'NO-SUCH-CODE'"));
 	crm_err_release(&err);
