@@ -42,7 +42,8 @@ fail:
 	return code;
 }
 
-/* show: the order like any record; in a table its lines follow. */
+/* show: the order like any record; in a table its lines follow, in JSON
+ * they are an array in its object. */
 static int
 show_lines(struct crm_ctx *ctx, const char *key, void *arg)
 {
@@ -60,7 +61,7 @@ cmd_show(struct crm_ctx *ctx)
 	struct crm_out out;
 	int code;
 
-	code = crm_verb_show(ctx);
+	code = crm_verb_show_parts(ctx, "lines", crm_order_lines_json);
 	if (code || ctx->fmt != CRM_FMT_TABLE || ctx->argc != 1 ||
 	    !strcmp(ctx->argv[0], "-"))
 		return code;

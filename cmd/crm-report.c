@@ -51,7 +51,7 @@ report(struct crm_ctx *ctx, enum crm_report_kind kind)
 	if (crm_out_end(&out) == 0 && charted && chart.n) {
 		crm_buf_addch(&text, '\n');
 		crm_chart_write(&chart, width, &text);
-		fwrite(text.buf, 1, text.len, stdout);
+		crm_out_text(text.buf, text.len);
 	}
 out:
 	crm_chart_release(&chart);

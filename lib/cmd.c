@@ -1,6 +1,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +24,7 @@ enum {
 	O_DB = 256, O_QUIET, O_VERBOSE, O_HELP, O_VERSION,
 	O_FORMAT, O_NOHEADER, O_FIELDS,
 	O_WHERE, O_SORT, O_LIMIT, O_OFFSET,
-	O_SET,
+	O_SET, O_BOM, O_ENCODING,
 	O_VERB = 1000,		/* + index into verb->opts */
 	O_FIELD = 2000		/* + index into the entity's fields */
 };
@@ -35,8 +37,12 @@ struct common {
 };
 
 static const struct common commons[] = {
+	{ "bom", 0, O_BOM, 0, CRM_O_FORMAT, NULL,
+	  "start the output with a byte-order mark (for Excel)" },
 	{ "db", 1, O_DB, 'd', 0, "DB",
 	  "the database file (else $CRM_DB, else ~/.local/share/crm/crm.db)" },
+	{ "encoding", 1, O_ENCODING, 0, CRM_O_FORMAT, "NAME",
+	  "write in encoding NAME, not UTF-8 (GB18030, GBK, LATIN1...)" },
 	{ "fields", 1, O_FIELDS, 'o', CRM_O_COLUMNS, "FIELDS",
 	  "columns to write, comma-separated, or 'all'" },
 	{ "format", 1, O_FORMAT, 'f', CRM_O_FORMAT, "FORMAT",
@@ -607,10 +613,10 @@ complete(const struct crm_command *cmd, int argc, char **argv)
 /* ---- parsing ----------------------------------------------------------- */
 
 struct parsed {
-	const char *db, *format, *fields, *sort, *limit, *offset;
+	const char *db, *format, *fields, *sort, *limit, *offset, *encoding;
 	const char **where, **sets;
 	size_t nwhere, nsets;
-	int help, version, noheader;
+	int help, version, noheader, bom;
 };
 
 static int
@@ -757,6 +763,8 @@ parse_options(struct crm_ctx *ctx, int argc, char **argv, struct parsed *p)
 		case O_SORT: p->sort = optarg; break;
 		case O_LIMIT: p->limit = optarg; break;
 		case O_OFFSET: p->offset = optarg; break;
+		case O_BOM: p->bom = 1; break;
+		case O_ENCODING: p->encoding = optarg; break;
 		case O_WHERE:
 			p->where = crm_xrealloc(p->where,
 				(p->nwhere + 1) * sizeof(char *));
@@ -832,14 +840,31 @@ compile(struct crm_ctx *ctx, const struct parsed *p)
 	return 0;
 }
 
+/* Is stdout a pipe whose reader is gone?  (A failed write of stdio
+ * keeps the error flag but not its errno.) */
+static int
+closed_pipe(void)
+{
+	struct pollfd p = { .fd = STDOUT_FILENO, .events = 0 };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & POLLERR);
+}
+
 static int
 finish_stdout(int code)
 {
 	int e;
 
 	errno = 0;
+	if (*crm_out_errmsg()) {
+		/* A character the encoding of --encoding has no place for. */
+		fflush(stdout);
+		crm_warn("%s", crm_out_errmsg());
+		return code ? code : CRM_EX_DATAERR;
+	}
 	if (fflush(stdout) == EOF || ferror(stdout)) {
-		e = crm_out_errno ? crm_out_errno : errno ? errno : EIO;
+		e = crm_out_errno ? crm_out_errno : errno ? errno :
+			closed_pipe() ? EPIPE : EIO;
 		if (e == EPIPE)
 			return code;
 		crm_warn("cannot write output: %s", strerror(e));
@@ -871,6 +896,9 @@ crm_main(int argc, char **argv, const struct crm_command *cmd)
 	int i, nargs = 0, verb = -1, code = 0;
 
 	crm_progname = cmd->name;
+	/* Output into a closed pipe ("| head") is an EPIPE on write, which
+	 * ends the output quietly with status 0, not a kill by SIGPIPE. */
+	signal(SIGPIPE, SIG_IGN);
 	memset(&ctx, 0, sizeof(ctx));
 	memset(&p, 0, sizeof(p));
 	ctx.cmd = cmd;
@@ -958,6 +986,10 @@ crm_main(int argc, char **argv, const struct crm_command *cmd)
 	if (p.format ? crm_out_parse_format(p.format, &ctx.fmt, &ctx.err) :
 	    crm_out_default_format(stdout, &ctx.fmt, &ctx.err)) {
 		code = crm_report(&ctx.err);
+		goto out;
+	}
+	if (crm_out_encoding(p.encoding, p.bom, &ctx.err) < 0) {
+		code = crm_usage_error(&ctx, "%s", ctx.err.msg.buf);
 		goto out;
 	}
 	if (ctx.entity)

@@ -59,6 +59,7 @@ crm_customer_history(struct crm_db *db, int64_t id, struct crm_out *out,
 				crm_out_cell(out, CRM_CELL_NUM, b.buf, b.len);
 			} else {
 				crm_out_cell(out, i == 2 ? CRM_CELL_NUM :
+					i == 0 ? CRM_CELL_TIME :
 					CRM_CELL_TEXT, s, strlen(s));
 			}
 		}

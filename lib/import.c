@@ -1918,8 +1918,14 @@ begin_outputs(struct run *r)
 			names[n++] = "_line";
 			names[n++] = "_error";
 		}
-		crm_out_begin(&r->rej, im->rejects, im->delim == '\t' ?
-			CRM_FMT_TSV : CRM_FMT_CSV, 1, names, n);
+		/* In the input's encoding, which the reader knew. */
+		if (crm_out_begin_enc(&r->rej, im->rejects, im->delim == '\t' ?
+		    CRM_FMT_TSV : CRM_FMT_CSV, 1, names, n, im->encoding, 0,
+		    r->err) < 0) {
+			crm_err_clear(r->err);
+			crm_out_begin(&r->rej, im->rejects, im->delim == '\t' ?
+				CRM_FMT_TSV : CRM_FMT_CSV, 1, names, n);
+		}
 		free(names);
 	}
 	if (im->plan)
@@ -2141,7 +2147,8 @@ crm_import_log(struct crm_db *db, struct crm_out *out, struct crm_err *err)
 			int num = i == 0 || (i >= 5 && i <= 9);
 
 			crm_out_cell(out, !s ? CRM_CELL_NULL : num ?
-				CRM_CELL_NUM : CRM_CELL_TEXT, s,
+				CRM_CELL_NUM : i == 1 || i == 10 ?
+				CRM_CELL_TIME : CRM_CELL_TEXT, s,
 				s ? strlen(s) : 0);
 		}
 		crm_out_row(out);

@@ -1,4 +1,5 @@
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -644,4 +645,36 @@ crm_order_lines(struct crm_db *db, int64_t id, struct crm_out *out,
 	if (rc != SQLITE_DONE)
 		return crm_db_fail(db, rc, "cannot read order lines", err);
 	return 0;
+}
+
+int
+crm_order_lines_json(struct crm_db *db, int64_t id, struct crm_buf *json,
+	struct crm_err *err)
+{
+	struct crm_out out;
+	char *buf = NULL, *p, *nl;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	int ret, first = 1;
+
+	if (!fp)
+		return crm_err_set(err, CRM_EX_SOFTWARE, "out of memory");
+	crm_out_begin(&out, fp, CRM_FMT_JSON, 0, crm_order_line_cols,
+		CRM_ORDER_LINE_NCOLS);
+	ret = crm_order_lines(db, id, &out, err);
+	if (crm_out_end(&out) < 0 && ret == 0)
+		ret = crm_err_set(err, CRM_EX_SOFTWARE, "cannot write the "
+			"lines of order %lld", (long long)id);
+	fclose(fp);
+	/* One object a line, made one array. */
+	crm_buf_addch(json, '[');
+	for (p = buf; ret == 0 && (nl = strchr(p, '\n')); p = nl + 1) {
+		if (!first)
+			crm_buf_addch(json, ',');
+		first = 0;
+		crm_buf_add(json, p, (size_t)(nl - p));
+	}
+	crm_buf_addch(json, ']');
+	free(buf);
+	return ret;
 }

@@ -97,4 +97,11 @@ extern const char *const crm_order_line_cols[];
 int crm_order_lines(struct crm_db *db, int64_t id, struct crm_out *out,
 	struct crm_err *err);
 
+/*
+ * The lines of order id as a JSON array of objects, each as
+ * crm_order_lines() writes it in JSON, appended to json.  -1 with err set.
+ */
+int crm_order_lines_json(struct crm_db *db, int64_t id, struct crm_buf *json,
+	struct crm_err *err);
+
 #endif

@@ -9,6 +9,12 @@
  * Writes go through stdio to fp.  A write that fails (a closed pipe, a full
  * disk) sets out->failed and later writes are skipped; crm_out_end()
  * returns -1 then, with errno from the failed write.
+ *
+ * Output may be written in another encoding than UTF-8 and begin with a
+ * byte-order mark (--encoding, --bom): crm_out_encoding() sets that for
+ * stdout, crm_out_begin_enc() for another stream.  A character that the
+ * encoding cannot hold fails the writer with errno EILSEQ and
+ * crm_out_errmsg() says which.
  */
 #ifndef CRM_OUT_H
 #define CRM_OUT_H
@@ -25,8 +31,14 @@ enum crm_cell {
 	CRM_CELL_NULL,	/* empty: "" in tsv/csv, null in JSON */
 	CRM_CELL_TEXT,	/* a string */
 	CRM_CELL_NUM,	/* a number: bare in JSON, right-aligned in a table */
-	CRM_CELL_BOOL	/* "yes"/"no": true/false in JSON */
+	CRM_CELL_BOOL,	/* "yes"/"no": true/false in JSON */
+	CRM_CELL_TIME,	/* UTC YYYY-MM-DDTHH:MM:SSZ: local time in a table,
+			 * as it is elsewhere */
+	CRM_CELL_JSON	/* a JSON value (an array of a record's parts):
+			 * as it is in JSON, as text elsewhere */
 };
+
+struct crm_enc;
 
 struct crm_out {
 	FILE *fp;
@@ -40,6 +52,12 @@ struct crm_out {
 	int failed;		/* a write failed; errno kept in err_no */
 	int err_no;
 	int width;		/* table: terminal width */
+	/* Called by crm_out_row() before it ends a row, to add the cells
+	 * of columns the row's writer does not know; or NULL. */
+	void (*end_row)(struct crm_out *out, void *arg);
+	void *end_row_arg;
+	struct crm_enc *enc;	/* the encoding written, NULL for UTF-8 */
+	int own_enc;		/* enc is this writer's, freed at the end */
 	struct crm_buf line;	/* the row being built */
 	/* table format: every cell, kept until crm_out_end() */
 	struct crm_buf cells;	/* cell texts, each NUL-terminated */
@@ -61,9 +79,34 @@ int crm_out_parse_format(const char *name, enum crm_fmt *fmt,
  */
 int crm_out_default_format(FILE *fp, enum crm_fmt *fmt, struct crm_err *err);
 
-/* Start writing ncols columns with these names (copied). */
+/* Start writing ncols columns with these names (copied).  On stdout, in
+ * the encoding crm_out_encoding() set. */
 void crm_out_begin(struct crm_out *out, FILE *fp, enum crm_fmt fmt,
 	int header, const char *const *names, size_t ncols);
+
+/*
+ * The same on fp in the encoding named (NULL or "UTF-8" for UTF-8), after
+ * a byte-order mark when bom is set.  -1 with err set (CRM_EX_USAGE) for
+ * an encoding iconv does not know; out is not begun then.
+ */
+int crm_out_begin_enc(struct crm_out *out, FILE *fp, enum crm_fmt fmt,
+	int header, const char *const *names, size_t ncols,
+	const char *encoding, int bom, struct crm_err *err);
+
+/*
+ * What every writer on stdout writes: the encoding named (NULL for UTF-8)
+ * and, when bom is set, a byte-order mark before the first byte.  -1 with
+ * err set (CRM_EX_USAGE) for an encoding iconv does not know.
+ */
+int crm_out_encoding(const char *encoding, int bom, struct crm_err *err);
+
+/* Write len bytes of UTF-8 text to stdout as the writers do (in the
+ * encoding of crm_out_encoding()); -1 when it fails (errno set). */
+int crm_out_text(const char *text, size_t len);
+
+/* After a write to stdout failed with EILSEQ: which character could not
+ * be written in which encoding, one line; "" otherwise. */
+const char *crm_out_errmsg(void);
 
 /* Add the next cell of the current row: len bytes of text (ignored for
  * CRM_CELL_NULL). */

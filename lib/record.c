@@ -188,6 +188,11 @@ crm_field_cell(const struct crm_field *f, sqlite3_stmt *st, int col,
 		crm_out_cell(out, CRM_CELL_NUM, s,
 			(size_t)sqlite3_column_bytes(st, col));
 		return;
+	case CRM_T_TIME:
+		s = (const char *)sqlite3_column_text(st, col);
+		crm_out_cell(out, CRM_CELL_TIME, s,
+			(size_t)sqlite3_column_bytes(st, col));
+		return;
 	default:
 		s = (const char *)sqlite3_column_text(st, col);
 		crm_out_cell(out, CRM_CELL_TEXT, s ? s : "",

@@ -493,6 +493,19 @@ cell_text(struct crm_out *out, sqlite3_stmt *st, int col)
 			(size_t)sqlite3_column_bytes(st, col));
 }
 
+/* Column col of st as a time (local in a table), or empty. */
+static void
+cell_time(struct crm_out *out, sqlite3_stmt *st, int col)
+{
+	const char *s = (const char *)sqlite3_column_text(st, col);
+
+	if (!s)
+		crm_out_cell(out, CRM_CELL_NULL, NULL, 0);
+	else
+		crm_out_cell(out, CRM_CELL_TIME, s,
+			(size_t)sqlite3_column_bytes(st, col));
+}
+
 /* ---- the reports ------------------------------------------------------- */
 
 /* Each row function steps st to its end, writing rows, leaving the last
@@ -524,8 +537,8 @@ customers_rows(sqlite3_stmt *st, const struct crm_report *r,
 		cell_money(out, total, chart,
 			(const char *)sqlite3_column_text(st, 1));
 		cell_money(out, crm_report_avg(total, n), NULL, NULL);
-		cell_text(out, st, 5);
-		cell_text(out, st, 6);
+		cell_time(out, st, 5);
+		cell_time(out, st, 6);
 		crm_out_row(out);
 		rows++;
 	}
@@ -1151,8 +1164,8 @@ crm_chart_write(const struct crm_chart *c, int width, struct crm_buf *out)
 
 	if (!c->n)
 		return;
-	if (width < 30)
-		width = 30;
+	if (width < 12)
+		width = 12;
 	for (i = 0; i < c->n; i++) {
 		const char *label = c->text.buf + c->offs[i];
 		const char *fig = label + strlen(label) + 1;
@@ -1165,10 +1178,14 @@ crm_chart_write(const struct crm_chart *c, int width, struct crm_buf *out)
 		if (c->values[i] > max)
 			max = c->values[i];
 	}
+	/* Every line fits width: the label takes at most a third, the bar
+	 * what the label and the figure leave, one column at least. */
 	if (lw > (size_t)width / 3)
 		lw = (size_t)width / 3;
+	if (lw + fw + 5 > (size_t)width)
+		lw = (size_t)width > fw + 6 ? (size_t)width - fw - 5 : 1;
 	used = lw + 2 + fw + 2;
-	cells = (size_t)width > used + 10 ? (size_t)width - used : 10;
+	cells = (size_t)width > used ? (size_t)width - used : 1;
 	for (i = 0; i < c->n; i++) {
 		const char *label = c->text.buf + c->offs[i];
 		const char *fig = label + strlen(label) + 1;

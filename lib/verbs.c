@@ -84,15 +84,43 @@ collect(struct crm_ctx *ctx, const char *key, void *arg)
 	return 0;
 }
 
+/* The part of a record show adds in JSON, for the end_row hook. */
+struct part {
+	struct crm_ctx *ctx;
+	int (*fn)(struct crm_db *db, int64_t id, struct crm_buf *json,
+		struct crm_err *err);
+	int64_t id;		/* the record being written */
+	int failed;
+};
+
+static void
+add_part(struct crm_out *out, void *arg)
+{
+	struct part *p = arg;
+	struct crm_buf b = CRM_BUF_INIT;
+
+	if (!p->failed && p->fn(&p->ctx->db, p->id, &b, &p->ctx->err) < 0)
+		p->failed = 1;
+	if (p->failed)
+		crm_out_cell(out, CRM_CELL_NULL, NULL, 0);
+	else
+		crm_out_cell(out, CRM_CELL_JSON, b.buf, b.len);
+	crm_buf_release(&b);
+}
+
 int
-crm_verb_show(struct crm_ctx *ctx)
+crm_verb_show_parts(struct crm_ctx *ctx, const char *name,
+	int (*fn)(struct crm_db *db, int64_t id, struct crm_buf *json,
+	struct crm_err *err))
 {
 	const struct crm_field **fields = NULL;
 	struct idlist l = { NULL, 0, 0 };
 	struct crm_query q = ctx->query;
+	struct part part = { ctx, fn, 0, 0 };
 	struct crm_out out;
+	const char **names;
 	size_t i, n;
-	int code;
+	int code, parts;
 
 	code = crm_each_id(ctx, collect, &l);
 	if (!l.n) {
@@ -104,16 +132,30 @@ crm_verb_show(struct crm_ctx *ctx)
 		free(l.ids);
 		return crm_fail(ctx);
 	}
-	crm_out_fields(ctx, &out, fields, n);
+	/* In JSON a record holds its parts, after its fields (unless -o
+	 * names the columns). */
+	parts = name && fn && ctx->fmt == CRM_FMT_JSON && !ctx->fields;
+	names = crm_xcalloc(n + 1, sizeof(*names));
+	for (i = 0; i < n; i++)
+		names[i] = fields[i]->name;
+	if (parts)
+		names[n] = name;
+	crm_out_begin(&out, stdout, ctx->fmt, ctx->header, names,
+		n + (size_t)parts);
+	free(names);
 	out.vertical = 1;
+	if (parts) {
+		out.end_row = add_part;
+		out.end_row_arg = &part;
+	}
 	q.nconds = 0;
 	q.nsort = 0;
 	q.limit = -1;
 	q.offset = 0;
 	for (i = 0; i < l.n; i++) {
-		q.only_id = l.ids[i];
+		q.only_id = part.id = l.ids[i];
 		if (crm_query_run(&ctx->db, &q, fields, n, &out,
-		    &ctx->err) < 0) {
+		    &ctx->err) < 0 || part.failed) {
 			code = crm_fail(ctx);
 			break;
 		}
@@ -122,6 +164,12 @@ crm_verb_show(struct crm_ctx *ctx)
 	free(fields);
 	free(l.ids);
 	return code;
+}
+
+int
+crm_verb_show(struct crm_ctx *ctx)
+{
+	return crm_verb_show_parts(ctx, NULL, NULL);
 }
 
 static int

@@ -25,6 +25,15 @@ int crm_verb_update(struct crm_ctx *ctx);
 int crm_verb_delete(struct crm_ctx *ctx);
 
 /*
+ * show for a record that has parts (an order its lines): in JSON each
+ * record's object ends with a column name whose value fn writes, a JSON
+ * array, for the record id.  fn returns 0, or -1 with err set.
+ */
+int crm_verb_show_parts(struct crm_ctx *ctx, const char *name,
+	int (*fn)(struct crm_db *db, int64_t id, struct crm_buf *json,
+	struct crm_err *err));
+
+/*
  * A verb that moves one record to a value of one field: "ID VALUE"
  * (crm-deal stage, crm-ticket status, crm-ticket rate), run as update.
  * operands names them for the usage error ("DEAL and STAGE").  An empty

@@ -31,7 +31,7 @@ setup() {
 		'id          1' \
 		'name        Ada Lovelace' \
 		'email       ada@example.com' \
-		'created_at  2026-01-02T03:04:05Z')"
+		'created_at  2026-01-02 03:04:05')"
 }
 
 @test "show several ids, in the order given, in one output" {

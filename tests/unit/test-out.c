@@ -420,6 +420,101 @@ write_failures_reported(void **state)
 	}
 }
 
+/* ---- times and encodings ---------------------------------------------- */
+
+/* A time is local (TZ) in a table only; anything else is kept as it is. */
+static void
+time_cells(void **state)
+{
+	static const char *const names[] = { "at" };
+	static const struct cell cells[] = {
+		{ CRM_CELL_TIME, "2026-01-02T20:04:05Z" }, EOR,
+		{ CRM_CELL_TIME, "not a time" }, EOR,
+	};
+	char *s;
+
+	(void)state;
+	setenv("TZ", "Asia/Shanghai", 1);
+	s = render(CRM_FMT_TABLE, 1, 0, names, 1, cells, ARRAY_SIZE(cells));
+	assert_string_equal(s, "at\n2026-01-03 04:04:05\nnot a time\n");
+	free(s);
+	s = render(CRM_FMT_TSV, 1, 0, names, 1, cells, ARRAY_SIZE(cells));
+	assert_string_equal(s, "at\n2026-01-02T20:04:05Z\nnot a time\n");
+	free(s);
+	s = render(CRM_FMT_JSON, 1, 0, names, 1, cells, 2);
+	assert_string_equal(s, "{\"at\":\"2026-01-02T20:04:05Z\"}\n");
+	free(s);
+	unsetenv("TZ");
+}
+
+/* Write one csv row of text in an encoding; the bytes and their number. */
+static int
+render_enc(const char *encoding, int bom, const char *text, char **buf,
+	size_t *len, struct crm_err *err)
+{
+	static const char *const names[] = { "name" };
+	struct crm_out out;
+	FILE *fp = open_memstream(buf, len);
+	int ret;
+
+	assert_non_null(fp);
+	if (crm_out_begin_enc(&out, fp, CRM_FMT_CSV, 1, names, 1, encoding,
+	    bom, err) < 0) {
+		fclose(fp);
+		return -2;
+	}
+	crm_out_cell(&out, CRM_CELL_TEXT, text, strlen(text));
+	crm_out_row(&out);
+	ret = crm_out_end(&out);
+	fclose(fp);
+	return ret;
+}
+
+static void
+encodings(void **state)
+{
+	struct crm_err err = CRM_ERR_INIT;
+	char *buf = NULL;
+	size_t len = 0;
+
+	(void)state;
+	/* 张伟 in GB18030: D5C5 CEB0. */
+	assert_int_equal(render_enc("GB18030", 0, "\xe5\xbc\xa0\xe4\xbc\x9f",
+		&buf, &len, &err), 0);
+	assert_int_equal(len, 10);
+	assert_memory_equal(buf, "name\n\xd5\xc5\xce\xb0\n", 10);
+	free(buf);
+	/* A UTF-8 mark first, when asked. */
+	assert_int_equal(render_enc(NULL, 1, "a", &buf, &len, &err), 0);
+	assert_int_equal(len, 10);
+	assert_memory_equal(buf, "\xef\xbb\xbfname\na\n", 10);
+	free(buf);
+	/* The mark in the encoding written: U+FEFF in GB18030. */
+	assert_int_equal(render_enc("gb18030", 1, "a", &buf, &len, &err), 0);
+	assert_int_equal(len, 11);
+	assert_memory_equal(buf, "\x84\x31\x95\x33name\na\n", 11);
+	free(buf);
+	/* Latin-1 as people write it. */
+	assert_int_equal(render_enc("Latin-1", 0, "caf\xc3\xa9", &buf, &len,
+		&err), 0);
+	assert_int_equal(len, 10);
+	assert_memory_equal(buf, "name\ncaf\xe9\n", 10);
+	free(buf);
+	/* A character Latin-1 has no place for fails the writer: EILSEQ. */
+	assert_int_equal(render_enc("LATIN1", 0, "\xe5\xbc\xa0", &buf, &len,
+		&err), -1);
+	assert_int_equal(errno, EILSEQ);
+	assert_int_equal(len, 5);		/* the header only */
+	free(buf);
+	/* An unknown name is a usage error. */
+	assert_int_equal(render_enc("NO-SUCH-CODE", 0, "a", &buf, &len,
+		&err), -2);
+	free(buf);
+	assert_int_equal(err.code, CRM_EX_USAGE);
+	assert_non_null(strstr(err.msg.buf, "'NO-SUCH-CODE'"));
+	crm_err_release(&err);
+}
+
 /* ---- choosing a format ------------------------------------------------ */
 
 static void
@@ -513,6 +608,8 @@ main(void)
 		cmocka_unit_test(parse_format_names),
 		cmocka_unit_test(default_format),
 		cmocka_unit_test(default_format_terminal),
+		cmocka_unit_test(time_cells),
+		cmocka_unit_test(encodings),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
