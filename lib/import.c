@@ -267,7 +267,9 @@ map_header(struct run *r)
 		if (r->cols[i].t || !strcmp(h, "_line") ||
 		    !strcmp(h, "_error"))
 			continue;
-		r->cols[i].t = target_named(r, h);
+		/* No field or alias is near that long: not folded. */
+		if (r->header.f[i].len <= 256)
+			r->cols[i].t = target_named(r, h);
 		if (!r->cols[i].t && !im->ignore_unknown) {
 			struct crm_buf names = CRM_BUF_INIT;
 			struct crm_buf shown = CRM_BUF_INIT;

@@ -15,6 +15,8 @@
 #define INBUF (64 * 1024)
 /* Arrays and objects inside a JSON member, nested no deeper than this. */
 #define JSON_DEPTH 64
+/* Lines that are no JSON object kept while looking for the first one. */
+#define JSON_BEFORE 1000
 /* Display columns of file text a message shows. */
 #define ECHO_WIDTH 64
 
@@ -482,7 +484,13 @@ convert(struct crm_reader *r, char *in, size_t len, int64_t no,
 {
 	crm_buf_reset(&r->conv);
 	if (r->cd == (iconv_t)-1) {
-		crm_buf_add(&r->conv, in, len);
+		/* UTF-8 already: the line read is the line. */
+		struct crm_buf t = r->conv;
+
+		(void)in;
+		(void)len;
+		r->conv = r->raw;
+		r->raw = t;
 		return 0;
 	}
 	while (len) {
@@ -618,10 +626,24 @@ csv_split(struct crm_reader *r, const char *s, size_t len)
 	char d = r->delim;
 
 	for (i = 0; i < len; i++) {
-		char c = s[i];
-		int eol = c == '\n' || c == '\r';
-		int space = (c == ' ' || c == '\t') && c != d;
+		char c;
+		int eol, space;
 
+		/* The plain bytes of a field in one go. */
+		if (r->state == S_PLAIN || r->state == S_QUOTED) {
+			size_t j = i;
+
+			while (j < len && s[j] != '"' && (r->state == S_QUOTED ||
+			    (s[j] != d && s[j] != '\n' && s[j] != '\r')))
+				j++;
+			crm_buf_add(&r->field, s + i, j - i);
+			i = j;
+			if (i == len)
+				break;
+		}
+		c = s[i];
+		eol = c == '\n' || c == '\r';
+		space = (c == ' ' || c == '\t') && c != d;
 		switch (r->state) {
 		case S_START:
 			if (c == '"') {
@@ -1120,7 +1142,8 @@ json_line(struct crm_reader *r, struct crm_record *rec, const char *s,
 			if (!rec->bad && col < 0) {
 				rec->bad = 1;
 				rec->reason = member_why(r, "member '%s' is not "
-					"in the first line", r->jname.buf,
+					"in the first object, the header",
+					r->jname.buf,
 					r->jname.len);
 			} else if (!rec->bad && r->jseen[col]) {
 				rec->bad = 1;
@@ -1187,6 +1210,27 @@ bad:
 	rec->reason = why;
 }
 
+/* The header's record into rec. */
+static int
+json_header(struct crm_reader *r, struct crm_record *rec)
+{
+	size_t i;
+
+	rec->n = 0;
+	for (i = 0; i < r->jhead.n; i++)
+		rec_add(rec, r->jhead.f[i].buf, r->jhead.f[i].len);
+	rec->line = r->jhead.line;
+	rec->bad = r->jhead.bad;
+	rec->reason = r->jhead.reason;
+	crm_buf_reset(&rec->raw);
+	return 1;
+}
+
+/*
+ * JSON Lines: the header is the member names of the first line that is a
+ * JSON object; lines before it that are none (at most JSON_BEFORE) are
+ * kept and returned after it, as bad rows, then that line as a row.
+ */
 static int
 json_next(struct crm_reader *r, struct crm_record *rec, struct crm_err *err)
 {
@@ -1194,6 +1238,13 @@ json_next(struct crm_reader *r, struct crm_record *rec, struct crm_err *err)
 	size_t len;
 
 	if (r->jstate == 1) {
+		if (r->iagain < r->nagain) {
+			struct line l = r->again[r->iagain++];
+
+			json_line(r, rec, l.s, l.len, l.no, 0);
+			free(l.s);
+			return 1;
+		}
 		r->jstate = 2;
 		json_line(r, rec, r->jfirst.buf, r->jfirst.len, r->jfirst_no,
 			0);
@@ -1202,32 +1253,49 @@ json_next(struct crm_reader *r, struct crm_record *rec, struct crm_err *err)
 	}
 	for (;;) {
 		got = next_line(r, err);
-		if (got <= 0)
-			return got;
-		len = chomp(r->conv.buf, r->conv.len);
-		if (!blank(r->conv.buf, len))
-			break;
-	}
-	if (r->jstate == 0) {
-		json_line(r, &r->jhead, r->conv.buf, len, r->lineno, 1);
-		/* The header, and the same line as the first row. */
-		if (!r->jhead.bad) {
-			crm_buf_reset(&r->jfirst);
-			crm_buf_add(&r->jfirst, r->conv.buf, len);
-			r->jfirst_no = r->lineno;
-			r->jstate = 1;
+		if (got < 0)
+			return -1;
+		if (got == 0) {
+			struct line *l = r->again;
+
+			if (r->jstate == 2 || r->iagain == r->nagain)
+				return 0;
+			/* No line is a JSON object: the first says why. */
+			json_line(r, &r->jhead, l->s, l->len, l->no, 1);
+			free_lines(r->again + r->iagain, r->nagain - r->iagain);
+			r->iagain = r->nagain = 0;
+			r->jstate = 2;
+			return json_header(r, rec);
 		}
-		rec->n = 0;
-		for (size_t i = 0; i < r->jhead.n; i++)
-			rec_add(rec, r->jhead.f[i].buf, r->jhead.f[i].len);
-		rec->line = r->jhead.line;
-		rec->bad = r->jhead.bad;
-		rec->reason = r->jhead.reason;
-		crm_buf_reset(&rec->raw);
-		return 1;
+		len = chomp(r->conv.buf, r->conv.len);
+		if (blank(r->conv.buf, len))
+			continue;
+		if (r->jstate == 2) {
+			json_line(r, rec, r->conv.buf, len, r->lineno, 0);
+			return 1;
+		}
+		json_line(r, &r->jhead, r->conv.buf, len, r->lineno, 1);
+		if (!r->jhead.bad || r->jhead.n > CRM_READER_MAX_FIELDS ||
+		    r->nagain >= JSON_BEFORE)
+			break;
+		r->again = crm_xrealloc(r->again,
+			(r->nagain + 1) * sizeof(*r->again));
+		r->again[r->nagain].s = crm_xmalloc(len + 1);
+		memcpy(r->again[r->nagain].s, r->conv.buf, len);
+		r->again[r->nagain].s[len] = '\0';
+		r->again[r->nagain].len = len;
+		r->again[r->nagain].no = r->lineno;
+		r->nagain++;
 	}
-	json_line(r, rec, r->conv.buf, len, r->lineno, 0);
-	return 1;
+	if (!r->jhead.bad) {
+		/* The header, and the same line as the first row after the
+		 * lines kept. */
+		crm_buf_reset(&r->jfirst);
+		crm_buf_add(&r->jfirst, r->conv.buf, len);
+		r->jfirst_no = r->lineno;
+		r->jstate = 1;
+	}
+	return json_header(r, rec);
 }
 
 /* ---- the next record ---------------------------------------------------- */
