@@ -522,8 +522,8 @@ reject(struct run *r, const struct crm_record *rec, const char *reason)
 				strlen(reason));
 			own = 1;
 		} else if (i < rec->n) {
-			crm_out_cell(&r->rej, CRM_CELL_TEXT, rec->f[i].buf,
-				rec->f[i].len);
+			crm_out_cell(&r->rej, CRM_CELL_TEXT, rec->x[i].buf,
+				rec->x[i].len);
 		} else {
 			crm_out_cell(&r->rej, CRM_CELL_NULL, NULL, 0);
 		}
@@ -1097,9 +1097,13 @@ group_add(struct run *r, const struct crm_record *rec)
 
 			g->alloc = old ? old * 2 : 16;
 			g->f = crm_xrealloc(g->f, g->alloc * sizeof(*g->f));
-			for (j = old; j < g->alloc; j++)
+			g->x = crm_xrealloc(g->x, g->alloc * sizeof(*g->x));
+			for (j = old; j < g->alloc; j++) {
 				crm_buf_init(&g->f[j]);
+				crm_buf_init(&g->x[j]);
+			}
 		}
+		crm_buf_sets(&g->x[g->n], rec->x[i].buf);
 		crm_buf_sets(&g->f[g->n++], rec->f[i].buf);
 	}
 	crm_buf_reset(&g->raw);

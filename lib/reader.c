@@ -67,6 +67,7 @@ struct crm_reader {
 	struct crm_record cur;
 	struct crm_buf field;	/* the field being parsed */
 	enum state state;
+	int quoted;		/* the field began with a quote */
 	size_t fields;		/* fields the record has, kept or not */
 	int64_t start;		/* its first line, 0 before it begins */
 	struct line *lines;	/* its lines, for recovery */
@@ -86,20 +87,33 @@ struct crm_reader {
 	struct crm_buf jtmp, jwhy, jname;
 };
 
+/* Add a field: its value s, and its text x as the file has it. */
 static void
-rec_add(struct crm_record *rec, const char *s, size_t len)
+rec_add2(struct crm_record *rec, const char *s, size_t len, const char *x,
+	size_t xlen)
 {
 	if (rec->n == rec->alloc) {
 		size_t i, old = rec->alloc;
 
 		rec->alloc = old ? old * 2 : 16;
 		rec->f = crm_xrealloc(rec->f, rec->alloc * sizeof(*rec->f));
-		for (i = old; i < rec->alloc; i++)
+		rec->x = crm_xrealloc(rec->x, rec->alloc * sizeof(*rec->x));
+		for (i = old; i < rec->alloc; i++) {
 			crm_buf_init(&rec->f[i]);
+			crm_buf_init(&rec->x[i]);
+		}
 	}
 	crm_buf_reset(&rec->f[rec->n]);
 	crm_buf_add(&rec->f[rec->n], s, len);
+	crm_buf_reset(&rec->x[rec->n]);
+	crm_buf_add(&rec->x[rec->n], x, xlen);
 	rec->n++;
+}
+
+static void
+rec_add(struct crm_record *rec, const char *s, size_t len)
+{
+	rec_add2(rec, s, len, s, len);
 }
 
 void
@@ -107,9 +121,12 @@ crm_record_release(struct crm_record *rec)
 {
 	size_t i;
 
-	for (i = 0; i < rec->alloc; i++)
+	for (i = 0; i < rec->alloc; i++) {
 		crm_buf_release(&rec->f[i]);
+		crm_buf_release(&rec->x[i]);
+	}
 	free(rec->f);
+	free(rec->x);
 	crm_buf_release(&rec->raw);
 	memset(rec, 0, sizeof(*rec));
 	crm_buf_init(&rec->raw);
@@ -166,7 +183,8 @@ finish(struct crm_reader *r, int bad, const char *reason)
 	d = &r->done[r->ndone++];
 	d->n = 0;
 	for (i = 0; i < r->cur.n; i++)
-		rec_add(d, r->cur.f[i].buf, r->cur.f[i].len);
+		rec_add2(d, r->cur.f[i].buf, r->cur.f[i].len,
+			r->cur.x[i].buf, r->cur.x[i].len);
 	crm_buf_reset(&d->raw);
 	d->line = r->start;
 	d->bad = bad;
@@ -222,6 +240,7 @@ broken(struct crm_reader *r, const char *reason)
 	finish(r, 1, reason);
 	crm_buf_reset(&r->field);
 	r->state = S_START;
+	r->quoted = 0;
 	if (r->nlines > 1) {
 		/* Lines still waiting to be read again go after these. */
 		struct line *again = crm_xcalloc(r->nlines - 1 +
@@ -606,12 +625,31 @@ blank(const char *s, size_t len)
 	return 1;
 }
 
+/*
+ * The field ends.  An unquoted one's value is without the blanks at its
+ * ends (spaces and tabs, unless the separator is a tab), as spreadsheets
+ * and libcsv read it; its text as the file has it is kept for the
+ * rejects file.
+ */
 static void
 end_field(struct crm_reader *r)
 {
-	add_field(r, &r->cur, r->field.buf, r->field.len);
+	const char *s = r->field.buf;
+	size_t from = 0, len = r->field.len;
+
+	if (!r->quoted) {
+		while (from < len && (s[from] == ' ' || (s[from] == '\t' &&
+		    r->delim != '\t')))
+			from++;
+		while (len > from && (s[len - 1] == ' ' || (s[len - 1] ==
+		    '\t' && r->delim != '\t')))
+			len--;
+	}
+	if (++r->fields <= CRM_READER_MAX_FIELDS + 1)
+		rec_add2(&r->cur, s + from, len - from, s, r->field.len);
 	crm_buf_reset(&r->field);
 	r->state = S_START;
+	r->quoted = 0;
 }
 
 /*
@@ -650,6 +688,7 @@ csv_split(struct crm_reader *r, const char *s, size_t len)
 				/* Blanks before a quote are not the field's. */
 				crm_buf_reset(&r->field);
 				r->state = S_QUOTED;
+				r->quoted = 1;
 				continue;
 			}
 			if (space) {
@@ -1175,6 +1214,8 @@ json_line(struct crm_reader *r, struct crm_record *rec, const char *s,
 					crm_buf_adds(f, "true");
 				else if (kind == J_FALSE)
 					crm_buf_adds(f, "false");
+				crm_buf_reset(&rec->x[col]);
+				crm_buf_add(&rec->x[col], f->buf, f->len);
 			}
 		}
 		json_ws(&j);

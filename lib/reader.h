@@ -7,12 +7,13 @@
  * one line in line numbers) is split by the small parser here rather than
  * by libcsv, for two things libcsv cannot give: each field exactly as in
  * the file (libcsv trims the spaces of unquoted fields, so a rejected
- * " Bob@ " came back "Bob@"), and a reason a person understands for a
+ * " Bob@ " came back "Bob@") beside its value, and a reason a person understands for a
  * record that cannot be split (libcsv has one message for every case).
- * Spaces around a quoted field are not part of it (' "a" ' is "a"); an
- * unquoted field keeps all of its bytes.  TSV is one record per line,
- * split at tabs, with \t \n \r \\ unescaped as crm's own TSV output writes
- * them, so that what crm writes it reads back.
+ * An unquoted field's value is without the blanks at its ends, as
+ * spreadsheets read it, and its text as it came is kept beside it; spaces
+ * around a quoted field are not part of it (' "a" ' is "a").  TSV is one
+ * record per line, split at tabs, with \t \n \r \\ unescaped as crm's own
+ * TSV output writes them, so that what crm writes it reads back.
  *
  * JSON Lines (what -f json writes) is one object per line: its first
  * object's member names are the header, and each line gives the values of
@@ -58,6 +59,9 @@
 
 struct crm_record {
 	struct crm_buf *f;	/* the fields, UTF-8 (unless bad) */
+	struct crm_buf *x;	/* each field's text exactly as in the file
+				 * (f without the blanks around an unquoted
+				 * CSV field), for the rejects file */
 	size_t n;		/* number of fields */
 	size_t alloc;
 	int64_t line;		/* the line where the record starts (1-based) */
