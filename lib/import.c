@@ -1944,7 +1944,6 @@ static int
 read_header(struct run *r, struct crm_reader *rd)
 {
 	int got = crm_reader_next(rd, &r->header, r->err);
-	size_t i;
 
 	if (got < 0)
 		return -1;
@@ -1959,20 +1958,6 @@ read_header(struct run *r, struct crm_reader *rd)
 		return crm_err_set(r->err, CRM_EX_DATAERR, "line %lld: the "
 			"header cannot be read: %s", (long long)r->header.line,
 			r->header.reason);
-	/* A column's name is matched without the blanks around it. */
-	for (i = 0; i < r->header.n; i++) {
-		struct crm_buf *h = &r->header.f[i];
-		size_t from = 0, len = h->len;
-
-		while (from < len && (h->buf[from] == ' ' ||
-		    h->buf[from] == '\t'))
-			from++;
-		while (len > from && (h->buf[len - 1] == ' ' ||
-		    h->buf[len - 1] == '\t'))
-			len--;
-		memmove(h->buf, h->buf + from, len - from);
-		crm_buf_setlen(h, len - from);
-	}
 	return 0;
 }
 
