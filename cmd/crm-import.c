@@ -1,4 +1,4 @@
-/* crm-import - batch import from CSV or TSV, the import log, revert. */
+/* crm-import - batch import from CSV, TSV or JSON Lines, the log, revert. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,6 +90,15 @@ import(struct crm_ctx *ctx, enum crm_import_kind kind, const char *entity)
 				"expected one character or 'tab'", opt);
 			goto out;
 		}
+	}
+	if (crm_opt(ctx, "json") || (n > 5 && !strcmp(path + n - 5,
+	    ".json")) || (n > 6 && !strcmp(path + n - 6, ".jsonl"))) {
+		if (crm_opt(ctx, "tsv") || crm_opt(ctx, "delimiter")) {
+			code = crm_usage_error(ctx, "--json reads JSON Lines, "
+				"which have no --tsv or --delimiter");
+			goto out;
+		}
+		im.delim = 0;
 	}
 	im.encoding = crm_opt(ctx, "encoding");
 	maps = crm_opt_all(ctx, "map", &n);
@@ -300,10 +309,12 @@ cmd_revert(struct crm_ctx *ctx)
 #define O_DRY_RUN { .name = "dry-run", \
 	.help = "check everything, write nothing; print the plan" }
 #define O_ENCODING { .name = "encoding", .arg = "NAME", \
-	.values = "GB18030 GBK LATIN1", \
-	.help = "the file's encoding (GB18030, GBK, LATIN1...)" }
+	.values = "GB18030 GBK LATIN1 UTF-16", \
+	.help = "the file's encoding (GB18030, GBK, LATIN1, UTF-16...)" }
 #define O_IGNORE { .name = "ignore-unknown", \
 	.help = "skip columns that name no field" }
+#define O_JSON { .name = "json", \
+	.help = "the file is JSON Lines (so is a .jsonl or .json name)" }
 #define O_KEY { .name = "key", .arg = "FIELD", \
 	.help = "match existing records on FIELD" }
 #define O_MAP { .name = "map", .arg = "HEADER=FIELD", .multi = 1, \
@@ -327,20 +338,20 @@ cmd_revert(struct crm_ctx *ctx)
 /* Records match on their key fields or --key; orders on order_ref, and
  * inventory on sku, only. */
 static const struct crm_optdef record_opts[] = {
-	O_DELIMITER, O_DRY_RUN, O_ENCODING, O_IGNORE, O_KEY, O_MAP, O_MAX,
-	O_MODE, O_REJECTS, O_STRICT, O_TSV,
+	O_DELIMITER, O_DRY_RUN, O_ENCODING, O_IGNORE, O_JSON, O_KEY, O_MAP,
+	O_MAX, O_MODE, O_REJECTS, O_STRICT, O_TSV,
 	{ 0 }
 };
 
 static const struct crm_optdef order_opts[] = {
-	O_DELIMITER, O_DRY_RUN, O_ENCODING, O_IGNORE, O_MAP, O_MAX, O_MODE,
-	O_REJECTS, O_STRICT, O_TAKE, O_TSV,
+	O_DELIMITER, O_DRY_RUN, O_ENCODING, O_IGNORE, O_JSON, O_MAP, O_MAX,
+	O_MODE, O_REJECTS, O_STRICT, O_TAKE, O_TSV,
 	{ 0 }
 };
 
 static const struct crm_optdef inventory_opts[] = {
-	O_DELIMITER, O_DRY_RUN, O_ENCODING, O_IGNORE, O_MAP, O_MAX, O_MISSING,
-	O_REJECTS, O_STRICT, O_TSV,
+	O_DELIMITER, O_DRY_RUN, O_ENCODING, O_IGNORE, O_JSON, O_MAP, O_MAX,
+	O_MISSING, O_REJECTS, O_STRICT, O_TSV,
 	{ 0 }
 };
 

@@ -1,15 +1,17 @@
 /*
- * fuzz-reader - libFuzzer target for the CSV/TSV reader (lib/reader.h),
- * the parser of every file crm-import is given.
+ * fuzz-reader - libFuzzer target for the CSV/TSV/JSON Lines reader
+ * (lib/reader.h), the parser of every file crm-import is given.
  *
  * Input: byte 0 picks CSV or TSV (bit 0), the encoding (bits 1-2: UTF-8,
- * GB18030, Latin-1) and the mode (bit 3).  In raw mode the rest is the
- * file: every record must come back in order of its first line, with a
- * reason when bad, and the reader must read the whole file.  In round
- * trip mode the rest is cells (separated by 0x1f, rows of byte 1 % 4 + 1
- * of them) written by crm's own writer (lib/out.h) and read back: what
- * crm writes it reads back (reader.h), field for field.  Lines end at
- * LF, and in CSV at a CR not followed by LF too (old Mac files).
+ * GB18030, Latin-1; bit 5: UTF-16), the mode (bit 3) and JSON Lines
+ * (bit 4).  In raw mode the rest is the file: every record must come back
+ * in order of its first line (JSON: after the header, which may come
+ * from a later line), with a reason when bad, and the reader must read
+ * the whole file.  In round trip mode the rest is cells (separated by
+ * 0x1f, rows of byte 1 % 4 + 1 of them) written by crm's own writer
+ * (lib/out.h) and read back: what crm writes it reads back (reader.h),
+ * field for field.  Lines end at LF, and in CSV at a CR not followed by
+ * LF too (old Mac files).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -49,7 +51,7 @@ raw(const uint8_t *data, size_t size, char delim, const char *enc)
 	struct crm_err err = CRM_ERR_INIT;
 	struct crm_reader *r;
 	int64_t last = 0, lines = 0;
-	size_t i;
+	size_t i, nrec = 0, width = 0;
 	FILE *fp;
 	int ret;
 
@@ -65,13 +67,19 @@ raw(const uint8_t *data, size_t size, char delim, const char *enc)
 	CHECK(r, "reader: %s", err.msg.buf);
 	memset(&rec, 0, sizeof(rec));
 	while ((ret = crm_reader_next(r, &rec, &err)) == 1) {
-		CHECK(rec.line > last, "record at line %lld after %lld",
-			(long long)rec.line, (long long)last);
-		CHECK(rec.line <= lines, "record at line %lld of %lld",
-			(long long)rec.line, (long long)lines);
+		CHECK(!delim || rec.line > last, "record at line %lld after "
+			"%lld", (long long)rec.line, (long long)last);
+		CHECK(rec.line >= 1 && rec.line <= lines, "record at line %lld "
+			"of %lld", (long long)rec.line, (long long)lines);
 		CHECK(!rec.bad || rec.reason, "bad record without a reason");
-		CHECK(rec.bad || rec.n >= 1, "record without fields");
+		CHECK(!delim || rec.bad || rec.n >= 1, "record without fields");
+		CHECK(rec.n <= CRM_READER_MAX_FIELDS + 1, "%zu fields", rec.n);
+		if (!delim && !nrec)
+			width = rec.n;
+		CHECK(delim || rec.bad || rec.n == width, "JSON row of %zu "
+			"fields, header of %zu", rec.n, width);
 		last = rec.line;
+		nrec++;
 	}
 	CHECK(ret == 0 || (ret == -1 && err.code == CRM_EX_DATAERR),
 		"reader returned %d (%d %s)", ret, err.code, err.msg.buf);
@@ -155,9 +163,19 @@ round_trip(const uint8_t *data, size_t size, enum crm_fmt fmt,
 	fclose(fp);
 	fp = fmemopen(buf, blen ? blen : 1, "r");
 	CHECK(fp, "fmemopen");
-	r = crm_reader_new(fp, fmt == CRM_FMT_TSV ? '\t' : ',', NULL, &err);
+	r = crm_reader_new(fp, fmt == CRM_FMT_TSV ? '\t' : fmt == CRM_FMT_JSON ?
+		0 : ',', NULL, &err);
 	CHECK(r, "reader");
 	memset(&rec, 0, sizeof(rec));
+	/* JSON Lines: the first object's names come first, as a header. */
+	if (fmt == CRM_FMT_JSON && blen) {
+		CHECK(crm_reader_next(r, &rec, &err) == 1, "no header");
+		CHECK(!rec.bad && rec.n == ncols, "header: %s",
+			rec.bad ? rec.reason : "");
+		for (i = 0; i < ncols; i++)
+			CHECK(!strcmp(rec.f[i].buf, names[i]), "header %zu: %s",
+				i, rec.f[i].buf);
+	}
 	while (blen && (ret = crm_reader_next(r, &rec, &err)) == 1) {
 		CHECK(!rec.bad, "row %zu read as bad: %s", row, rec.reason);
 		CHECK(row < nrows, "more rows read than written");
@@ -192,10 +210,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 2)
 		return 0;
 	if (data[0] & 8)
-		round_trip(data + 2, size - 2, data[0] & 1 ? CRM_FMT_TSV :
-			CRM_FMT_CSV, 1 + data[1] % 4);
+		round_trip(data + 2, size - 2, data[0] & 16 ? CRM_FMT_JSON :
+			data[0] & 1 ? CRM_FMT_TSV : CRM_FMT_CSV, 1 + data[1] % 4);
 	else
-		raw(data + 1, size - 1, data[0] & 1 ? '\t' : ',',
+		raw(data + 1, size - 1, data[0] & 16 ? 0 : data[0] & 1 ?
+			'\t' : ',', data[0] & 32 ? "UTF-16" :
 			encs[(data[0] >> 1) & 3]);
 	return 0;
 }

@@ -229,7 +229,7 @@ static int
 map_header(struct run *r)
 {
 	const struct crm_import *im = r->im;
-	size_t i, j;
+	size_t i, j, *first;
 
 	r->ncols = r->header.n;
 	r->cols = crm_xcalloc(r->ncols ? r->ncols : 1, sizeof(*r->cols));
@@ -267,9 +267,12 @@ map_header(struct run *r)
 		if (r->cols[i].t || !strcmp(h, "_line") ||
 		    !strcmp(h, "_error"))
 			continue;
-		r->cols[i].t = target_named(r, h);
+		/* No field or alias is near that long: not folded. */
+		if (r->header.f[i].len <= 256)
+			r->cols[i].t = target_named(r, h);
 		if (!r->cols[i].t && !im->ignore_unknown) {
 			struct crm_buf names = CRM_BUF_INIT;
+			struct crm_buf shown = CRM_BUF_INIT;
 
 			for (j = 0; j < r->ntargets; j++)
 				if (r->targets[j].role != R_NONE)
@@ -278,27 +281,48 @@ map_header(struct run *r)
 						r->targets[j].name);
 			crm_err_set(r->err, CRM_EX_USAGE, "unknown column "
 				"'%s' (known: %s); use --map or "
-				"--ignore-unknown", h, names.buf);
+				"--ignore-unknown", crm_reader_echo(h,
+				r->header.f[i].len, &shown), names.buf);
 			crm_buf_release(&names);
+			crm_buf_release(&shown);
 			return -1;
 		}
 	}
+	/* Two columns for one field: the first column of each target, by
+	 * the target's index, finds them in one pass. */
 	r->created = -1;
+	first = crm_xmalloc((r->ntargets ? r->ntargets : 1) * sizeof(*first));
+	for (j = 0; j < r->ntargets; j++)
+		first[j] = SIZE_MAX;
 	for (i = 0; i < r->ncols; i++) {
-		if (im->kind == CRM_IMPORT_RECORDS && r->cols[i].t &&
-		    r->cols[i].t->f && !strcmp(r->cols[i].t->f->name,
-		    "created_at"))
+		const struct target *t = r->cols[i].t;
+		int created;
+
+		if (!t)
+			continue;
+		created = im->kind == CRM_IMPORT_RECORDS && t->f &&
+			!strcmp(t->f->name, "created_at");
+		if (created && r->created < 0)
 			r->created = (int)i;
-		for (j = i + 1; j < r->ncols; j++)
-			if (r->cols[i].t && r->cols[i].t == r->cols[j].t &&
-			    (r->cols[i].t->role != R_NONE ||
-			    (int)i == r->created))
-				return crm_err_set(r->err, CRM_EX_USAGE,
-					"columns '%s' and '%s' both give %s",
-					r->header.f[i].buf,
-					r->header.f[j].buf,
-					r->cols[i].t->name);
+		j = (size_t)(t - r->targets);
+		if (first[j] == SIZE_MAX) {
+			first[j] = i;
+		} else if (t->role != R_NONE || created) {
+			struct crm_buf a = CRM_BUF_INIT, b = CRM_BUF_INIT;
+
+			crm_err_set(r->err, CRM_EX_USAGE, "columns '%s' and "
+				"'%s' both give %s", crm_reader_echo(
+				r->header.f[first[j]].buf,
+				r->header.f[first[j]].len, &a),
+				crm_reader_echo(r->header.f[i].buf,
+				r->header.f[i].len, &b), t->name);
+			crm_buf_release(&a);
+			crm_buf_release(&b);
+			free(first);
+			return -1;
+		}
 	}
+	free(first);
 	return 0;
 }
 
@@ -435,10 +459,39 @@ plan(struct run *r, const struct crm_record *rec, const char *action,
 }
 
 /*
+ * JSON Lines: the object as it came (its members' text, but an old _line
+ * and _error) with "_line" and "_error" members after them, so that it
+ * imports again as JSON; a line that is no JSON object as it came.
+ */
+static void
+reject_json(struct run *r, const struct crm_record *rec, const char *line,
+	const char *reason)
+{
+	struct crm_buf b = CRM_BUF_INIT;
+
+	if (rec->raw.len) {
+		crm_buf_addch(&b, '{');
+		crm_buf_add(&b, rec->raw.buf, rec->raw.len);
+		crm_buf_addf(&b, ",\"_line\":%s,\"_error\":", line);
+		crm_json_quote(&b, reason, strlen(reason));
+		crm_buf_addch(&b, '}');
+	} else if (rec->n) {
+		crm_buf_add(&b, rec->f[0].buf, rec->f[0].len);
+	}
+	crm_buf_addch(&b, '\n');
+	if (!r->rej.failed && fwrite(b.buf, 1, b.len, r->rej.fp) != b.len) {
+		r->rej.failed = 1;
+		r->rej.err_no = errno;
+	}
+	crm_buf_release(&b);
+}
+
+/*
  * Write a rejected row to the rejects file as it came, with _line and
  * _error: in their own columns when the header has them (a rejects file
  * fixed and imported again), else after the others.  Fields beyond the
- * header are dropped there: the row is rejected for having them.
+ * header are dropped there: the row is rejected for having them.  A
+ * record that could not be split has its text whole in the first column.
  */
 static void
 reject(struct run *r, const struct crm_record *rec, const char *reason)
@@ -454,6 +507,10 @@ reject(struct run *r, const struct crm_record *rec, const char *reason)
 	if (!r->im->rejects)
 		return;
 	snprintf(line, sizeof(line), "%lld", (long long)rec->line);
+	if (!r->im->delim) {
+		reject_json(r, rec, line, reason);
+		return;
+	}
 	for (i = 0; i < r->header.n; i++) {
 		const char *h = r->header.f[i].buf;
 
@@ -465,8 +522,8 @@ reject(struct run *r, const struct crm_record *rec, const char *reason)
 				strlen(reason));
 			own = 1;
 		} else if (i < rec->n) {
-			crm_out_cell(&r->rej, CRM_CELL_TEXT, rec->f[i].buf,
-				rec->f[i].len);
+			crm_out_cell(&r->rej, CRM_CELL_TEXT, rec->x[i].buf,
+				rec->x[i].len);
 		} else {
 			crm_out_cell(&r->rej, CRM_CELL_NULL, NULL, 0);
 		}
@@ -1040,11 +1097,18 @@ group_add(struct run *r, const struct crm_record *rec)
 
 			g->alloc = old ? old * 2 : 16;
 			g->f = crm_xrealloc(g->f, g->alloc * sizeof(*g->f));
-			for (j = old; j < g->alloc; j++)
+			g->x = crm_xrealloc(g->x, g->alloc * sizeof(*g->x));
+			for (j = old; j < g->alloc; j++) {
 				crm_buf_init(&g->f[j]);
+				crm_buf_init(&g->x[j]);
+			}
 		}
+		crm_buf_sets(&g->x[g->n], rec->x[i].buf);
 		crm_buf_sets(&g->f[g->n++], rec->f[i].buf);
 	}
+	crm_buf_reset(&g->raw);
+	if (rec->raw.len)
+		crm_buf_add(&g->raw, rec->raw.buf, rec->raw.len);
 	g->line = rec->line;
 }
 
@@ -1887,10 +1951,17 @@ read_header(struct run *r, struct crm_reader *rd)
 
 	if (got < 0)
 		return -1;
-	if (got == 0 || r->header.bad)
-		return crm_err_set(r->err, CRM_EX_DATAERR, got ? "line 1: the "
-			"header cannot be read: %s" : "no header line: the "
-			"file is empty%s", got ? r->header.reason : "");
+	if (got && r->header.bad && r->header.n > CRM_READER_MAX_FIELDS)
+		return crm_err_set(r->err, CRM_EX_USAGE, "line %lld: the "
+			"header has more than %d columns", (long long)
+			r->header.line, CRM_READER_MAX_FIELDS);
+	if (got == 0)
+		return crm_err_set(r->err, CRM_EX_DATAERR, "no header line: "
+			"the file is empty");
+	if (r->header.bad)
+		return crm_err_set(r->err, CRM_EX_DATAERR, "line %lld: the "
+			"header cannot be read: %s", (long long)r->header.line,
+			r->header.reason);
 	return 0;
 }
 
@@ -1907,6 +1978,7 @@ begin_outputs(struct run *r)
 		const char **names = crm_xcalloc(r->header.n + 2,
 			sizeof(*names));
 		size_t i, n = 0;
+		enum crm_fmt fmt;
 		int own = 0;
 
 		for (i = 0; i < r->header.n; i++) {
@@ -1919,12 +1991,12 @@ begin_outputs(struct run *r)
 			names[n++] = "_error";
 		}
 		/* In the input's encoding, which the reader knew. */
-		if (crm_out_begin_enc(&r->rej, im->rejects, im->delim == '\t' ?
-		    CRM_FMT_TSV : CRM_FMT_CSV, 1, names, n, im->encoding, 0,
-		    r->err) < 0) {
+		fmt = im->delim == '\t' ? CRM_FMT_TSV :
+			im->delim ? CRM_FMT_CSV : CRM_FMT_JSON;
+		if (crm_out_begin_enc(&r->rej, im->rejects, fmt, 1, names, n,
+		    im->encoding, 0, r->err) < 0) {
 			crm_err_clear(r->err);
-			crm_out_begin(&r->rej, im->rejects, im->delim == '\t' ?
-				CRM_FMT_TSV : CRM_FMT_CSV, 1, names, n);
+			crm_out_begin(&r->rej, im->rejects, fmt, 1, names, n);
 		}
 		free(names);
 	}

@@ -1,5 +1,5 @@
 /*
- * import.h - batch import of records from CSV or TSV (SPEC 5).
+ * import.h - batch import of records from CSV, TSV or JSON Lines (SPEC 5).
  *
  * One importer serves every entity through the entity description: the
  * header names fields (matched without regard to case, spaces, '_' or
@@ -30,7 +30,7 @@ struct crm_import {
 	enum crm_import_kind kind;
 	const struct crm_fieldset *fs;	/* the entity imported into */
 	const char *name;		/* file name for the log, "-" stdin */
-	char delim;			/* ',' or '\t' */
+	char delim;			/* ',' or '\t', 0 for JSON Lines */
 	const char *encoding;		/* NULL for UTF-8 */
 	const char *const *maps;	/* "Header=field", NULL-terminated */
 	int ignore_unknown;

@@ -24,6 +24,8 @@
  * "LINE:f1|f2|...;" ("LINE!reason;" for a bad one).  The reader's return
  * at the end goes to *ret.  Caller frees.
  */
+static int detail;	/* bad records as "LINE!reason=text;" */
+
 static char *
 read_all(const char *text, size_t len, char delim, const char *enc,
 	int *ret, struct crm_err *err)
@@ -43,7 +45,15 @@ read_all(const char *text, size_t len, char delim, const char *enc,
 		crm_buf_addf(&b, "%lld", (long long)rec.line);
 		if (rec.bad) {
 			assert_non_null(rec.reason);
-			crm_buf_adds(&b, "!bad;");
+			if (!detail) {
+				crm_buf_adds(&b, "!bad;");
+				continue;
+			}
+			crm_buf_addf(&b, "!%s=", rec.reason);
+			for (i = 0; i < rec.n; i++)
+				crm_buf_addf(&b, "%s%s", i ? "|" : "",
+					rec.f[i].buf);
+			crm_buf_addch(&b, ';');
 			continue;
 		}
 		for (i = 0; i < rec.n; i++)
@@ -187,6 +197,292 @@ broken_records(void **state)
 	/* a quote never closed, and another line broken after it */
 	ASSERT_READ("\"open\nx\"y,1\nc,d\n", ',', NULL,
 		"1!bad;2!bad;3:c|d;");
+}
+
+#define ASSERT_WHY(text, delim, enc, want) do { \
+	detail = 1; \
+	ASSERT_READ(text, delim, enc, want); \
+	detail = 0; \
+} while (0)
+
+/* Read the one record of text (JSON: its header, then it) and join its values (f) and its texts as
+ * in the file (x), each with '|' between fields. */
+static void
+read_one(const char *text, size_t len, char delim, const char *want_f,
+	const char *want_x)
+{
+	struct crm_buf f = CRM_BUF_INIT, x = CRM_BUF_INIT;
+	struct crm_err err = CRM_ERR_INIT;
+	struct crm_record rec;
+	struct crm_reader *r;
+	FILE *fp = fmemopen((void *)text, len, "r");
+	size_t i;
+
+	memset(&rec, 0, sizeof(rec));
+	r = crm_reader_new(fp, delim, NULL, &err);
+	assert_int_equal(crm_reader_next(r, &rec, &err), 1);
+	if (!delim)	/* JSON: the header, then the line as a row */
+		assert_int_equal(crm_reader_next(r, &rec, &err), 1);
+	assert_false(rec.bad);
+	for (i = 0; i < rec.n; i++) {
+		crm_buf_addf(&f, "%s%s", i ? "|" : "", rec.f[i].buf);
+		crm_buf_addf(&x, "%s%s", i ? "|" : "", rec.x[i].buf);
+	}
+	assert_string_equal(f.buf, want_f);
+	assert_string_equal(x.buf, want_x);
+	assert_int_equal(crm_reader_next(r, &rec, &err), 0);
+	crm_buf_release(&f);
+	crm_buf_release(&x);
+	crm_record_release(&rec);
+	crm_reader_free(r);
+	fclose(fp);
+}
+
+/* An unquoted field's value is trimmed, its text kept as in the file for
+ * the rejects; blanks around a quoted field belong to neither. */
+static void
+fields_as_they_came(void **state)
+{
+	static const char csv[] = " Bob@ ,\t x\t, \"q, r \" ,\"\",\n";
+	static const char semi[] = "a;  b ; \"c\"\n";
+	static const char tsv[] = "\"a\"\t \"b c\" \t x \n";
+	static const char json[] = "{\"a\":\" x \",\"b\":1.50}\n";
+
+	(void)state;
+	read_one(csv, sizeof(csv) - 1, ',', "Bob@|x|q, r ||",
+		" Bob@ |\t x\t|q, r ||");
+	read_one(semi, sizeof(semi) - 1, ';', "a|b|c", "a|  b |c");
+	/* TSV has no quoting, and keeps every byte, as crm writes it */
+	read_one(tsv, sizeof(tsv) - 1, '\t', "\"a\"| \"b c\" | x ",
+		"\"a\"| \"b c\" | x ");
+	read_one(json, sizeof(json) - 1, 0, " x |1.50", " x |1.50");
+}
+
+/* A record that cannot be split: a plain reason, and its first line's
+ * text whole (without the line end) as its one field. */
+static void
+broken_reasons(void **state)
+{
+	(void)state;
+	ASSERT_WHY("a,b\nab\"c,1\r\nd,e\n", ',', NULL,
+		"1:a|b;2!quote inside an unquoted field=ab\"c,1;3:d|e;");
+	ASSERT_WHY("\"ab\"c,1\n \"x\" y\n", ',', NULL,
+		"1!text after the closing quote of a field=\"ab\"c,1;"
+		"2!text after the closing quote of a field= \"x\" y;");
+	ASSERT_WHY("a,b\nc,\"open\n", ',', NULL,
+		"1:a|b;2!unterminated quoted field=c,\"open;");
+	/* A quote that closes lines later, before text: the line where it
+	 * opened is the broken one; the next is read again. */
+	ASSERT_WHY("x,\"1\ny\"2,3\nz,4\n", ',', NULL,
+		"1!unterminated quoted field=x,\"1;"
+		"2!quote inside an unquoted field=y\"2,3;3:z|4;");
+}
+
+/* UTF-16 with a byte order mark, as Excel's "Unicode Text" writes it, is
+ * read without --encoding; tabs and no comma: tab-separated, with quotes. */
+static void
+utf16_bom(void **state)
+{
+	(void)state;
+	ASSERT_READ("\xff\xfen\0a\0,\0\x20\x5f\n\0x\0,\0y\0\n\0",
+		',', NULL, "1:na|\xe5\xbc\xa0;2:x|y;");
+	ASSERT_READ("\xfe\xff\0n\0,\0b\0\n", ',', NULL, "1:n|b;");
+	ASSERT_READ("\xff\xfe" "a\0\t\0b\0\r\0\n\0\"\0x\0\t\0y\0\"\0\t\0z\0",
+		',', NULL, "1:a|b;2:x\ty|z;");
+	ASSERT_READ("\xff\xfe" "a\0\t\0b\0\n\0", '\t', NULL, "1:a|b;");
+	/* A '\n' byte inside a unit is no line end. */
+	ASSERT_READ("\xff\xfe\x0a\x01,\0b\0\n\0", ',', NULL,
+		"1:\xc4\x8a|b;");
+	/* --encoding UTF-16: the order from the mark, else from the NULs */
+	ASSERT_READ("\xfe\xff" "\0a\0\n", ',', "UTF-16", "1:a;");
+	ASSERT_READ("a\0,\0b\0\n\0", ',', "utf-16", "1:a|b;");
+	ASSERT_READ("\0a\0,\0b\0\n", ',', "UTF-16BE", "1:a|b;");
+	ASSERT_READ("\xff\xfe" "a\0\n\0", ',', "UTF-16LE", "1:a;");
+}
+
+/* UTF-16 without a byte order mark and without --encoding: one error
+ * saying what to pass, and no record. */
+static void
+utf16_without_bom(void **state)
+{
+	static const char le[] = "n\0a\0m\0e\0\n\0A\0\n\0";
+	static const char be[] = "\0n\0a\0m\0e\0\n";
+	struct crm_err err = CRM_ERR_INIT;
+	int ret;
+	char *got;
+
+	(void)state;
+	got = read_all(le, sizeof(le) - 1, ',', NULL, &ret, &err);
+	assert_int_equal(ret, -1);
+	assert_int_equal(err.code, CRM_EX_DATAERR);
+	assert_string_equal(err.msg.buf, "the file looks like UTF-16LE "
+		"without a byte order mark: name its encoding with "
+		"--encoding UTF-16LE");
+	assert_string_equal(got, "");
+	free(got);
+	crm_err_clear(&err);
+	got = read_all(be, sizeof(be) - 1, '\t', NULL, &ret, &err);
+	assert_int_equal(ret, -1);
+	assert_non_null(strstr(err.msg.buf, "--encoding UTF-16BE"));
+	free(got);
+	crm_err_release(&err);
+}
+
+/* JSON Lines: the first object's names are the header, and that line the
+ * first row; members in any order, some left out; numbers as written. */
+static void
+json_lines(void **state)
+{
+	(void)state;
+	ASSERT_READ("{\"name\":\"A\",\"price\":12.50,\"on\":true,"
+		"\"x\":null}\n"
+		"\n"
+		" { \"price\" : -1e+3 , \"name\" : \"B\\\"\\\\\\u00e9\\ud83d\\ude00"
+		"\\n\", \"on\":false }\r\n"
+		"{\"x\":\"only\"}\n{}\n", 0, NULL,
+		"1:name|price|on|x;1:A|12.50|true|;"
+		"3:B\"\\\xc3\xa9\xf0\x9f\x98\x80\n|-1e+3|false|;"
+		"4:|||only;5:|||;");
+}
+
+/* A line that is no object, or not JSON, is a bad row with a plain
+ * reason and its text as it came; so is a member the header lacks, one
+ * given twice, or one that is an array or an object. */
+static void
+json_bad_lines(void **state)
+{
+	(void)state;
+	ASSERT_WHY("{\"a\":1,\"b\":2}\n"
+		"[1,2]\n"
+		"{\"a\":1,\"b\"\n"
+		"{\"a\":\"\xff\"}\n"
+		"{\"a\":1} x\n"
+		"{\"a\":01}\n"
+		"\"s\"\n", 0, NULL,
+		"1:a|b;1:1|2;"
+		"2!not a JSON object but an array=[1,2];"
+		"3!the JSON object is not closed: the line is cut short="
+		"{\"a\":1,\"b\";"
+		"4!a JSON string that is not UTF-8 text={\"a\":\"\xff\"};"
+		"5!text after the JSON object={\"a\":1} x;"
+		"6!malformed JSON: a ',' or '}' is missing={\"a\":01};"
+		"7!not a JSON object=\"s\";");
+	ASSERT_WHY("{\"a\":1}\n{\"c\":1}\n{\"a\":1,\"a\":2}\n"
+		"{\"a\":[1,{\"x\":[]}]}\n{\"a\":{}}\n{\"a\":\"\\u0000\"}\n", 0, NULL,
+		"1:a;1:1;"
+		"2!member 'c' is not in the first object, the header=;"
+		"3!member 'a' is given twice=1;"
+		"4!member 'a' is an array: a value must be a string, a "
+		"number, true, false or null=;"
+		"5!member 'a' is an object: a value must be a string, a "
+		"number, true, false or null=;"
+		"6!a NUL character (\\u0000) in a JSON string="
+		"{\"a\":\"\\u0000\"};");
+	/* Lines before the first object: after the header, in order. */
+	ASSERT_WHY("nope\n{\"a\":1}\n{\"a\":2}\n", 0, NULL,
+		"2:a;1!not a JSON object=nope;2:1;3:2;");
+	/* No object at all: the header is bad, for the first line's reason. */
+	ASSERT_WHY("[{\"a\":1}]\n", 0, NULL,
+		"1!not a JSON object but an array=[{\"a\":1}];");
+}
+
+/* The members of a row as they came, without _line and _error: what a
+ * rejects file writes back. */
+static void
+json_raw(void **state)
+{
+	static const char text[] = "{\"a\": 12.50 ,\"_line\":3,\"b\":[1, 2],"
+		"\"_error\":\"x\"}\n";
+	struct crm_err err = CRM_ERR_INIT;
+	struct crm_record rec;
+	struct crm_reader *r;
+	FILE *fp = fmemopen((void *)text, sizeof(text) - 1, "r");
+
+	(void)state;
+	memset(&rec, 0, sizeof(rec));
+	r = crm_reader_new(fp, 0, NULL, &err);
+	assert_int_equal(crm_reader_next(r, &rec, &err), 1);
+	assert_int_equal(rec.n, 4);
+	assert_int_equal(crm_reader_next(r, &rec, &err), 1);
+	assert_true(rec.bad);
+	assert_string_equal(rec.raw.buf, "\"a\": 12.50,\"b\":[1, 2]");
+	assert_int_equal(crm_reader_next(r, &rec, &err), 0);
+	crm_record_release(&rec);
+	crm_reader_free(r);
+	fclose(fp);
+}
+
+/* More than CRM_READER_MAX_FIELDS fields: bad, and no more kept. */
+static void
+too_many_fields(void **state)
+{
+	struct crm_buf text = CRM_BUF_INIT;
+	struct crm_err err = CRM_ERR_INIT;
+	struct crm_record rec;
+	struct crm_reader *r;
+	char delims[] = { ',', '\t', 0 };
+	size_t d;
+	FILE *fp;
+	int i;
+
+	(void)state;
+	for (d = 0; d < sizeof(delims); d++) {
+		crm_buf_reset(&text);
+		if (!delims[d]) {
+			crm_buf_addch(&text, '{');
+			for (i = 0; i < 5000; i++)
+				crm_buf_addf(&text, "%s\"c%d\":1", i ? "," : "",
+					i);
+			crm_buf_adds(&text, "}\n");
+		} else {
+			for (i = 0; i < 5000; i++)
+				crm_buf_addf(&text, "%sc", i ? (delims[d] == ',' ?
+					"," : "\t") : "");
+			crm_buf_adds(&text, "\nx\n");
+		}
+		fp = fmemopen(text.buf, text.len, "r");
+		r = crm_reader_new(fp, delims[d], NULL, &err);
+		memset(&rec, 0, sizeof(rec));
+		assert_int_equal(crm_reader_next(r, &rec, &err), 1);
+		assert_true(rec.bad);
+		assert_string_equal(rec.reason, "more than 2000 fields");
+		assert_int_equal(rec.n, CRM_READER_MAX_FIELDS + 1);
+		if (delims[d]) {
+			assert_int_equal(crm_reader_next(r, &rec, &err), 1);
+			assert_false(rec.bad);
+			assert_int_equal(rec.line, 2);
+		}
+		crm_record_release(&rec);
+		crm_reader_free(r);
+		fclose(fp);
+	}
+	crm_buf_release(&text);
+}
+
+/* What a message shows of a name: 64 columns at most, then "…". */
+static void
+echo_short(void **state)
+{
+	struct crm_buf b = CRM_BUF_INIT, s = CRM_BUF_INIT;
+	int i;
+
+	(void)state;
+	assert_string_equal(crm_reader_echo("email", 5, &b), "email");
+	for (i = 0; i < 40; i++)
+		crm_buf_adds(&s, "邮箱");	/* two columns each */
+	crm_reader_echo(s.buf, s.len, &b);
+	assert_int_equal(b.len, 32 * 3 + 3);
+	assert_string_equal(b.buf + 32 * 3, "…");
+	assert_string_equal(crm_reader_echo("a\nb\xff", 4, &b), "a?b?");
+	crm_buf_reset(&s);
+	for (i = 0; i < 64; i++)
+		crm_buf_addch(&s, 'x');
+	assert_string_equal(crm_reader_echo(s.buf, s.len, &b), s.buf);
+	crm_buf_addch(&s, 'y');
+	crm_reader_echo(s.buf, s.len, &b);
+	assert_int_equal(b.len, 64 + 3);
+	crm_buf_release(&b);
+	crm_buf_release(&s);
 }
 
 /* Offset and SHA-256 of the bytes read; tee copies them. */
@@ -356,6 +652,15 @@ main(void)
 		cmocka_unit_test(blank_last_line_ends),
 		cmocka_unit_test(blank_line_numbers),
 		cmocka_unit_test(bare_cr_line_numbers),
+		cmocka_unit_test(fields_as_they_came),
+		cmocka_unit_test(broken_reasons),
+		cmocka_unit_test(utf16_bom),
+		cmocka_unit_test(utf16_without_bom),
+		cmocka_unit_test(json_lines),
+		cmocka_unit_test(json_bad_lines),
+		cmocka_unit_test(json_raw),
+		cmocka_unit_test(too_many_fields),
+		cmocka_unit_test(echo_short),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
