@@ -152,6 +152,28 @@ ids() {
 	assert_equal "$(ids lovelace)" "40 "
 }
 
+@test "an import and its revert after sqlite3 edits keep the search exact" {
+	sqlite3 "$CRM_DB" "UPDATE customers SET name = '李娜' WHERE id = 1;
+		UPDATE customers SET city = '深圳' WHERE id = 2"
+	printf 'name,email,city\n赵六,zhang.weiming@example.cn,杭州\n孙七,sun@example.cn,南京\n' > "$BATS_TEST_TMPDIR/in.csv"
+	crm-import customers -q "$BATS_TEST_TMPDIR/in.csv"
+	assert_equal "$(ids 李娜)" ""
+	assert_equal "$(ids 赵六)" "1 "
+	assert_equal "$(ids 杭州)" "1 "
+	assert_equal "$(ids 深圳)" "2 "
+	assert_equal "$(ids 孙七)" "5 "
+	sqlite3 "$CRM_DB" "UPDATE customers SET phone = '13900001111' WHERE id = 2"
+	crm-import revert -q 1
+	assert_equal "$(ids 李娜)" "1 "
+	assert_equal "$(ids 赵六)" ""
+	assert_equal "$(ids 杭州)" ""
+	assert_equal "$(ids 孙七)" ""
+	assert_equal "$(ids 13900001111)" "2 "
+	run --separate-stderr crm-admin check
+	assert_success
+	assert_output ''
+}
+
 @test "a database copied with sqlite3's .dump searches as the original" {
 	sqlite3 "$CRM_DB" "UPDATE customers SET name = '李娜' WHERE id = 2"
 	{ sqlite3 "$CRM_DB" .dump
