@@ -393,6 +393,40 @@ plain_sql_replaces(void **state)
 }
 
 /*
+ * crm's own writes take their changes into the index as they commit: no
+ * note is left for a search to fold, and the index matches the table.
+ */
+static void
+commit_folds(void **state)
+{
+	struct ctx *c = *state;
+	struct crm_assigns as = CRM_ASSIGNS_INIT;
+	struct crm_err err = CRM_ERR_INIT;
+	struct crm_search_state s = { 0 };
+	int changed;
+
+	assert_int_equal(crm_db_begin(&c->db, &err), 0);
+	crm_assigns_add(&as, crm_fieldset_find(&c->fs, "city"), "深圳");
+	assert_int_equal(crm_record_update(&c->db, &c->fs, 2, &as, &changed,
+		&err), 0);
+	assert_int_equal(crm_record_delete(&c->db, c->fs.entity, 3, 0, NULL,
+		&err), 0);
+	assert_true(crm_db_int(&c->db, "SELECT count(*) FROM search_dirty",
+		-1) > 0);
+	assert_int_equal(crm_db_commit(&c->db, &err), 0);
+	assert_int_equal(crm_db_int(&c->db, "SELECT count(*) FROM "
+		"search_dirty", -1), 0);
+	assert_int_equal(crm_search_check(&c->db, &s, &err), 0);
+	assert_int_equal(s.pending, 0);
+	assert_int_equal(s.wrong, 0);
+	ASSERT_SEARCH(c, "深圳", "2");
+	ASSERT_SEARCH(c, "北京", "");
+	ASSERT_SEARCH(c, "lovelace", "");
+	crm_assigns_release(&as);
+	assert_int_equal(err.code, 0);
+}
+
+/*
  * A reader folds what sqlite3 changed through a writer of its own, and
  * the search it then runs finds the new values.
  */
@@ -503,6 +537,7 @@ main(void)
 		T(found_by_itself),
 		T(plain_sql_edits),
 		T(plain_sql_replaces),
+		T(commit_folds),
 		T(reader_folds),
 		T(check_and_repair),
 	};
