@@ -156,8 +156,13 @@ crm_db_begin(struct crm_db *db, struct crm_err *err)
 int
 crm_db_commit(struct crm_db *db, struct crm_err *err)
 {
-	int rc = sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
+	int rc;
 
+	/* What the write changed in customers goes into the search index
+	 * in the same transaction (search.h). */
+	if (crm_search_fold(db, err) < 0)
+		return -1;
+	rc = sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return crm_db_fail(db, rc, "cannot commit", err);
 	return 0;

@@ -273,6 +273,84 @@ teardown() {
 	assert_unchanged "$before"
 }
 
+@test "check reports customers sqlite3 changed that the search index lacks; --repair takes them in" {
+	init_db
+	crm-customer add --name 张伟明 >/dev/null
+	crm-customer add --name 'Ada Lovelace' >/dev/null
+	sqlite3 "$CRM_DB" "UPDATE customers SET name = '李娜' WHERE id = 1;
+		DELETE FROM customers WHERE id = 2"
+	before=$(dump_db)
+	run --separate-stderr crm-admin check
+	assert_failure 65
+	assert_output "search	2 customers changed outside crm not in the search index yet"
+	assert_stderr "crm-admin: '$CRM_DB': 1 problem found"
+	assert_unchanged "$before"
+	run --separate-stderr crm-admin check --repair
+	assert_success
+	assert_output ''
+	assert_stderr "$(printf '%s\n' "crm-admin: search index: 2 changed customers taken in" \
+		"crm-admin: '$CRM_DB' is ok")"
+	run --separate-stderr crm-admin check
+	assert_success
+	assert_output ''
+	run crm-customer search -H -o id 李娜
+	assert_output 1
+	run crm-customer search -H -o id lovelace
+	assert_failure 1
+}
+
+@test "check finds a search index gone wrong by hand, --repair rebuilds it" {
+	init_db
+	for n in 张伟明 王芳 'Ada Lovelace'; do crm-customer add --name "$n" >/dev/null; done
+	# the index's entry of one customer, and its record of sizes, gone
+	sqlite3 "$CRM_DB" "DELETE FROM customers_fts_docsize WHERE id = 2"
+	before=$(dump_db)
+	run --separate-stderr crm-admin check
+	assert_failure 65
+	assert_output "search	the search index does not match the customers"
+	assert_stderr "crm-admin: '$CRM_DB': 1 problem found"
+	assert_unchanged "$before"
+	run --separate-stderr crm-admin check --repair
+	assert_success
+	assert_output ''
+	assert_stderr "$(printf '%s\n' "crm-admin: search index: rebuilt" \
+		"crm-admin: '$CRM_DB' is ok")"
+	run --separate-stderr crm-admin check
+	assert_success
+	assert_output ''
+	run crm-customer search -H -o id 王芳
+	assert_success
+	assert_output 2
+}
+
+@test "check finds index data deleted by hand, --repair rebuilds it" {
+	init_db
+	crm-customer add --name 张伟明 >/dev/null
+	crm-customer add --name 'Ada Lovelace' >/dev/null
+	sqlite3 "$CRM_DB" "DELETE FROM customers_fts_data WHERE id > 10"
+	run --separate-stderr crm-admin check
+	assert_failure 65
+	assert_output "search	the search index does not match the customers"
+	run --separate-stderr crm-admin check --repair
+	assert_success
+	run crm-customer search -H -o id lovelace
+	assert_success
+	assert_output 2
+	run crm-customer search -H -o id 伟明
+	assert_output 1
+}
+
+@test "check --repair on a sound database changes nothing" {
+	init_db
+	crm-customer add --name 张伟明 >/dev/null
+	before=$(sqlite3 "$CRM_DB" .dump)
+	run --separate-stderr crm-admin check --repair
+	assert_success
+	assert_output ''
+	assert_stderr "crm-admin: '$CRM_DB' is ok"
+	assert_equal "$(sqlite3 "$CRM_DB" .dump)" "$before"
+}
+
 # ---- stats ------------------------------------------------------------------
 
 @test "stats counts the records of each kind, the schema and the file's size" {
