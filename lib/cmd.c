@@ -1,6 +1,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -861,6 +862,10 @@ crm_main(int argc, char **argv, const struct crm_command *cmd)
 	int i, nargs = 0, verb = -1, code = 0;
 
 	crm_progname = cmd->name;
+	/* A file-size limit (ulimit -f) makes a write fail with EFBIG,
+	 * reported and rolled back like a full disk, rather than kill the
+	 * process without a word. */
+	signal(SIGXFSZ, SIG_IGN);
 	memset(&ctx, 0, sizeof(ctx));
 	memset(&p, 0, sizeof(p));
 	ctx.cmd = cmd;

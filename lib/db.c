@@ -62,6 +62,11 @@ crm_db_fail(struct crm_db *db, int rc, const char *what, struct crm_err *err)
 		break;
 	case SQLITE_IOERR:
 	case SQLITE_FULL:
+		/* The system's reason too: "File too large" under a
+		 * ulimit -f, "No space left on device". */
+		if (db && db->h && sqlite3_system_errno(db->h))
+			return crm_err_set(err, CRM_EX_IOERR, "%s: %s (%s)",
+				what, msg, strerror(sqlite3_system_errno(db->h)));
 		code = CRM_EX_IOERR;
 		break;
 	case SQLITE_CANTOPEN:
