@@ -10,6 +10,7 @@
 #include "cmd.h"
 #include "custom.h"
 #include "import.h"
+#include "outfile.h"
 #include "value.h"
 
 struct progress {
@@ -56,10 +57,11 @@ import(struct crm_ctx *ctx, enum crm_import_kind kind, const char *entity)
 	struct crm_import im;
 	struct crm_fieldset fs = CRM_FIELDSET_INIT;
 	struct progress prog;
-	struct stat st;
+	struct crm_outfile rej = CRM_OUTFILE_INIT;
+	struct stat st, inst, dbst;
 	const char *path, *opt, *mode;
 	const char *const *maps;
-	FILE *in = NULL, *rej = NULL;
+	FILE *in = NULL;
 	size_t n;
 	int code = CRM_EX_OK, r;
 	int64_t v;
@@ -142,12 +144,27 @@ import(struct crm_ctx *ctx, enum crm_import_kind kind, const char *entity)
 		code = errno == EACCES ? CRM_EX_NOPERM : CRM_EX_NOINPUT;
 		goto out;
 	}
-	if ((opt = crm_opt(ctx, "rejects")) && !(rej = fopen(opt, "w"))) {
-		crm_warn("cannot create '%s': %s", opt, strerror(errno));
-		code = errno == EACCES ? CRM_EX_NOPERM : CRM_EX_CANTCREAT;
-		goto out;
+	/* Written beside its name and renamed over it once the import is
+	 * committed (or the dry run done): until then the file named keeps
+	 * what it held.  Mode and group are the database's, whose records
+	 * it holds. */
+	if ((opt = crm_opt(ctx, "rejects"))) {
+		struct crm_outfile_not not[] = {
+			{ "the input file", NULL }, { "the database", NULL }
+		};
+		int have_db = stat(ctx->dbpath, &dbst) == 0;
+
+		if (fstat(fileno(in), &inst) == 0)
+			not[0].st = &inst;
+		if (have_db)
+			not[1].st = &dbst;
+		if (crm_outfile_open(&rej, opt, have_db ? &dbst : NULL, not,
+		    2, &ctx->err) < 0) {
+			code = crm_fail(ctx);
+			goto out;
+		}
 	}
-	im.rejects = rej;
+	im.rejects = rej.fp;
 	if (isatty(STDERR_FILENO) && crm_verbosity >= 0) {
 		memset(&prog, 0, sizeof(prog));
 		clock_gettime(CLOCK_MONOTONIC, &prog.start);
@@ -164,7 +181,7 @@ import(struct crm_ctx *ctx, enum crm_import_kind kind, const char *entity)
 	r = crm_import_run(&ctx->db, &im, in, &ctx->err);
 	if (im.progress)
 		fputs("\r\033[K", stderr);
-	if (r < 0) {
+	if (r < 0 || (!im.aborted && crm_outfile_close(&rej, &ctx->err) < 0)) {
 		crm_db_rollback(&ctx->db);
 		code = crm_fail(ctx);
 		goto out;
@@ -175,6 +192,9 @@ import(struct crm_ctx *ctx, enum crm_import_kind kind, const char *entity)
 		code = crm_fail(ctx);
 		goto out;
 	}
+	/* A run that wrote nothing for --max-rejects leaves no rejects. */
+	if (!im.aborted && crm_outfile_commit(&rej, &ctx->err) < 0)
+		code = crm_fail(ctx);
 	if (im.aborted)
 		crm_warn("%s: more than %lld rows rejected: nothing written",
 			fs.entity->plural, (long long)im.max_rejects);
@@ -188,15 +208,12 @@ import(struct crm_ctx *ctx, enum crm_import_kind kind, const char *entity)
 			(long long)im.repeated,
 			im.dry_run ? "dry run, nothing written, would be batch" :
 			"batch", (long long)im.batch);
-	if (im.rejected)
+	if (im.rejected && !code)
 		code = CRM_EX_DATAERR;
 out:
 	if (in && in != stdin)
 		fclose(in);
-	if (rej && fclose(rej) == EOF && !code) {
-		crm_warn("cannot write the rejects file: %s", strerror(errno));
-		code = CRM_EX_IOERR;
-	}
+	crm_outfile_abort(&rej);
 	crm_fieldset_release(&fs);
 	return code;
 }
