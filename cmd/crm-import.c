@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,26 +30,46 @@ since(const struct timespec *t0)
 		(double)(t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+/* Whether the progress line is on the terminal: messages clear it. */
+static int progress_shown;
+
+static void
+clear_progress(void)
+{
+	if (progress_shown)
+		fputs("\r\033[K", stderr);
+	progress_shown = 0;
+}
+
 static void
 show_progress(void *arg, int64_t rows, int64_t bytes)
 {
 	struct progress *p = arg;
+	struct crm_buf line = CRM_BUF_INIT;
+	struct winsize ws;
 	double s = since(&p->start), rate;
 
 	if (s - p->last < 0.2)
 		return;
 	p->last = s;
 	rate = s > 0 ? (double)rows / s : 0;
-	fprintf(stderr, "\r%s: %lld rows  %.0f rows/s", crm_progname,
+	crm_buf_addf(&line, "%s: %lld rows  %.0f rows/s", crm_progname,
 		(long long)rows, rate);
 	if (p->size > 0 && bytes > 0) {
 		double done = (double)bytes / (double)p->size;
 		double left = done > 0 ? s / done - s : 0;
 
-		fprintf(stderr, "  %3.0f%%  %d:%02d left", done * 100,
+		crm_buf_addf(&line, "  %3.0f%%  %d:%02d left", done * 100,
 			(int)left / 60, (int)left % 60);
 	}
-	fputs("\033[K", stderr);
+	/* One line, however narrow the terminal: a line that wrapped
+	 * would leave its first part on the screen. */
+	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1 &&
+	    line.len >= ws.ws_col)
+		line.len = (size_t)ws.ws_col - 1;
+	fprintf(stderr, "\r%.*s\033[K", (int)line.len, line.buf);
+	progress_shown = 1;
+	crm_buf_release(&line);
 }
 
 static int
@@ -172,6 +193,7 @@ import(struct crm_ctx *ctx, enum crm_import_kind kind, const char *entity)
 			prog.size = st.st_size;
 		im.progress = show_progress;
 		im.progress_arg = &prog;
+		crm_status_clear = clear_progress;
 	}
 
 	if (crm_db_begin(&ctx->db, &ctx->err) < 0) {
@@ -179,8 +201,7 @@ import(struct crm_ctx *ctx, enum crm_import_kind kind, const char *entity)
 		goto out;
 	}
 	r = crm_import_run(&ctx->db, &im, in, &ctx->err);
-	if (im.progress)
-		fputs("\r\033[K", stderr);
+	clear_progress();
 	if (r < 0 || (!im.aborted && crm_outfile_close(&rej, &ctx->err) < 0)) {
 		crm_db_rollback(&ctx->db);
 		code = crm_fail(ctx);
@@ -214,6 +235,8 @@ out:
 	if (in && in != stdin)
 		fclose(in);
 	crm_outfile_abort(&rej);
+	clear_progress();
+	crm_status_clear = NULL;
 	crm_fieldset_release(&fs);
 	return code;
 }

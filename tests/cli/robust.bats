@@ -180,3 +180,38 @@ for i in range(20000):
 	assert_success
 	assert_output Ada
 }
+
+# ---- the progress line on a terminal ------------------------------------------
+
+@test "on a terminal, messages clear the progress line: the screen ends with the rejects and the summary only" {
+	command -v tmux >/dev/null || skip "tmux is not installed"
+	python3 -c "
+print('name,email')
+for i in range(150000):
+    if i % 30000 == 29999:
+        print(f'Bad {i},bad{i}')
+    else:
+        print(f'Name {i},u{i}@example.com')" >prog.csv
+	sock="$BATS_TEST_TMPDIR/tmux"
+	tmux -S "$sock" new-session -d -x 100 -y 30 \
+		"env PATH='$PATH' CRM_DB='$CRM_DB' TERM=xterm PS1='$ ' bash --norc --noprofile"
+	tmux -S "$sock" pipe-pane -o "cat >>'$BATS_TEST_TMPDIR/raw'"
+	tmux -S "$sock" send-keys "clear; crm-import customers prog.csv; echo END-\$?" Enter
+	for _ in $(seq 600); do
+		tmux -S "$sock" capture-pane -p | grep -q '^END-' && break
+		sleep 0.1
+	done
+	screen=$(tmux -S "$sock" capture-pane -p | sed '/^$/d')
+	tmux -S "$sock" kill-server
+	# the bar was drawn while it ran...
+	grep -q 'rows/s' raw || fail "no progress line was drawn"
+	# ...and none of it is left: each line is a reject, the summary
+	# (wrapped at 100 columns), or the exit status
+	run printf '%s\n' "$screen"
+	assert_line --index 0 "crm-import: line 30001: email: invalid email 'bad29999': expected local@domain.tld"
+	assert_line --index 4 "crm-import: line 150001: email: invalid email 'bad149999': expected local@domain.tld"
+	assert_line --index 5 --regexp '^crm-import: customers: 150000 read, 149995 inserted, .*'
+	assert_line END-65
+	refute_output --partial 'rows/s'
+	refute_output --regexp '[^[:cntrl:]]crm-import:'
+}
