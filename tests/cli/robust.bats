@@ -12,6 +12,14 @@ setup() {
 	# two good rows, one bad
 	printf 'name,email\nAda,ada@x.com\nBad,not-an-email\nBob,bob@x.com\n' >in.csv
 	printf 'precious\n' >rej.csv
+	SOCK=
+}
+
+teardown() {
+	release_lock
+	if [ -n "$SOCK" ]; then
+		tmux -S "$SOCK" kill-server 2>/dev/null || true
+	fi
 }
 
 # The one line of rejects that in.csv makes.
@@ -192,7 +200,8 @@ for i in range(150000):
         print(f'Bad {i},bad{i}')
     else:
         print(f'Name {i},u{i}@example.com')" >prog.csv
-	sock="$BATS_TEST_TMPDIR/tmux"
+	SOCK="$BATS_TEST_TMPDIR/tmux"
+	sock=$SOCK
 	tmux -S "$sock" new-session -d -x 100 -y 30 \
 		"env PATH='$PATH' CRM_DB='$CRM_DB' TERM=xterm PS1='$ ' bash --norc --noprofile"
 	tmux -S "$sock" pipe-pane -o "cat >>'$BATS_TEST_TMPDIR/raw'"
@@ -214,4 +223,88 @@ for i in range(150000):
 	assert_line END-65
 	refute_output --partial 'rows/s'
 	refute_output --regexp '[^[:cntrl:]]crm-import:'
+}
+
+# ---- completion in a real terminal -------------------------------------------
+
+# Start an interactive SHELL (bash, zsh or fish) in a terminal (tmux),
+# with crm's completion for it loaded, at a prompt '$ '.
+start_shell() {
+	local root
+	root=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+	command -v tmux >/dev/null || skip "tmux is not installed"
+	command -v "$1" >/dev/null || skip "$1 is not installed"
+	SOCK="$BATS_TEST_TMPDIR/tmux-$1"
+	mkdir -p "$BATS_TEST_TMPDIR/home"
+	tmux -S "$SOCK" new-session -d -x 150 -y 10 env PATH="$PATH" \
+		CRM_DB="$CRM_DB" HOME="$BATS_TEST_TMPDIR/home" TERM=xterm \
+		XDG_DATA_HOME="$BATS_TEST_TMPDIR/home" \
+		XDG_CONFIG_HOME="$BATS_TEST_TMPDIR/home" PS1='$ ' \
+		"$1" $(case $1 in bash) echo --norc --noprofile -i ;;
+			zsh) echo -f -i ;; fish) echo --no-config -i ;; esac)
+	case $1 in
+	bash) type_keys "source '$root/completions/crm.bash'" Enter ;;
+	zsh) type_keys "fpath=('$root/completions' \$fpath); autoload -Uz compinit; compinit -u -D" Enter ;;
+	fish) type_keys "set -g fish_autosuggestion_enabled 0; function fish_prompt; echo -n '\$ '; end; source '$root/completions/crm.fish'" Enter ;;
+	esac
+	type_keys 'clear' Enter
+	wait_screen '^\$ *$'
+}
+
+# Wait (up to 10 s) until a line of the screen matches the regexp.
+wait_screen() {
+	local i
+	for i in $(seq 100); do
+		tmux -S "$SOCK" capture-pane -p | grep -q -e "$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# Send text to the terminal; Enter and Tab as keys.
+type_keys() {
+	local k
+	for k; do
+		case $k in
+		Enter|Tab) tmux -S "$SOCK" send-keys "$k" ;;
+		*) tmux -S "$SOCK" send-keys -l -- "$k" ;;
+		esac
+	done
+}
+
+# Type WORD, a Tab, then AFTER: prints the command line as the screen
+# shows it once the completion (something beyond WORD) has come.
+complete_then() {
+	type_keys $'\025' "$1" Tab
+	wait_screen "^\\\$ $2" || true
+	type_keys "$3"
+	sleep 0.3
+	tmux -S "$SOCK" capture-pane -p | grep '^\$ crm' | tail -1 | sed 's/ *$//'
+}
+
+check_field_completion() {
+	start_shell "$1"
+	run complete_then 'crm-customer list --where na' 'crm-customer list --where name' '=Ada'
+	assert_output '$ crm-customer list --where name=Ada'
+	run complete_then 'crm-customer list -o name,ema' 'crm-customer list -o name,email' ',ci'
+	assert_output '$ crm-customer list -o name,email,ci'
+	run complete_then 'crm-customer list --sort -crea' 'crm-customer list --sort -created_at' ',name'
+	assert_output '$ crm-customer list --sort -created_at,name'
+	# a value is whole: a space follows it
+	run complete_then 'crm-customer list --where kind=comp' 'crm-customer list --where kind=company' '-H'
+	assert_output '$ crm-customer list --where kind=company -H'
+	run complete_then 'crm-customer list --format j' 'crm-customer list --format json' '-H'
+	assert_output '$ crm-customer list --format json -H'
+}
+
+@test "bash: a field completed after --where, -o or --sort is followed by nothing, so '=' or ',' can come" {
+	check_field_completion bash
+}
+
+@test "zsh: a field completed after --where, -o or --sort is followed by nothing, so '=' or ',' can come" {
+	check_field_completion zsh
+}
+
+@test "fish: a field completed after --where, -o or --sort is followed by nothing, so '=' or ',' can come" {
+	check_field_completion fish
 }
