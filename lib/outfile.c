@@ -184,9 +184,9 @@ crm_outfile_commit(struct crm_outfile *o, struct crm_err *err)
 			return crm_err_set(err, CRM_EX_CANTCREAT,
 				"cannot replace '%s': %s", o->path,
 				strerror(errno));
+		unguard();
 		free(o->tmp);
 		o->tmp = NULL;
-		unguard();
 	}
 	return 0;
 }
