@@ -11,18 +11,14 @@ static int
 cmd_init(struct crm_ctx *ctx)
 {
 	struct crm_db db;
-	struct stat st;
 
+	/* An existing file is refused in crm_db_open() unless empty. */
 	if (ctx->argc)
 		return crm_usage_error(ctx, "unexpected argument '%s'",
 			ctx->argv[0]);
 	if (!ctx->dbpath)
 		return crm_usage_error(ctx, "no database path: use --db or "
 			"set CRM_DB");
-	if (stat(ctx->dbpath, &st) == 0) {
-		crm_warn("database '%s' already exists", ctx->dbpath);
-		return CRM_EX_CANTCREAT;
-	}
 	if (crm_db_open(&db, ctx->dbpath, CRM_DB_CREATE, &ctx->err) < 0)
 		return crm_fail(ctx);
 	crm_note("created '%s' (schema %d)", ctx->dbpath, crm_db_version(&db));
