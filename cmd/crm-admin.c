@@ -5,23 +5,20 @@
 
 #include "cmd.h"
 #include "schema.h"
+#include "search.h"
 
 static int
 cmd_init(struct crm_ctx *ctx)
 {
 	struct crm_db db;
-	struct stat st;
 
+	/* An existing file is refused in crm_db_open() unless empty. */
 	if (ctx->argc)
 		return crm_usage_error(ctx, "unexpected argument '%s'",
 			ctx->argv[0]);
 	if (!ctx->dbpath)
 		return crm_usage_error(ctx, "no database path: use --db or "
 			"set CRM_DB");
-	if (stat(ctx->dbpath, &st) == 0) {
-		crm_warn("database '%s' already exists", ctx->dbpath);
-		return CRM_EX_CANTCREAT;
-	}
 	if (crm_db_open(&db, ctx->dbpath, CRM_DB_CREATE, &ctx->err) < 0)
 		return crm_fail(ctx);
 	crm_note("created '%s' (schema %d)", ctx->dbpath, crm_db_version(&db));
@@ -44,6 +41,7 @@ cmd_migrate(struct crm_ctx *ctx)
 static int
 cmd_check(struct crm_ctx *ctx)
 {
+	struct crm_search_state search = { 0 };
 	sqlite3_stmt *st;
 	int rc, problems = 0;
 
@@ -76,6 +74,27 @@ cmd_check(struct crm_ctx *ctx)
 	if (rc != SQLITE_DONE)
 		return crm_db_fail(&ctx->db, rc, "cannot check", &ctx->err),
 			crm_fail(ctx);
+	search.repair = crm_opt(ctx, "repair") != NULL;
+	if (crm_search_check(&ctx->db, &search, &ctx->err) < 0)
+		return crm_fail(ctx);
+	if (search.repair) {
+		if (search.pending)
+			crm_note("search index: %lld changed customer%s "
+				"taken in", search.pending,
+				search.pending == 1 ? "" : "s");
+		if (search.wrong)
+			crm_note("search index: rebuilt");
+	} else {
+		if (search.pending)
+			printf("search\t%lld customer%s changed outside crm "
+				"not in the search index yet\n",
+				search.pending,
+				search.pending == 1 ? "" : "s");
+		if (search.wrong)
+			printf("search\tthe search index does not match the "
+				"customers\n");
+		problems += !!search.pending + search.wrong;
+	}
 	if (problems) {
 		crm_warn("'%s': %d problem%s found", ctx->dbpath, problems,
 			problems == 1 ? "" : "s");
@@ -126,13 +145,19 @@ cmd_stats(struct crm_ctx *ctx)
 	return CRM_EX_OK;
 }
 
+static const struct crm_optdef check_opts[] = {
+	{ .name = "repair",
+	  .help = "bring the search index up to date, rebuilt if wrong" },
+	{ 0 }
+};
+
 static const struct crm_verb verbs[] = {
 	{ "init", cmd_init, 0, CRM_DB_NONE, NULL,
 	  "Create a new database", NULL },
 	{ "migrate", cmd_migrate, 0, CRM_DB_WRITER, NULL,
 	  "Bring the database's schema up to date", NULL },
 	{ "check", cmd_check, 0, CRM_DB_READER, NULL,
-	  "Check integrity and references", NULL },
+	  "Check integrity, references and the search index", check_opts },
 	{ "stats", cmd_stats, CRM_O_FORMAT, CRM_DB_READER, NULL,
 	  "Count the records of each kind and the file's size", NULL },
 	{ NULL, NULL, 0, CRM_DB_NONE, NULL, NULL, NULL }

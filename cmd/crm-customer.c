@@ -18,7 +18,8 @@ cmd_search(struct crm_ctx *ctx)
 		return crm_usage_error(ctx, "nothing to search for");
 	for (i = 0; i < ctx->argc; i++)
 		crm_buf_addf(&text, "%s%s", i ? " " : "", ctx->argv[i]);
-	if (crm_search_query(text.buf, &match, &ctx->err) < 0) {
+	if (crm_search_query(text.buf, &match, &ctx->err) < 0 ||
+	    crm_search_fresh(&ctx->db, &ctx->err) < 0) {
 		code = crm_fail(ctx);
 		goto out;
 	}

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -10,6 +11,7 @@
 #include "cmd.h"
 #include "custom.h"
 #include "import.h"
+#include "outfile.h"
 #include "value.h"
 
 struct progress {
@@ -28,26 +30,46 @@ since(const struct timespec *t0)
 		(double)(t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+/* Whether the progress line is on the terminal: messages clear it. */
+static int progress_shown;
+
+static void
+clear_progress(void)
+{
+	if (progress_shown)
+		fputs("\r\033[K", stderr);
+	progress_shown = 0;
+}
+
 static void
 show_progress(void *arg, int64_t rows, int64_t bytes)
 {
 	struct progress *p = arg;
+	struct crm_buf line = CRM_BUF_INIT;
+	struct winsize ws;
 	double s = since(&p->start), rate;
 
 	if (s - p->last < 0.2)
 		return;
 	p->last = s;
 	rate = s > 0 ? (double)rows / s : 0;
-	fprintf(stderr, "\r%s: %lld rows  %.0f rows/s", crm_progname,
+	crm_buf_addf(&line, "%s: %lld rows  %.0f rows/s", crm_progname,
 		(long long)rows, rate);
 	if (p->size > 0 && bytes > 0) {
 		double done = (double)bytes / (double)p->size;
 		double left = done > 0 ? s / done - s : 0;
 
-		fprintf(stderr, "  %3.0f%%  %d:%02d left", done * 100,
+		crm_buf_addf(&line, "  %3.0f%%  %d:%02d left", done * 100,
 			(int)left / 60, (int)left % 60);
 	}
-	fputs("\033[K", stderr);
+	/* One line, however narrow the terminal: a line that wrapped
+	 * would leave its first part on the screen. */
+	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1 &&
+	    line.len >= ws.ws_col)
+		line.len = (size_t)ws.ws_col - 1;
+	fprintf(stderr, "\r%.*s\033[K", (int)line.len, line.buf);
+	progress_shown = 1;
+	crm_buf_release(&line);
 }
 
 static int
@@ -56,10 +78,11 @@ import(struct crm_ctx *ctx, enum crm_import_kind kind, const char *entity)
 	struct crm_import im;
 	struct crm_fieldset fs = CRM_FIELDSET_INIT;
 	struct progress prog;
-	struct stat st;
+	struct crm_outfile rej = CRM_OUTFILE_INIT;
+	struct stat st, inst, dbst;
 	const char *path, *opt, *mode;
 	const char *const *maps;
-	FILE *in = NULL, *rej = NULL;
+	FILE *in = NULL;
 	size_t n;
 	int code = CRM_EX_OK, r;
 	int64_t v;
@@ -151,12 +174,27 @@ import(struct crm_ctx *ctx, enum crm_import_kind kind, const char *entity)
 		code = errno == EACCES ? CRM_EX_NOPERM : CRM_EX_NOINPUT;
 		goto out;
 	}
-	if ((opt = crm_opt(ctx, "rejects")) && !(rej = fopen(opt, "w"))) {
-		crm_warn("cannot create '%s': %s", opt, strerror(errno));
-		code = errno == EACCES ? CRM_EX_NOPERM : CRM_EX_CANTCREAT;
-		goto out;
+	/* Written beside its name and renamed over it once the import is
+	 * committed (or the dry run done): until then the file named keeps
+	 * what it held.  Mode and group are the database's, whose records
+	 * it holds. */
+	if ((opt = crm_opt(ctx, "rejects"))) {
+		struct crm_outfile_not not[] = {
+			{ "the input file", NULL }, { "the database", NULL }
+		};
+		int have_db = stat(ctx->dbpath, &dbst) == 0;
+
+		if (fstat(fileno(in), &inst) == 0)
+			not[0].st = &inst;
+		if (have_db)
+			not[1].st = &dbst;
+		if (crm_outfile_open(&rej, opt, have_db ? &dbst : NULL, not,
+		    2, &ctx->err) < 0) {
+			code = crm_fail(ctx);
+			goto out;
+		}
 	}
-	im.rejects = rej;
+	im.rejects = rej.fp;
 	if (isatty(STDERR_FILENO) && crm_verbosity >= 0) {
 		memset(&prog, 0, sizeof(prog));
 		clock_gettime(CLOCK_MONOTONIC, &prog.start);
@@ -164,6 +202,7 @@ import(struct crm_ctx *ctx, enum crm_import_kind kind, const char *entity)
 			prog.size = st.st_size;
 		im.progress = show_progress;
 		im.progress_arg = &prog;
+		crm_status_clear = clear_progress;
 	}
 
 	if (crm_db_begin(&ctx->db, &ctx->err) < 0) {
@@ -171,9 +210,8 @@ import(struct crm_ctx *ctx, enum crm_import_kind kind, const char *entity)
 		goto out;
 	}
 	r = crm_import_run(&ctx->db, &im, in, &ctx->err);
-	if (im.progress)
-		fputs("\r\033[K", stderr);
-	if (r < 0) {
+	clear_progress();
+	if (r < 0 || (!im.aborted && crm_outfile_close(&rej, &ctx->err) < 0)) {
 		crm_db_rollback(&ctx->db);
 		code = crm_fail(ctx);
 		goto out;
@@ -184,6 +222,9 @@ import(struct crm_ctx *ctx, enum crm_import_kind kind, const char *entity)
 		code = crm_fail(ctx);
 		goto out;
 	}
+	/* A run that wrote nothing for --max-rejects leaves no rejects. */
+	if (!im.aborted && crm_outfile_commit(&rej, &ctx->err) < 0)
+		code = crm_fail(ctx);
 	if (im.aborted)
 		crm_warn("%s: more than %lld rows rejected: nothing written",
 			fs.entity->plural, (long long)im.max_rejects);
@@ -197,15 +238,14 @@ import(struct crm_ctx *ctx, enum crm_import_kind kind, const char *entity)
 			(long long)im.repeated,
 			im.dry_run ? "dry run, nothing written, would be batch" :
 			"batch", (long long)im.batch);
-	if (im.rejected)
+	if (im.rejected && !code)
 		code = CRM_EX_DATAERR;
 out:
 	if (in && in != stdin)
 		fclose(in);
-	if (rej && fclose(rej) == EOF && !code) {
-		crm_warn("cannot write the rejects file: %s", strerror(errno));
-		code = CRM_EX_IOERR;
-	}
+	crm_outfile_abort(&rej);
+	clear_progress();
+	crm_status_clear = NULL;
 	crm_fieldset_release(&fs);
 	return code;
 }

@@ -73,6 +73,25 @@ _crm_reassemble()
 	done
 }
 
+# Whether option $3 of verb $2 of program $1 takes a list of fields
+# (FIELDS: "name,email") or an expression (EXPR: "name=Ada"), as its line
+# in the verb's --help says: a field completed there is followed by more
+# (a comma, an operator), not by a space.
+_crm_open_ended()
+{
+	local prog=$1 verb=$2 opt=$3 line re
+	[[ $prog == "~/"* ]] && prog=$HOME/${prog#"~/"}
+	re='^ +(-[A-Za-z0-9], )?(--[a-z0-9-]+) ([A-Z_]+)'
+	while IFS= read -r line; do
+		[[ $line =~ $re ]] || continue
+		[[ ${BASH_REMATCH[2]} == "$opt" ||
+		   ${BASH_REMATCH[1]} == "$opt, " ]] || continue
+		[[ ${BASH_REMATCH[3]} == FIELDS || ${BASH_REMATCH[3]} == EXPR ]]
+		return
+	done < <("$prog" "$verb" --help 2>/dev/null)
+	return 1
+}
+
 # Add to COMPREPLY the words (one a line on stdin) that begin with $1.
 # Feed it with < <(...), not a pipe, which would run it in a subshell.
 _crm_offer()
@@ -142,6 +161,9 @@ _crm_binary()
 				item=${BASH_REMATCH[3]}
 				mapfile -t vals < <(_crm_ask "$prog" "$verb" \
 					"--${BASH_REMATCH[1]//_/-}")
+			elif _crm_open_ended "$prog" "$verb" "$opt"; then
+				# A field: a comma or an operator comes next.
+				compopt -o nospace 2>/dev/null
 			fi
 			for w in "${vals[@]}"; do
 				[[ $w == "$item"* ]] && COMPREPLY+=("$pre$w")

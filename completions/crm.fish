@@ -42,6 +42,29 @@ function __crm_nouns
     printf '%s\n' $nouns
 end
 
+# Whether option $argv[3] of verb $argv[2] of program $argv[1] takes a
+# list of fields (FIELDS: "name,email") or an expression (EXPR:
+# "name=Ada"), as its line in the verb's --help says: a field completed
+# there is followed by more, not by a space.  Prints what comes next:
+# ',' or '='.
+function __crm_open_ended
+    for line in (command $argv[1] $argv[2] --help 2>/dev/null)
+        set -l m (string match -r -- '^ +((?:-[A-Za-z0-9], )?)(--[a-z0-9-]+) ([A-Z_]+)' $line)
+        test (count $m) -eq 4; or continue
+        test "$m[3]" = $argv[3]; or test "$m[2]" = "$argv[3], "; or continue
+        switch $m[4]
+            case FIELDS
+                echo ,
+            case EXPR
+                echo =
+            case '*'
+                return 1
+        end
+        return 0
+    end
+    return 1
+end
+
 # Complete the words of crm-NOUN: $argv[1] the program to ask, the rest
 # the words of its command line before the current one (its name first).
 function __crm_binary
@@ -103,6 +126,14 @@ function __crm_binary
             if test (count $m) -eq 4
                 set pre $pre$m[2]$m[3]
                 set vals (__crm_ask $prog $verb --(string replace -a _ - -- $m[2]))
+            else if set -l next (__crm_open_ended $prog $verb $opt)
+                # A field: a comma or an operator comes next.  fish adds
+                # no space after a word that is only the common start of
+                # two, so each field comes with what may follow it too.
+                for v in $vals
+                    printf '%s\n' $pre$v $pre$v$next
+                end
+                return
             end
             for v in $vals
                 printf '%s%s\n' $pre $v

@@ -899,6 +899,10 @@ crm_main(int argc, char **argv, const struct crm_command *cmd)
 	/* Output into a closed pipe ("| head") is an EPIPE on write, which
 	 * ends the output quietly with status 0, not a kill by SIGPIPE. */
 	signal(SIGPIPE, SIG_IGN);
+	/* A file-size limit (ulimit -f) makes a write fail with EFBIG,
+	 * reported and rolled back like a full disk, rather than kill the
+	 * process without a word. */
+	signal(SIGXFSZ, SIG_IGN);
 	memset(&ctx, 0, sizeof(ctx));
 	memset(&p, 0, sizeof(p));
 	ctx.cmd = cmd;

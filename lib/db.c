@@ -62,6 +62,11 @@ crm_db_fail(struct crm_db *db, int rc, const char *what, struct crm_err *err)
 		break;
 	case SQLITE_IOERR:
 	case SQLITE_FULL:
+		/* The system's reason too: "File too large" under a
+		 * ulimit -f, "No space left on device". */
+		if (db && db->h && sqlite3_system_errno(db->h))
+			return crm_err_set(err, CRM_EX_IOERR, "%s: %s (%s)",
+				what, msg, strerror(sqlite3_system_errno(db->h)));
 		code = CRM_EX_IOERR;
 		break;
 	case SQLITE_CANTOPEN:
@@ -156,8 +161,13 @@ crm_db_begin(struct crm_db *db, struct crm_err *err)
 int
 crm_db_commit(struct crm_db *db, struct crm_err *err)
 {
-	int rc = sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
+	int rc;
 
+	/* What the write changed in customers goes into the search index
+	 * in the same transaction (search.h). */
+	if (crm_search_fold(db, err) < 0)
+		return -1;
+	rc = sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return crm_db_fail(db, rc, "cannot commit", err);
 	return 0;
@@ -259,19 +269,30 @@ make_parents(const char *path, struct crm_err *err)
 	return ret;
 }
 
+/*
+ * The busy timeout in milliseconds: $CRM_BUSY_TIMEOUT, a whole number
+ * from 0 to 86400000 (a day), or the default when it is unset.  Anything
+ * else is a usage error, never a silent default: a cron job that meant
+ * to wait a minute must not give up after five seconds.
+ */
 static int
-busy_timeout(void)
+busy_timeout(int *ms, struct crm_err *err)
 {
 	const char *s = getenv("CRM_BUSY_TIMEOUT");
 	char *end;
 	long v;
 
-	if (!s || !*s)
-		return CRM_BUSY_DEFAULT;
+	*ms = CRM_BUSY_DEFAULT;
+	if (!s)
+		return 0;
+	errno = 0;
 	v = strtol(s, &end, 10);
-	if (*end || v < 0 || v > 86400000)
-		return CRM_BUSY_DEFAULT;
-	return (int)v;
+	if (*s < '0' || *s > '9' || *end || errno || v > 86400000)
+		return crm_err_set(err, CRM_EX_USAGE,
+			"invalid CRM_BUSY_TIMEOUT '%s': expected milliseconds, "
+			"a whole number from 0 to 86400000", s);
+	*ms = (int)v;
+	return 0;
 }
 
 /*
@@ -343,6 +364,81 @@ out:
 	crm_buf_release(&shm);
 }
 
+/* An SQLite database of schema 0: another program's, not crm's. */
+static int
+not_crm(const char *path, struct crm_err *err)
+{
+	return crm_err_set(err, CRM_EX_NOINPUT, "'%s' is an SQLite database "
+		"without crm's tables; create a crm database in a new file "
+		"with 'crm-admin init'", path);
+}
+
+/*
+ * Before SQLite sees an existing file, which SQLite would take for an
+ * empty database if it is empty, or report vaguely if it may not be
+ * read.  A file this user may not read (or, for a writer, write) is
+ * CRM_EX_NOPERM; one that is no SQLite database is CRM_EX_NOINPUT, and
+ * left as it was.  With CRM_DB_CREATE (crm-admin init) only an empty
+ * file is taken, there being nothing in it to lose, and made mode 0600.
+ */
+static int
+check_file(const char *path, const struct stat *st, unsigned flags,
+	struct crm_err *err)
+{
+	static const char magic[16] = "SQLite format 3";
+	unsigned char head[64];
+	struct crm_buf wal = CRM_BUF_INIT;
+	struct stat ws;
+	ssize_t n;
+	int fd;
+
+	if (!S_ISREG(st->st_mode))
+		return crm_err_set(err, (flags & CRM_DB_CREATE) ?
+			CRM_EX_CANTCREAT : CRM_EX_NOINPUT,
+			S_ISDIR(st->st_mode) ? "database '%s' is a folder" :
+			"'%s' is not a crm database: not a file", path);
+	fd = open(path, ((flags & CRM_DB_READ) ? O_RDONLY : O_RDWR) |
+		O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return crm_err_set(err, errno == EACCES || errno == EPERM ||
+			errno == EROFS ? CRM_EX_NOPERM : CRM_EX_NOINPUT,
+			"cannot %s database '%s': %s",
+			(flags & CRM_DB_READ) ? "read" : "write to", path,
+			strerror(errno));
+	n = read(fd, head, sizeof(head));
+	if (n < 0) {
+		crm_err_set(err, CRM_EX_IOERR, "cannot read database '%s': %s",
+			path, strerror(errno));
+	} else if (flags & CRM_DB_CREATE) {
+		if (n > 0)
+			crm_err_set(err, CRM_EX_CANTCREAT,
+				"database '%s' already exists", path);
+		else if (fchmod(fd, 0600) < 0)
+			crm_err_set(err, CRM_EX_NOPERM, "cannot set the mode "
+				"of '%s': %s", path, strerror(errno));
+	} else if (n == 0) {
+		crm_err_set(err, CRM_EX_NOINPUT, "'%s' is an empty file, "
+			"not a crm database; make it one with 'crm-admin init'",
+			path);
+	} else if ((size_t)n < sizeof(magic) ||
+	    memcmp(head, magic, sizeof(magic))) {
+		crm_err_set(err, CRM_EX_NOINPUT, "'%s' is not a crm database; "
+			"create one in a new file with 'crm-admin init'", path);
+	} else if (n == sizeof(head) && !head[60] && !head[61] && !head[62] &&
+	    !head[63]) {
+		/* user_version 0, and no WAL that could hold a newer one:
+		 * refused here, before SQLite makes a WAL and -shm file
+		 * beside another program's database.  Else SQLite reads
+		 * the version, below. */
+		crm_buf_addf(&wal, "%s-wal", path);
+		if (stat(wal.buf, &ws) < 0 || ws.st_size == 0)
+			not_crm(path, err);
+		crm_buf_release(&wal);
+	}
+	close(fd);
+	return err->code ? -1 : 0;
+}
+
 /*
  * Every crm process is one thread: SQLite needs no mutexes, and no
  * counting of its memory for sqlite3_memory_used().  Both cost a few per
@@ -365,10 +461,12 @@ crm_db_open(struct crm_db *db, const char *path, unsigned flags,
 	struct crm_err *err)
 {
 	struct stat st;
-	int oflags, rc, v, fd, one = 1;
+	int oflags, rc, v, fd, ms, one = 1;
 
 	configure_sqlite();
 	memset(db, 0, sizeof(*db));
+	if (busy_timeout(&ms, err) < 0)
+		return -1;
 	if (stat(path, &st) < 0) {
 		if (errno == ENOTDIR && (flags & CRM_DB_CREATE))
 			return crm_err_set(err, CRM_EX_CANTCREAT,
@@ -390,9 +488,8 @@ crm_db_open(struct crm_db *db, const char *path, unsigned flags,
 				"cannot create database '%s': %s", path,
 				strerror(errno));
 		close(fd);
-	} else if (S_ISDIR(st.st_mode)) {
-		return crm_err_set(err, CRM_EX_NOINPUT,
-			"database '%s' is a folder", path);
+	} else if (check_file(path, &st, flags, err) < 0) {
+		return -1;
 	}
 
 	if (flags & CRM_DB_READ)
@@ -406,14 +503,7 @@ crm_db_open(struct crm_db *db, const char *path, unsigned flags,
 		crm_db_fail(db, rc, "cannot open database", err);
 		goto fail;
 	}
-	sqlite3_busy_timeout(db->h, busy_timeout());
-	/* The last command to close copies the WAL into the database and
-	 * empties it (journal_size_limit 0, below), keeping the file:
-	 * between commands the database file alone holds everything (a cp
-	 * of it is whole), and the next command finds no WAL to read back.
-	 * Left full, a WAL is read whole by every process that opens the
-	 * database: after a large import, seconds for each one. */
-	sqlite3_file_control(db->h, "main", SQLITE_FCNTL_PERSIST_WAL, &one);
+	sqlite3_busy_timeout(db->h, ms);
 	sqlite3_extended_result_codes(db->h, 0);
 	rc = sqlite3_create_function(db->h, "crm_fold", 1,
 		SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
@@ -426,10 +516,17 @@ crm_db_open(struct crm_db *db, const char *path, unsigned flags,
 		crm_db_fail(db, rc, "cannot set up the database", err);
 		goto fail;
 	}
-	if (crm_db_exec(db, "PRAGMA foreign_keys = ON;"
+	rc = sqlite3_exec(db->h, "PRAGMA foreign_keys = ON;"
 	    "PRAGMA synchronous = FULL;"
-	    "PRAGMA journal_size_limit = 0;", err) < 0)
+	    "PRAGMA journal_size_limit = 0;", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		struct crm_buf what = CRM_BUF_INIT;
+
+		crm_buf_addf(&what, "cannot open database '%s'", path);
+		crm_db_fail(db, rc, what.buf, err);
+		crm_buf_release(&what);
 		goto fail;
+	}
 
 	v = crm_db_version(db);
 	if (v < 0) {
@@ -446,12 +543,21 @@ crm_db_open(struct crm_db *db, const char *path, unsigned flags,
 				"'%s' is not a crm database", path);
 		goto fail;
 	}
-	if (v == 0 && !(flags & CRM_DB_CREATE) &&
-	    crm_db_int(db, "SELECT count(*) FROM sqlite_master", 0) > 0) {
-		crm_err_set(err, CRM_EX_DATAERR,
-			"'%s' is not a crm database", path);
+	/* Schema 0 is an SQLite file crm never made its own: refused,
+	 * never filled with crm's tables, unless crm-admin init asks. */
+	if (v == 0 && !(flags & CRM_DB_CREATE)) {
+		not_crm(path, err);
 		goto fail;
 	}
+	/* The last command to close copies the WAL into the database and
+	 * empties it (journal_size_limit 0, above), keeping the file:
+	 * between commands the database file alone holds everything (a cp
+	 * of it is whole), and the next command finds no WAL to read back.
+	 * Left full, a WAL is read whole by every process that opens the
+	 * database: after a large import, seconds for each one.
+	 * Set only once the file is known to be crm's: another program's
+	 * database is left without a WAL or -shm file of crm's making. */
+	sqlite3_file_control(db->h, "main", SQLITE_FCNTL_PERSIST_WAL, &one);
 	if (v > crm_schema_latest()) {
 		crm_err_set(err, CRM_EX_CONFIG,
 			"database '%s' has schema %d, newer than this "

@@ -49,8 +49,13 @@ int crm_db_resolve(const char *opt, struct crm_buf *out, struct crm_err *err);
 
 /*
  * Open path with flags CRM_DB_*.  Without CRM_DB_CREATE a missing file is
- * CRM_EX_NOINPUT; with it, the parent folders are made (0700) and the file
- * is created with mode 0600 and the newest schema.  On failure db stays
+ * CRM_EX_NOINPUT, and so is one that is not a crm database (empty, not
+ * SQLite, or SQLite without crm's tables), left untouched; one this user
+ * may not read, or write without CRM_DB_READ, is CRM_EX_NOPERM.  With
+ * CRM_DB_CREATE the parent folders are made (0700) and the file is
+ * created with mode 0600 and the newest schema; an existing file is
+ * taken only when empty (else CRM_EX_CANTCREAT).  $CRM_BUSY_TIMEOUT that
+ * is not a number of milliseconds is CRM_EX_USAGE.  On failure db stays
  * closed.
  */
 int crm_db_open(struct crm_db *db, const char *path, unsigned flags,

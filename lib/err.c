@@ -37,6 +37,8 @@ crm_err_release(struct crm_err *e)
 	crm_buf_release(&e->msg);
 }
 
+void (*crm_status_clear)(void);
+
 static void
 vwarn(const char *fmt, va_list ap)
 {
@@ -46,6 +48,8 @@ vwarn(const char *fmt, va_list ap)
 	crm_buf_vaddf(&b, fmt, ap);
 	crm_buf_addch(&b, '\n');
 	fflush(stdout);
+	if (crm_status_clear)
+		crm_status_clear();
 	fwrite(b.buf, 1, b.len, stderr);
 	crm_buf_release(&b);
 }

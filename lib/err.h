@@ -35,6 +35,13 @@ extern const char *crm_progname;
 /* Verbosity: -1 quiet, 0 normal, 1.. verbose.  Set by option parsing. */
 extern int crm_verbosity;
 
+/*
+ * Set by a command that keeps a status line on stderr (the progress bar
+ * of an import on a terminal): called before each message is printed, to
+ * clear that line, so that a message never lands in the middle of it.
+ */
+extern void (*crm_status_clear)(void);
+
 /* "PROG: message" on stderr.  crm_note() only prints when not quiet. */
 void crm_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void crm_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

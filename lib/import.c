@@ -9,6 +9,7 @@
 #include "order.h"
 #include "reader.h"
 #include "rules.h"
+#include "search.h"
 #include "text.h"
 #include "value.h"
 #include "banned.h"
@@ -1770,8 +1771,8 @@ log_inserts(struct run *r)
 /* ---- the search index and the other indexes, in bulk ------------------ */
 
 /*
- * A table with a full-text index keeps it in step through triggers, and a
- * trigger that writes FTS5 makes it flush its index at every row.  For a
+ * A table with a full-text index notes its changed rows through triggers
+ * for crm to fold into the index (search.h), one row at a time.  For a
  * run the triggers are set aside (inside the transaction, so a killed run
  * leaves them as they were) and the index is brought up to date at the end
  * in two statements: out go the old values of the records the batch
@@ -1803,9 +1804,14 @@ suspend(struct crm_db *db, const char *table, struct hold *h, int indexes,
 		 * the schema as the first left it. */
 		"ORDER BY m.type = 'trigger', m.rowid";
 	struct crm_buf drop = CRM_BUF_INIT;
-	sqlite3_stmt *st = crm_db_prepare(db, sql, err);
+	sqlite3_stmt *st;
 	int rc, ret = 0;
 
+	/* Changes noted before the run go into the index first: from here
+	 * on fts_batch() takes the index to be in step with the table. */
+	if (crm_search_fold(db, err) < 0)
+		return -1;
+	st = crm_db_prepare(db, sql, err);
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
@@ -2460,6 +2466,9 @@ revert_search(struct crm_db *db, int64_t batch, int after, struct hold *h,
 		"SELECT 1 FROM import_changes WHERE batch = ?1 AND tbl = ?2";
 	size_t i;
 
+	/* The index in step with the table first, as for an import. */
+	if (!after && crm_search_fold(db, err) < 0)
+		return -1;
 	for (i = 0; crm_entities[i]; i++) {
 		const struct crm_entity *e = crm_entities[i];
 		sqlite3_stmt *st;

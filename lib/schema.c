@@ -449,6 +449,67 @@ v11(struct crm_db *db, struct crm_err *err)
 	return ret;
 }
 
+/*
+ * 12: the search index written by crm alone, so that sqlite3(1) without
+ * crm's tokenizer can change customers.  The triggers only note, in
+ * plain SQL, which customers changed: search_dirty holds each such id
+ * once, with the values the index holds for it (held = 1), or none
+ * (held = 0: the index has no entry for that id).  crm folds these notes
+ * into the index (search.c) when it commits a write, before a search,
+ * and in crm-admin check --repair.  A REPLACE deletes the rows in its
+ * way without a delete trigger, so the triggers before an insert or an
+ * update note those rows too (what the index holds for them is their
+ * values: a row not yet noted is in step with the index).
+ */
+static const char v12[] =
+	"DROP TRIGGER IF EXISTS customers_fts_insert;\n"
+	"DROP TRIGGER IF EXISTS customers_fts_delete;\n"
+	"DROP TRIGGER IF EXISTS customers_fts_update;\n"
+	"CREATE TABLE search_dirty (\n"
+	"	id         INTEGER PRIMARY KEY,	-- a customer's id\n"
+	"	held       INTEGER NOT NULL,	-- 1: the index holds the values\n"
+	"	name       TEXT,\n"
+	"	email      TEXT,\n"
+	"	phone      TEXT,\n"
+	"	city       TEXT\n"
+	");\n"
+	"CREATE TRIGGER customers_search_replace\n"
+	"BEFORE INSERT ON customers BEGIN\n"
+	"	INSERT INTO search_dirty (id, held, name, email, phone, city)\n"
+	"	SELECT id, 1, name, email, phone, city FROM customers\n"
+	"	WHERE (id = new.id OR email = new.email OR ref = new.ref)\n"
+	"	  AND id NOT IN (SELECT id FROM search_dirty);\n"
+	"END;\n"
+	"CREATE TRIGGER customers_search_insert\n"
+	"AFTER INSERT ON customers BEGIN\n"
+	"	INSERT INTO search_dirty (id, held)\n"
+	"	SELECT new.id, 0\n"
+	"	WHERE new.id NOT IN (SELECT id FROM search_dirty);\n"
+	"END;\n"
+	"CREATE TRIGGER customers_search_delete\n"
+	"AFTER DELETE ON customers BEGIN\n"
+	"	INSERT INTO search_dirty (id, held, name, email, phone, city)\n"
+	"	SELECT old.id, 1, old.name, old.email, old.phone, old.city\n"
+	"	WHERE old.id NOT IN (SELECT id FROM search_dirty);\n"
+	"END;\n"
+	"CREATE TRIGGER customers_search_update_replace\n"
+	"BEFORE UPDATE OF id, email, ref ON customers BEGIN\n"
+	"	INSERT INTO search_dirty (id, held, name, email, phone, city)\n"
+	"	SELECT id, 1, name, email, phone, city FROM customers\n"
+	"	WHERE (id = new.id OR email = new.email OR ref = new.ref)\n"
+	"	  AND id <> old.id\n"
+	"	  AND id NOT IN (SELECT id FROM search_dirty);\n"
+	"END;\n"
+	"CREATE TRIGGER customers_search_update\n"
+	"AFTER UPDATE OF id, name, email, phone, city ON customers BEGIN\n"
+	"	INSERT INTO search_dirty (id, held, name, email, phone, city)\n"
+	"	SELECT old.id, 1, old.name, old.email, old.phone, old.city\n"
+	"	WHERE old.id NOT IN (SELECT id FROM search_dirty);\n"
+	"	INSERT INTO search_dirty (id, held)\n"
+	"	SELECT new.id, 0\n"
+	"	WHERE new.id NOT IN (SELECT id FROM search_dirty);\n"
+	"END;\n";
+
 /* Each migration is SQL, or for the few that need more, a function. */
 static const struct {
 	const char *sql;
@@ -456,7 +517,7 @@ static const struct {
 } migrations[] = {
 	{ v1, NULL }, { v2, NULL }, { v3, NULL }, { v4, NULL }, { v5, NULL },
 	{ v6, NULL }, { v7, NULL }, { v8, NULL }, { v9, NULL },
-	{ v10, NULL }, { NULL, v11 },
+	{ v10, NULL }, { NULL, v11 }, { v12, NULL },
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

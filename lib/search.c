@@ -1,6 +1,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "db.h"
 #include "search.h"
 #include "text.h"
 #include "banned.h"
@@ -182,4 +183,111 @@ crm_search_query(const char *text, struct crm_buf *match, struct crm_err *err)
 			"nothing to search for in '%s': give letters or "
 			"digits", text);
 	return 0;
+}
+
+/* Whether a customer changed since the index last took it in. */
+static const char any_dirty[] =
+	"SELECT EXISTS (SELECT 1 FROM search_dirty)";
+
+int
+crm_search_fold(struct crm_db *db, struct crm_err *err)
+{
+	/* Out with what the index holds for each noted id, in with what
+	 * the table holds now; the notes are then done with. */
+	static const char fold[] =
+		"INSERT INTO customers_fts\n"
+		"       (customers_fts, rowid, name, email, phone, city)\n"
+		"SELECT 'delete', id, name, email, phone, city\n"
+		"FROM search_dirty WHERE held;\n"
+		"INSERT INTO customers_fts (rowid, name, email, phone, city)\n"
+		"SELECT t.id, t.name, t.email, t.phone, t.city\n"
+		"FROM customers AS t WHERE t.id IN (SELECT id FROM search_dirty);\n"
+		"DELETE FROM search_dirty;\n";
+
+	/* 0 too when there is no search_dirty (a schema being built). */
+	if (!crm_db_int(db, any_dirty, 0))
+		return 0;
+	return crm_db_exec(db, fold, err);
+}
+
+/*
+ * Run fn in a write transaction on db, or on a connection of its own
+ * when db is a reader.  fn's transaction is committed when keep is set
+ * and fn succeeds, rolled back otherwise.
+ */
+static int
+in_writer(struct crm_db *db, int keep,
+	int (*fn)(struct crm_db *, void *, struct crm_err *), void *arg,
+	struct crm_err *err)
+{
+	struct crm_db own, *w = db;
+	int ret;
+
+	if (db->readonly) {
+		if (crm_db_open(&own, db->path, 0, err) < 0)
+			return -1;
+		w = &own;
+	}
+	ret = crm_db_begin(w, err);
+	if (ret == 0)
+		ret = fn(w, arg, err);
+	if (ret == 0 && keep)
+		ret = crm_db_commit(w, err);
+	crm_db_rollback(w);
+	if (w == &own)
+		crm_db_close(&own);
+	return ret;
+}
+
+static int
+fold_fn(struct crm_db *db, void *arg, struct crm_err *err)
+{
+	(void)arg;
+	return crm_search_fold(db, err);
+}
+
+int
+crm_search_fresh(struct crm_db *db, struct crm_err *err)
+{
+	if (!crm_db_int(db, any_dirty, 0))
+		return 0;
+	if (!db->readonly && !sqlite3_get_autocommit(db->h))
+		return crm_search_fold(db, err);
+	return in_writer(db, 1, fold_fn, NULL, err);
+}
+
+static int
+check_fn(struct crm_db *db, void *arg, struct crm_err *err)
+{
+	static const char check[] =
+		"INSERT INTO customers_fts (customers_fts, rank)\n"
+		"VALUES ('integrity-check', 1)";
+	struct crm_search_state *s = arg;
+	int rc;
+
+	s->pending = crm_db_int(db, "SELECT count(*) FROM search_dirty", 0);
+	if (crm_search_fold(db, err) < 0)
+		return -1;
+	/* FTS5 compares its index with the table: SQLITE_CORRUPT when
+	 * they differ. */
+	rc = sqlite3_exec(db->h, check, NULL, NULL, NULL);
+	if (rc == SQLITE_CORRUPT)
+		s->wrong = 1;
+	else if (rc != SQLITE_OK)
+		return crm_db_fail(db, rc, "cannot check the search index",
+			err);
+	if (s->wrong && s->repair &&
+	    crm_db_exec(db, "INSERT INTO customers_fts (customers_fts)\n"
+	    "VALUES ('rebuild')", err) < 0)
+		return -1;
+	return 0;
+}
+
+int
+crm_search_check(struct crm_db *db, struct crm_search_state *s,
+	struct crm_err *err)
+{
+	s->pending = 0;
+	s->wrong = 0;
+	return in_writer(db, s->repair, check_fn, s, err);
 }

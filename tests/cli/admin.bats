@@ -71,7 +71,7 @@ teardown() {
 	assert_equal "$(stat -c %a "$HOME/.local/share/crm/crm.db")" 600
 }
 
-@test "init refuses an existing file with 73 and leaves it alone" {
+@test "init refuses an existing file that holds anything with 73 and leaves it alone" {
 	printf 'precious\n' >"$CRM_DB"
 	run --separate-stderr crm-admin init
 	assert_error 73 "crm-admin: database '$CRM_DB' already exists"
@@ -273,6 +273,84 @@ teardown() {
 	assert_unchanged "$before"
 }
 
+@test "check reports customers sqlite3 changed that the search index lacks; --repair takes them in" {
+	init_db
+	crm-customer add --name 张伟明 >/dev/null
+	crm-customer add --name 'Ada Lovelace' >/dev/null
+	sqlite3 "$CRM_DB" "UPDATE customers SET name = '李娜' WHERE id = 1;
+		DELETE FROM customers WHERE id = 2"
+	before=$(dump_db)
+	run --separate-stderr crm-admin check
+	assert_failure 65
+	assert_output "search	2 customers changed outside crm not in the search index yet"
+	assert_stderr "crm-admin: '$CRM_DB': 1 problem found"
+	assert_unchanged "$before"
+	run --separate-stderr crm-admin check --repair
+	assert_success
+	assert_output ''
+	assert_stderr "$(printf '%s\n' "crm-admin: search index: 2 changed customers taken in" \
+		"crm-admin: '$CRM_DB' is ok")"
+	run --separate-stderr crm-admin check
+	assert_success
+	assert_output ''
+	run crm-customer search -H -o id 李娜
+	assert_output 1
+	run crm-customer search -H -o id lovelace
+	assert_failure 1
+}
+
+@test "check finds a search index gone wrong by hand, --repair rebuilds it" {
+	init_db
+	for n in 张伟明 王芳 'Ada Lovelace'; do crm-customer add --name "$n" >/dev/null; done
+	# the index's entry of one customer, and its record of sizes, gone
+	sqlite3 "$CRM_DB" "DELETE FROM customers_fts_docsize WHERE id = 2"
+	before=$(dump_db)
+	run --separate-stderr crm-admin check
+	assert_failure 65
+	assert_output "search	the search index does not match the customers"
+	assert_stderr "crm-admin: '$CRM_DB': 1 problem found"
+	assert_unchanged "$before"
+	run --separate-stderr crm-admin check --repair
+	assert_success
+	assert_output ''
+	assert_stderr "$(printf '%s\n' "crm-admin: search index: rebuilt" \
+		"crm-admin: '$CRM_DB' is ok")"
+	run --separate-stderr crm-admin check
+	assert_success
+	assert_output ''
+	run crm-customer search -H -o id 王芳
+	assert_success
+	assert_output 2
+}
+
+@test "check finds index data deleted by hand, --repair rebuilds it" {
+	init_db
+	crm-customer add --name 张伟明 >/dev/null
+	crm-customer add --name 'Ada Lovelace' >/dev/null
+	sqlite3 "$CRM_DB" "DELETE FROM customers_fts_data WHERE id > 10"
+	run --separate-stderr crm-admin check
+	assert_failure 65
+	assert_output "search	the search index does not match the customers"
+	run --separate-stderr crm-admin check --repair
+	assert_success
+	run crm-customer search -H -o id lovelace
+	assert_success
+	assert_output 2
+	run crm-customer search -H -o id 伟明
+	assert_output 1
+}
+
+@test "check --repair on a sound database changes nothing" {
+	init_db
+	crm-customer add --name 张伟明 >/dev/null
+	before=$(sqlite3 "$CRM_DB" .dump)
+	run --separate-stderr crm-admin check --repair
+	assert_success
+	assert_output ''
+	assert_stderr "crm-admin: '$CRM_DB' is ok"
+	assert_equal "$(sqlite3 "$CRM_DB" .dump)" "$before"
+}
+
 # ---- stats ------------------------------------------------------------------
 
 @test "stats counts the records of each kind, the schema and the file's size" {
@@ -351,24 +429,169 @@ teardown() {
 
 # ---- not a database ---------------------------------------------------------
 
-@test "a text file is not a database: exits 65 with one line, the file untouched" {
-	printf 'name,email\nAda,ada@example.com\n' >"$CRM_DB"
-	for cmd in "crm-customer list" "crm-customer add --name Bob" "crm-admin check" "crm-admin migrate"; do
+# Each kind of file that is not a crm database, as FILE: exit 66, one
+# line saying so and naming crm-admin init, the file's bytes, mode and
+# time as they were, and nothing beside it (no -wal, -shm, -journal).
+assert_not_crm() {
+	local cmd prog sum mode mtime
+
+	sum=$(md5sum <"$CRM_DB")
+	mode=$(stat -c %a "$CRM_DB")
+	mtime=$(stat -c %Y.%y "$CRM_DB")
+	for cmd in "crm-customer list" "crm-customer add --name Bob" "crm-contact add --customer 1 --name Bob" "crm-admin check" "crm-admin migrate" "crm-admin stats"; do
 		prog=${cmd%% *}
 		# shellcheck disable=SC2086
 		run --separate-stderr $cmd
-		assert_error_re 65 "$prog: .*not a (crm )?database.*"
+		assert_error_re 66 "$prog: '$CRM_DB' is $1.*not a crm database.*'crm-admin init'.*|$prog: '$CRM_DB' is an SQLite database without crm's tables.*'crm-admin init'.*"
 	done
-	assert_equal "$(cat "$CRM_DB")" "$(printf 'name,email\nAda,ada@example.com')"
+	assert_equal "$(md5sum <"$CRM_DB")" "$sum"
+	assert_equal "$(stat -c %a "$CRM_DB")" "$mode"
+	assert_equal "$(stat -c %Y.%y "$CRM_DB")" "$mtime"
+	run ls -d "$CRM_DB"*
+	assert_output "$CRM_DB"
 }
 
-@test "an SQLite database of another program is refused with 65, unchanged" {
+@test "an empty file is not made a database: 66, it stays empty, 0644" {
+	: >"$CRM_DB"
+	chmod 644 "$CRM_DB"
+	assert_not_crm "an empty file, "
+	run --separate-stderr crm-customer add --name Ada
+	assert_error 66 "crm-customer: '$CRM_DB' is an empty file, not a crm database; make it one with 'crm-admin init'"
+	[ ! -s "$CRM_DB" ]
+}
+
+@test "a file of one byte, of 4 KiB of noise, or of text is not a database: 66, untouched" {
+	printf 'S' >"$CRM_DB"
+	assert_not_crm ""
+	head -c 4096 /dev/urandom >"$CRM_DB"
+	assert_not_crm ""
+	printf 'name,email\nAda,ada@example.com\n' >"$CRM_DB"
+	assert_not_crm ""
+	run --separate-stderr crm-customer list
+	assert_error 66 "crm-customer: '$CRM_DB' is not a crm database; create one in a new file with 'crm-admin init'"
+}
+
+@test "an SQLite database of another program is refused with 66, unchanged" {
 	sqlite3 "$CRM_DB" "CREATE TABLE t (x); INSERT INTO t VALUES (42);"
 	before=$(dump_db)
+	assert_not_crm ""
 	run --separate-stderr crm-customer add --name Ada
-	assert_error 65 "crm-customer: '$CRM_DB' is not a crm database"
-	run --separate-stderr crm-admin migrate
-	assert_error 65 "crm-admin: '$CRM_DB' is not a crm database"
+	assert_error 66 "crm-customer: '$CRM_DB' is an SQLite database without crm's tables; create a crm database in a new file with 'crm-admin init'"
+	assert_unchanged "$before"
+	# An empty one, and one in WAL mode: no WAL or -shm left beside it.
+	rm "$CRM_DB"
+	sqlite3 "$CRM_DB" "PRAGMA user_version = 0" >/dev/null
+	assert_not_crm ""
+	rm "$CRM_DB"
+	sqlite3 "$CRM_DB" "PRAGMA journal_mode = WAL; CREATE TABLE t (x)" >/dev/null
+	assert_not_crm ""
+}
+
+@test "init makes an empty file a database of mode 0600, never a file that holds anything" {
+	: >"$CRM_DB"
+	chmod 644 "$CRM_DB"
+	run --separate-stderr crm-admin init
+	assert_success
+	assert_stderr --regexp "^crm-admin: created '$CRM_DB' \(schema [1-9][0-9]*\)\$"
+	assert_equal "$(stat -c %a "$CRM_DB")" 600
+	run crm-customer add --name Ada
+	assert_success
+	assert_output 1
+	for content in S "$(head -c 4096 /dev/urandom | base64)"; do
+		printf '%s' "$content" >"$BATS_TEST_TMPDIR/other.db"
+		run --separate-stderr crm-admin init -d "$BATS_TEST_TMPDIR/other.db"
+		assert_error 73 "crm-admin: database '$BATS_TEST_TMPDIR/other.db' already exists"
+		assert_equal "$(cat "$BATS_TEST_TMPDIR/other.db")" "$content"
+	done
+}
+
+@test "a database cut to nothing by a crashed job is refused, never a fresh one" {
+	init_db
+	crm-customer add --name Ada >/dev/null
+	: >"$CRM_DB"
+	run --separate-stderr crm-customer add --name Bob
+	assert_failure 66
+	[ ! -s "$CRM_DB" ]
+	run --separate-stderr crm-import customers - <<<$'name\nCarl'
+	assert_failure 66
+	[ ! -s "$CRM_DB" ]
+}
+
+# ---- permissions --------------------------------------------------------------
+
+# Run a command as an unprivileged user (the tests run as root in CI, and
+# root may read anything).  Skips when there is no way to drop privileges.
+as_nobody() {
+	if [ "$(id -u)" -ne 0 ]; then
+		"$@"
+	elif command -v setpriv >/dev/null; then
+		setpriv --reuid=nobody --regid=nogroup --clear-groups -- "$@"
+	else
+		runuser -u nobody -- "$@"
+	fi
+}
+
+need_unprivileged() {
+	if [ "$(id -u)" -ne 0 ]; then
+		return 0
+	fi
+	command -v setpriv >/dev/null || command -v runuser >/dev/null ||
+		skip "running as root, and neither setpriv nor runuser to drop privileges"
+	chmod 755 "$BATS_TEST_TMPDIR"
+	# bats's own folders above it must let nobody through
+	local d=$BATS_TEST_TMPDIR
+	while d=$(dirname "$d") && [ "$d" != / ]; do
+		chmod o+x "$d" 2>/dev/null || true
+	done
+	as_nobody test -x "$BATS_TEST_TMPDIR" ||
+		skip "nobody cannot reach $BATS_TEST_TMPDIR"
+}
+
+@test "a database this user may not read exits 77, not 66" {
+	need_unprivileged
+	init_db
+	crm-customer add --name Ada >/dev/null
+	chmod 600 "$CRM_DB"
+	before=$(dump_db)
+	for cmd in "crm-customer list" "crm-customer add --name Bob" "crm-admin stats"; do
+		prog=${cmd%% *}
+		# shellcheck disable=SC2086
+		run --separate-stderr as_nobody $cmd
+		assert_error 77 "$prog: cannot $([ "$cmd" = "crm-customer add --name Bob" ] && echo 'write to' || echo read) database '$CRM_DB': Permission denied"
+	done
+	assert_unchanged "$before"
+}
+
+@test "a database in a folder this user cannot enter exits 77" {
+	need_unprivileged
+	mkdir -m 700 "$BATS_TEST_TMPDIR/private"
+	export CRM_DB="$BATS_TEST_TMPDIR/private/crm.db"
+	init_db
+	chmod 666 "$CRM_DB"
+	run --separate-stderr as_nobody crm-customer list
+	assert_error 77 "crm-customer: cannot open database '$CRM_DB': Permission denied"
+	run --separate-stderr as_nobody crm-admin init
+	assert_failure 77
+}
+
+@test "a read-only database: reads work, a write exits 77 and changes nothing" {
+	need_unprivileged
+	init_db
+	crm-customer add --name Ada >/dev/null
+	chmod 777 "$BATS_TEST_TMPDIR"
+	chmod 644 "$CRM_DB"
+	before=$(dump_db)
+	run --separate-stderr as_nobody crm-customer list -H -o id,name
+	assert_success
+	assert_output "1	Ada"
+	for cmd in "crm-customer add --name Bob" "crm-customer update 1 --city Paris" "crm-admin migrate"; do
+		prog=${cmd%% *}
+		# shellcheck disable=SC2086
+		run --separate-stderr as_nobody $cmd
+		assert_error 77 "$prog: cannot write to database '$CRM_DB': Permission denied"
+	done
+	run --separate-stderr as_nobody crm-import customers - <<<$'name\nCarl'
+	assert_error 77 "crm-import: cannot write to database '$CRM_DB': Permission denied"
 	assert_unchanged "$before"
 }
 
@@ -394,6 +617,22 @@ teardown() {
 	assert_output "1	Ada"
 	release_lock
 	assert_unchanged "$before"
+}
+
+@test "CRM_BUSY_TIMEOUT that is not milliseconds exits 64 naming it, before anything is written" {
+	init_db
+	before=$(dump_db)
+	for v in abc -5 1e3 '' ' 5' 99999999999999999999 86400001; do
+		export CRM_BUSY_TIMEOUT="$v"
+		run --separate-stderr crm-customer add --name Bob
+		assert_error 64 "crm-customer: invalid CRM_BUSY_TIMEOUT '$v': expected milliseconds, a whole number from 0 to 86400000"
+		run --separate-stderr crm-customer list
+		assert_failure 64
+	done
+	assert_unchanged "$before"
+	export CRM_BUSY_TIMEOUT=0
+	run crm-customer add --name Bob
+	assert_success
 }
 
 @test "a write waits for a lock released within the busy timeout" {

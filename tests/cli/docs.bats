@@ -354,8 +354,12 @@ fish_complete() {
 	assert_output "$(printf 'company\nperson')"
 	run fish_complete 'crm-customer list --format=c'
 	assert_output --format=csv
+	# a field of a list comes with the comma that may follow it, so
+	# that fish adds no space after it
 	run fish_complete 'crm-customer list -o id,na'
-	assert_output id,name
+	assert_output "$(printf 'id,name\nid,name,')"
+	run fish_complete 'crm-customer list --where na'
+	assert_output "$(printf 'name\nname=')"
 	run fish_complete 'crm customer list --where kind=p'
 	assert_output kind=person
 	run fish_complete 'crm cust'

@@ -188,14 +188,16 @@ open_create(void **state)
 	crm_db_close(&db);
 	assert_null(db.h);
 	assert_null(db.path);
-	/* opening it again, with or without CREATE, keeps it */
+	/* CREATE again is refused, and keeps it; opening it keeps it */
 	raw_exec(path.buf, "INSERT INTO customers (name, created_at, "
 		"updated_at) VALUES ('x', 'a', 'b')");
-	assert_int_equal(crm_db_open(&db, path.buf, CRM_DB_CREATE, &err), 0);
+	assert_int_equal(crm_db_open(&db, path.buf, CRM_DB_CREATE, &err), -1);
+	assert_int_equal(err.code, CRM_EX_CANTCREAT);
+	assert_null(db.h);
+	crm_err_clear(&err);
+	assert_int_equal(crm_db_open(&db, path.buf, 0, &err), 0);
 	assert_int_equal(crm_db_int(&db, "SELECT count(*) FROM customers",
 		-1), 1);
-	crm_db_close(&db);
-	assert_int_equal(crm_db_open(&db, path.buf, 0, &err), 0);
 	assert_int_equal(crm_db_int(&db, "PRAGMA foreign_keys", -1), 1);
 	crm_db_close(&db);
 	crm_buf_release(&path);
@@ -257,32 +259,160 @@ open_folder(void **state)
 	crm_err_release(&err);
 }
 
-/* A file that is no crm database is refused, and left alone. */
+/* Write n bytes of data (repeated) to path, mode 0644. */
+static void
+write_file(const char *path, const char *data, size_t n)
+{
+	FILE *fp = fopen(path, "w");
+	size_t i, len = strlen(data);
+
+	assert_non_null(fp);
+	for (i = 0; i < n; i++)
+		fputc(len ? data[i % len] : 0, fp);
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(chmod(path, 0644), 0);
+}
+
+/* Opened for reading and for writing, path is refused with code and its
+ * size, mode and bytes are as they were, and nothing lies beside it. */
+static void
+assert_refused(const char *path, int code, const char *msg)
+{
+	static const unsigned flags[] = { 0, CRM_DB_READ };
+	struct crm_buf wal = CRM_BUF_INIT, shm = CRM_BUF_INIT;
+	struct crm_err err = CRM_ERR_INIT;
+	struct crm_db db;
+	struct stat before, after;
+	size_t i;
+
+	assert_int_equal(stat(path, &before), 0);
+	for (i = 0; i < ARRAY_SIZE(flags); i++) {
+		assert_int_equal(crm_db_open(&db, path, flags[i], &err), -1);
+		if (err.code != code)
+			fail_msg("%s: code %d, want %d (%s)", path, err.code,
+				code, err.msg.buf);
+		assert_null(db.h);
+		if (!strstr(err.msg.buf, msg))
+			fail_msg("'%s' lacks '%s'", err.msg.buf, msg);
+		crm_err_clear(&err);
+	}
+	assert_int_equal(stat(path, &after), 0);
+	assert_int_equal(after.st_size, before.st_size);
+	assert_int_equal(after.st_mode, before.st_mode);
+	assert_true(after.st_mtim.tv_sec == before.st_mtim.tv_sec &&
+		after.st_mtim.tv_nsec == before.st_mtim.tv_nsec);
+	crm_buf_addf(&wal, "%s-wal", path);
+	crm_buf_addf(&shm, "%s-shm", path);
+	assert_int_equal(access(wal.buf, F_OK), -1);
+	assert_int_equal(access(shm.buf, F_OK), -1);
+	crm_buf_release(&wal);
+	crm_buf_release(&shm);
+	crm_err_release(&err);
+}
+
+/*
+ * A file that is no crm database is CRM_EX_NOINPUT (SPEC 3.3), never
+ * made one, and left as it was: empty, one byte, random bytes, text,
+ * another program's SQLite database (in WAL mode too).
+ */
 static void
 open_not_crm(void **state)
 {
 	struct ctx *c = *state;
+	const char *path = c->fx.path.buf;
+	char noise[4096];
+	size_t i;
+	FILE *fp;
+
+	write_file(path, "", 0);
+	assert_refused(path, CRM_EX_NOINPUT, "empty file, not a crm database");
+	write_file(path, "S", 1);
+	assert_refused(path, CRM_EX_NOINPUT, "not a crm database");
+	srand(13);
+	for (i = 0; i < sizeof(noise); i++)
+		noise[i] = (char)(rand() % 255 + 1);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(noise, 1, sizeof(noise), fp), sizeof(noise));
+	assert_int_equal(fclose(fp), 0);
+	assert_refused(path, CRM_EX_NOINPUT, "not a crm database");
+	write_file(path, "name,email\nAda,ada@example.com\n", 31);
+	assert_refused(path, CRM_EX_NOINPUT, "not a crm database");
+	/* the first 15 bytes of SQLite's header, then the file ends */
+	write_file(path, "SQLite format 3", 15);
+	assert_refused(path, CRM_EX_NOINPUT, "not a crm database");
+	/* another program's SQLite database */
+	remove(path);
+	raw_exec(path, "CREATE TABLE t (x)");
+	assert_refused(path, CRM_EX_NOINPUT, "without crm's tables");
+	remove(path);
+	raw_exec(path, "PRAGMA journal_mode = WAL; CREATE TABLE t (x)");
+	assert_refused(path, CRM_EX_NOINPUT, "without crm's tables");
+}
+
+/* CRM_DB_CREATE takes an empty file (nothing to lose) and makes it a
+ * database of mode 0600; a file holding anything is CRM_EX_CANTCREAT. */
+static void
+create_over_a_file(void **state)
+{
+	struct ctx *c = *state;
+	const char *path = c->fx.path.buf;
 	struct crm_db db;
 	struct crm_err err = CRM_ERR_INIT;
 	struct stat st;
-	FILE *fp;
 
-	fp = fopen(c->fx.path.buf, "w");
-	assert_non_null(fp);
-	fputs("name,email\nAda,ada@example.com\n", fp);
-	fclose(fp);
-	assert_int_equal(crm_db_open(&db, c->fx.path.buf, 0, &err), -1);
-	assert_int_equal(err.code, CRM_EX_DATAERR);
-	assert_null(db.h);
-	assert_int_equal(stat(c->fx.path.buf, &st), 0);
-	assert_int_equal(st.st_size, 31);
+	write_file(path, "x", 1);
+	assert_int_equal(crm_db_open(&db, path, CRM_DB_CREATE, &err), -1);
+	assert_int_equal(err.code, CRM_EX_CANTCREAT);
+	assert_non_null(strstr(err.msg.buf, "already exists"));
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_size, 1);
 	crm_err_clear(&err);
-	/* another program's SQLite database */
-	remove(c->fx.path.buf);
-	raw_exec(c->fx.path.buf, "CREATE TABLE t (x)");
-	assert_int_equal(crm_db_open(&db, c->fx.path.buf, 0, &err), -1);
-	assert_int_equal(err.code, CRM_EX_DATAERR);
-	assert_non_null(strstr(err.msg.buf, "not a crm database"));
+	write_file(path, "", 0);
+	assert_int_equal(crm_db_open(&db, path, CRM_DB_CREATE, &err), 0);
+	assert_int_equal(crm_db_version(&db), crm_schema_latest());
+	crm_db_close(&db);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(crm_db_open(&db, path, 0, &err), 0);
+	crm_db_close(&db);
+	crm_err_release(&err);
+}
+
+/* $CRM_BUSY_TIMEOUT is milliseconds 0..86400000 or unset; anything else
+ * is a usage error naming it, never a silent default. */
+static void
+busy_timeout_checked(void **state)
+{
+	static const char *const bad[] = {
+		"abc", "-5", "1e3", "", " 5", "5 ", "+5", "0x10", "86400001",
+		"99999999999999999999999",
+	};
+	static const char *const good[] = { "0", "100", "86400000" };
+	struct ctx *c = *state;
+	struct crm_db db;
+	struct crm_err err = CRM_ERR_INIT;
+	size_t i;
+
+	create_db(c);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		setenv("CRM_BUSY_TIMEOUT", bad[i], 1);
+		assert_int_equal(crm_db_open(&db, c->fx.path.buf, 0, &err),
+			-1);
+		if (err.code != CRM_EX_USAGE ||
+		    !strstr(err.msg.buf, "CRM_BUSY_TIMEOUT"))
+			fail_msg("'%s': code %d: %s", bad[i], err.code,
+				err.msg.buf);
+		assert_null(db.h);
+		crm_err_clear(&err);
+	}
+	for (i = 0; i < ARRAY_SIZE(good); i++) {
+		setenv("CRM_BUSY_TIMEOUT", good[i], 1);
+		if (crm_db_open(&db, c->fx.path.buf, 0, &err) < 0)
+			fail_msg("'%s': %s", good[i], err.msg.buf);
+		crm_db_close(&db);
+	}
+	unsetenv("CRM_BUSY_TIMEOUT");
 	crm_err_release(&err);
 }
 
@@ -294,7 +424,7 @@ open_newer(void **state)
 	struct crm_buf sql = CRM_BUF_INIT;
 	struct crm_db db;
 	struct crm_err err = CRM_ERR_INIT;
-	unsigned flags[] = { 0, CRM_DB_READ, CRM_DB_CREATE };
+	unsigned flags[] = { 0, CRM_DB_READ };
 	size_t i;
 
 	create_db(c);
@@ -772,6 +902,10 @@ main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(open_folder, setup, teardown),
 		cmocka_unit_test_setup_teardown(open_not_crm, setup, teardown),
+		cmocka_unit_test_setup_teardown(create_over_a_file, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(busy_timeout_checked, setup,
+			teardown),
 		cmocka_unit_test_setup_teardown(open_newer, setup, teardown),
 		cmocka_unit_test_setup_teardown(open_readonly, setup, teardown),
 		cmocka_unit_test_setup_teardown(foreign_keys_on, setup,

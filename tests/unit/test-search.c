@@ -150,7 +150,8 @@ search(struct ctx *c, const char *text)
 	size_t len = 0;
 	FILE *fp = open_memstream(&buf, &len);
 
-	if (crm_search_query(text, &match, &err) < 0)
+	if (crm_search_query(text, &match, &err) < 0 ||
+	    crm_search_fresh(&c->db, &err) < 0)
 		fail_msg("search '%s': %s", text, err.msg.buf);
 	crm_query_init(&q, &c->fs);
 	q.match = match.buf;
@@ -304,6 +305,197 @@ follows_changes(void **state)
 	crm_assigns_release(&as);
 }
 
+/*
+ * SQL on the database file from a connection without crm's code, as
+ * sqlite3(1) runs it: every statement succeeds.
+ */
+static void
+plain_sql(struct ctx *c, const char *sql)
+{
+	sqlite3 *h;
+	char *msg = NULL;
+
+	assert_int_equal(sqlite3_open(c->fx.path.buf, &h), SQLITE_OK);
+	if (sqlite3_exec(h, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", sql, msg);
+	sqlite3_close(h);
+}
+
+/* What sqlite3 changes in customers is found, and what it replaced not. */
+static void
+plain_sql_edits(void **state)
+{
+	struct ctx *c = *state;
+
+	plain_sql(c,
+		"UPDATE customers SET name = '李四', email = 'li@example.org' "
+		"WHERE id = 2;"
+		"DELETE FROM customers WHERE id = 1;"
+		"INSERT INTO customers (name, city, created_at, updated_at) "
+		"VALUES ('赵六', '深圳', 'x', 'x');"			/* 8 */
+		"UPDATE customers SET city = 'Paris' WHERE id = 3;"
+		"UPDATE customers SET phone = '+442079460958' "
+		"WHERE id = 6;");
+	ASSERT_SEARCH(c, "张三", "");
+	ASSERT_SEARCH(c, "李四", "2");
+	ASSERT_SEARCH(c, "北京", "2");		/* not changed */
+	ASSERT_SEARCH(c, "li@example", "2");
+	ASSERT_SEARCH(c, "小明", "");
+	ASSERT_SEARCH(c, "上海", "");
+	ASSERT_SEARCH(c, "wang", "");
+	ASSERT_SEARCH(c, "赵六", "8");
+	ASSERT_SEARCH(c, "深圳", "8");
+	ASSERT_SEARCH(c, "london", "");
+	ASSERT_SEARCH(c, "paris", "3");
+	ASSERT_SEARCH(c, "ada", "3");
+	ASSERT_SEARCH(c, "79460958", "6");
+	assert_int_equal(crm_db_int(&c->db, "SELECT count(*) FROM "
+		"search_dirty", -1), 0);
+}
+
+/*
+ * A REPLACE deletes the rows in its way without a delete trigger, and an
+ * update may change an id: the index follows both, and one customer
+ * changed many times before a search is found by its last values.
+ */
+static void
+plain_sql_replaces(void **state)
+{
+	struct ctx *c = *state;
+
+	plain_sql(c,
+		/* in place of 7 (Bob), by its id */
+		"INSERT OR REPLACE INTO customers (id, name, created_at, "
+		"updated_at) VALUES (7, 'Carol', 'x', 'x');"
+		/* in place of 3 (Ada), by her email: a new id, 8 */
+		"INSERT OR REPLACE INTO customers (name, email, created_at, "
+		"updated_at) VALUES ('Ann', 'ada@example.com', 'x', 'x');"
+		/* 5 takes 1's email: 1 goes */
+		"UPDATE OR REPLACE customers SET email = 'wang@example.cn' "
+		"WHERE id = 5;"
+		"UPDATE customers SET id = 100 WHERE id = 7;"
+		"UPDATE customers SET name = '甲乙' WHERE id = 2;"
+		"UPDATE customers SET name = '丙丁' WHERE id = 2;"
+		"UPDATE customers SET city = '广州' WHERE id = 2;");
+	ASSERT_SEARCH(c, "bob", "");
+	ASSERT_SEARCH(c, "carol", "100");
+	ASSERT_SEARCH(c, "lovelace", "");
+	ASSERT_SEARCH(c, "ann", "8");
+	ASSERT_SEARCH(c, "example.com", "8");
+	ASSERT_SEARCH(c, "小明", "");
+	ASSERT_SEARCH(c, "wang", "5");
+	ASSERT_SEARCH(c, "jose", "5");
+	ASSERT_SEARCH(c, "张三", "");
+	ASSERT_SEARCH(c, "甲乙", "");
+	ASSERT_SEARCH(c, "丙丁", "2");
+	ASSERT_SEARCH(c, "北京", "");
+	ASSERT_SEARCH(c, "广州", "2");
+}
+
+/*
+ * crm's own writes take their changes into the index as they commit: no
+ * note is left for a search to fold, and the index matches the table.
+ */
+static void
+commit_folds(void **state)
+{
+	struct ctx *c = *state;
+	struct crm_assigns as = CRM_ASSIGNS_INIT;
+	struct crm_err err = CRM_ERR_INIT;
+	struct crm_search_state s = { 0 };
+	int changed;
+
+	assert_int_equal(crm_db_begin(&c->db, &err), 0);
+	crm_assigns_add(&as, crm_fieldset_find(&c->fs, "city"), "深圳");
+	assert_int_equal(crm_record_update(&c->db, &c->fs, 2, &as, &changed,
+		&err), 0);
+	assert_int_equal(crm_record_delete(&c->db, c->fs.entity, 3, 0, NULL,
+		&err), 0);
+	assert_true(crm_db_int(&c->db, "SELECT count(*) FROM search_dirty",
+		-1) > 0);
+	assert_int_equal(crm_db_commit(&c->db, &err), 0);
+	assert_int_equal(crm_db_int(&c->db, "SELECT count(*) FROM "
+		"search_dirty", -1), 0);
+	assert_int_equal(crm_search_check(&c->db, &s, &err), 0);
+	assert_int_equal(s.pending, 0);
+	assert_int_equal(s.wrong, 0);
+	ASSERT_SEARCH(c, "深圳", "2");
+	ASSERT_SEARCH(c, "北京", "");
+	ASSERT_SEARCH(c, "lovelace", "");
+	crm_assigns_release(&as);
+	assert_int_equal(err.code, 0);
+}
+
+/*
+ * A reader folds what sqlite3 changed through a writer of its own, and
+ * the search it then runs finds the new values.
+ */
+static void
+reader_folds(void **state)
+{
+	struct ctx *c = *state;
+	struct crm_err err = CRM_ERR_INIT;
+	struct crm_db r;
+
+	/* setup()'s records, written without crm_db_commit(), first */
+	assert_int_equal(crm_search_fresh(&c->db, &err), 0);
+	plain_sql(c, "UPDATE customers SET name = '李四' WHERE id = 2");
+	if (crm_db_open(&r, c->fx.path.buf, CRM_DB_READ, &err) < 0)
+		fail_msg("open: %s", err.msg.buf);
+	assert_int_equal(crm_db_int(&r, "SELECT count(*) FROM search_dirty",
+		-1), 1);
+	assert_int_equal(crm_search_fresh(&r, &err), 0);
+	assert_int_equal(crm_db_int(&r, "SELECT count(*) FROM search_dirty",
+		-1), 0);
+	crm_db_close(&r);
+	ASSERT_SEARCH(c, "李四", "2");
+	assert_int_equal(err.code, 0);
+}
+
+/*
+ * crm_search_check: changes not yet folded in and an index that differs
+ * from the table are found, and left as they are; with repair, mended.
+ */
+static void
+check_and_repair(void **state)
+{
+	struct ctx *c = *state;
+	struct crm_err err = CRM_ERR_INIT;
+	struct crm_search_state s = { 0 };
+
+	assert_int_equal(crm_search_fresh(&c->db, &err), 0);
+	assert_int_equal(crm_search_check(&c->db, &s, &err), 0);
+	assert_int_equal(s.pending, 0);
+	assert_int_equal(s.wrong, 0);
+
+	plain_sql(c, "UPDATE customers SET city = '深圳' WHERE id IN (1, 2)");
+	assert_int_equal(crm_search_check(&c->db, &s, &err), 0);
+	assert_int_equal(s.pending, 2);
+	assert_int_equal(s.wrong, 0);
+	/* a check changes nothing */
+	assert_int_equal(crm_db_int(&c->db, "SELECT count(*) FROM "
+		"search_dirty", -1), 2);
+
+	/* Index entries gone behind crm's back: 1's (now 深圳), and 3's
+	 * sizes. */
+	plain_sql(c, "DELETE FROM customers_fts_docsize WHERE id = 3");
+	assert_int_equal(crm_search_check(&c->db, &s, &err), 0);
+	assert_int_equal(s.pending, 2);
+	assert_int_equal(s.wrong, 1);
+
+	s.repair = 1;
+	assert_int_equal(crm_search_check(&c->db, &s, &err), 0);
+	assert_int_equal(s.pending, 2);
+	assert_int_equal(s.wrong, 1);
+	s.repair = 0;
+	assert_int_equal(crm_search_check(&c->db, &s, &err), 0);
+	assert_int_equal(s.pending, 0);
+	assert_int_equal(s.wrong, 0);
+	ASSERT_SEARCH(c, "深圳", "1,2");
+	ASSERT_SEARCH(c, "lovelace", "3");
+	assert_int_equal(err.code, 0);
+}
+
 /* The tokenizer can be registered on any connection. */
 static void
 register_on_connection(void **state)
@@ -343,6 +535,11 @@ main(void)
 		T(follows_changes),
 		cmocka_unit_test(register_on_connection),
 		T(found_by_itself),
+		T(plain_sql_edits),
+		T(plain_sql_replaces),
+		T(commit_folds),
+		T(reader_folds),
+		T(check_and_repair),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
