@@ -581,6 +581,19 @@ complete(const struct crm_command *cmd, int argc, char **argv)
 			    !(fs.f[i]->flags & CRM_F_READONLY))
 				printf("%s%s\n", fs.f[i]->name,
 					!strcmp(opt, "set") ? "=" : "");
+		/* REF.FIELD: the fields of what a reference names. */
+		for (i = 0; strcmp(opt, "set") && i < fs.n; i++) {
+			const struct crm_entity *re;
+			size_t j;
+
+			if (fs.f[i]->type != CRM_T_REF ||
+			    !(re = crm_entity_find(fs.f[i]->ref)))
+				continue;
+			for (j = 0; j < re->nfields; j++)
+				if (crm_ref_followable(&re->fields[j]))
+					printf("%s.%s\n", fs.f[i]->name,
+						re->fields[j].name);
+		}
 		crm_fieldset_release(&fs);
 		return;
 	}
