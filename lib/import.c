@@ -431,7 +431,10 @@ check_columns(struct run *r)
 			p += n + (p[n] == ',' || p[n] == '+');
 		}
 	}
-	if (im->kind == CRM_IMPORT_RECORDS && im->mode != CRM_IMPORT_INSERT) {
+	/* A file without a key column is matched on all of its values,
+	 * as a row without a key value is (import_record()); but what it
+	 * would update is a record that holds them all already. */
+	if (im->kind == CRM_IMPORT_RECORDS && im->mode == CRM_IMPORT_UPDATE) {
 		int any = 0, all = 1;
 
 		for (i = 0; i < r->nkeys; i++) {
@@ -446,8 +449,8 @@ check_columns(struct run *r)
 					" and " : " or " : "",
 					r->keys[i]->name);
 			crm_err_set(r->err, CRM_EX_USAGE, "no key column: "
-				"%s are matched on %s; add that column, "
-				"name one with --key, or use --mode insert",
+				"--mode update finds %s by %s; add that "
+				"column or name one with --key",
 				fs->entity->plural, k.len ? k.buf : "nothing");
 			crm_buf_release(&k);
 			return -1;
