@@ -118,6 +118,11 @@ struct run {
 	size_t ndotted;
 	struct crm_buf *ids;	/* a row's REF.FIELD columns, as ids */
 	struct crm_record resolved;	/* a row with those (resolve()) */
+	/* Rows whose unique value another record holds, tried again at
+	 * the end (settle()); settling: the last try, which rejects. */
+	struct crm_record *later;
+	size_t nlater, alater;
+	int settling;
 	struct column *cols;
 	size_t ncols;
 	struct crm_record header;
@@ -1006,6 +1011,128 @@ key_name(const struct run *r)
 	return name.buf;
 }
 
+/*
+ * Does another record than self (0 for none) hold the value of one of
+ * the unique fields assigned?  1 yes, 0 no, -1 with r->err set.
+ */
+static int
+held_elsewhere(struct run *r, const struct crm_assigns *as, int64_t self)
+{
+	struct crm_val v = CRM_VAL_INIT;
+	struct crm_err e = CRM_ERR_INIT;
+	struct crm_buf sql = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	size_t i;
+	int rc, held = 0;
+
+	for (i = 0; i < as->n && !held; i++) {
+		const struct crm_field *f = as->a[i].f;
+
+		if (!(f->flags & CRM_F_UNIQUE) || f->type == CRM_T_REF ||
+		    crm_field_parse(r->db, f, as->a[i].text, &v, &e) < 0 ||
+		    v.kind == SQLITE_NULL) {
+			crm_err_clear(&e);
+			continue;
+		}
+		crm_buf_reset(&sql);
+		crm_buf_adds(&sql, "SELECT id FROM ");
+		crm_sql_ident(&sql, r->e->table);
+		crm_buf_adds(&sql, " WHERE ");
+		crm_sql_ident(&sql, f->name);
+		crm_buf_adds(&sql, " = ?1 AND id <> ?2 LIMIT 1");
+		st = crm_db_stmt(r->db, sql.buf, r->err);
+		if (!st) {
+			held = -1;
+			break;
+		}
+		crm_val_bind(&v, st, 1);
+		sqlite3_bind_int64(st, 2, self);
+		rc = sqlite3_step(st);
+		crm_db_put(st);
+		if (rc == SQLITE_ROW)
+			held = 1;
+		else if (rc != SQLITE_DONE)
+			held = crm_db_fail(r->db, rc, "cannot match", r->err);
+		crm_val_release(&v);
+	}
+	crm_val_release(&v);
+	crm_err_release(&e);
+	crm_buf_release(&sql);
+	return held;
+}
+
+/* Keep a copy of rec for settle(). */
+static void
+keep_for_later(struct run *r, const struct crm_record *rec)
+{
+	struct crm_record *k;
+	size_t i;
+
+	if (r->nlater == r->alater) {
+		r->alater = r->alater ? r->alater * 2 : 8;
+		r->later = crm_xrealloc(r->later,
+			r->alater * sizeof(*r->later));
+		memset(r->later + r->nlater, 0,
+			(r->alater - r->nlater) * sizeof(*r->later));
+	}
+	k = &r->later[r->nlater++];
+	if (k->alloc < rec->n) {
+		k->f = crm_xrealloc(k->f, rec->n * sizeof(*k->f));
+		for (i = k->alloc; i < rec->n; i++)
+			crm_buf_init(&k->f[i]);
+		k->alloc = rec->n;
+	}
+	for (i = 0; i < rec->n; i++)
+		crm_buf_sets(&k->f[i], rec->f[i].buf);
+	k->n = rec->n;
+	k->line = rec->line;
+}
+
+static int import_record(struct run *r, const struct crm_record *rec);
+
+/*
+ * The rows that waited for a unique value, tried again while each round
+ * writes some of them (a chain of refs moving on: each frees the next
+ * one's), then once more to be rejected.  Two records that swap a value
+ * wait for each other: they are rejected, and the next run again.
+ */
+static int
+settle(struct run *r)
+{
+	struct crm_record *rows = NULL;
+	size_t n, alloc = 0, i;
+	int ret = 0;
+
+	while (r->nlater && !ret && !r->im->aborted) {
+		/* This round's rows are the list; the next round's a new
+		 * one (the arrays swap, their buffers reused). */
+		struct crm_record *t = rows;
+
+		rows = r->later;
+		n = r->nlater;
+		i = alloc;
+		alloc = r->alater;
+		r->later = t;
+		r->alater = i;
+		r->nlater = 0;
+		for (i = 0; i < n && !ret && !r->im->aborted; i++) {
+			ret = import_record(r, &rows[i]);
+			if (r->im->max_rejects >= 0 &&
+			    r->im->rejected > r->im->max_rejects)
+				r->im->aborted = 1;
+		}
+		if (r->settling)
+			break;
+		/* No row got its value: the last try rejects them. */
+		if (r->nlater == n)
+			r->settling = 1;
+	}
+	for (i = 0; i < alloc; i++)
+		crm_record_release(&rows[i]);
+	free(rows);
+	return ret;
+}
+
 static int
 import_record(struct run *r, const struct crm_record *rec)
 {
@@ -1058,10 +1185,11 @@ import_record(struct run *r, const struct crm_record *rec)
 		goto failed;
 	}
 	if (found) {
-		if (snapshot(r, r->e, id, &old) < 0 ||
-		    crm_record_update(r->db, im->fs, id, &as, &changed,
-		    &e) < 0)
+		if (snapshot(r, r->e, id, &old) < 0)
 			goto failed;
+		if (crm_record_update(r->db, im->fs, id, &as, &changed,
+		    &e) < 0)
+			goto unwritten;
 		if (changed && log_change(r, r->e, id, "update", old.buf) < 0)
 			goto fatal;
 		action = changed ? "update" : "unchanged";
@@ -1077,12 +1205,26 @@ import_record(struct run *r, const struct crm_record *rec)
 				row->f[r->created].buf);
 		/* Logged all at once at the end: see log_inserts(). */
 		if (crm_record_insert(r->db, im->fs, &as, &id, &e) < 0)
-			goto failed;
+			goto unwritten;
 		action = "insert";
 		im->inserted++;
 	}
 	plan(r, rec, action, NULL);
 	goto out;
+unwritten:
+	/* A unique value (a ref) another record holds may be one the file
+	 * takes from it on a later row: a swap of two refs.  The row waits
+	 * for the others, and is rejected only when they did not free it. */
+	if (e.code == CRM_EX_DATAERR && !r->settling) {
+		int held = held_elsewhere(r, &as, found ? id : 0);
+
+		if (held < 0)
+			goto fatal;
+		if (held) {
+			keep_for_later(r, rec);
+			goto out;
+		}
+	}
 failed:
 	ret = row_failed(r, rec, &e);
 	goto out;
@@ -2192,6 +2334,8 @@ write_rows(struct run *r, struct crm_reader *rd)
 	}
 	if (got < 0)
 		goto out;
+	if (!im->aborted && settle(r) < 0)
+		goto out;
 	if (!im->aborted && im->kind == CRM_IMPORT_ORDERS && flush_order(r) < 0)
 		goto out;
 	if (!im->aborted && im->missing_zero && zero_missing(r) < 0)
@@ -2336,6 +2480,9 @@ out:
 		free(r.dotted[i]);
 	}
 	free(r.dotted);
+	for (size_t i = 0; i < r.alater; i++)
+		crm_record_release(&r.later[i]);
+	free(r.later);
 	for (size_t i = 0; r.ids && i < r.ncols; i++)
 		crm_buf_release(&r.ids[i]);
 	free(r.ids);
