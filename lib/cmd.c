@@ -38,7 +38,8 @@ static const struct common commons[] = {
 	{ "db", 1, O_DB, 'd', 0, "DB",
 	  "the database file (else $CRM_DB, else ~/.local/share/crm/crm.db)" },
 	{ "fields", 1, O_FIELDS, 'o', CRM_O_COLUMNS, "FIELDS",
-	  "columns to write, comma-separated, or 'all'" },
+	  "columns to write, comma-separated, or 'all'; REF.FIELD "
+	  "writes a field of what a reference names" },
 	{ "format", 1, O_FORMAT, 'f', CRM_O_FORMAT, "FORMAT",
 	  "table, tsv, csv or json" },
 	{ "help", 0, O_HELP, 'h', 0, NULL, "show this help" },
