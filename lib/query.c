@@ -36,17 +36,8 @@ unknown(const struct crm_fieldset *fs, const char *name, size_t n,
 	struct crm_err *err)
 {
 	struct crm_buf names = CRM_BUF_INIT;
-	const struct crm_field *ref = NULL;
-	size_t i;
 
 	crm_fieldset_names(fs, &names);
-	for (i = 0; i < fs->n && !ref; i++)
-		if (fs->f[i]->type == CRM_T_REF)
-			ref = fs->f[i];
-	if (ref)
-		crm_buf_addf(&names, "; and REF.FIELD, a field of the record "
-			"a reference names (%s.%s)", ref->name,
-			crm_entity_find(ref->ref)->fields[1].name);
 	crm_err_set(err, CRM_EX_USAGE, "unknown field '%.*s' for %s; known: %s",
 		(int)n, name, fs->entity->name, names.buf);
 	crm_buf_release(&names);

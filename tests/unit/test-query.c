@@ -472,7 +472,7 @@ ref_field(void **state)
 	assert_int_equal(crm_query_where(&c->q, &c->db, "name.x=1", &err),
 		-1);
 	assert_int_equal(err.code, CRM_EX_USAGE);
-	assert_non_null(strstr(err.msg.buf, "REF.FIELD"));
+	assert_non_null(strstr(err.msg.buf, "unknown field 'name.x'"));
 	crm_err_release(&err);
 }
 
