@@ -122,7 +122,11 @@ struct run {
 	 * the end (settle()); settling: the last try, which rejects. */
 	struct crm_record *later;
 	size_t nlater, alater;
+	struct crm_record *spare;	/* the round's rows (round_later()) */
+	size_t aspare;
 	int settling;
+	int trial;		/* free_cycle()'s trial: nothing reported */
+	int trial_failed;	/* a row of the trial was not written */
 	struct column *cols;
 	size_t ncols;
 	struct crm_record header;
@@ -1091,46 +1095,214 @@ keep_for_later(struct run *r, const struct crm_record *rec)
 static int import_record(struct run *r, const struct crm_record *rec);
 
 /*
+ * Values that go round, as when two records swap refs: each row that
+ * waits wants a unique value that a record holds whose own row, waiting
+ * too, gives it another.  Such a value is set aside (the field emptied)
+ * so that the rows can be written in any order; the record's row writes
+ * the field again.  Each is a change of the batch, which a revert undoes
+ * last.  The number of values set aside, or -1.
+ */
+static int
+park(struct run *r)
+{
+	struct crm_err e = CRM_ERR_INIT;
+	struct crm_val v = CRM_VAL_INIT;
+	struct crm_buf sql = CRM_BUF_INIT, old = CRM_BUF_INIT;
+	size_t n = r->nlater, i, j, c;
+	int64_t *targets = crm_xcalloc(n + 1, sizeof(*targets)), holder;
+	sqlite3_stmt *st;
+	int keyed, rc, count = -1;
+
+	for (i = 0; i < n; i++) {
+		const struct crm_record *row = resolve(r, &r->later[i], &e);
+
+		if (!row || match(r, row, &targets[i], &keyed, &e) <= 0)
+			targets[i] = 0;
+		crm_err_clear(&e);
+	}
+	count = 0;
+	for (i = 0; i < n && count >= 0; i++)
+		for (c = 0; c < r->ncols && c < r->later[i].n; c++) {
+			const struct target *t = r->cols[c].t;
+
+			if (!t || t->role != R_FIELD || t->by ||
+			    !(t->f->flags & CRM_F_UNIQUE) ||
+			    t->f->type == CRM_T_REF ||
+			    crm_field_parse(r->db, t->f, r->later[i].f[c].buf,
+			    &v, &e) < 0 || v.kind == SQLITE_NULL) {
+				crm_err_clear(&e);
+				continue;
+			}
+			crm_buf_reset(&sql);
+			crm_buf_adds(&sql, "SELECT id FROM ");
+			crm_sql_ident(&sql, r->e->table);
+			crm_buf_adds(&sql, " WHERE ");
+			crm_sql_ident(&sql, t->f->name);
+			crm_buf_adds(&sql, " = ?1 AND id <> ?2");
+			st = crm_db_stmt(r->db, sql.buf, r->err);
+			if (!st) {
+				count = -1;
+				break;
+			}
+			crm_val_bind(&v, st, 1);
+			sqlite3_bind_int64(st, 2, targets[i]);
+			rc = sqlite3_step(st);
+			holder = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+			crm_db_put(st);
+			crm_val_release(&v);
+			if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+				count = crm_db_fail(r->db, rc, "cannot match",
+					r->err);
+				break;
+			}
+			/* The holder's own row must write the field again. */
+			for (j = 0; holder && j < n; j++)
+				if (j != i && targets[j] == holder &&
+				    c < r->later[j].n &&
+				    !crm_text_blank(r->later[j].f[c].buf))
+					break;
+			if (!holder || j == n)
+				continue;
+			if (snapshot(r, r->e, holder, &old) < 0) {
+				count = -1;
+				break;
+			}
+			crm_buf_reset(&sql);
+			crm_buf_adds(&sql, "UPDATE ");
+			crm_sql_ident(&sql, r->e->table);
+			crm_buf_adds(&sql, " SET ");
+			crm_sql_ident(&sql, t->f->name);
+			crm_buf_adds(&sql, " = NULL WHERE id = ?1");
+			st = crm_db_stmt(r->db, sql.buf, r->err);
+			if (!st) {
+				count = -1;
+				break;
+			}
+			sqlite3_bind_int64(st, 1, holder);
+			rc = sqlite3_step(st);
+			crm_db_put(st);
+			if (rc != SQLITE_DONE) {
+				count = crm_db_fail(r->db, rc, "cannot set a "
+					"value aside", r->err);
+				break;
+			}
+			if (log_change(r, r->e, holder, "update", old.buf) < 0) {
+				count = -1;
+				break;
+			}
+			count++;
+		}
+	crm_val_release(&v);
+	crm_err_release(&e);
+	crm_buf_release(&sql);
+	crm_buf_release(&old);
+	free(targets);
+	return count;
+}
+
+/*
+ * One round over the rows that wait: each is tried again, and those that
+ * still wait are kept for the next round (the two lists swap, their
+ * buffers reused).  0, or -1 with r->err set.
+ */
+static int
+round_later(struct run *r)
+{
+	struct crm_record *t = r->spare;
+	size_t n = r->nlater, a = r->aspare, i;
+	int ret = 0;
+
+	r->spare = r->later;
+	r->aspare = r->alater;
+	r->later = t;
+	r->alater = a;
+	r->nlater = 0;
+	for (i = 0; i < n && !ret && !r->im->aborted; i++) {
+		ret = import_record(r, &r->spare[i]);
+		if (!r->trial && r->im->max_rejects >= 0 &&
+		    r->im->rejected > r->im->max_rejects)
+			r->im->aborted = 1;
+	}
+	return ret;
+}
+
+/*
+ * The rows wait for each other's values: set those aside (park()) and try
+ * the rows, reporting nothing; when every one of them is written so, undo
+ * the try and set the values aside for the next round to write them.  1
+ * then, 0 when they cannot be (they are rejected), -1 on error.
+ */
+static int
+free_cycle(struct run *r)
+{
+	struct crm_import *im = r->im;
+	int64_t counts[4] = { im->inserted, im->updated, im->unchanged,
+		im->rejected };
+	struct crm_record *t;
+	size_t n = r->nlater, a;
+	int parked, ok = 0;
+
+	if (savepoint(r, "SAVEPOINT cycle") < 0)
+		return -1;
+	parked = park(r);
+	if (parked > 0) {
+		r->trial = 1;
+		r->trial_failed = 0;
+		if (round_later(r) < 0)
+			parked = -1;
+		ok = !r->nlater && !r->trial_failed;
+		r->trial = 0;
+		im->inserted = counts[0];
+		im->updated = counts[1];
+		im->unchanged = counts[2];
+		im->rejected = counts[3];
+		/* The rows wait again, as they were. */
+		t = r->later;
+		a = r->alater;
+		r->later = r->spare;
+		r->alater = r->aspare;
+		r->spare = t;
+		r->aspare = a;
+		r->nlater = n;
+	}
+	if (savepoint(r, "ROLLBACK TO cycle") < 0 ||
+	    savepoint(r, "RELEASE cycle") < 0 || parked < 0)
+		return -1;
+	if (!parked || !ok)
+		return 0;
+	return park(r) < 0 ? -1 : 1;
+}
+
+/*
  * The rows that waited for a unique value, tried again while each round
  * writes some of them (a chain of refs moving on: each frees the next
- * one's), then once more to be rejected.  Two records that swap a value
- * wait for each other: they are rejected, and the next run again.
+ * one's); then, when they wait for each other (two records swapping
+ * refs), with those values set aside; then once more, to be rejected.
  */
 static int
 settle(struct run *r)
 {
-	struct crm_record *rows = NULL;
-	size_t n, alloc = 0, i;
-	int ret = 0;
+	size_t n;
+	int ret = 0, freed = 0;
 
 	while (r->nlater && !ret && !r->im->aborted) {
-		/* This round's rows are the list; the next round's a new
-		 * one (the arrays swap, their buffers reused). */
-		struct crm_record *t = rows;
-
-		rows = r->later;
 		n = r->nlater;
-		i = alloc;
-		alloc = r->alater;
-		r->later = t;
-		r->alater = i;
-		r->nlater = 0;
-		for (i = 0; i < n && !ret && !r->im->aborted; i++) {
-			ret = import_record(r, &rows[i]);
-			if (r->im->max_rejects >= 0 &&
-			    r->im->rejected > r->im->max_rejects)
-				r->im->aborted = 1;
-		}
-		if (r->settling)
+		ret = round_later(r);
+		if (ret || r->settling)
 			break;
-		/* No row got its value: the last try rejects them. */
-		if (r->nlater == n)
+		if (r->nlater == n) {
+			if (!freed) {
+				freed = 1;
+				ret = free_cycle(r);
+				if (ret > 0) {
+					ret = 0;
+					continue;
+				}
+			}
 			r->settling = 1;
+		}
 	}
-	for (i = 0; i < alloc; i++)
-		crm_record_release(&rows[i]);
-	free(rows);
-	return ret;
+	return ret < 0 ? -1 : 0;
 }
 
 static int
@@ -1176,7 +1348,8 @@ import_record(struct run *r, const struct crm_record *rec)
 	}
 	if (found && !keyed) {
 		im->unchanged++;
-		plan(r, rec, "unchanged", NULL);
+		if (!r->trial)
+			plan(r, rec, "unchanged", NULL);
 		goto out;
 	}
 	if (!found && im->mode == CRM_IMPORT_UPDATE) {
@@ -1209,7 +1382,8 @@ import_record(struct run *r, const struct crm_record *rec)
 		action = "insert";
 		im->inserted++;
 	}
-	plan(r, rec, action, NULL);
+	if (!r->trial)
+		plan(r, rec, action, NULL);
 	goto out;
 unwritten:
 	/* A unique value (a ref) another record holds may be one the file
@@ -1226,6 +1400,11 @@ unwritten:
 		}
 	}
 failed:
+	if (r->trial && (e.code == CRM_EX_DATAERR ||
+	    e.code == CRM_EX_NOTFOUND || e.code == CRM_EX_USAGE)) {
+		r->trial_failed = 1;
+		goto out;
+	}
 	ret = row_failed(r, rec, &e);
 	goto out;
 fatal:
@@ -2483,6 +2662,9 @@ out:
 	for (size_t i = 0; i < r.alater; i++)
 		crm_record_release(&r.later[i]);
 	free(r.later);
+	for (size_t i = 0; i < r.aspare; i++)
+		crm_record_release(&r.spare[i]);
+	free(r.spare);
 	for (size_t i = 0; r.ids && i < r.ncols; i++)
 		crm_buf_release(&r.ids[i]);
 	free(r.ids);
