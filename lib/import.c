@@ -1065,6 +1065,10 @@ held_elsewhere(struct run *r, const struct crm_assigns *as, int64_t self)
 	return held;
 }
 
+/* Rows that wait are kept in memory: no more than these (a file of
+ * values all held elsewhere has the rest rejected at once). */
+#define LATER_MAX 100000
+
 /* Keep a copy of rec for settle(). */
 static void
 keep_for_later(struct run *r, const struct crm_record *rec)
@@ -1389,7 +1393,8 @@ unwritten:
 	/* A unique value (a ref) another record holds may be one the file
 	 * takes from it on a later row: a swap of two refs.  The row waits
 	 * for the others, and is rejected only when they did not free it. */
-	if (e.code == CRM_EX_DATAERR && !r->settling) {
+	if (e.code == CRM_EX_DATAERR && !r->settling &&
+	    r->nlater < LATER_MAX) {
 		int held = held_elsewhere(r, &as, found ? id : 0);
 
 		if (held < 0)
