@@ -44,7 +44,8 @@ static const struct common commons[] = {
 	{ "encoding", 1, O_ENCODING, 0, CRM_O_FORMAT, "NAME",
 	  "write in encoding NAME, not UTF-8 (GB18030, GBK, LATIN1...)" },
 	{ "fields", 1, O_FIELDS, 'o', CRM_O_COLUMNS, "FIELDS",
-	  "columns to write, comma-separated, or 'all'" },
+	  "columns to write, comma-separated, or 'all'; REF.FIELD "
+	  "writes a field of what a reference names" },
 	{ "format", 1, O_FORMAT, 'f', CRM_O_FORMAT, "FORMAT",
 	  "table, tsv, csv or json" },
 	{ "help", 0, O_HELP, 'h', 0, NULL, "show this help" },
@@ -587,6 +588,19 @@ complete(const struct crm_command *cmd, int argc, char **argv)
 			    !(fs.f[i]->flags & CRM_F_READONLY))
 				printf("%s%s\n", fs.f[i]->name,
 					!strcmp(opt, "set") ? "=" : "");
+		/* REF.FIELD: the fields of what a reference names. */
+		for (i = 0; strcmp(opt, "set") && i < fs.n; i++) {
+			const struct crm_entity *re;
+			size_t j;
+
+			if (fs.f[i]->type != CRM_T_REF ||
+			    !(re = crm_entity_find(fs.f[i]->ref)))
+				continue;
+			for (j = 0; j < re->nfields; j++)
+				if (crm_ref_followable(&re->fields[j]))
+					printf("%s.%s\n", fs.f[i]->name,
+						re->fields[j].name);
+		}
 		crm_fieldset_release(&fs);
 		return;
 	}

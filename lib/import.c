@@ -97,6 +97,9 @@ struct target {
 	const char *name;		/* as headers spell it */
 	const struct crm_field *f;
 	enum role role;
+	/* REF.FIELD (customer.email): f is the reference, by the field of
+	 * the referenced entity its value is looked up by; else NULL. */
+	const struct crm_field *by;
 };
 
 struct column {
@@ -112,6 +115,19 @@ struct run {
 	const struct crm_entity *e;
 	struct target *targets;
 	size_t ntargets;
+	struct target **dotted;	/* REF.FIELD targets, made as named */
+	size_t ndotted;
+	struct crm_buf *ids;	/* a row's REF.FIELD columns, as ids */
+	struct crm_record resolved;	/* a row with those (resolve()) */
+	/* Rows whose unique value another record holds, tried again at
+	 * the end (settle()); settling: the last try, which rejects. */
+	struct crm_record *later;
+	size_t nlater, alater;
+	struct crm_record *spare;	/* the round's rows (round_later()) */
+	size_t aspare;
+	int settling;
+	int trial;		/* free_cycle()'s trial: nothing reported */
+	int trial_failed;	/* a row of the trial was not written */
 	struct column *cols;
 	size_t ncols;
 	struct crm_record header;
@@ -135,8 +151,74 @@ struct run {
 	struct crm_buf group_ref;
 };
 
+static const struct target *target_named(struct run *r, const char *name);
+
+/*
+ * REF.FIELD, want normalized: the column of the reference REF (a target
+ * of the run) whose value is the FIELD of the record it names.  Made on
+ * first use, so that the run's list of known columns stays short.
+ */
 static const struct target *
-target_named(const struct run *r, const char *name)
+dotted_target(struct run *r, const struct crm_buf *want)
+{
+	const char *dot = strchr(want->buf, '.');
+	const struct crm_entity *re;
+	const struct target *base;
+	struct crm_buf base_name = CRM_BUF_INIT, have = CRM_BUF_INIT;
+	struct target *t = NULL;
+	size_t i;
+
+	if (!dot)
+		return NULL;
+	crm_buf_add(&base_name, want->buf, (size_t)(dot - want->buf));
+	base = target_named(r, base_name.buf);
+	crm_buf_release(&base_name);
+	if (!base || base->role == R_NONE || base->by ||
+	    base->f->type != CRM_T_REF || !(re = crm_entity_find(base->f->ref)))
+		return NULL;
+	for (i = 0; i < re->nfields && !t; i++) {
+		const struct crm_field *g = &re->fields[i];
+
+		/* An order's line takes its product by SKU alone. */
+		if (!crm_ref_followable(g) || (base->role == R_LINE &&
+		    strcmp(g->name, "sku")))
+			continue;
+		crm_buf_reset(&have);
+		norm(g->name, strlen(g->name), &have);
+		if (strcmp(have.buf, dot + 1))
+			continue;
+		t = crm_xcalloc(1, sizeof(*t));
+		t->f = base->f;
+		t->role = base->role;
+		t->by = g;
+		crm_buf_reset(&have);
+		crm_buf_addf(&have, "%s.%s", base->f->name, g->name);
+		t->name = crm_buf_detach(&have);
+		r->dotted = crm_xrealloc(r->dotted,
+			(r->ndotted + 1) * sizeof(*r->dotted));
+		r->dotted[r->ndotted++] = t;
+	}
+	if (!t && !r->im->ignore_unknown) {
+		/* What may follow the dot, which the list of columns that
+		 * map_header() gives leaves out. */
+		crm_buf_reset(&have);
+		for (i = 0; i < re->nfields; i++)
+			if (crm_ref_followable(&re->fields[i]) &&
+			    (base->role != R_LINE ||
+			    !strcmp(re->fields[i].name, "sku")))
+				crm_buf_addf(&have, "%s%s.%s", have.len ?
+					", " : "", base->f->name,
+					re->fields[i].name);
+		crm_err_set(r->err, CRM_EX_USAGE, "unknown column '%s': %s "
+			"refers to a %s (known: %s)", want->buf, base->f->name,
+			re->name, have.buf);
+	}
+	crm_buf_release(&have);
+	return t;
+}
+
+static const struct target *
+target_named(struct run *r, const char *name)
 {
 	struct crm_buf want = CRM_BUF_INIT, have = CRM_BUF_INIT;
 	const struct target *t = NULL;
@@ -157,6 +239,8 @@ target_named(const struct run *r, const char *name)
 				if (!strcmp(aliases[j].names[k], want.buf))
 					t = &r->targets[i];
 		}
+	if (!t)
+		t = dotted_target(r, &want);
 	crm_buf_release(&want);
 	crm_buf_release(&have);
 	return t;
@@ -171,6 +255,7 @@ add_target(struct run *r, const char *name, const struct crm_field *f,
 	r->targets[r->ntargets].name = name;
 	r->targets[r->ntargets].f = f;
 	r->targets[r->ntargets].role = role;
+	r->targets[r->ntargets].by = NULL;
 	r->ntargets++;
 }
 
@@ -345,8 +430,20 @@ check_columns(struct run *r)
 {
 	const struct crm_import *im = r->im;
 	const struct crm_fieldset *fs = im->fs;
-	size_t i;
+	size_t i, j;
 
+	/* customer and customer.email are two ways to give one field. */
+	for (i = 0; i < r->ncols; i++)
+		for (j = i + 1; j < r->ncols; j++)
+			if (r->cols[i].t && r->cols[j].t &&
+			    r->cols[i].t->f == r->cols[j].t->f &&
+			    r->cols[i].t->role != R_NONE &&
+			    r->cols[i].t->role == r->cols[j].t->role)
+				return crm_err_set(r->err, CRM_EX_USAGE,
+					"columns '%s' and '%s' both give %s",
+					r->header.f[i].buf,
+					r->header.f[j].buf,
+					r->cols[i].t->f->name);
 	if (im->key) {
 		const struct crm_field *f = crm_fieldset_find(fs, im->key);
 
@@ -368,7 +465,10 @@ check_columns(struct run *r)
 			p += n + (p[n] == ',' || p[n] == '+');
 		}
 	}
-	if (im->kind == CRM_IMPORT_RECORDS && im->mode != CRM_IMPORT_INSERT) {
+	/* A file without a key column is matched on all of its values,
+	 * as a row without a key value is (import_record()); but what it
+	 * would update is a record that holds them all already. */
+	if (im->kind == CRM_IMPORT_RECORDS && im->mode == CRM_IMPORT_UPDATE) {
 		int any = 0, all = 1;
 
 		for (i = 0; i < r->nkeys; i++) {
@@ -383,8 +483,8 @@ check_columns(struct run *r)
 					" and " : " or " : "",
 					r->keys[i]->name);
 			crm_err_set(r->err, CRM_EX_USAGE, "no key column: "
-				"%s are matched on %s; add that column, "
-				"name one with --key, or use --mode insert",
+				"--mode update finds %s by %s; add that "
+				"column or name one with --key",
 				fs->entity->plural, k.len ? k.buf : "nothing");
 			crm_buf_release(&k);
 			return -1;
@@ -736,6 +836,107 @@ column_of(const struct run *r, const struct crm_record *rec,
 	return -1;
 }
 
+/*
+ * The record a REF.FIELD column names: the one of the referenced entity
+ * whose field t->by holds text.  1 and *id, 0 for an empty value, -1
+ * with e set (the row is rejected, naming the column and the value).
+ */
+static int
+ref_lookup(struct run *r, const struct target *t, const char *text,
+	int64_t *id, struct crm_err *e)
+{
+	const struct crm_entity *re = crm_entity_find(t->f->ref);
+	struct crm_val v = CRM_VAL_INIT;
+	struct crm_err pe = CRM_ERR_INIT;
+	struct crm_buf sql = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	int rc, n = 0;
+
+	if (crm_text_blank(text))
+		return 0;
+	/* A value the field cannot hold is held by no record. */
+	if (crm_field_parse(r->db, t->by, text, &v, &pe) < 0 ||
+	    v.kind == SQLITE_NULL) {
+		crm_err_release(&pe);
+		return crm_err_set(e, CRM_EX_DATAERR, "%s: no %s with %s '%s'",
+			t->name, re->name, t->by->name, text);
+	}
+	crm_buf_adds(&sql, "SELECT id FROM ");
+	crm_sql_ident(&sql, re->table);
+	crm_buf_adds(&sql, " WHERE ");
+	crm_sql_ident(&sql, t->by->name);
+	crm_buf_adds(&sql, " = ?1 LIMIT 2");
+	st = crm_db_stmt(r->db, sql.buf, e);
+	crm_buf_release(&sql);
+	if (!st) {
+		crm_val_release(&v);
+		return -1;
+	}
+	crm_val_bind(&v, st, 1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		n++;
+	}
+	crm_db_put(st);
+	crm_val_release(&v);
+	if (rc != SQLITE_DONE)
+		return crm_db_fail(r->db, rc, "cannot look up a reference", e);
+	if (!n)
+		return crm_err_set(e, CRM_EX_DATAERR, "%s: no %s with %s '%s'",
+			t->name, re->name, t->by->name, text);
+	if (n > 1)
+		return crm_err_set(e, CRM_EX_DATAERR, "%s: '%s' names more "
+			"than one %s", t->name, text, re->name);
+	return 1;
+}
+
+/*
+ * The row with each REF.FIELD value replaced by the id of the record it
+ * names, which the reference field takes as it takes any id; rec itself
+ * when the file has no such column.  Valid until the next call.  NULL
+ * with e set when a value names no record (or several).
+ */
+static const struct crm_record *
+resolve(struct run *r, const struct crm_record *rec, struct crm_err *e)
+{
+	size_t i, any = 0;
+	int64_t id;
+	int got;
+
+	for (i = 0; i < r->ncols && i < rec->n && !any; i++)
+		any = r->cols[i].t && r->cols[i].t->by &&
+			r->cols[i].t->role == R_FIELD;
+	if (!any)
+		return rec;
+	if (!r->ids) {
+		r->ids = crm_xcalloc(r->ncols, sizeof(*r->ids));
+		for (i = 0; i < r->ncols; i++)
+			crm_buf_init(&r->ids[i]);
+	}
+	if (r->resolved.alloc < rec->n) {
+		r->resolved.f = crm_xrealloc(r->resolved.f,
+			rec->n * sizeof(*r->resolved.f));
+		r->resolved.alloc = rec->n;
+	}
+	r->resolved.n = rec->n;
+	r->resolved.line = rec->line;
+	for (i = 0; i < rec->n; i++) {
+		r->resolved.f[i] = rec->f[i];
+		/* An order line's product.sku is its SKU, as sku is. */
+		if (i >= r->ncols || !r->cols[i].t || !r->cols[i].t->by ||
+		    r->cols[i].t->role != R_FIELD)
+			continue;
+		got = ref_lookup(r, r->cols[i].t, rec->f[i].buf, &id, e);
+		if (got < 0)
+			return NULL;
+		crm_buf_reset(&r->ids[i]);
+		if (got)
+			crm_buf_addf(&r->ids[i], "%lld", (long long)id);
+		r->resolved.f[i] = r->ids[i];
+	}
+	return &r->resolved;
+}
+
 /* match() of a key of several fields, which must all hold. */
 static int
 match_compound(struct run *r, const struct crm_record *rec, int64_t *id,
@@ -872,6 +1073,300 @@ key_name(const struct run *r)
 	return name.buf;
 }
 
+/*
+ * Does another record than self (0 for none) hold the value of one of
+ * the unique fields assigned?  1 yes, 0 no, -1 with r->err set.
+ */
+static int
+held_elsewhere(struct run *r, const struct crm_assigns *as, int64_t self)
+{
+	struct crm_val v = CRM_VAL_INIT;
+	struct crm_err e = CRM_ERR_INIT;
+	struct crm_buf sql = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	size_t i;
+	int rc, held = 0;
+
+	for (i = 0; i < as->n && !held; i++) {
+		const struct crm_field *f = as->a[i].f;
+
+		if (!(f->flags & CRM_F_UNIQUE) || f->type == CRM_T_REF ||
+		    crm_field_parse(r->db, f, as->a[i].text, &v, &e) < 0 ||
+		    v.kind == SQLITE_NULL) {
+			crm_err_clear(&e);
+			continue;
+		}
+		crm_buf_reset(&sql);
+		crm_buf_adds(&sql, "SELECT id FROM ");
+		crm_sql_ident(&sql, r->e->table);
+		crm_buf_adds(&sql, " WHERE ");
+		crm_sql_ident(&sql, f->name);
+		crm_buf_adds(&sql, " = ?1 AND id <> ?2 LIMIT 1");
+		st = crm_db_stmt(r->db, sql.buf, r->err);
+		if (!st) {
+			held = -1;
+			break;
+		}
+		crm_val_bind(&v, st, 1);
+		sqlite3_bind_int64(st, 2, self);
+		rc = sqlite3_step(st);
+		crm_db_put(st);
+		if (rc == SQLITE_ROW)
+			held = 1;
+		else if (rc != SQLITE_DONE)
+			held = crm_db_fail(r->db, rc, "cannot match", r->err);
+		crm_val_release(&v);
+	}
+	crm_val_release(&v);
+	crm_err_release(&e);
+	crm_buf_release(&sql);
+	return held;
+}
+
+/* Rows that wait are kept in memory: no more than these (a file of
+ * values all held elsewhere has the rest rejected at once). */
+#define LATER_MAX 100000
+
+/* Keep a copy of rec for settle(). */
+static void
+keep_for_later(struct run *r, const struct crm_record *rec)
+{
+	struct crm_record *k;
+	size_t i;
+
+	if (r->nlater == r->alater) {
+		r->alater = r->alater ? r->alater * 2 : 8;
+		r->later = crm_xrealloc(r->later,
+			r->alater * sizeof(*r->later));
+		memset(r->later + r->nlater, 0,
+			(r->alater - r->nlater) * sizeof(*r->later));
+	}
+	k = &r->later[r->nlater++];
+	if (k->alloc < rec->n) {
+		k->f = crm_xrealloc(k->f, rec->n * sizeof(*k->f));
+		for (i = k->alloc; i < rec->n; i++)
+			crm_buf_init(&k->f[i]);
+		k->alloc = rec->n;
+	}
+	for (i = 0; i < rec->n; i++)
+		crm_buf_sets(&k->f[i], rec->f[i].buf);
+	k->n = rec->n;
+	k->line = rec->line;
+}
+
+static int import_record(struct run *r, const struct crm_record *rec);
+
+/*
+ * Values that go round, as when two records swap refs: each row that
+ * waits wants a unique value that a record holds whose own row, waiting
+ * too, gives it another.  Such a value is set aside (the field emptied)
+ * so that the rows can be written in any order; the record's row writes
+ * the field again.  Each is a change of the batch, which a revert undoes
+ * last.  The number of values set aside, or -1.
+ */
+static int
+park(struct run *r)
+{
+	struct crm_err e = CRM_ERR_INIT;
+	struct crm_val v = CRM_VAL_INIT;
+	struct crm_buf sql = CRM_BUF_INIT, old = CRM_BUF_INIT;
+	size_t n = r->nlater, i, j, c;
+	int64_t *targets = crm_xcalloc(n + 1, sizeof(*targets)), holder;
+	sqlite3_stmt *st;
+	int keyed, rc, count = -1;
+
+	for (i = 0; i < n; i++) {
+		const struct crm_record *row = resolve(r, &r->later[i], &e);
+
+		if (!row || match(r, row, &targets[i], &keyed, &e) <= 0)
+			targets[i] = 0;
+		crm_err_clear(&e);
+	}
+	count = 0;
+	for (i = 0; i < n && count >= 0; i++)
+		for (c = 0; c < r->ncols && c < r->later[i].n; c++) {
+			const struct target *t = r->cols[c].t;
+
+			if (!t || t->role != R_FIELD || t->by ||
+			    !(t->f->flags & CRM_F_UNIQUE) ||
+			    t->f->type == CRM_T_REF ||
+			    crm_field_parse(r->db, t->f, r->later[i].f[c].buf,
+			    &v, &e) < 0 || v.kind == SQLITE_NULL) {
+				crm_err_clear(&e);
+				continue;
+			}
+			crm_buf_reset(&sql);
+			crm_buf_adds(&sql, "SELECT id FROM ");
+			crm_sql_ident(&sql, r->e->table);
+			crm_buf_adds(&sql, " WHERE ");
+			crm_sql_ident(&sql, t->f->name);
+			crm_buf_adds(&sql, " = ?1 AND id <> ?2");
+			st = crm_db_stmt(r->db, sql.buf, r->err);
+			if (!st) {
+				count = -1;
+				break;
+			}
+			crm_val_bind(&v, st, 1);
+			sqlite3_bind_int64(st, 2, targets[i]);
+			rc = sqlite3_step(st);
+			holder = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+			crm_db_put(st);
+			crm_val_release(&v);
+			if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+				count = crm_db_fail(r->db, rc, "cannot match",
+					r->err);
+				break;
+			}
+			/* The holder's own row must write the field again. */
+			for (j = 0; holder && j < n; j++)
+				if (j != i && targets[j] == holder &&
+				    c < r->later[j].n &&
+				    !crm_text_blank(r->later[j].f[c].buf))
+					break;
+			if (!holder || j == n)
+				continue;
+			if (snapshot(r, r->e, holder, &old) < 0) {
+				count = -1;
+				break;
+			}
+			crm_buf_reset(&sql);
+			crm_buf_adds(&sql, "UPDATE ");
+			crm_sql_ident(&sql, r->e->table);
+			crm_buf_adds(&sql, " SET ");
+			crm_sql_ident(&sql, t->f->name);
+			crm_buf_adds(&sql, " = NULL WHERE id = ?1");
+			st = crm_db_stmt(r->db, sql.buf, r->err);
+			if (!st) {
+				count = -1;
+				break;
+			}
+			sqlite3_bind_int64(st, 1, holder);
+			rc = sqlite3_step(st);
+			crm_db_put(st);
+			if (rc != SQLITE_DONE) {
+				count = crm_db_fail(r->db, rc, "cannot set a "
+					"value aside", r->err);
+				break;
+			}
+			if (log_change(r, r->e, holder, "update", old.buf) < 0) {
+				count = -1;
+				break;
+			}
+			count++;
+		}
+	crm_val_release(&v);
+	crm_err_release(&e);
+	crm_buf_release(&sql);
+	crm_buf_release(&old);
+	free(targets);
+	return count;
+}
+
+/*
+ * One round over the rows that wait: each is tried again, and those that
+ * still wait are kept for the next round (the two lists swap, their
+ * buffers reused).  0, or -1 with r->err set.
+ */
+static int
+round_later(struct run *r)
+{
+	struct crm_record *t = r->spare;
+	size_t n = r->nlater, a = r->aspare, i;
+	int ret = 0;
+
+	r->spare = r->later;
+	r->aspare = r->alater;
+	r->later = t;
+	r->alater = a;
+	r->nlater = 0;
+	for (i = 0; i < n && !ret && !r->im->aborted; i++) {
+		ret = import_record(r, &r->spare[i]);
+		if (!r->trial && r->im->max_rejects >= 0 &&
+		    r->im->rejected > r->im->max_rejects)
+			r->im->aborted = 1;
+	}
+	return ret;
+}
+
+/*
+ * The rows wait for each other's values: set those aside (park()) and try
+ * the rows, reporting nothing; when every one of them is written so, undo
+ * the try and set the values aside for the next round to write them.  1
+ * then, 0 when they cannot be (they are rejected), -1 on error.
+ */
+static int
+free_cycle(struct run *r)
+{
+	struct crm_import *im = r->im;
+	int64_t counts[4] = { im->inserted, im->updated, im->unchanged,
+		im->rejected };
+	struct crm_record *t;
+	size_t n = r->nlater, a;
+	int parked, ok = 0;
+
+	if (savepoint(r, "SAVEPOINT cycle") < 0)
+		return -1;
+	parked = park(r);
+	if (parked > 0) {
+		r->trial = 1;
+		r->trial_failed = 0;
+		if (round_later(r) < 0)
+			parked = -1;
+		ok = !r->nlater && !r->trial_failed;
+		r->trial = 0;
+		im->inserted = counts[0];
+		im->updated = counts[1];
+		im->unchanged = counts[2];
+		im->rejected = counts[3];
+		/* The rows wait again, as they were. */
+		t = r->later;
+		a = r->alater;
+		r->later = r->spare;
+		r->alater = r->aspare;
+		r->spare = t;
+		r->aspare = a;
+		r->nlater = n;
+	}
+	if (savepoint(r, "ROLLBACK TO cycle") < 0 ||
+	    savepoint(r, "RELEASE cycle") < 0 || parked < 0)
+		return -1;
+	if (!parked || !ok)
+		return 0;
+	return park(r) < 0 ? -1 : 1;
+}
+
+/*
+ * The rows that waited for a unique value, tried again while each round
+ * writes some of them (a chain of refs moving on: each frees the next
+ * one's); then, when they wait for each other (two records swapping
+ * refs), with those values set aside; then once more, to be rejected.
+ */
+static int
+settle(struct run *r)
+{
+	size_t n;
+	int ret = 0, freed = 0;
+
+	while (r->nlater && !ret && !r->im->aborted) {
+		n = r->nlater;
+		ret = round_later(r);
+		if (ret || r->settling)
+			break;
+		if (r->nlater == n) {
+			if (!freed) {
+				freed = 1;
+				ret = free_cycle(r);
+				if (ret > 0) {
+					ret = 0;
+					continue;
+				}
+			}
+			r->settling = 1;
+		}
+	}
+	return ret < 0 ? -1 : 0;
+}
+
 static int
 import_record(struct run *r, const struct crm_record *rec)
 {
@@ -879,18 +1374,24 @@ import_record(struct run *r, const struct crm_record *rec)
 	struct crm_assigns as = CRM_ASSIGNS_INIT;
 	struct crm_err e = CRM_ERR_INIT;
 	struct crm_buf old = CRM_BUF_INIT;
+	const struct crm_record *row;
 	const char *action = NULL;
 	int64_t id = 0;
 	size_t i;
 	int found, keyed = 0, changed, ret = 0;
 
-	for (i = 0; i < r->ncols && i < rec->n; i++)
+	/* The row as the fields take it (REF.FIELD as ids); rec as it came
+	 * for what is written about it. */
+	row = resolve(r, rec, &e);
+	if (!row)
+		goto failed;
+	for (i = 0; i < r->ncols && i < row->n; i++)
 		if (r->cols[i].t && r->cols[i].t->role != R_NONE)
-			crm_assigns_add(&as, r->cols[i].t->f, rec->f[i].buf);
+			crm_assigns_add(&as, r->cols[i].t->f, row->f[i].buf);
 	/* Into a table empty before the run only a row of this run could
 	 * match, and the one row that holds a key is the one not
 	 * superseded: no lookup finds anything. */
-	found = r->max_id ? match(r, rec, &id, &keyed, &e) : 0;
+	found = r->max_id ? match(r, row, &id, &keyed, &e) : 0;
 	/* A row without a key value is there already if a record holds
 	 * all of its values: so running a file again adds nothing. */
 	if (!found && !keyed && im->mode != CRM_IMPORT_UPDATE && r->max_id)
@@ -909,7 +1410,8 @@ import_record(struct run *r, const struct crm_record *rec)
 	}
 	if (found && !keyed) {
 		im->unchanged++;
-		plan(r, rec, "unchanged", NULL);
+		if (!r->trial)
+			plan(r, rec, "unchanged", NULL);
 		goto out;
 	}
 	if (!found && im->mode == CRM_IMPORT_UPDATE) {
@@ -918,10 +1420,11 @@ import_record(struct run *r, const struct crm_record *rec)
 		goto failed;
 	}
 	if (found) {
-		if (snapshot(r, r->e, id, &old) < 0 ||
-		    crm_record_update(r->db, im->fs, id, &as, &changed,
-		    &e) < 0)
+		if (snapshot(r, r->e, id, &old) < 0)
 			goto failed;
+		if (crm_record_update(r->db, im->fs, id, &as, &changed,
+		    &e) < 0)
+			goto unwritten;
 		if (changed && log_change(r, r->e, id, "update", old.buf) < 0)
 			goto fatal;
 		action = changed ? "update" : "unchanged";
@@ -932,18 +1435,39 @@ import_record(struct run *r, const struct crm_record *rec)
 	} else {
 		/* A record it adds may keep the time it was created in the
 		 * system the file comes from; one that exists keeps its own. */
-		if (r->created >= 0 && (size_t)r->created < rec->n)
+		if (r->created >= 0 && (size_t)r->created < row->n)
 			crm_assigns_add(&as, r->cols[r->created].t->f,
-				rec->f[r->created].buf);
+				row->f[r->created].buf);
 		/* Logged all at once at the end: see log_inserts(). */
 		if (crm_record_insert(r->db, im->fs, &as, &id, &e) < 0)
-			goto failed;
+			goto unwritten;
 		action = "insert";
 		im->inserted++;
 	}
-	plan(r, rec, action, NULL);
+	if (!r->trial)
+		plan(r, rec, action, NULL);
 	goto out;
+unwritten:
+	/* A unique value (a ref) another record holds may be one the file
+	 * takes from it on a later row: a swap of two refs.  The row waits
+	 * for the others, and is rejected only when they did not free it. */
+	if (e.code == CRM_EX_DATAERR && !r->settling &&
+	    r->nlater < LATER_MAX) {
+		int held = held_elsewhere(r, &as, found ? id : 0);
+
+		if (held < 0)
+			goto fatal;
+		if (held) {
+			keep_for_later(r, rec);
+			goto out;
+		}
+	}
 failed:
+	if (r->trial && (e.code == CRM_EX_DATAERR ||
+	    e.code == CRM_EX_NOTFOUND || e.code == CRM_EX_USAGE)) {
+		r->trial_failed = 1;
+		goto out;
+	}
 	ret = row_failed(r, rec, &e);
 	goto out;
 fatal:
@@ -1064,13 +1588,20 @@ out:
 
 /* ---- orders ------------------------------------------------------------- */
 
+/* The cell of the column that gives the target called name (or its
+ * field, as REF.FIELD does: customer.email for customer). */
 static const char *
 cell(const struct run *r, const struct crm_record *rec, const char *name)
 {
+	const struct crm_field *f = NULL;
 	size_t i;
 
+	for (i = 0; i < r->ntargets && !f; i++)
+		if (!strcmp(r->targets[i].name, name))
+			f = r->targets[i].f;
 	for (i = 0; i < r->ncols && i < rec->n; i++)
-		if (r->cols[i].t && !strcmp(r->cols[i].t->name, name))
+		if (r->cols[i].t && (r->cols[i].t->f == f ||
+		    !strcmp(r->cols[i].t->name, name)))
 			return rec->f[i].buf;
 	return NULL;
 }
@@ -1251,6 +1782,7 @@ flush_order(struct run *r)
 	struct crm_buf spec = CRM_BUF_INIT, old = CRM_BUF_INIT;
 	struct crm_line *lines;
 	struct stock_log sl = { NULL, NULL, 0 };
+	const struct crm_record *first;
 	const char *action, *status;
 	int64_t id = 0;
 	size_t i;
@@ -1261,8 +1793,20 @@ flush_order(struct run *r)
 	lines = crm_xcalloc(r->ngroup, sizeof(*lines));
 	crm_assigns_add(&as, crm_fieldset_find(im->fs, "ref"),
 		r->group_ref.buf);
+	/* The order's fields come from its first row, REF.FIELD as ids. */
+	first = resolve(r, &r->group[0], &e);
+	if (!first) {
+		struct crm_err e2 = CRM_ERR_INIT;
+
+		crm_err_set(&e2, e.code, "order '%s' rejected whole: %s",
+			r->group_ref.buf, e.msg.buf);
+		crm_err_clear(&e);
+		crm_err_set(&e, e2.code, "%s", e2.msg.buf);
+		crm_err_release(&e2);
+		goto failed;
+	}
 	for (i = 0; i < sizeof(order_fields) / sizeof(order_fields[0]); i++) {
-		const char *v = cell(r, &r->group[0], order_fields[i]);
+		const char *v = cell(r, first, order_fields[i]);
 
 		if (v && *v)
 			crm_assigns_add(&as, crm_fieldset_find(im->fs,
@@ -1273,7 +1817,7 @@ flush_order(struct run *r)
 		const char *v;
 
 		if ((f->flags & CRM_F_CUSTOM) &&
-		    (v = cell(r, &r->group[0], f->name)) && *v)
+		    (v = cell(r, first, f->name)) && *v)
 			crm_assigns_add(&as, f, v);
 	}
 	for (i = 0; i < r->ngroup; i++) {
@@ -1451,9 +1995,17 @@ norm_key(struct run *r, const struct crm_record *rec, struct crm_buf *key)
 			    r->cols[i].t->role == R_NONE)
 				continue;
 			/* A reference is known by the id it names. */
-			if (crm_field_parse(r->keys[k]->type == CRM_T_REF ?
-			    r->db : NULL, r->keys[k], rec->f[i].buf,
-			    &v, &e) == 0 && v.kind != SQLITE_NULL) {
+			if (r->cols[i].t->by) {
+				crm_val_release(&v);
+				if (ref_lookup(r, r->cols[i].t, rec->f[i].buf,
+				    &v.i, &e) > 0)
+					v.kind = SQLITE_INTEGER;
+			} else if (crm_field_parse(r->keys[k]->type ==
+			    CRM_T_REF ? r->db : NULL, r->keys[k],
+			    rec->f[i].buf, &v, &e) < 0) {
+				crm_val_release(&v);
+			}
+			if (v.kind != SQLITE_NULL) {
 				if (found)
 					crm_buf_addch(key, '/');
 				crm_buf_addf(key, "%s:", r->keys[k]->name);
@@ -2054,6 +2606,8 @@ write_rows(struct run *r, struct crm_reader *rd)
 	}
 	if (got < 0)
 		goto out;
+	if (!im->aborted && settle(r) < 0)
+		goto out;
 	if (!im->aborted && im->kind == CRM_IMPORT_ORDERS && flush_order(r) < 0)
 		goto out;
 	if (!im->aborted && im->missing_zero && zero_missing(r) < 0)
@@ -2193,6 +2747,21 @@ out:
 	crm_buf_release(&r.group_ref);
 	crm_buf_release(&r.last_ref);
 	free(r.targets);
+	for (size_t i = 0; i < r.ndotted; i++) {
+		free((char *)r.dotted[i]->name);
+		free(r.dotted[i]);
+	}
+	free(r.dotted);
+	for (size_t i = 0; i < r.alater; i++)
+		crm_record_release(&r.later[i]);
+	free(r.later);
+	for (size_t i = 0; i < r.aspare; i++)
+		crm_record_release(&r.spare[i]);
+	free(r.spare);
+	for (size_t i = 0; r.ids && i < r.ncols; i++)
+		crm_buf_release(&r.ids[i]);
+	free(r.ids);
+	free(r.resolved.f);
 	free(r.cols);
 	free(r.lost);
 	return ret;

@@ -56,6 +56,96 @@ find_n(const struct crm_fieldset *fs, const char *s, size_t n)
 	return NULL;
 }
 
+int
+crm_ref_followable(const struct crm_field *f)
+{
+	return f->type != CRM_T_REF && !(f->flags & CRM_F_DERIVED);
+}
+
+/*
+ * The REF.FIELD fields made so far: each is made once and kept for the
+ * life of the process (there are a few hundred at most, one for each
+ * pair of a reference and a field of what it refers to).
+ */
+struct ref_field {
+	struct crm_field f;
+	const struct crm_field *ref, *target;
+	struct ref_field *next;
+};
+static struct ref_field *ref_fields;
+
+const struct crm_field *
+crm_ref_field(const struct crm_field *ref, const struct crm_field *target)
+{
+	const struct crm_entity *e = crm_entity_find(ref->ref);
+	struct ref_field *rf;
+	struct crm_buf name = CRM_BUF_INIT, expr = CRM_BUF_INIT;
+
+	for (rf = ref_fields; rf; rf = rf->next)
+		if (rf->ref == ref && rf->target == target)
+			return &rf->f;
+	rf = crm_xcalloc(1, sizeof(*rf));
+	rf->ref = ref;
+	rf->target = target;
+	rf->f = *target;
+	crm_buf_addf(&name, "%s.%s", ref->name, target->name);
+	/* The referenced record is "x_ref" inside, so that the record
+	 * listed stays "t" to the rest of the query. */
+	crm_buf_adds(&expr, "(SELECT x_ref.");
+	crm_sql_ident(&expr, target->name);
+	crm_buf_adds(&expr, " FROM ");
+	crm_sql_ident(&expr, e->table);
+	crm_buf_adds(&expr, " AS x_ref WHERE x_ref.id = t.");
+	crm_sql_ident(&expr, ref->name);
+	crm_buf_adds(&expr, ")");
+	rf->f.name = crm_buf_detach(&name);
+	rf->f.expr = crm_buf_detach(&expr);
+	rf->f.flags = (target->flags & CRM_F_SIGNED) | CRM_F_READONLY |
+		CRM_F_DERIVED;
+	rf->f.def = NULL;
+	rf->next = ref_fields;
+	ref_fields = rf;
+	return &rf->f;
+}
+
+/*
+ * A field of fs by name, REF.FIELD included; NULL with err set (usage,
+ * listing what is known) when there is none.
+ */
+static const struct crm_field *
+field_n(const struct crm_fieldset *fs, const char *s, size_t n,
+	struct crm_err *err)
+{
+	const struct crm_field *ref, *f = find_n(fs, s, n);
+	const struct crm_entity *e;
+	const char *dot = memchr(s, '.', n);
+	struct crm_buf names = CRM_BUF_INIT;
+	size_t i, rest;
+
+	if (f)
+		return f;
+	if (!dot || !(ref = find_n(fs, s, (size_t)(dot - s))) ||
+	    ref->type != CRM_T_REF || !(e = crm_entity_find(ref->ref))) {
+		unknown(fs, s, n, err);
+		return NULL;
+	}
+	rest = n - (size_t)(dot - s) - 1;
+	for (i = 0; i < e->nfields; i++)
+		if (crm_ref_followable(&e->fields[i]) &&
+		    strlen(e->fields[i].name) == rest &&
+		    !memcmp(e->fields[i].name, dot + 1, rest))
+			return crm_ref_field(ref, &e->fields[i]);
+	for (i = 0; i < e->nfields; i++)
+		if (crm_ref_followable(&e->fields[i]))
+			crm_buf_addf(&names, "%s%s.%s", names.len ? ", " : "",
+				ref->name, e->fields[i].name);
+	crm_err_set(err, CRM_EX_USAGE, "unknown field '%.*s' for %s; %s "
+		"refers to a %s: known: %s", (int)n, s, fs->entity->name,
+		ref->name, e->name, names.buf);
+	crm_buf_release(&names);
+	return NULL;
+}
+
 static int
 textlike(const struct crm_field *f)
 {
@@ -87,7 +177,7 @@ crm_query_where(struct crm_query *q, struct crm_db *db, const char *expr,
 		p++;
 	name = p;
 	while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-	    (*p >= '0' && *p <= '9') || *p == '_' || *p == '-')
+	    (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' || *p == '.')
 		p++;
 	nlen = (size_t)(p - name);
 	while (*p == ' ')
@@ -113,10 +203,15 @@ crm_query_where(struct crm_query *q, struct crm_db *db, const char *expr,
 		for (i = 0; i < n.len; i++)
 			if (n.buf[i] == '-')
 				n.buf[i] = '_';
-		c.f = find_n(q->fs, n.buf, n.len);
+		c.f = field_n(q->fs, n.buf, n.len, &e);
 		crm_buf_release(&n);
-		if (!c.f)
-			return unknown(q->fs, name, nlen, err);
+		if (!c.f) {
+			/* The message names the field as it was typed. */
+			crm_err_release(&e);
+			c.f = field_n(q->fs, name, nlen, err);
+			if (!c.f)
+				return -1;
+		}
 	}
 	if (!*val) {
 		if (c.op != CRM_OP_EQ && c.op != CRM_OP_NE)
@@ -188,9 +283,9 @@ crm_query_sort(struct crm_query *q, const char *spec, struct crm_err *err)
 		if (!n)
 			return crm_err_set(err, CRM_EX_USAGE,
 				"invalid --sort '%s': empty field name", spec);
-		k.f = find_n(q->fs, p, n);
+		k.f = field_n(q->fs, p, n, err);
 		if (!k.f)
-			return unknown(q->fs, p, n, err);
+			return -1;
 		q->sort = crm_xrealloc(q->sort, (q->nsort + 1) * sizeof(k));
 		q->sort[q->nsort++] = k;
 		p = *end ? end + 1 : end;
@@ -225,14 +320,16 @@ crm_fields_parse(const struct crm_fieldset *fs, const char *spec,
 
 			if (!end)
 				end = p + strlen(p);
-			f = find_n(fs, p, (size_t)(end - p));
+			if (end == p) {
+				free(out);
+				return crm_err_set(err, CRM_EX_USAGE,
+					"invalid --fields '%s': empty field "
+					"name", spec);
+			}
+			f = field_n(fs, p, (size_t)(end - p), err);
 			if (!f) {
 				free(out);
-				if (end == p)
-					return crm_err_set(err, CRM_EX_USAGE,
-						"invalid --fields '%s': empty "
-						"field name", spec);
-				return unknown(fs, p, (size_t)(end - p), err);
+				return -1;
 			}
 			if (k < cap)
 				out[k++] = f;

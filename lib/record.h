@@ -222,6 +222,23 @@ int crm_fields_parse(const struct crm_fieldset *fs, const char *spec,
 	const struct crm_field ***fields, size_t *n, struct crm_err *err);
 
 /*
+ * REF.FIELD (customer.email): a field of the record a reference field
+ * names, as a read-only derived field of the record that holds the
+ * reference, so that --fields, --where and --sort take it like any other
+ * (the referenced record is looked up by a subquery on the id, which
+ * gives NULL where the reference is empty).  crm_fields_parse(),
+ * crm_query_where() and crm_query_sort() know these names; these two are
+ * for the other places that follow references (the importer, the
+ * completions).  crm_ref_followable() says whether field target of the
+ * referenced entity may follow the dot: any stored field but another
+ * reference.  crm_ref_field() returns the same field for the same pair,
+ * made once and kept for the life of the process.
+ */
+int crm_ref_followable(const struct crm_field *target);
+const struct crm_field *crm_ref_field(const struct crm_field *ref,
+	const struct crm_field *target);
+
+/*
  * Append the SQL of a field of the record "t" (its column, or a derived
  * field's expression), and of a --where condition with its value as
  * parameter ?param: for queries of their own (reports) over "t".

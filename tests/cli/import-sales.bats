@@ -69,8 +69,8 @@ setup() {
 	run crm-activity list -H -o ref,kind,customer,ticket,due_at
 	assert_output "$(printf 'A1\ttask\t1\t\t2026-11-23T00:00:00Z\nA2\tcall\t2\t2\t')"
 	printf 'kind,subject\nnote,no ref\n' > notes.csv
-	run --separate-stderr crm-import activities notes.csv
-	assert_error 64 "crm-import: no key column: activities are matched on ref; add that column, name one with --key, or use --mode insert"
+	run --separate-stderr crm-import activities notes.csv --mode update
+	assert_error 64 "crm-import: no key column: --mode update finds activities by ref; add that column or name one with --key"
 	run --separate-stderr crm-import activities notes.csv --mode insert
 	assert_success
 }

@@ -164,8 +164,8 @@ customers_csv() {
 	assert_success
 	before=$(dump_db)
 	printf 'name,phone\nA,12345\n' >k.csv
-	run --separate-stderr crm-import customers k.csv
-	assert_error 64 "crm-import: no key column: customers are matched on email or ref; add that column, name one with --key, or use --mode insert"
+	run --separate-stderr crm-import customers k.csv --mode update
+	assert_error 64 "crm-import: no key column: --mode update finds customers by email or ref; add that column or name one with --key"
 	printf 'email\na@x.com\n' >r.csv
 	run --separate-stderr crm-import customers r.csv
 	assert_error 64 "crm-import: no column for name, which every row needs"

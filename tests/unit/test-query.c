@@ -418,6 +418,64 @@ where_reference(void **state)
 	assert_int_equal(err.code, 0);
 }
 
+/* REF.FIELD: a field of the record a reference names, in --fields,
+ * --where and --sort alike; empty where the reference is. */
+static void
+ref_field(void **state)
+{
+	struct ctx *c = *state;
+	struct crm_err err = CRM_ERR_INIT;
+	const struct crm_field **fields = NULL;
+	size_t n;
+	char *s;
+
+	three(c);
+	fixture_add(&c->db, &c->cont, "customer=2", "name=Kim", NULL);
+	fixture_add(&c->db, &c->cont, "customer=1", "name=Lee", NULL);
+	fixture_add(&c->db, &c->cont, "customer=3", "name=Max", NULL);
+	crm_query_release(&c->q);
+	crm_query_init(&c->q, &c->cont);
+	s = run(c, "name,customer.email,customer.city");
+	assert_string_equal(s, "Kim\tzhang@example.cn\t北京\n"
+		"Lee\tada@example.com\tLondon\nMax\t\t\n");
+	free(s);
+	/* the same pair is the same field */
+	assert_int_equal(crm_fields_parse(&c->cont, "customer.email,"
+		"customer.email", &fields, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_ptr_equal(fields[0], fields[1]);
+	assert_true(fields[0]->flags & CRM_F_READONLY);
+	free(fields);
+	/* a value is cleaned as the referenced field's: an email lowercased */
+	assert_int_equal(crm_query_where(&c->q, &c->db,
+		"customer.email=ADA@Example.com", &err), 0);
+	s = run(c, "name");
+	assert_string_equal(s, "Lee\n");
+	free(s);
+	crm_query_release(&c->q);
+	crm_query_init(&c->q, &c->cont);
+	assert_int_equal(crm_query_sort(&c->q, "-customer.name", &err), 0);
+	s = run(c, "name");
+	assert_string_equal(s, "Kim\nMax\nLee\n");
+	free(s);
+	/* unknown: the fields of what the reference names are listed */
+	assert_int_equal(crm_fields_parse(&c->cont, "name,customer.nosuch",
+		&fields, &n, &err), -1);
+	assert_int_equal(err.code, CRM_EX_USAGE);
+	assert_non_null(strstr(err.msg.buf, "customer.email"));
+	crm_err_clear(&err);
+	/* a derived field of it is not one: its SQL is over "t" */
+	assert_int_equal(crm_query_sort(&c->q, "customer.orders", &err), -1);
+	assert_int_equal(err.code, CRM_EX_USAGE);
+	crm_err_clear(&err);
+	/* a field that is no reference has no fields */
+	assert_int_equal(crm_query_where(&c->q, &c->db, "name.x=1", &err),
+		-1);
+	assert_int_equal(err.code, CRM_EX_USAGE);
+	assert_non_null(strstr(err.msg.buf, "unknown field 'name.x'"));
+	crm_err_release(&err);
+}
+
 /* ---- --sort, limit, offset ------------------------------------------- */
 
 static void
@@ -1205,6 +1263,7 @@ main(void)
 		T(where_values_literal),
 		T(where_all_hold),
 		T(where_reference),
+		T(ref_field),
 		T(sort_keys),
 		T(sort_errors),
 		T(limit_offset_only_id),
