@@ -384,7 +384,10 @@ map_header(struct run *r)
 		const struct target *t = r->cols[i].t;
 		int created;
 
-		if (!t)
+		/* A REF.FIELD column (dotted_target(), t->by set) is none
+		 * of the run's targets: check_columns() pairs it by its
+		 * field. */
+		if (!t || t->by)
 			continue;
 		created = im->kind == CRM_IMPORT_RECORDS && t->f &&
 			!strcmp(t->f->name, "created_at");
@@ -1127,31 +1130,24 @@ held_elsewhere(struct run *r, const struct crm_assigns *as, int64_t self)
  * values all held elsewhere has the rest rejected at once). */
 #define LATER_MAX 100000
 
+/* Append a copy of rec to the array *a of *n records (*alloc room). */
+static void
+push_record(struct crm_record **a, size_t *n, size_t *alloc,
+	const struct crm_record *rec)
+{
+	if (*n == *alloc) {
+		*alloc = *alloc ? *alloc * 2 : 8;
+		*a = crm_xrealloc(*a, *alloc * sizeof(**a));
+		memset(*a + *n, 0, (*alloc - *n) * sizeof(**a));
+	}
+	crm_record_copy(&(*a)[(*n)++], rec);
+}
+
 /* Keep a copy of rec for settle(). */
 static void
 keep_for_later(struct run *r, const struct crm_record *rec)
 {
-	struct crm_record *k;
-	size_t i;
-
-	if (r->nlater == r->alater) {
-		r->alater = r->alater ? r->alater * 2 : 8;
-		r->later = crm_xrealloc(r->later,
-			r->alater * sizeof(*r->later));
-		memset(r->later + r->nlater, 0,
-			(r->alater - r->nlater) * sizeof(*r->later));
-	}
-	k = &r->later[r->nlater++];
-	if (k->alloc < rec->n) {
-		k->f = crm_xrealloc(k->f, rec->n * sizeof(*k->f));
-		for (i = k->alloc; i < rec->n; i++)
-			crm_buf_init(&k->f[i]);
-		k->alloc = rec->n;
-	}
-	for (i = 0; i < rec->n; i++)
-		crm_buf_sets(&k->f[i], rec->f[i].buf);
-	k->n = rec->n;
-	k->line = rec->line;
+	push_record(&r->later, &r->nlater, &r->alater, rec);
 }
 
 static int import_record(struct run *r, const struct crm_record *rec);
@@ -1609,39 +1605,7 @@ cell(const struct run *r, const struct crm_record *rec, const char *name)
 static void
 group_add(struct run *r, const struct crm_record *rec)
 {
-	struct crm_record *g;
-	size_t i;
-
-	if (r->ngroup == r->agroup) {
-		r->agroup = r->agroup ? r->agroup * 2 : 8;
-		r->group = crm_xrealloc(r->group,
-			r->agroup * sizeof(*r->group));
-		memset(r->group + r->ngroup, 0,
-			(r->agroup - r->ngroup) * sizeof(*r->group));
-	}
-	g = &r->group[r->ngroup++];
-	for (i = 0; i < g->alloc; i++)
-		crm_buf_reset(&g->f[i]);
-	g->n = 0;
-	for (i = 0; i < rec->n; i++) {
-		if (g->n == g->alloc) {
-			size_t j, old = g->alloc;
-
-			g->alloc = old ? old * 2 : 16;
-			g->f = crm_xrealloc(g->f, g->alloc * sizeof(*g->f));
-			g->x = crm_xrealloc(g->x, g->alloc * sizeof(*g->x));
-			for (j = old; j < g->alloc; j++) {
-				crm_buf_init(&g->f[j]);
-				crm_buf_init(&g->x[j]);
-			}
-		}
-		crm_buf_sets(&g->x[g->n], rec->x[i].buf);
-		crm_buf_sets(&g->f[g->n++], rec->f[i].buf);
-	}
-	crm_buf_reset(&g->raw);
-	if (rec->raw.len)
-		crm_buf_add(&g->raw, rec->raw.buf, rec->raw.len);
-	g->line = rec->line;
+	push_record(&r->group, &r->ngroup, &r->agroup, rec);
 }
 
 /* Reject every row of the order with one reason. */

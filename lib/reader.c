@@ -117,6 +117,23 @@ rec_add(struct crm_record *rec, const char *s, size_t len)
 }
 
 void
+crm_record_copy(struct crm_record *dst, const struct crm_record *src)
+{
+	size_t i;
+
+	dst->n = 0;
+	for (i = 0; i < src->n; i++)
+		rec_add2(dst, src->f[i].buf, src->f[i].len, src->x[i].buf,
+			src->x[i].len);
+	crm_buf_reset(&dst->raw);
+	if (src->raw.len)
+		crm_buf_add(&dst->raw, src->raw.buf, src->raw.len);
+	dst->line = src->line;
+	dst->bad = src->bad;
+	dst->reason = NULL;
+}
+
+void
 crm_record_release(struct crm_record *rec)
 {
 	size_t i;

@@ -108,6 +108,13 @@ void crm_reader_nohash(struct crm_reader *r);
 /* The SHA-256 of the bytes read so far, as 64 hex digits and a NUL. */
 void crm_reader_sha256(struct crm_reader *r, char hex[65]);
 
+/*
+ * Copy src into dst, reusing dst's buffers (dst zeroed or released at
+ * first): the fields, their text as in the file, a JSON line's members,
+ * the line number.  Not the reason of a malformed record, which lives in
+ * the reader.
+ */
+void crm_record_copy(struct crm_record *dst, const struct crm_record *src);
 void crm_record_release(struct crm_record *rec);
 
 /*

@@ -208,10 +208,15 @@ records() {
 @test "a swap with a bad row is rejected whole, and no record loses its value" {
 	# three refs going round; b@'s row has a bad phone
 	crm-customer update b@x.com --ref R3 >/dev/null
-	printf 'name,email,ref,phone\nC,c@x.com,R1,\nA,a@x.com,R3,\nB,b@x.com,2,x\n' > s.csv
+	printf 'name,email,ref,phone\nC,c@x.com,R1,\nA, a@x.com ,R3,\nB,b@x.com,2,x\n' > s.csv
 	before=$(records)
-	run --separate-stderr crm-import customers s.csv
+	run --separate-stderr crm-import customers s.csv --rejects rej.csv
 	assert_failure 65
+	# the rows that waited come back as they came, blanks included
+	run grep -c '' rej.csv
+	assert_output 4
+	run grep -F 'A, a@x.com ,R3,,3,' rej.csv
+	assert_success
 	assert_stderr_line "crm-import: line 2: ref 'R1' already belongs to customer 2"
 	assert_stderr_line "crm-import: line 4: ref '2' already belongs to customer 1"
 	assert_stderr_line "crm-import: customers: 3 read, 0 inserted, 0 updated, 0 unchanged, 3 rejected, 0 repeated; batch 1"
