@@ -142,7 +142,7 @@ import(struct crm_ctx *ctx, enum crm_import_kind kind, const char *entity)
 	}
 	im.max_rejects = -1;
 	if ((opt = crm_opt(ctx, "max-rejects"))) {
-		if (crm_parse_int(opt, 0, INT64_MAX, &v, &ctx->err) < 0) {
+		if (crm_parse_count(opt, 0, &v, &ctx->err) < 0) {
 			crm_err_clear(&ctx->err);
 			code = crm_usage_error(ctx, "invalid --max-rejects "
 				"'%s': expected a whole number of 0 or more",
@@ -327,7 +327,7 @@ cmd_revert(struct crm_ctx *ctx)
 
 	if (ctx->argc != 1)
 		return crm_usage_error(ctx, "give one batch number");
-	if (crm_parse_int(ctx->argv[0], 1, INT64_MAX, &batch, &ctx->err) < 0) {
+	if (crm_parse_count(ctx->argv[0], 1, &batch, &ctx->err) < 0) {
 		crm_err_clear(&ctx->err);
 		return crm_usage_error(ctx, "invalid batch '%s': expected "
 			"its number", ctx->argv[0]);

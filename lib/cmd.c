@@ -639,7 +639,7 @@ parse_count(const struct crm_ctx *ctx, const char *opt, const char *s,
 {
 	struct crm_err e = CRM_ERR_INIT;
 
-	if (crm_parse_int(s, 0, INT64_MAX, v, &e) < 0) {
+	if (crm_parse_count(s, 0, v, &e) < 0) {
 		crm_err_release(&e);
 		return crm_usage_error(ctx, "invalid --%s '%s': expected a "
 			"whole number of 0 or more", opt, s);

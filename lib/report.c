@@ -291,7 +291,7 @@ crm_report_prepare(struct crm_report *r, struct crm_db *db,
 		return -1;
 	}
 	if (a->top) {
-		if (crm_parse_int(a->top, 1, INT64_MAX, &r->top, &e) < 0) {
+		if (crm_parse_count(a->top, 1, &r->top, &e) < 0) {
 			crm_err_release(&e);
 			return crm_err_set(err, CRM_EX_USAGE, "invalid --top "
 				"'%s': expected a whole number of 1 or more",

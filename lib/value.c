@@ -467,6 +467,15 @@ parse_int(const char *in, const char *p, int64_t min, int64_t max,
 }
 
 int
+crm_parse_count(const char *in, int64_t min, int64_t *v, struct crm_err *err)
+{
+	if (!*in || strspn(in, "0123456789") != strlen(in))
+		return crm_err_set(err, CRM_EX_DATAERR, "invalid number '%s': "
+			"expected digits only", in);
+	return parse_int(in, in, min, INT64_MAX, v, err);
+}
+
+int
 crm_parse_int(const char *in, int64_t min, int64_t max, int64_t *v,
 	struct crm_err *err)
 {

@@ -60,6 +60,12 @@ int crm_parse_decimal(const char *in, struct crm_buf *out,
 int crm_parse_int(const char *in, int64_t min, int64_t max, int64_t *v,
 	struct crm_err *err);
 
+/* A count given to an option (--limit, --top, a batch number): ASCII
+ * digits only, within [min, INT64_MAX]; none of the forms a field's
+ * value may take (no separators, signs or currency). */
+int crm_parse_count(const char *in, int64_t min, int64_t *v,
+	struct crm_err *err);
+
 /* Boolean: yes/no/true/false/1/0, y/n (any case), 是/否 and 真/假 to 1/0. */
 int crm_parse_bool(const char *in, int *v, struct crm_err *err);
 

@@ -389,6 +389,15 @@ for line in open(sys.argv[1], encoding="utf-8"):
 	assert_error 64 "crm-customer: invalid --limit '-1': expected a whole number of 0 or more; see 'crm-customer list --help'"
 	run --separate-stderr crm-customer list --offset 1.5
 	assert_error 64 "crm-customer: invalid --offset '1.5': expected a whole number of 0 or more; see 'crm-customer list --help'"
+	# a count is digits: none of the forms a field's value may take
+	for n in '¥5' 1,000 '１' ' 2'; do
+		run --separate-stderr crm-customer list --limit "$n"
+		assert_error 64 "crm-customer: invalid --limit '$n': expected a whole number of 0 or more; see 'crm-customer list --help'"
+	done
+	run --separate-stderr crm-report customers --top ¥5
+	assert_failure 64
+	run --separate-stderr crm-import revert ¥1
+	assert_failure 64
 }
 
 @test "-o with an unknown field exits 64 and lists the known fields" {

@@ -674,6 +674,35 @@ int_range_message(void **state)
 	crm_err_release(&err);
 }
 
+/* A count of an option is digits only: the forms of a value are not. */
+static void
+count_digits_only(void **state)
+{
+	static const char *const bad[] = {
+		"", "¥5", "1,000", "１", " 2", "2 ", "+3", "-1", "1.0", "0x10"
+	};
+	struct crm_err err = CRM_ERR_INIT;
+	int64_t v = -1;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(crm_parse_count("0", 0, &v, &err), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(crm_parse_count("1000", 1, &v, &err), 0);
+	assert_int_equal(v, 1000);
+	assert_int_equal(crm_parse_count("0", 1, &v, &err), -1);
+	crm_err_clear(&err);
+	assert_int_equal(crm_parse_count("99999999999999999999", 0, &v, &err),
+		-1);
+	crm_err_clear(&err);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(crm_parse_count(bad[i], 0, &v, &err), -1);
+		assert_int_equal(err.code, CRM_EX_DATAERR);
+		crm_err_clear(&err);
+	}
+	crm_err_release(&err);
+}
+
 struct bool_case {
 	const char *in;
 	int v;			/* -1: refused */
@@ -1387,6 +1416,7 @@ main(void)
 		cmocka_unit_test(number_separator_messages),
 		cmocka_unit_test(int_table),
 		cmocka_unit_test(int_range_message),
+		cmocka_unit_test(count_digits_only),
 		cmocka_unit_test(bool_table),
 		cmocka_unit_test(enum_values),
 		cmocka_unit_test(enum_refuses_and_lists),
