@@ -53,13 +53,19 @@ raw(const uint8_t *data, size_t size, char delim, const char *enc)
 	int64_t last = 0, lines = 0;
 	size_t i, nrec = 0, width = 0;
 	FILE *fp;
-	int ret;
+	int ret, utf16;
 
 	if (!size)
 		return;
+	/* UTF-16 (named, or found by its byte-order mark) is read with the
+	 * rules of CSV whatever the separator, so a lone CR ends a line
+	 * there too; counted on the bytes, an upper bound. */
+	utf16 = (enc && !strcmp(enc, "UTF-16")) || (size >= 2 &&
+		((data[0] == 0xFF && data[1] == 0xFE) ||
+		(data[0] == 0xFE && data[1] == 0xFF)));
 	for (i = 0; i < size; i++)
-		lines += data[i] == '\n' || (delim == ',' && data[i] == '\r' &&
-			i + 1 < size && data[i + 1] != '\n');
+		lines += data[i] == '\n' || ((delim == ',' || utf16) &&
+			data[i] == '\r' && i + 1 < size && data[i + 1] != '\n');
 	lines += data[size - 1] != '\n';
 	fp = fmemopen((void *)data, size, "r");
 	CHECK(fp, "fmemopen");
