@@ -2499,6 +2499,7 @@ begin_outputs(struct run *r)
 	if (im->rejects) {
 		const char **names = crm_xcalloc(r->header.n + 2,
 			sizeof(*names));
+		struct crm_buf enc = CRM_BUF_INIT;
 		size_t i, n = 0;
 		enum crm_fmt fmt;
 		int own = 0;
@@ -2512,14 +2513,20 @@ begin_outputs(struct run *r)
 			names[n++] = "_line";
 			names[n++] = "_error";
 		}
-		/* In the input's encoding, which the reader knew. */
+		/* In the input's encoding, which the reader knew.  The rows'
+		 * text came from it; a character of an _error that it lacks
+		 * (a date message's 年) is written as iconv transliterates
+		 * it, '?' at worst, so a reason never fails the file. */
 		fmt = im->delim == '\t' ? CRM_FMT_TSV :
 			im->delim ? CRM_FMT_CSV : CRM_FMT_JSON;
+		if (im->encoding)
+			crm_buf_addf(&enc, "%s//TRANSLIT", im->encoding);
 		if (crm_out_begin_enc(&r->rej, im->rejects, fmt, 1, names, n,
-		    im->encoding, 0, r->err) < 0) {
+		    im->encoding ? enc.buf : NULL, 0, r->err) < 0) {
 			crm_err_clear(r->err);
 			crm_out_begin(&r->rej, im->rejects, fmt, 1, names, n);
 		}
+		crm_buf_release(&enc);
 		free(names);
 	}
 	if (im->plan)

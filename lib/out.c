@@ -640,7 +640,7 @@ table_rows(struct crm_out *out)
 		}
 	/* Shrink the widest columns until the row fits the terminal: to 6
 	 * columns each first, then, when that is not enough, to 1. */
-	avail = (size_t)out->width > 3 * out->ncols ?
+	avail = (size_t)out->width + 2 >= 3 * out->ncols ?
 		(size_t)out->width - 2 * (out->ncols - 1) : out->ncols;
 	for (floor = 6; ; ) {
 		size_t widest = 0, wi = 0;

@@ -181,3 +181,16 @@ utf16le() {
 	run --separate-stderr crm-import customers d.csv --map "$long=city"
 	assert_error 64 "crm-import: columns '$(printf '名%.0s' $(seq 32))…' and '$(printf '名%.0s' $(seq 32))…' both give city"
 }
+
+@test "a Latin-1 file's rejects are Latin-1, and a reason the encoding lacks does not fail them" {
+	# the date message names 年月日, which Latin-1 has not
+	printf 'name,email,created_at\nJos\351,j@x.com,soon\n' >l1.csv
+	run --separate-stderr crm-import customers --encoding LATIN1 l1.csv \
+		--rejects rej.csv
+	assert_failure 65
+	run bash -c "iconv -f LATIN1 -t UTF-8 rej.csv | sed -n 2p"
+	assert_success
+	assert_output --regexp "^José,j@x.com,soon,2,\"created_at: invalid time 'soon': expected .*YYYY\?MM\?DD\?"
+	run crm-customer list -H
+	assert_output ''
+}

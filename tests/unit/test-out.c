@@ -235,6 +235,13 @@ static const struct render_case render_cases[] = {
 		CELLS(T("abcdefghijklmnopqrstuvwxyz"), T("x"), EOR),
 		"a                  b\n"
 		"abcdefghijklmnop\xe2\x80\xa6  x\n" },
+	/* Five columns that fit fifteen exactly, separators included, are
+	 * not cut, though fifteen is not more than three a column. */
+	{ "table fits a narrow width exactly", CRM_FMT_TABLE, 1, 0, "15",
+		NAMES("a", "b", "c", "d", "e"),
+		CELLS(T("x"), T("y"), T("z"), T("w"), T("#\"q"), EOR),
+		"a  b  c  d  e\n"
+		"x  y  z  w  #\"q\n" },
 	/* A wide character is never split: 17 columns, 8 characters + …. */
 	{ "table cut to width, wide", CRM_FMT_TABLE, 0, 0, "20",
 		NAMES("a", "b"),
