@@ -299,6 +299,25 @@ plain_number(const char *in, struct crm_buf *out)
 	}
 }
 
+/*
+ * The text a number's grammar reads: in itself when it is plain ASCII
+ * (the usual case, read without a copy), else in made plain into t.
+ * NULL with err set, naming what, when a separator is out of place.
+ */
+static const char *
+number_text(const char *in, const char *what, struct crm_buf *t,
+	struct crm_err *err)
+{
+	if (!in[strspn(in, "0123456789.+- \t")])
+		return in;
+	if (plain_number(in, t) < 0) {
+		crm_err_set(err, CRM_EX_DATAERR, "invalid %s '%s': %s", what,
+			in, misplaced);
+		return NULL;
+	}
+	return t->buf;
+}
+
 static int
 parse_money(const char *in, const char *p, int allow_negative,
 	int64_t *cents, struct crm_err *err)
@@ -351,13 +370,9 @@ crm_parse_money(const char *in, int allow_negative, int64_t *cents,
 	struct crm_err *err)
 {
 	struct crm_buf t = CRM_BUF_INIT;
-	int r;
+	const char *p = number_text(in, "amount", &t, err);
+	int r = p ? parse_money(in, p, allow_negative, cents, err) : -1;
 
-	if (plain_number(in, &t) < 0)
-		r = crm_err_set(err, CRM_EX_DATAERR, "invalid amount '%s': %s",
-			in, misplaced);
-	else
-		r = parse_money(in, t.buf, allow_negative, cents, err);
 	crm_buf_release(&t);
 	return r;
 }
@@ -426,13 +441,9 @@ int
 crm_parse_decimal(const char *in, struct crm_buf *out, struct crm_err *err)
 {
 	struct crm_buf t = CRM_BUF_INIT;
-	int r;
+	const char *p = number_text(in, "number", &t, err);
+	int r = p ? parse_decimal(in, p, out, err) : -1;
 
-	if (plain_number(in, &t) < 0)
-		r = crm_err_set(err, CRM_EX_DATAERR, "invalid number '%s': %s",
-			in, misplaced);
-	else
-		r = parse_decimal(in, t.buf, out, err);
 	crm_buf_release(&t);
 	return r;
 }
@@ -480,13 +491,9 @@ crm_parse_int(const char *in, int64_t min, int64_t max, int64_t *v,
 	struct crm_err *err)
 {
 	struct crm_buf t = CRM_BUF_INIT;
-	int r;
+	const char *p = number_text(in, "number", &t, err);
+	int r = p ? parse_int(in, p, min, max, v, err) : -1;
 
-	if (plain_number(in, &t) < 0)
-		r = crm_err_set(err, CRM_EX_DATAERR, "invalid number '%s': %s",
-			in, misplaced);
-	else
-		r = parse_int(in, t.buf, min, max, v, err);
 	crm_buf_release(&t);
 	return r;
 }
