@@ -3,6 +3,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "sqlite-compat.h"
 #include "cmd.h"
 #include "schema.h"
 #include "search.h"

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sqlite-compat.h"
 #include "verbs.h"
 
 /* What every member sub-verb works with: the members' fields and the

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sqlite-compat.h"
 #include "dupes.h"
 #include "history.h"
 #include "search.h"

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sqlite-compat.h"
 #include "cmd.h"
 #include "custom.h"
 #include "value.h"

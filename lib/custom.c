@@ -1,6 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sqlite-compat.h"
 #include "custom.h"
 #include "record.h"
 #include "text.h"
@@ -236,7 +237,7 @@ add_values(struct crm_db *db, const struct crm_entity *e, const char *name,
 		if (rc != SQLITE_DONE)
 			return crm_db_fail(db, rc, "cannot add the values",
 				err);
-		*added += sqlite3_changes(db->h);
+		*added += sqlite3_changes(crm_db_sqlite(db));
 	}
 	return 0;
 }
@@ -407,7 +408,7 @@ crm_custom_drop(struct crm_db *db, const struct crm_entity *e,
 	crm_buf_adds(&sql, " IS NOT NULL");
 	*had = crm_db_int(db, sql.buf, -1);
 	if (*had < 0) {
-		crm_db_fail(db, sqlite3_errcode(db->h), "cannot count values",
+		crm_db_fail(db, sqlite3_errcode(crm_db_sqlite(db)), "cannot count values",
 			err);
 		goto out;
 	}

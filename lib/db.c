@@ -1,13 +1,13 @@
 #include <errno.h>
-#include <fcntl.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "db.h"
+#include "driver.h"
+#include "record.h"
 #include "schema.h"
 #include "search.h"
 #include "text.h"
@@ -38,79 +38,38 @@ crm_db_resolve(const char *opt, struct crm_buf *out, struct crm_err *err)
 		"no database given: use --db, or set CRM_DB or HOME");
 }
 
-int
-crm_db_fail(struct crm_db *db, int rc, const char *what, struct crm_err *err)
-{
-	const char *msg = db && db->h ? sqlite3_errmsg(db->h) :
-		sqlite3_errstr(rc);
-	int code;
+/* ---- statements --------------------------------------------------------- */
 
-	switch (rc & 0xff) {
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		return crm_err_set(err, CRM_EX_TEMPFAIL,
-			"%s: database is busy, try again later", what);
-	case SQLITE_READONLY:
-	case SQLITE_PERM:
-	case SQLITE_AUTH:
-		code = CRM_EX_NOPERM;
-		break;
-	case SQLITE_CONSTRAINT:
-	case SQLITE_MISMATCH:
-	case SQLITE_TOOBIG:
-		code = CRM_EX_DATAERR;
-		break;
-	case SQLITE_IOERR:
-	case SQLITE_FULL:
-		/* The system's reason too: "File too large" under a
-		 * ulimit -f, "No space left on device". */
-		if (db && db->h && sqlite3_system_errno(db->h))
-			return crm_err_set(err, CRM_EX_IOERR, "%s: %s (%s)",
-				what, msg, strerror(sqlite3_system_errno(db->h)));
-		code = CRM_EX_IOERR;
-		break;
-	case SQLITE_CANTOPEN:
-		code = CRM_EX_NOINPUT;
-		break;
-	case SQLITE_NOTADB:
-	case SQLITE_CORRUPT:
-		code = CRM_EX_DATAERR;
-		break;
-	default:
-		code = CRM_EX_SOFTWARE;
-	}
-	return crm_err_set(err, code, "%s: %s", what, msg);
+static void
+stmt_free(struct crm_stmt *st)
+{
+	if (!st)
+		return;
+	if (st->ds)
+		st->db->drv->finalize(st);
+	free(st->sql);
+	free(st);
 }
 
-sqlite3_stmt *
-crm_db_prepare(struct crm_db *db, const char *sql, struct crm_err *err)
+struct crm_stmt *
+crm_sql(struct crm_db *db, const char *what, const char *sql,
+	struct crm_err *err)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(db->h, sql, -1, &st, NULL);
-
-	if (rc != SQLITE_OK) {
-		crm_db_fail(db, rc, "cannot prepare a query", err);
-		sqlite3_finalize(st);
-		return NULL;
-	}
-	return st;
-}
-
-sqlite3_stmt *
-crm_db_stmt(struct crm_db *db, const char *sql, struct crm_err *err)
-{
-	sqlite3_stmt *st;
+	struct crm_stmt *st;
 	unsigned i;
-	int rc;
 
-	for (i = 0; i < db->ncache; i++)
-		if (!strcmp(db->cache[i].sql, sql))
-			return db->cache[i].st;
-	rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT,
-		&st, NULL);
-	if (rc != SQLITE_OK) {
-		crm_db_fail(db, rc, "cannot prepare a query", err);
-		sqlite3_finalize(st);
+	for (i = 0; i < db->ncache; i++) {
+		st = db->cache[i];
+		if (!strcmp(st->sql, sql))
+			goto found;
+	}
+	st = crm_xcalloc(1, sizeof(*st));
+	st->db = db;
+	st->sql = crm_strdup(sql);
+	st->err = err;
+	st->what = what ? what : "database error";
+	if (db->drv->prepare(st) < 0) {
+		stmt_free(st);
 		return NULL;
 	}
 	/* Full: replace the entries in turn, passing over any still
@@ -120,102 +79,368 @@ crm_db_stmt(struct crm_db *db, const char *sql, struct crm_err *err)
 	} else {
 		do
 			i = db->next++ % CRM_DB_CACHE;
-		while (sqlite3_stmt_busy(db->cache[i].st));
-		sqlite3_finalize(db->cache[i].st);
-		free(db->cache[i].sql);
+		while (db->drv->busy(db->cache[i]));
+		stmt_free(db->cache[i]);
 	}
-	db->cache[i].sql = crm_strdup(sql);
-	db->cache[i].st = st;
+	db->cache[i] = st;
+found:
+	st->err = err;
+	st->what = what ? what : "database error";
+	st->failed = 0;
+	st->changes = 0;
 	return st;
 }
 
-void
-crm_db_put(sqlite3_stmt *st)
+static void
+bind(struct crm_stmt *st, int i, enum crm_kind k, int64_t iv, double rv,
+	const char *s, size_t n)
 {
-	if (st) {
-		sqlite3_reset(st);
-		sqlite3_clear_bindings(st);
+	if (!st || st->failed)
+		return;
+	if (st->db->drv->bind(st, i, k, iv, rv, s, n) < 0)
+		st->failed = 1;
+}
+
+void
+crm_bind_int(struct crm_stmt *st, int i, int64_t v)
+{
+	bind(st, i, CRM_INT, v, 0, NULL, 0);
+}
+
+void
+crm_bind_real(struct crm_stmt *st, int i, double v)
+{
+	bind(st, i, CRM_REAL, 0, v, NULL, 0);
+}
+
+void
+crm_bind_text(struct crm_stmt *st, int i, const char *s)
+{
+	if (s)
+		bind(st, i, CRM_TEXT, 0, 0, s, strlen(s));
+	else
+		bind(st, i, CRM_NULL, 0, 0, NULL, 0);
+}
+
+void
+crm_bind_textn(struct crm_stmt *st, int i, const char *s, size_t n)
+{
+	bind(st, i, s ? CRM_TEXT : CRM_NULL, 0, 0, s, n);
+}
+
+void
+crm_bind_null(struct crm_stmt *st, int i)
+{
+	bind(st, i, CRM_NULL, 0, 0, NULL, 0);
+}
+
+void
+crm_bind_val(struct crm_stmt *st, int i, const struct crm_val *v)
+{
+	switch (v->kind) {
+	case CRM_INT:
+		crm_bind_int(st, i, v->i);
+		break;
+	case CRM_TEXT:
+		crm_bind_textn(st, i, v->s.buf ? v->s.buf : "", v->s.len);
+		break;
+	default:
+		crm_bind_null(st, i);
 	}
+}
+
+int
+crm_stmt_params(struct crm_stmt *st)
+{
+	return st ? st->db->drv->params(st) : 0;
+}
+
+int
+crm_step(struct crm_stmt *st)
+{
+	int r;
+
+	if (!st || st->failed)
+		return -1;
+	r = st->db->drv->step(st);
+	if (r < 0)
+		st->failed = 1;
+	return r;
+}
+
+enum crm_kind
+crm_col_kind(struct crm_stmt *st, int i)
+{
+	return st->db->drv->col_kind(st, i);
+}
+
+int64_t
+crm_col_int(struct crm_stmt *st, int i)
+{
+	return st->db->drv->col_int(st, i);
+}
+
+double
+crm_col_real(struct crm_stmt *st, int i)
+{
+	return st->db->drv->col_real(st, i);
+}
+
+const char *
+crm_col_text(struct crm_stmt *st, int i)
+{
+	return st->db->drv->col_text(st, i);
+}
+
+size_t
+crm_col_len(struct crm_stmt *st, int i)
+{
+	return st->db->drv->col_len(st, i);
+}
+
+int
+crm_col_count(struct crm_stmt *st)
+{
+	return st->db->drv->col_count(st);
+}
+
+int64_t
+crm_stmt_changes(struct crm_stmt *st)
+{
+	return st ? st->changes : 0;
+}
+
+int
+crm_done(struct crm_stmt *st)
+{
+	if (!st)
+		return -1;
+	st->db->drv->reset(st);
+	return st->failed ? -1 : 0;
+}
+
+/* Bind the parameters types describes from ap (see crm_run()). */
+static void
+bind_args(struct crm_stmt *st, const char *types, va_list ap)
+{
+	const char *s;
+	int i;
+
+	for (i = 1; types && *types; types++, i++) {
+		switch (*types) {
+		case 'i':
+			crm_bind_int(st, i, va_arg(ap, int64_t));
+			break;
+		case 'd':
+			crm_bind_int(st, i, va_arg(ap, int));
+			break;
+		case 't':
+			s = va_arg(ap, const char *);
+			crm_bind_text(st, i, s);
+			break;
+		case 'n':
+			crm_bind_null(st, i);
+			break;
+		case 'v':
+			crm_bind_val(st, i, va_arg(ap, const struct crm_val *));
+			break;
+		default:
+			abort();
+		}
+	}
+}
+
+int64_t
+crm_run(struct crm_db *db, const char *what, struct crm_err *err,
+	const char *sql, const char *types, ...)
+{
+	struct crm_stmt *st = crm_sql(db, what, sql, err);
+	va_list ap;
+	int64_t n;
+
+	va_start(ap, types);
+	bind_args(st, types, ap);
+	va_end(ap);
+	while (crm_step(st) > 0)
+		;
+	n = crm_stmt_changes(st);
+	return crm_done(st) < 0 ? -1 : n;
+}
+
+int
+crm_get_int(struct crm_db *db, const char *what, struct crm_err *err,
+	int64_t *v, const char *sql, const char *types, ...)
+{
+	struct crm_stmt *st = crm_sql(db, what, sql, err);
+	va_list ap;
+	int r;
+
+	va_start(ap, types);
+	bind_args(st, types, ap);
+	va_end(ap);
+	r = crm_step(st);
+	if (r > 0)
+		*v = crm_col_int(st, 0);
+	return crm_done(st) < 0 ? -1 : r;
+}
+
+int
+crm_get_text(struct crm_db *db, const char *what, struct crm_err *err,
+	struct crm_buf *v, const char *sql, const char *types, ...)
+{
+	struct crm_stmt *st = crm_sql(db, what, sql, err);
+	va_list ap;
+	int r;
+
+	va_start(ap, types);
+	bind_args(st, types, ap);
+	va_end(ap);
+	r = crm_step(st);
+	if (r > 0 && crm_col_kind(st, 0) != CRM_NULL)
+		crm_buf_add(v, crm_col_text(st, 0), crm_col_len(st, 0));
+	return crm_done(st) < 0 ? -1 : r;
+}
+
+int
+crm_find_id(struct crm_db *db, const char *table, const char *column,
+	const char *text, int64_t *id, struct crm_err *err)
+{
+	struct crm_buf sql = CRM_BUF_INIT;
+	int r;
+
+	crm_buf_adds(&sql, "SELECT id FROM ");
+	crm_sql_ident(&sql, table);
+	crm_buf_adds(&sql, " WHERE ");
+	crm_sql_ident(&sql, column);
+	crm_buf_adds(&sql, " = ?1 ORDER BY id LIMIT 1");
+	r = crm_get_int(db, "cannot look up a record", err, id, sql.buf, "t",
+		text);
+	crm_buf_release(&sql);
+	return r;
 }
 
 int
 crm_db_exec(struct crm_db *db, const char *sql, struct crm_err *err)
 {
-	int rc = sqlite3_exec(db->h, sql, NULL, NULL, NULL);
-
-	if (rc != SQLITE_OK)
-		return crm_db_fail(db, rc, "database error", err);
-	return 0;
+	return db->drv->exec(db, sql, err);
 }
+
+/* ---- transactions ------------------------------------------------------- */
 
 int
 crm_db_begin(struct crm_db *db, struct crm_err *err)
 {
-	int rc = sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-
-	if (rc != SQLITE_OK)
-		return crm_db_fail(db, rc, "cannot start a transaction", err);
-	return 0;
+	return db->drv->begin(db, err);
 }
 
 int
 crm_db_commit(struct crm_db *db, struct crm_err *err)
 {
-	int rc;
-
 	/* What the write changed in customers goes into the search index
 	 * in the same transaction (search.h). */
 	if (crm_search_fold(db, err) < 0)
 		return -1;
-	rc = sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
-	if (rc != SQLITE_OK)
-		return crm_db_fail(db, rc, "cannot commit", err);
-	return 0;
+	return db->drv->commit(db, err);
 }
 
 void
 crm_db_rollback(struct crm_db *db)
 {
-	if (db->h && !sqlite3_get_autocommit(db->h))
-		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	if (db->drv)
+		db->drv->rollback(db);
+}
+
+int
+crm_db_in_transaction(struct crm_db *db)
+{
+	return db->drv && db->drv->in_transaction(db);
+}
+
+int
+crm_db_savepoint(struct crm_db *db, const char *name, enum crm_savepoint op,
+	struct crm_err *err)
+{
+	static const char *const verb[] = {
+		[CRM_SP_BEGIN] = "SAVEPOINT ",
+		[CRM_SP_RELEASE] = "RELEASE SAVEPOINT ",
+		[CRM_SP_UNDO] = "ROLLBACK TO SAVEPOINT ",
+	};
+	struct crm_buf sql = CRM_BUF_INIT;
+	int r;
+
+	crm_buf_adds(&sql, verb[op]);
+	crm_sql_ident(&sql, name);
+	r = crm_run(db, NULL, err, sql.buf, NULL) < 0 ? -1 : 0;
+	crm_buf_release(&sql);
+	return r;
 }
 
 long long
 crm_db_int(struct crm_db *db, const char *sql, long long def)
 {
-	sqlite3_stmt *st;
-	long long v = def;
+	struct crm_err err = CRM_ERR_INIT;
+	int64_t v = def;
 
-	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK)
-		return def;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	crm_get_int(db, NULL, &err, &v, sql, NULL);
+	crm_err_release(&err);
 	return v;
 }
 
 int
 crm_db_version(struct crm_db *db)
 {
-	return (int)crm_db_int(db, "PRAGMA user_version", -1);
+	struct crm_err err = CRM_ERR_INIT;
+	int v = db->drv->version(db, &err);
+
+	crm_err_release(&err);
+	return v;
 }
+
+int
+crm_db_set_version(struct crm_db *db, int v, struct crm_err *err)
+{
+	return db->drv->set_version(db, v, err);
+}
+
+int
+crm_db_function(struct crm_db *db, const char *name, crm_text_fn *fn,
+	struct crm_err *err)
+{
+	return db->drv->function(db, name, fn, err);
+}
+
+void
+crm_db_bulk(struct crm_db *db, int on)
+{
+	db->drv->bulk(db, on);
+}
+
+const char *
+crm_db_backend(const struct crm_db *db)
+{
+	return db->drv ? db->drv->name : "none";
+}
+
+const char *
+crm_db_name(const struct crm_db *db)
+{
+	static struct crm_buf name = CRM_BUF_INIT;
+
+	crm_buf_reset(&name);
+	if (db->drv)
+		db->drv->name_of(db->path, &name);
+	else if (db->path)
+		crm_buf_adds(&name, db->path);
+	return name.buf ? name.buf : "";
+}
+
+/* ---- opening ------------------------------------------------------------ */
 
 /* crm_fold(text): NFKC case folding, for case- and width-blind matching. */
 static void
-sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+sql_fold(const char *s, size_t n, struct crm_buf *out)
 {
-	struct crm_buf b = CRM_BUF_INIT;
-	const unsigned char *s;
-
-	(void)argc;
-	if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
-		sqlite3_result_null(ctx);
-		return;
-	}
-	s = sqlite3_value_text(argv[0]);
-	crm_text_fold((const char *)s, (size_t)sqlite3_value_bytes(argv[0]),
-		&b);
-	sqlite3_result_text(ctx, crm_buf_detach(&b), -1, free);
+	crm_text_fold(s, n, out);
 }
 
 /*
@@ -223,50 +448,16 @@ sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
  * to tell whether a record changed since: any change to any column.
  */
 static void
-sql_digest(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+sql_digest(const char *s, size_t n, struct crm_buf *out)
 {
-	const unsigned char *s = sqlite3_value_text(argv[0]);
-	int n = sqlite3_value_bytes(argv[0]), i;
 	uint64_t h = 14695981039346656037ULL;
-	char hex[17];
+	size_t i;
 
-	(void)argc;
-	if (!s) {
-		sqlite3_result_null(ctx);
-		return;
-	}
 	for (i = 0; i < n; i++) {
-		h ^= s[i];
+		h ^= (unsigned char)s[i];
 		h *= 1099511628211ULL;
 	}
-	snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)h);
-	sqlite3_result_text(ctx, hex, 16, SQLITE_TRANSIENT);
-}
-
-/* Make the missing parent folders of path, mode 0700. */
-static int
-make_parents(const char *path, struct crm_err *err)
-{
-	struct crm_buf dir = CRM_BUF_INIT;
-	size_t i;
-	int ret = 0;
-
-	crm_buf_adds(&dir, path);
-	for (i = 1; i < dir.len; i++) {
-		if (dir.buf[i] != '/')
-			continue;
-		dir.buf[i] = '\0';
-		if (mkdir(dir.buf, 0700) < 0 && errno != EEXIST) {
-			ret = crm_err_set(err, errno == EACCES ?
-				CRM_EX_NOPERM : CRM_EX_CANTCREAT,
-				"cannot create folder '%s': %s", dir.buf,
-				strerror(errno));
-			break;
-		}
-		dir.buf[i] = '/';
-	}
-	crm_buf_release(&dir);
-	return ret;
+	crm_buf_addf(out, "%016llx", (unsigned long long)h);
 }
 
 /*
@@ -295,281 +486,51 @@ busy_timeout(int *ms, struct crm_err *err)
 	return 0;
 }
 
-/*
- * A WAL at least this big when a reader opens the database was most
- * likely left by a writer killed in a large transaction: a writer that
- * closes empties it, and while one runs, SQLite's automatic checkpoint
- * keeps the committed part near 1000 pages (4 MiB of 4 KiB pages).
- * Every process that opens the database reads the whole WAL back, about
- * a second for each few hundred MiB; below twice the usual size that is
- * a few milliseconds, not worth a second connection.
- */
-#define WAL_TRIM_BYTES (8L << 20)
-
-/* Could this user write path, or create it in its folder? */
-static int
-writable(const char *path)
+/* The driver for path: a libpq URI is PostgreSQL's, anything else is an
+ * SQLite file (SPEC 10). */
+static const struct crm_driver *
+driver_for(const char *path, struct crm_err *err)
 {
-	struct crm_buf dir = CRM_BUF_INIT;
-	const char *slash;
-	int ok;
-
-	if (access(path, F_OK) == 0)
-		return access(path, W_OK) == 0;
-	slash = strrchr(path, '/');
-	if (!slash)
-		return access(".", W_OK) == 0;
-	crm_buf_add(&dir, path, (size_t)(slash - path) + (slash == path));
-	ok = access(dir.buf, W_OK) == 0;
-	crm_buf_release(&dir);
-	return ok;
-}
-
-/*
- * Before a reader opens path: if a large WAL lies beside it and this
- * user could write the database, a short-lived writer copies its commits
- * into the database and empties it, so that this reader and the ones
- * after it do not each read it whole.  Housekeeping only: it never waits
- * (no busy timeout), and when another process is writing, or anything
- * fails, the WAL is left as it is and the reader reads as usual.
- */
-static void
-trim_wal(const char *path)
-{
-	struct crm_buf wal = CRM_BUF_INIT, shm = CRM_BUF_INIT;
-	struct stat st;
-	sqlite3 *h = NULL;
-	int one = 1;
-
-	crm_buf_addf(&wal, "%s-wal", path);
-	crm_buf_addf(&shm, "%s-shm", path);
-	if (stat(wal.buf, &st) < 0 || st.st_size < WAL_TRIM_BYTES ||
-	    access(path, W_OK) < 0 || access(wal.buf, W_OK) < 0 ||
-	    !writable(shm.buf))
-		goto out;
-	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
-		goto out;
-	sqlite3_file_control(h, "main", SQLITE_FCNTL_PERSIST_WAL, &one);
-	/* Taking the write lock tells whether a writer is at work: its
-	 * frames are not ours to judge, and it empties the WAL itself. */
-	if (sqlite3_exec(h, "BEGIN IMMEDIATE; COMMIT", NULL, NULL,
-	    NULL) != SQLITE_OK)
-		goto out;
-	sqlite3_wal_checkpoint_v2(h, "main", SQLITE_CHECKPOINT_TRUNCATE,
-		NULL, NULL);
-out:
-	sqlite3_close_v2(h);
-	crm_buf_release(&wal);
-	crm_buf_release(&shm);
-}
-
-/* An SQLite database of schema 0: another program's, not crm's. */
-static int
-not_crm(const char *path, struct crm_err *err)
-{
-	return crm_err_set(err, CRM_EX_NOINPUT, "'%s' is an SQLite database "
-		"without crm's tables; create a crm database in a new file "
-		"with 'crm-admin init'", path);
-}
-
-/*
- * Before SQLite sees an existing file, which SQLite would take for an
- * empty database if it is empty, or report vaguely if it may not be
- * read.  A file this user may not read (or, for a writer, write) is
- * CRM_EX_NOPERM; one that is no SQLite database is CRM_EX_NOINPUT, and
- * left as it was.  With CRM_DB_CREATE (crm-admin init) only an empty
- * file is taken, there being nothing in it to lose, and made mode 0600.
- */
-static int
-check_file(const char *path, const struct stat *st, unsigned flags,
-	struct crm_err *err)
-{
-	static const char magic[16] = "SQLite format 3";
-	unsigned char head[64];
-	struct crm_buf wal = CRM_BUF_INIT;
-	struct stat ws;
-	ssize_t n;
-	int fd;
-
-	if (!S_ISREG(st->st_mode))
-		return crm_err_set(err, (flags & CRM_DB_CREATE) ?
-			CRM_EX_CANTCREAT : CRM_EX_NOINPUT,
-			S_ISDIR(st->st_mode) ? "database '%s' is a folder" :
-			"'%s' is not a crm database: not a file", path);
-	fd = open(path, ((flags & CRM_DB_READ) ? O_RDONLY : O_RDWR) |
-		O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return crm_err_set(err, errno == EACCES || errno == EPERM ||
-			errno == EROFS ? CRM_EX_NOPERM : CRM_EX_NOINPUT,
-			"cannot %s database '%s': %s",
-			(flags & CRM_DB_READ) ? "read" : "write to", path,
-			strerror(errno));
-	n = read(fd, head, sizeof(head));
-	if (n < 0) {
-		crm_err_set(err, CRM_EX_IOERR, "cannot read database '%s': %s",
-			path, strerror(errno));
-	} else if (flags & CRM_DB_CREATE) {
-		if (n > 0)
-			crm_err_set(err, CRM_EX_CANTCREAT,
-				"database '%s' already exists", path);
-		else if (fchmod(fd, 0600) < 0)
-			crm_err_set(err, CRM_EX_NOPERM, "cannot set the mode "
-				"of '%s': %s", path, strerror(errno));
-	} else if (n == 0) {
-		crm_err_set(err, CRM_EX_NOINPUT, "'%s' is an empty file, "
-			"not a crm database; make it one with 'crm-admin init'",
-			path);
-	} else if ((size_t)n < sizeof(magic) ||
-	    memcmp(head, magic, sizeof(magic))) {
-		crm_err_set(err, CRM_EX_NOINPUT, "'%s' is not a crm database; "
-			"create one in a new file with 'crm-admin init'", path);
-	} else if (n == sizeof(head) && !head[60] && !head[61] && !head[62] &&
-	    !head[63]) {
-		/* user_version 0, and no WAL that could hold a newer one:
-		 * refused here, before SQLite makes a WAL and -shm file
-		 * beside another program's database.  Else SQLite reads
-		 * the version, below. */
-		crm_buf_addf(&wal, "%s-wal", path);
-		if (stat(wal.buf, &ws) < 0 || ws.st_size == 0)
-			not_crm(path, err);
-		crm_buf_release(&wal);
+	if (!strncmp(path, "postgresql://", 13) ||
+	    !strncmp(path, "postgres://", 11)) {
+		crm_err_set(err, CRM_EX_CONFIG, "this build of crm has no "
+			"PostgreSQL driver");
+		return NULL;
 	}
-	close(fd);
-	return err->code ? -1 : 0;
-}
-
-/*
- * Every crm process is one thread: SQLite needs no mutexes, and no
- * counting of its memory for sqlite3_memory_used().  Both cost a few per
- * cent of every statement.  Set once, before SQLite starts.
- */
-static void
-configure_sqlite(void)
-{
-	static int done;
-
-	if (done)
-		return;
-	done = 1;
-	sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
-	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	return &crm_sqlite_driver;
 }
 
 int
 crm_db_open(struct crm_db *db, const char *path, unsigned flags,
 	struct crm_err *err)
 {
-	struct stat st;
-	int oflags, rc, v, fd, ms, one = 1;
+	int v, ms;
 
-	configure_sqlite();
 	memset(db, 0, sizeof(*db));
 	if (busy_timeout(&ms, err) < 0)
 		return -1;
-	if (stat(path, &st) < 0) {
-		if (errno == ENOTDIR && (flags & CRM_DB_CREATE))
-			return crm_err_set(err, CRM_EX_CANTCREAT,
-				"cannot create database '%s': %s", path,
-				strerror(errno));
-		if (errno != ENOENT || !(flags & CRM_DB_CREATE))
-			return crm_err_set(err, errno == EACCES ?
-				CRM_EX_NOPERM : CRM_EX_NOINPUT,
-				errno == ENOENT ? "database '%s' not found; "
-				"create it with 'crm-admin init'" :
-				"cannot open database '%s': %s",
-				path, strerror(errno));
-		if (make_parents(path, err) < 0)
-			return -1;
-		fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
-		if (fd < 0)
-			return crm_err_set(err, errno == EACCES ?
-				CRM_EX_NOPERM : CRM_EX_CANTCREAT,
-				"cannot create database '%s': %s", path,
-				strerror(errno));
-		close(fd);
-	} else if (check_file(path, &st, flags, err) < 0) {
+	if (!(db->drv = driver_for(path, err)))
 		return -1;
-	}
-
-	if (flags & CRM_DB_READ)
-		trim_wal(path);
-	oflags = (flags & CRM_DB_READ) ? SQLITE_OPEN_READONLY :
-		SQLITE_OPEN_READWRITE;
-	rc = sqlite3_open_v2(path, &db->h, oflags | SQLITE_OPEN_NOMUTEX, NULL);
 	db->path = crm_strdup(path);
 	db->readonly = !!(flags & CRM_DB_READ);
-	if (rc != SQLITE_OK) {
-		crm_db_fail(db, rc, "cannot open database", err);
-		goto fail;
+	if (db->drv->open(db, flags, ms, err) < 0) {
+		free(db->path);
+		memset(db, 0, sizeof(*db));
+		return -1;
 	}
-	sqlite3_busy_timeout(db->h, ms);
-	sqlite3_extended_result_codes(db->h, 0);
-	rc = sqlite3_create_function(db->h, "crm_fold", 1,
-		SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
-		sql_fold, NULL, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_create_function(db->h, "crm_digest", 1,
-			SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
-			NULL, sql_digest, NULL, NULL);
-	if (rc != SQLITE_OK || crm_search_register(db->h) != SQLITE_OK) {
-		crm_db_fail(db, rc, "cannot set up the database", err);
+	if (crm_db_function(db, "crm_fold", sql_fold, err) < 0 ||
+	    crm_db_function(db, "crm_digest", sql_digest, err) < 0)
 		goto fail;
-	}
-	rc = sqlite3_exec(db->h, "PRAGMA foreign_keys = ON;"
-	    "PRAGMA synchronous = FULL;"
-	    "PRAGMA journal_size_limit = 0;", NULL, NULL, NULL);
-	if (rc != SQLITE_OK) {
-		struct crm_buf what = CRM_BUF_INIT;
-
-		crm_buf_addf(&what, "cannot open database '%s'", path);
-		crm_db_fail(db, rc, what.buf, err);
-		crm_buf_release(&what);
+	v = db->drv->version(db, err);
+	if (v < 0)
 		goto fail;
-	}
-
-	v = crm_db_version(db);
-	if (v < 0) {
-		/* Reading the header failed: not a database, or busy. */
-		struct crm_buf what = CRM_BUF_INIT;
-
-		rc = sqlite3_exec(db->h, "SELECT 1 FROM sqlite_master LIMIT 1",
-			NULL, NULL, NULL);
-		crm_buf_addf(&what, "cannot read database '%s'", path);
-		crm_db_fail(db, rc, what.buf, err);
-		crm_buf_release(&what);
-		if (!err->code)
-			crm_err_set(err, CRM_EX_DATAERR,
-				"'%s' is not a crm database", path);
-		goto fail;
-	}
-	/* Schema 0 is an SQLite file crm never made its own: refused,
-	 * never filled with crm's tables, unless crm-admin init asks. */
-	if (v == 0 && !(flags & CRM_DB_CREATE)) {
-		not_crm(path, err);
-		goto fail;
-	}
-	/* The last command to close copies the WAL into the database and
-	 * empties it (journal_size_limit 0, above), keeping the file:
-	 * between commands the database file alone holds everything (a cp
-	 * of it is whole), and the next command finds no WAL to read back.
-	 * Left full, a WAL is read whole by every process that opens the
-	 * database: after a large import, seconds for each one.
-	 * Set only once the file is known to be crm's: another program's
-	 * database is left without a WAL or -shm file of crm's making. */
-	sqlite3_file_control(db->h, "main", SQLITE_FCNTL_PERSIST_WAL, &one);
 	if (v > crm_schema_latest()) {
 		crm_err_set(err, CRM_EX_CONFIG,
 			"database '%s' has schema %d, newer than this "
-			"binary's %d: upgrade crm", path, v,
+			"binary's %d: upgrade crm", crm_db_name(db), v,
 			crm_schema_latest());
 		goto fail;
 	}
-	/* WAL lets readers run while one process writes; the setting is
-	 * kept in the file, so only a new database needs it. */
-	if ((flags & CRM_DB_CREATE) &&
-	    crm_db_exec(db, "PRAGMA journal_mode = WAL", err) < 0)
-		goto fail;
 	if (v < crm_schema_latest()) {
 		if (db->readonly) {
 			/* A reader on an older schema migrates through a
@@ -595,16 +556,15 @@ crm_db_close(struct crm_db *db)
 {
 	unsigned i;
 
-	for (i = 0; i < db->ncache; i++) {
-		sqlite3_finalize(db->cache[i].st);
-		free(db->cache[i].sql);
-	}
+	if (!db->drv)
+		return;
+	for (i = 0; i < db->ncache; i++)
+		stmt_free(db->cache[i]);
 	db->ncache = db->next = 0;
-	if (db->h) {
-		crm_db_rollback(db);
-		sqlite3_close_v2(db->h);
-	}
+	crm_db_rollback(db);
+	db->drv->close(db);
 	free(db->path);
-	db->h = NULL;
 	db->path = NULL;
+	db->conn = NULL;
+	db->drv = NULL;
 }

@@ -1,6 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sqlite-compat.h"
 #include "dupes.h"
 #include "text.h"
 #include "banned.h"
@@ -113,7 +114,7 @@ crm_dupes(struct crm_db *db, int (*fn)(int64_t id, int64_t other,
 	int rc;
 
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		rc = sqlite3_create_function(db->h, keys[i].name, 1,
+		rc = sqlite3_create_function(crm_db_sqlite(db), keys[i].name, 1,
 			SQLITE_UTF8 | SQLITE_DETERMINISTIC, (void *)keys[i].key,
 			sql_key, NULL, NULL);
 		if (rc != SQLITE_OK)

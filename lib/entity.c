@@ -127,7 +127,6 @@ static const struct crm_field line_fields[] = {
 	STAMPS,
 };
 
-
 /* The order of stages is the pipeline's; rules.c gives each its default
  * probability. */
 static const char *const deal_stages[] = {

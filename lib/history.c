@@ -3,6 +3,7 @@
  */
 #include <string.h>
 
+#include "sqlite-compat.h"
 #include "history.h"
 #include "value.h"
 #include "banned.h"

@@ -4,6 +4,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "sqlite-compat.h"
 #include "custom.h"
 #include "import.h"
 #include "order.h"
@@ -819,9 +820,9 @@ row_failed(struct run *r, const struct crm_record *rec, struct crm_err *e)
 static void
 append_val(struct crm_buf *b, const struct crm_val *v)
 {
-	if (v->kind == SQLITE_INTEGER)
+	if (v->kind == CRM_INT)
 		crm_buf_addf(b, "%lld", (long long)v->i);
-	else if (v->kind == SQLITE_TEXT)
+	else if (v->kind == CRM_TEXT)
 		crm_buf_add(b, v->s.buf, v->s.len);
 }
 
@@ -859,7 +860,7 @@ ref_lookup(struct run *r, const struct target *t, const char *text,
 		return 0;
 	/* A value the field cannot hold is held by no record. */
 	if (crm_field_parse(r->db, t->by, text, &v, &pe) < 0 ||
-	    v.kind == SQLITE_NULL) {
+	    v.kind == CRM_NULL) {
 		crm_err_release(&pe);
 		return crm_err_set(e, CRM_EX_DATAERR, "%s: no %s with %s '%s'",
 			t->name, re->name, t->by->name, text);
@@ -961,7 +962,7 @@ match_compound(struct run *r, const struct crm_record *rec, int64_t *id,
 			found = c < 0 ? 0 : -1;
 			goto out;
 		}
-		if (v[k].kind == SQLITE_NULL)
+		if (v[k].kind == CRM_NULL)
 			goto out;
 		crm_buf_adds(&sql, k ? " AND " : " WHERE ");
 		crm_sql_ident(&sql, r->keys[k]->name);
@@ -1019,7 +1020,7 @@ match(struct run *r, const struct crm_record *rec, int64_t *id, int *keyed,
 			continue;
 		if (crm_field_parse(r->db, f, rec->f[i].buf, &v, e) < 0)
 			return -1;
-		if (v.kind == SQLITE_NULL)
+		if (v.kind == CRM_NULL)
 			continue;
 		*keyed = 1;
 		crm_buf_reset(&sql);
@@ -1095,7 +1096,7 @@ held_elsewhere(struct run *r, const struct crm_assigns *as, int64_t self)
 
 		if (!(f->flags & CRM_F_UNIQUE) || f->type == CRM_T_REF ||
 		    crm_field_parse(r->db, f, as->a[i].text, &v, &e) < 0 ||
-		    v.kind == SQLITE_NULL) {
+		    v.kind == CRM_NULL) {
 			crm_err_clear(&e);
 			continue;
 		}
@@ -1187,7 +1188,7 @@ park(struct run *r)
 			    !(t->f->flags & CRM_F_UNIQUE) ||
 			    t->f->type == CRM_T_REF ||
 			    crm_field_parse(r->db, t->f, r->later[i].f[c].buf,
-			    &v, &e) < 0 || v.kind == SQLITE_NULL) {
+			    &v, &e) < 0 || v.kind == CRM_NULL) {
 				crm_err_clear(&e);
 				continue;
 			}
@@ -1963,13 +1964,13 @@ norm_key(struct run *r, const struct crm_record *rec, struct crm_buf *key)
 				crm_val_release(&v);
 				if (ref_lookup(r, r->cols[i].t, rec->f[i].buf,
 				    &v.i, &e) > 0)
-					v.kind = SQLITE_INTEGER;
+					v.kind = CRM_INT;
 			} else if (crm_field_parse(r->keys[k]->type ==
 			    CRM_T_REF ? r->db : NULL, r->keys[k],
 			    rec->f[i].buf, &v, &e) < 0) {
 				crm_val_release(&v);
 			}
-			if (v.kind != SQLITE_NULL) {
+			if (v.kind != CRM_NULL) {
 				if (found)
 					crm_buf_addch(key, '/');
 				crm_buf_addf(key, "%s:", r->keys[k]->name);
@@ -2104,7 +2105,7 @@ scan_keys(struct run *r, struct crm_reader *rd)
 		rc = sqlite3_step(st);
 		sqlite3_reset(st);
 		/* Seen before (rare): this line wins over the one noted. */
-		if (rc == SQLITE_DONE && sqlite3_changes(r->db->h) == 0)
+		if (rc == SQLITE_DONE && sqlite3_changes(crm_db_sqlite(r->db)) == 0)
 			rc = key_again(r, &key, rec.line);
 		if (rc != SQLITE_DONE) {
 			crm_db_fail(r->db, rc, "cannot note keys", r->err);
@@ -2185,7 +2186,7 @@ begin_batch(struct run *r)
 	crm_buf_release(&name);
 	if (rc != SQLITE_DONE)
 		return crm_db_fail(r->db, rc, "cannot start the batch", r->err);
-	r->im->batch = sqlite3_last_insert_rowid(r->db->h);
+	r->im->batch = sqlite3_last_insert_rowid(crm_db_sqlite(r->db));
 	return 0;
 }
 
@@ -2705,7 +2706,7 @@ out:
 
 		snprintf(pragma, sizeof(pragma), "PRAGMA cache_size = %d;"
 			"PRAGMA temp.cache_size = %d", cache, cache);
-		sqlite3_exec(db->h, pragma, NULL, NULL, NULL);
+		sqlite3_exec(crm_db_sqlite(db), pragma, NULL, NULL, NULL);
 	}
 	hold_release(&hold);
 	if (spool)

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sqlite-compat.h"
 #include "order.h"
 #include "value.h"
 #include "banned.h"
@@ -179,7 +180,7 @@ take_stock(struct crm_db *db, const struct crm_line *lines, size_t n,
 		sqlite3_reset(st);
 		if (rc != SQLITE_DONE) {
 			ret = crm_db_fail(db, rc, "cannot take stock", err);
-		} else if (sqlite3_changes(db->h) == 0) {
+		} else if (sqlite3_changes(crm_db_sqlite(db)) == 0) {
 			ret = product_info(db, lines[i].product, &sku, NULL,
 				NULL, &have, err);
 			if (!ret)

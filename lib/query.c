@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sqlite-compat.h"
 #include "record.h"
 #include "text.h"
 #include "banned.h"
@@ -225,11 +226,11 @@ crm_query_where(struct crm_query *q, struct crm_db *db, const char *expr,
 				"invalid filter '%s': ~ needs a text field, "
 				"%s is %s", expr, c.f->name,
 				crm_type_name(c.f->type));
-		c.v.kind = SQLITE_TEXT;
+		c.v.kind = CRM_TEXT;
 		crm_text_fold(val, strlen(val), &c.v.s);
 	} else if (c.f->type == CRM_T_REF) {
 		/* A record that does not exist is referred to by nothing. */
-		c.v.kind = SQLITE_INTEGER;
+		c.v.kind = CRM_INT;
 		if (crm_record_find(db, crm_entity_find(c.f->ref), val,
 		    &c.v.i, &e) < 0) {
 			if (e.code != CRM_EX_NOTFOUND) {
@@ -250,7 +251,7 @@ crm_query_where(struct crm_query *q, struct crm_db *db, const char *expr,
 			e.code, "invalid filter '%s': %s", expr, e.msg.buf);
 		crm_err_release(&e);
 		return -1;
-	} else if (c.v.kind == SQLITE_NULL) {
+	} else if (c.v.kind == CRM_NULL) {
 		/* The value cleaned to nothing (white space of any kind). */
 		if (c.op != CRM_OP_EQ && c.op != CRM_OP_NE)
 			return crm_err_set(err, CRM_EX_USAGE,
@@ -453,7 +454,7 @@ crm_query_run(struct crm_db *db, const struct crm_query *q,
 	rows = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && !out->failed) {
 		for (i = 0; i < nfields; i++)
-			crm_field_cell(fields[i], st, (int)i, out);
+			crm_field_cell_sq(fields[i], st, (int)i, out);
 		crm_out_row(out);
 		rows++;
 	}

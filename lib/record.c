@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sqlite-compat.h"
 #include "record.h"
 #include "text.h"
 #include "value.h"
@@ -15,7 +16,7 @@ void
 crm_val_release(struct crm_val *v)
 {
 	crm_buf_release(&v->s);
-	v->kind = SQLITE_NULL;
+	v->kind = CRM_NULL;
 	v->i = 0;
 }
 
@@ -23,9 +24,9 @@ int
 crm_val_bind(const struct crm_val *v, sqlite3_stmt *st, int i)
 {
 	switch (v->kind) {
-	case SQLITE_INTEGER:
+	case CRM_INT:
 		return sqlite3_bind_int64(st, i, v->i);
-	case SQLITE_TEXT:
+	case CRM_TEXT:
 		/* v outlives the statement's step: no copy. */
 		return sqlite3_bind_text(st, i, v->s.buf, (int)v->s.len,
 			SQLITE_STATIC);
@@ -114,21 +115,21 @@ crm_field_parse(struct crm_db *db, const struct crm_field *f,
 	case CRM_T_MONEY:
 		r = crm_parse_money(text, !!(f->flags & CRM_F_SIGNED), &v->i,
 			&e);
-		v->kind = SQLITE_INTEGER;
+		v->kind = CRM_INT;
 		break;
 	case CRM_T_ID:
 		r = crm_parse_int(text, INT64_MIN, INT64_MAX, &v->i, &e);
-		v->kind = SQLITE_INTEGER;
+		v->kind = CRM_INT;
 		break;
 	case CRM_T_INT:
 		r = crm_parse_int(text, f->min, f->max ? f->max : INT64_MAX,
 			&v->i, &e);
-		v->kind = SQLITE_INTEGER;
+		v->kind = CRM_INT;
 		break;
 	case CRM_T_BOOL:
 		r = crm_parse_bool(text, &b, &e);
 		v->i = b;
-		v->kind = SQLITE_INTEGER;
+		v->kind = CRM_INT;
 		break;
 	case CRM_T_ENUM:
 		r = crm_parse_enum(text, f->values, &idx, &e);
@@ -145,7 +146,7 @@ crm_field_parse(struct crm_db *db, const struct crm_field *f,
 		r = crm_record_find(db, re, text, &v->i, &e);
 		if (r < 0 && e.code == CRM_EX_NOTFOUND)
 			e.code = CRM_EX_DATAERR;
-		v->kind = SQLITE_INTEGER;
+		v->kind = CRM_INT;
 		break;
 	}
 	if (r < 0) {
@@ -154,13 +155,54 @@ crm_field_parse(struct crm_db *db, const struct crm_field *f,
 		crm_val_release(v);
 		return -1;
 	}
-	if (v->kind == SQLITE_NULL && v->s.len)
-		v->kind = SQLITE_TEXT;
+	if (v->kind == CRM_NULL && v->s.len)
+		v->kind = CRM_TEXT;
 	return 0;
 }
 
 void
-crm_field_cell(const struct crm_field *f, sqlite3_stmt *st, int col,
+crm_field_cell(const struct crm_field *f, struct crm_stmt *st, int col,
+	struct crm_out *out)
+{
+	struct crm_buf b = CRM_BUF_INIT;
+	const char *s;
+
+	if (crm_col_kind(st, col) == CRM_NULL) {
+		crm_out_cell(out, CRM_CELL_NULL, NULL, 0);
+		return;
+	}
+	switch (f->type) {
+	case CRM_T_MONEY:
+		crm_format_money(crm_col_int(st, col), &b);
+		crm_out_cell(out, CRM_CELL_NUM, b.buf, b.len);
+		crm_buf_release(&b);
+		return;
+	case CRM_T_BOOL:
+		s = crm_col_int(st, col) ? "yes" : "no";
+		crm_out_cell(out, CRM_CELL_BOOL, s, strlen(s));
+		return;
+	case CRM_T_ID:
+	case CRM_T_INT:
+	case CRM_T_REF:
+	case CRM_T_DECIMAL:
+		s = crm_col_text(st, col);
+		crm_out_cell(out, CRM_CELL_NUM, s,
+			crm_col_len(st, col));
+		return;
+	case CRM_T_TIME:
+		s = crm_col_text(st, col);
+		crm_out_cell(out, CRM_CELL_TIME, s,
+			crm_col_len(st, col));
+		return;
+	default:
+		s = crm_col_text(st, col);
+		crm_out_cell(out, CRM_CELL_TEXT, s ? s : "",
+			crm_col_len(st, col));
+	}
+}
+
+void
+crm_field_cell_sq(const struct crm_field *f, sqlite3_stmt *st, int col,
 	struct crm_out *out)
 {
 	struct crm_buf b = CRM_BUF_INIT;
@@ -263,7 +305,7 @@ crm_record_find(struct crm_db *db, const struct crm_entity *e,
 	while (*k == ' ' || *k == '\t')
 		k++;
 	if (crm_record_key_is_id(k)) {
-		v.kind = SQLITE_INTEGER;
+		v.kind = CRM_INT;
 		v.i = strtoll(k, NULL, 10);
 		r = lookup(db, e, "id", &v, id, err);
 		if (r != 0)
@@ -276,7 +318,7 @@ crm_record_find(struct crm_db *db, const struct crm_entity *e,
 			continue;
 		/* A value the key's type cannot hold matches nothing. */
 		if (crm_field_parse(db, f, k, &v, &ignore) < 0 ||
-		    v.kind == SQLITE_NULL) {
+		    v.kind == CRM_NULL) {
 			crm_err_clear(&ignore);
 			continue;
 		}
@@ -303,7 +345,7 @@ crm_record_find_by(struct crm_db *db, const struct crm_entity *e,
 		return crm_err_set(err, CRM_EX_SOFTWARE, "no field %s", field);
 	if (crm_field_parse(db, f, text, &v, err) < 0)
 		return -1;
-	r = v.kind == SQLITE_NULL ? 0 : lookup(db, e, f->name, &v, id, err);
+	r = v.kind == CRM_NULL ? 0 : lookup(db, e, f->name, &v, id, err);
 	crm_val_release(&v);
 	if (r < 0)
 		return -1;
@@ -408,7 +450,7 @@ check_unique(struct crm_db *db, const struct crm_entity *e,
 	int64_t other;
 	int r;
 
-	if (!(f->flags & CRM_F_UNIQUE) || v->kind == SQLITE_NULL)
+	if (!(f->flags & CRM_F_UNIQUE) || v->kind == CRM_NULL)
 		return 0;
 	r = lookup(db, e, f->name, v, &other, err);
 	if (r < 0)
@@ -416,7 +458,7 @@ check_unique(struct crm_db *db, const struct crm_entity *e,
 	if (r == 1 && other != self)
 		return crm_err_set(err, CRM_EX_DATAERR,
 			"%s '%s' already belongs to %s %lld", f->name,
-			v->kind == SQLITE_TEXT ? v->s.buf : "?", e->name,
+			v->kind == CRM_TEXT ? v->s.buf : "?", e->name,
 			(long long)other);
 	return 0;
 }
@@ -514,7 +556,7 @@ new_value(struct crm_db *db, const struct crm_field *f,
 		return 0;
 	}
 	if (is_stamp(f)) {
-		v->kind = SQLITE_TEXT;
+		v->kind = CRM_TEXT;
 		crm_buf_add(&v->s, now->buf, now->len);
 		return 0;
 	}
@@ -522,7 +564,7 @@ new_value(struct crm_db *db, const struct crm_field *f,
 		text = crm_user();
 	if (crm_field_parse(db, f, text, v, err) < 0)
 		return -1;
-	if (v->kind == SQLITE_NULL && (f->flags & CRM_F_REQUIRED))
+	if (v->kind == CRM_NULL && (f->flags & CRM_F_REQUIRED))
 		return crm_err_set(err, CRM_EX_DATAERR, "%s is required%s",
 			f->name, a ? ", it must not be empty" : "");
 	return 0;
@@ -574,7 +616,7 @@ crm_record_insert(struct crm_db *db, const struct crm_fieldset *fs,
 	if (!st)
 		goto out;
 	for (i = 0; i < fs->n; i++)
-		if (v[i].kind != SQLITE_NULL)
+		if (v[i].kind != CRM_NULL)
 			crm_val_bind(&v[i], st, (int)i + 1);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_CONSTRAINT) {
@@ -589,7 +631,7 @@ crm_record_insert(struct crm_db *db, const struct crm_fieldset *fs,
 		crm_db_fail(db, rc, "cannot add", err);
 		goto out;
 	}
-	*id = sqlite3_last_insert_rowid(db->h);
+	*id = sqlite3_last_insert_rowid(crm_db_sqlite(db));
 	ret = 0;
 out:
 	crm_db_put(st);
@@ -650,11 +692,11 @@ read_stored(struct crm_db *db, const struct crm_fieldset *fs, int64_t id,
 			if (!stored(fs->f[i]))
 				continue;
 			col = (int)++k;
-			old[i].kind = sqlite3_column_type(st, col);
-			if (old[i].kind == SQLITE_INTEGER) {
+			old[i].kind = crm_kind_of(sqlite3_column_type(st, col));
+			if (old[i].kind == CRM_INT) {
 				old[i].i = sqlite3_column_int64(st, col);
-			} else if (old[i].kind != SQLITE_NULL) {
-				old[i].kind = SQLITE_TEXT;
+			} else if (old[i].kind != CRM_NULL) {
+				old[i].kind = CRM_TEXT;
 				crm_buf_add(&old[i].s, (const char *)
 					sqlite3_column_text(st, col),
 					(size_t)sqlite3_column_bytes(st, col));
@@ -673,9 +715,9 @@ val_same(const struct crm_val *a, const struct crm_val *b)
 {
 	if (a->kind != b->kind)
 		return 0;
-	if (a->kind == SQLITE_INTEGER)
+	if (a->kind == CRM_INT)
 		return a->i == b->i;
-	if (a->kind == SQLITE_TEXT)
+	if (a->kind == CRM_TEXT)
 		return a->s.len == b->s.len &&
 			!memcmp(a->s.buf, b->s.buf, a->s.len);
 	return 1;
@@ -707,7 +749,7 @@ update_value(struct crm_db *db, const struct crm_entity *e,
 	if (crm_field_parse(db, f, f->def && crm_text_blank(text) ? f->def : text,
 	    v, err) < 0)
 		return -1;
-	if (v->kind == SQLITE_NULL && (f->flags & CRM_F_REQUIRED))
+	if (v->kind == CRM_NULL && (f->flags & CRM_F_REQUIRED))
 		return crm_err_set(err, CRM_EX_DATAERR,
 			"%s is required, it must not be empty", f->name);
 	return check_unique(db, e, f, v, self, err);
@@ -747,7 +789,7 @@ update_ruled(struct crm_db *db, const struct crm_fieldset *fs, int64_t id,
 	for (i = 0; i < n; i++) {
 		v[i].kind = old[i].kind;
 		v[i].i = old[i].i;
-		if (old[i].kind == SQLITE_TEXT)
+		if (old[i].kind == CRM_TEXT)
 			crm_buf_add(&v[i].s, old[i].s.buf, old[i].s.len);
 	}
 	for (i = 0; i < as->n; i++) {
@@ -806,7 +848,7 @@ update_ruled(struct crm_db *db, const struct crm_fieldset *fs, int64_t id,
 	if (step_write(db, st, "cannot update", err) < 0)
 		goto out;
 	if (changed)
-		*changed = sqlite3_changes(db->h) > 0;
+		*changed = sqlite3_changes(crm_db_sqlite(db)) > 0;
 	ret = 0;
 out:
 	crm_db_put(st);
@@ -864,7 +906,7 @@ crm_record_find_same(struct crm_db *db, const struct crm_fieldset *fs,
 	if (!st)
 		goto out;
 	for (i = 0; i < as->n; i++)
-		if (v[i].kind != SQLITE_NULL)
+		if (v[i].kind != CRM_NULL)
 			crm_val_bind(&v[i], st, (int)i + 1);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -934,7 +976,7 @@ crm_record_update(struct crm_db *db, const struct crm_fieldset *fs,
 	if (step_write(db, st, "cannot update", err) < 0)
 		goto out;
 	if (changed)
-		*changed = sqlite3_changes(db->h) > 0;
+		*changed = sqlite3_changes(crm_db_sqlite(db)) > 0;
 	ret = 0;
 out:
 	crm_db_put(st);
@@ -969,7 +1011,7 @@ count_refs(struct crm_db *db, const struct crm_entity *e,
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int64(st, 0);
 	else
-		crm_db_fail(db, sqlite3_errcode(db->h), "cannot count", err);
+		crm_db_fail(db, sqlite3_errcode(crm_db_sqlite(db)), "cannot count", err);
 	sqlite3_finalize(st);
 	return n;
 }
@@ -1076,7 +1118,7 @@ crm_record_delete(struct crm_db *db, const struct crm_entity *e, int64_t id,
 	sqlite3_bind_int64(st, 1, id);
 	if (step_write(db, st, "cannot delete", err) < 0)
 		goto out;
-	if (!sqlite3_changes(db->h)) {
+	if (!sqlite3_changes(crm_db_sqlite(db))) {
 		crm_err_set(err, CRM_EX_NOTFOUND, "no %s %lld", e->name,
 			(long long)id);
 		goto out;
@@ -1109,7 +1151,7 @@ crm_record_merge(struct crm_db *db, const struct crm_fieldset *fs,
 		int64_t found;
 		int r;
 
-		k.kind = SQLITE_INTEGER;
+		k.kind = CRM_INT;
 		k.i = keep;
 		r = lookup(db, e, "id", &k, &found, err);
 		if (r <= 0)
@@ -1146,7 +1188,7 @@ crm_record_merge(struct crm_db *db, const struct crm_fieldset *fs,
 				SQLITE_STATIC);
 			if (step_write(db, st, "cannot merge", err) < 0)
 				goto out;
-			add_count(moved, sqlite3_changes(db->h), re);
+			add_count(moved, sqlite3_changes(crm_db_sqlite(db)), re);
 			sqlite3_finalize(st);
 			st = NULL;
 			{
@@ -1194,11 +1236,11 @@ crm_record_merge(struct crm_db *db, const struct crm_fieldset *fs,
 		for (i = 0, k = 0; i < fs->n; i++) {
 			if (fs->f[i]->flags & CRM_F_READONLY)
 				continue;
-			v[i].kind = sqlite3_column_type(st, (int)k);
-			if (v[i].kind == SQLITE_INTEGER)
+			v[i].kind = crm_kind_of(sqlite3_column_type(st, (int)k));
+			if (v[i].kind == CRM_INT)
 				v[i].i = sqlite3_column_int64(st, (int)k);
-			else if (v[i].kind != SQLITE_NULL) {
-				v[i].kind = SQLITE_TEXT;
+			else if (v[i].kind != CRM_NULL) {
+				v[i].kind = CRM_TEXT;
 				crm_buf_adds(&v[i].s, (const char *)
 					sqlite3_column_text(st, (int)k));
 			}
@@ -1227,7 +1269,7 @@ crm_record_merge(struct crm_db *db, const struct crm_fieldset *fs,
 					SQLITE_STATIC);
 				sqlite3_bind_int64(st, 2, keep);
 				for (i = 0; i < fs->n; i++)
-					if (v[i].kind != SQLITE_NULL)
+					if (v[i].kind != CRM_NULL)
 						crm_val_bind(&v[i], st,
 							(int)i + 3);
 				ret = step_write(db, st, "cannot merge", err);

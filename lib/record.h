@@ -21,16 +21,16 @@
 
 /* A value in storage form, ready to bind. */
 struct crm_val {
-	int kind;		/* SQLITE_NULL, SQLITE_INTEGER or SQLITE_TEXT */
-	int64_t i;		/* SQLITE_INTEGER */
-	struct crm_buf s;	/* SQLITE_TEXT */
+	enum crm_kind kind;	/* CRM_NULL, CRM_INT or CRM_TEXT */
+	int64_t i;		/* CRM_INT */
+	struct crm_buf s;	/* CRM_TEXT */
 };
-#define CRM_VAL_INIT { SQLITE_NULL, 0, CRM_BUF_INIT }
+#define CRM_VAL_INIT { CRM_NULL, 0, CRM_BUF_INIT }
 void crm_val_release(struct crm_val *v);
 
 /* Bind v to parameter i of st.  Text is not copied: v must stay as it is
- * until the statement has been stepped and reset. */
-int crm_val_bind(const struct crm_val *v, sqlite3_stmt *st, int i);
+ * until crm_done(). */
+void crm_bind_val(struct crm_stmt *st, int i, const struct crm_val *v);
 
 /* Append name as a quoted SQL identifier ("name", quotes doubled). */
 void crm_sql_ident(struct crm_buf *sql, const char *name);
@@ -45,7 +45,7 @@ int crm_field_parse(struct crm_db *db, const struct crm_field *f,
 	const char *text, struct crm_val *v, struct crm_err *err);
 
 /* Write column col of st, a value of field f, as the next cell of out. */
-void crm_field_cell(const struct crm_field *f, sqlite3_stmt *st, int col,
+void crm_field_cell(const struct crm_field *f, struct crm_stmt *st, int col,
 	struct crm_out *out);
 
 /* The acting user: $CRM_USER, else the login name.  Static storage. */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sqlite-compat.h"
 #include "custom.h"
 #include "report.h"
 #include "text.h"
@@ -628,7 +629,7 @@ group_rows(sqlite3_stmt *st, const struct crm_report *r,
 	while (step(st, out, rc)) {
 		n = sqlite3_column_int64(st, 1);
 		revenue = sqlite3_column_int64(st, 3);
-		crm_field_cell(r->group, st, 0, out);
+		crm_field_cell_sq(r->group, st, 0, out);
 		cell_int(out, n);
 		cell_int(out, sqlite3_column_int64(st, 2));
 		cell_money(out, revenue, chart,

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sqlite-compat.h"
 #include "rules.h"
 #include "value.h"
 #include "banned.h"
@@ -54,7 +55,7 @@ text(const struct crm_change *c, const char *name)
 {
 	const struct crm_val *v = val(c, name);
 
-	return v->kind == SQLITE_TEXT ? v->s.buf : NULL;
+	return v->kind == CRM_TEXT ? v->s.buf : NULL;
 }
 
 static const char *
@@ -62,13 +63,13 @@ old_text(const struct crm_change *c, const char *name)
 {
 	const struct crm_val *v = old_val(c, name);
 
-	return v && v->kind == SQLITE_TEXT ? v->s.buf : NULL;
+	return v && v->kind == CRM_TEXT ? v->s.buf : NULL;
 }
 
 static int
 is_null(const struct crm_change *c, const char *name)
 {
-	return val(c, name)->kind == SQLITE_NULL;
+	return val(c, name)->kind == CRM_NULL;
 }
 
 static void
@@ -77,7 +78,7 @@ put_int(const struct crm_change *c, const char *name, int64_t i)
 	struct crm_val *v = val(c, name);
 
 	crm_val_release(v);
-	v->kind = SQLITE_INTEGER;
+	v->kind = CRM_INT;
 	v->i = i;
 }
 
@@ -93,7 +94,7 @@ put_text(const struct crm_change *c, const char *name, const char *s)
 	struct crm_val *v = val(c, name);
 
 	crm_val_release(v);
-	v->kind = SQLITE_TEXT;
+	v->kind = CRM_TEXT;
 	crm_buf_adds(&v->s, s);
 }
 
@@ -200,8 +201,8 @@ move_activities(struct crm_db *db, const struct crm_change *c,
 	size_t i;
 	int rc, ret = -1;
 
-	if (!c->id || !from || to->kind != SQLITE_INTEGER ||
-	    (from->kind == SQLITE_INTEGER && from->i == to->i))
+	if (!c->id || !from || to->kind != CRM_INT ||
+	    (from->kind == CRM_INT && from->i == to->i))
 		return 0;
 	for (i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
 		if (!strcmp(links[i].field, link))
@@ -368,7 +369,7 @@ crm_activity_rules(struct crm_db *db, struct crm_change *c,
 	int ret = 0;
 
 	if (kind && strcmp(kind, "task")) {
-		if (val(c, "done")->kind == SQLITE_INTEGER &&
+		if (val(c, "done")->kind == CRM_INT &&
 		    val(c, "done")->i) {
 			if (set(c, "done"))
 				return crm_err_set(err, CRM_EX_DATAERR,
@@ -388,7 +389,7 @@ crm_activity_rules(struct crm_db *db, struct crm_change *c,
 		const struct crm_val *v = val(c, links[i].field);
 		int64_t cust;
 
-		if (v->kind != SQLITE_INTEGER)
+		if (v->kind != CRM_INT)
 			continue;
 		if (lookup(db, links[i].sql, v->i, NULL, &owner, NULL,
 		    err) < 0) {
@@ -520,7 +521,7 @@ crm_order_rules(struct crm_db *db, struct crm_change *c, struct crm_err *err)
 	struct crm_buf start = CRM_BUF_INIT;
 	int ret = 0;
 
-	if (camp->kind != SQLITE_INTEGER || !at)
+	if (camp->kind != CRM_INT || !at)
 		return 0;
 	if (campaign_start(db, camp->i, &start, err) < 0)
 		return -1;

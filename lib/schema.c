@@ -8,6 +8,7 @@
  */
 #include <stddef.h>
 
+#include "sqlite-compat.h"
 #include "buf.h"
 
 #include "schema.h"

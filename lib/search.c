@@ -2,6 +2,7 @@
 #include <utf8proc.h>
 
 #include "db.h"
+#include "sqlite-compat.h"
 #include "search.h"
 #include "text.h"
 #include "banned.h"
@@ -251,7 +252,7 @@ crm_search_fresh(struct crm_db *db, struct crm_err *err)
 {
 	if (!crm_db_int(db, any_dirty, 0))
 		return 0;
-	if (!db->readonly && !sqlite3_get_autocommit(db->h))
+	if (!db->readonly && !sqlite3_get_autocommit(crm_db_sqlite(db)))
 		return crm_search_fold(db, err);
 	return in_writer(db, 1, fold_fn, NULL, err);
 }
@@ -270,7 +271,7 @@ check_fn(struct crm_db *db, void *arg, struct crm_err *err)
 		return -1;
 	/* FTS5 compares its index with the table: SQLITE_CORRUPT when
 	 * they differ. */
-	rc = sqlite3_exec(db->h, check, NULL, NULL, NULL);
+	rc = sqlite3_exec(crm_db_sqlite(db), check, NULL, NULL, NULL);
 	if (rc == SQLITE_CORRUPT)
 		s->wrong = 1;
 	else if (rc != SQLITE_OK)

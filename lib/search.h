@@ -20,14 +20,9 @@
 #ifndef CRM_SEARCH_H
 #define CRM_SEARCH_H
 
-#include <sqlite3.h>
-
 #include "buf.h"
 #include "db.h"
 #include "err.h"
-
-/* Register the crm_bigram tokenizer on h.  Returns a SQLite code. */
-int crm_search_register(sqlite3 *h);
 
 /*
  * Turn what a user searches for into an FTS5 MATCH expression: each run of

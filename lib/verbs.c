@@ -225,7 +225,7 @@ crm_verb_update(struct crm_ctx *ctx)
 
 		if (crm_field_parse(&ctx->db, f, text, &v, &ctx->err) < 0)
 			return crm_fail(ctx);
-		if (v.kind == SQLITE_NULL && !f->def &&
+		if (v.kind == CRM_NULL && !f->def &&
 		    (f->flags & CRM_F_REQUIRED)) {
 			crm_err_set(&ctx->err, CRM_EX_DATAERR, "%s is "
 				"required, it must not be empty", f->name);

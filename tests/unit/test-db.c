@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "sqlite-compat.h"
 #include "fixture.h"
 
 #include "db.h"
@@ -58,8 +59,8 @@ sql_text(struct crm_db *db, const char *sql)
 	sqlite3_stmt *st;
 	char *s = NULL;
 
-	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK)
-		fail_msg("%s: %s", sql, sqlite3_errmsg(db->h));
+	if (sqlite3_prepare_v2(crm_db_sqlite(db), sql, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(crm_db_sqlite(db)));
 	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
 		s = crm_strdup((const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
@@ -149,7 +150,7 @@ open_missing(void **state)
 	assert_int_equal(crm_db_open(&db, c->fx.path.buf, 0, &err), -1);
 	assert_int_equal(err.code, CRM_EX_NOINPUT);
 	assert_non_null(strstr(err.msg.buf, "crm-admin init"));
-	assert_null(db.h);
+	assert_null(crm_db_sqlite(&db));
 	assert_int_equal(stat(c->fx.path.buf, &st), -1);
 	crm_err_clear(&err);
 	assert_int_equal(crm_db_open(&db, c->fx.path.buf, CRM_DB_READ, &err), -1);
@@ -172,7 +173,7 @@ open_create(void **state)
 	crm_buf_addf(&dir, "%s/a/b", c->fx.dir);
 	crm_buf_addf(&path, "%s/crm.db", dir.buf);
 	assert_int_equal(crm_db_open(&db, path.buf, CRM_DB_CREATE, &err), 0);
-	assert_non_null(db.h);
+	assert_non_null(crm_db_sqlite(&db));
 	assert_string_equal(db.path, path.buf);
 	assert_int_equal(db.readonly, 0);
 	assert_int_equal(stat(path.buf, &st), 0);
@@ -186,14 +187,14 @@ open_create(void **state)
 	assert_int_equal(crm_db_int(&db, "PRAGMA foreign_keys", -1), 1);
 	assert_int_equal(crm_db_int(&db, "PRAGMA synchronous", -1), 2);
 	crm_db_close(&db);
-	assert_null(db.h);
+	assert_null(crm_db_sqlite(&db));
 	assert_null(db.path);
 	/* CREATE again is refused, and keeps it; opening it keeps it */
 	raw_exec(path.buf, "INSERT INTO customers (name, created_at, "
 		"updated_at) VALUES ('x', 'a', 'b')");
 	assert_int_equal(crm_db_open(&db, path.buf, CRM_DB_CREATE, &err), -1);
 	assert_int_equal(err.code, CRM_EX_CANTCREAT);
-	assert_null(db.h);
+	assert_null(crm_db_sqlite(&db));
 	crm_err_clear(&err);
 	assert_int_equal(crm_db_open(&db, path.buf, 0, &err), 0);
 	assert_int_equal(crm_db_int(&db, "SELECT count(*) FROM customers",
@@ -220,7 +221,7 @@ open_create_fails(void **state)
 	assert_int_equal(crm_db_open(&db, c->fx.path.buf, CRM_DB_CREATE, &err),
 		-1);
 	assert_int_equal(err.code, CRM_EX_CANTCREAT);
-	assert_null(db.h);
+	assert_null(crm_db_sqlite(&db));
 	assert_int_equal(stat("/nonexistent-crm-test", &st), -1);
 	crm_err_release(&err);
 }
@@ -242,7 +243,7 @@ open_create_folder_fails(void **state)
 	crm_buf_adds(&path, "/sub/crm.db");
 	assert_int_equal(crm_db_open(&db, path.buf, CRM_DB_CREATE, &err), -1);
 	assert_int_equal(err.code, CRM_EX_CANTCREAT);
-	assert_null(db.h);
+	assert_null(crm_db_sqlite(&db));
 	crm_buf_release(&path);
 	crm_err_release(&err);
 }
@@ -291,7 +292,7 @@ assert_refused(const char *path, int code, const char *msg)
 		if (err.code != code)
 			fail_msg("%s: code %d, want %d (%s)", path, err.code,
 				code, err.msg.buf);
-		assert_null(db.h);
+		assert_null(crm_db_sqlite(&db));
 		if (!strstr(err.msg.buf, msg))
 			fail_msg("'%s' lacks '%s'", err.msg.buf, msg);
 		crm_err_clear(&err);
@@ -403,7 +404,7 @@ busy_timeout_checked(void **state)
 		    !strstr(err.msg.buf, "CRM_BUSY_TIMEOUT"))
 			fail_msg("'%s': code %d: %s", bad[i], err.code,
 				err.msg.buf);
-		assert_null(db.h);
+		assert_null(crm_db_sqlite(&db));
 		crm_err_clear(&err);
 	}
 	for (i = 0; i < ARRAY_SIZE(good); i++) {
@@ -434,7 +435,7 @@ open_newer(void **state)
 		assert_int_equal(crm_db_open(&db, c->fx.path.buf, flags[i], &err),
 			-1);
 		assert_int_equal(err.code, CRM_EX_CONFIG);
-		assert_null(db.h);
+		assert_null(crm_db_sqlite(&db));
 		crm_err_clear(&err);
 	}
 	crm_buf_release(&sql);
@@ -744,7 +745,7 @@ begin_commit_rollback(void **state)
 	assert_int_equal(crm_db_begin(&db, &err), 0);
 	assert_int_equal(crm_db_exec(&db, ins, &err), 0);
 	crm_db_rollback(&db);
-	assert_true(sqlite3_get_autocommit(db.h));
+	assert_true(sqlite3_get_autocommit(crm_db_sqlite(&db)));
 	assert_int_equal(crm_db_int(&db, "SELECT count(*) FROM customers",
 		-1), 0);
 	assert_int_equal(crm_db_begin(&db, &err), 0);

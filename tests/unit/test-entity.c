@@ -160,7 +160,7 @@ defaults_parse(void **state)
 			if (crm_field_parse(NULL, f, f->def, &v, &err) < 0)
 				fail_msg("%s.%s default '%s': %s", e->name,
 					f->name, f->def, err.msg.buf);
-			assert_int_not_equal(v.kind, SQLITE_NULL);
+			assert_int_not_equal(v.kind, CRM_NULL);
 			crm_val_release(&v);
 		}
 	}

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "sqlite-compat.h"
 #include "fixture.h"
 
 #include "record.h"
@@ -695,17 +696,17 @@ field_parse_types(void **state)
 
 	f = crm_fieldset_find(&c->cust, "name");
 	assert_int_equal(crm_field_parse(NULL, f, "  Ada ", &v, &err), 0);
-	assert_int_equal(v.kind, SQLITE_TEXT);
+	assert_int_equal(v.kind, CRM_TEXT);
 	assert_string_equal(v.s.buf, "Ada");
 	/* empty text gives NULL */
 	assert_int_equal(crm_field_parse(NULL, f, "", &v, &err), 0);
-	assert_int_equal(v.kind, SQLITE_NULL);
+	assert_int_equal(v.kind, CRM_NULL);
 	assert_int_equal(crm_field_parse(NULL, f, " \t", &v, &err), 0);
-	assert_int_equal(v.kind, SQLITE_NULL);
+	assert_int_equal(v.kind, CRM_NULL);
 	assert_int_equal(crm_field_parse(NULL, f, NULL, &v, &err), 0);
-	assert_int_equal(v.kind, SQLITE_NULL);
+	assert_int_equal(v.kind, CRM_NULL);
 	assert_int_equal(crm_field_parse(NULL, f, "\xe3\x80\x80", &v, &err), 0);
-	assert_int_equal(v.kind, SQLITE_NULL);
+	assert_int_equal(v.kind, CRM_NULL);
 	f = crm_fieldset_find(&c->cust, "kind");
 	assert_int_equal(crm_field_parse(NULL, f, "Company", &v, &err), 0);
 	assert_string_equal(v.s.buf, "company");
@@ -714,7 +715,7 @@ field_parse_types(void **state)
 	assert_string_equal(v.s.buf, "a\nb");
 	f = crm_fieldset_find(&c->cust, "id");
 	assert_int_equal(crm_field_parse(NULL, f, "12", &v, &err), 0);
-	assert_int_equal(v.kind, SQLITE_INTEGER);
+	assert_int_equal(v.kind, CRM_INT);
 	assert_int_equal(v.i, 12);
 	f = crm_fieldset_find(&c->cust, "created_at");
 	assert_int_equal(crm_field_parse(NULL, f, "2026-11-22 10:00+08:00", &v,
@@ -722,7 +723,7 @@ field_parse_types(void **state)
 	assert_string_equal(v.s.buf, "2026-11-22T02:00:00Z");
 	assert_int_equal(err.code, 0);
 	crm_val_release(&v);
-	assert_int_equal(v.kind, SQLITE_NULL);
+	assert_int_equal(v.kind, CRM_NULL);
 }
 
 /* Errors name the field and are CRM_EX_DATAERR. */
@@ -737,7 +738,7 @@ field_parse_errors(void **state)
 		"email"), "a@", &v, &err), -1);
 	assert_int_equal(err.code, CRM_EX_DATAERR);
 	assert_int_equal(strncmp(err.msg.buf, "email: ", 7), 0);
-	assert_int_equal(v.kind, SQLITE_NULL);
+	assert_int_equal(v.kind, CRM_NULL);
 	crm_err_clear(&err);
 	assert_int_equal(crm_field_parse(NULL, crm_fieldset_find(&c->cust,
 		"name"), "a\x01", &v, &err), -1);
@@ -761,7 +762,7 @@ field_parse_reference(void **state)
 
 	three(c);
 	assert_int_equal(crm_field_parse(&c->db, f, "2", &v, &err), 0);
-	assert_int_equal(v.kind, SQLITE_INTEGER);
+	assert_int_equal(v.kind, CRM_INT);
 	assert_int_equal(v.i, 2);
 	assert_int_equal(crm_field_parse(&c->db, f, "ADA@example.com", &v,
 		&err), 0);
@@ -987,10 +988,10 @@ insert_inside_transaction(void **state)
 	struct crm_err err = CRM_ERR_INIT;
 
 	fixture_add(&c->db, &c->cust, "name=Kept", NULL);
-	assert_true(sqlite3_get_autocommit(c->db.h));
+	assert_true(sqlite3_get_autocommit(crm_db_sqlite(&c->db)));
 	assert_int_equal(crm_db_begin(&c->db, &err), 0);
 	fixture_add(&c->db, &c->cust, "name=Gone", NULL);
-	assert_false(sqlite3_get_autocommit(c->db.h));
+	assert_false(sqlite3_get_autocommit(crm_db_sqlite(&c->db)));
 	crm_db_rollback(&c->db);
 	assert_int_equal(sql_int(c, "SELECT count(*) FROM customers"), 1);
 	crm_err_release(&err);

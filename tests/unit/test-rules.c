@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "sqlite-compat.h"
 #include "fixture.h"
 
 #include "rules.h"

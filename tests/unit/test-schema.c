@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "sqlite-compat.h"
 #include "fixture.h"
 
 #include "entity.h"
@@ -43,9 +44,7 @@ setup(void **state)
 static void
 raw_close(struct ctx *c)
 {
-	if (c->db.h)
-		sqlite3_close(c->db.h);
-	c->db.h = NULL;
+	crm_db_sqlite_release(&c->db);
 }
 
 static int
@@ -66,11 +65,12 @@ teardown(void **state)
 static void
 raw_open(struct ctx *c, int tokenizer)
 {
-	memset(&c->db, 0, sizeof(c->db));
-	assert_int_equal(sqlite3_open(c->fx.path.buf, &c->db.h), SQLITE_OK);
-	c->db.path = c->fx.path.buf;
+	sqlite3 *h;
+
+	assert_int_equal(sqlite3_open(c->fx.path.buf, &h), SQLITE_OK);
+	crm_db_sqlite_adopt(&c->db, h, c->fx.path.buf);
 	if (tokenizer)
-		assert_int_equal(crm_search_register(c->db.h), SQLITE_OK);
+		assert_int_equal(crm_search_register(crm_db_sqlite(&c->db)), SQLITE_OK);
 }
 
 static long long
@@ -103,16 +103,16 @@ fts_ids(struct ctx *c, const char *text)
 
 	if (crm_search_query(text, &match, &err) < 0)
 		fail_msg("search '%s': %s", text, err.msg.buf);
-	rc = sqlite3_prepare_v2(c->db.h, "SELECT rowid FROM customers_fts "
+	rc = sqlite3_prepare_v2(crm_db_sqlite(&c->db), "SELECT rowid FROM customers_fts "
 		"WHERE customers_fts MATCH ?1 ORDER BY rowid", -1, &st, NULL);
 	if (rc != SQLITE_OK)
-		fail_msg("%s", sqlite3_errmsg(c->db.h));
+		fail_msg("%s", sqlite3_errmsg(crm_db_sqlite(&c->db)));
 	sqlite3_bind_text(st, 1, match.buf, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		crm_buf_addf(&ids, "%s%lld", ids.len ? "," : "",
 			(long long)sqlite3_column_int64(st, 0));
 	if (rc != SQLITE_DONE)
-		fail_msg("MATCH %s: %s", match.buf, sqlite3_errmsg(c->db.h));
+		fail_msg("MATCH %s: %s", match.buf, sqlite3_errmsg(crm_db_sqlite(&c->db)));
 	sqlite3_finalize(st);
 	crm_buf_release(&match);
 	return crm_buf_detach(&ids);
@@ -149,7 +149,7 @@ migrate_v1_to_latest(void **state)
 	assert_true(table_exists(c, "customers"));
 	assert_true(table_exists(c, "contacts"));
 	assert_false(table_exists(c, "customers_fts"));
-	assert_true(sqlite3_get_autocommit(c->db.h));
+	assert_true(sqlite3_get_autocommit(crm_db_sqlite(&c->db)));
 	assert_int_equal(crm_db_exec(&c->db,
 		"INSERT INTO customers (name, email, phone, city, created_at, "
 		"updated_at) VALUES ('王小明', 'wang@example.cn', "
@@ -159,7 +159,7 @@ migrate_v1_to_latest(void **state)
 		"('Ada Lovelace', '2020-01-01T00:00:00Z', "
 		"'2020-01-01T00:00:00Z');", &err), 0);
 
-	assert_int_equal(crm_search_register(c->db.h), SQLITE_OK);
+	assert_int_equal(crm_search_register(crm_db_sqlite(&c->db)), SQLITE_OK);
 	assert_int_equal(crm_schema_migrate(&c->db, 0, &err), 0);
 	assert_int_equal(crm_db_version(&c->db), crm_schema_latest());
 	assert_true(table_exists(c, "customers_fts"));
@@ -251,7 +251,7 @@ migrate_search_without_tokenizer(void **state)
 	raw_close(c);
 
 	raw_open(c, 0);
-	if (sqlite3_exec(c->db.h,
+	if (sqlite3_exec(crm_db_sqlite(&c->db),
 	    "UPDATE customers SET name = '李四', city = '深圳' WHERE id = 2;"
 	    "DELETE FROM customers WHERE id = 1;"
 	    "INSERT INTO customers (name, created_at, updated_at) VALUES "
@@ -281,7 +281,7 @@ set_all(struct ctx *c, const char *table, const char *column,
 	int rc;
 
 	crm_buf_addf(&sql, "UPDATE %s SET %s = '%s'", table, column, value);
-	rc = sqlite3_exec(c->db.h, sql.buf, NULL, NULL, NULL);
+	rc = sqlite3_exec(crm_db_sqlite(&c->db), sql.buf, NULL, NULL, NULL);
 	crm_buf_release(&sql);
 	return rc;
 }
@@ -346,11 +346,11 @@ migrate_checks_keep_their_rules(void **state)
 		    checks[i].good) != SQLITE_OK)
 			fail_msg("%s.%s refused '%s': %s", checks[i].table,
 				checks[i].column, checks[i].good,
-				sqlite3_errmsg(c->db.h));
+				sqlite3_errmsg(crm_db_sqlite(&c->db)));
 		crm_buf_reset(&sql);
 		crm_buf_addf(&sql, "EXPLAIN INSERT INTO %s DEFAULT VALUES",
 			checks[i].table);
-		assert_int_equal(sqlite3_prepare_v2(c->db.h, sql.buf, -1, &st,
+		assert_int_equal(sqlite3_prepare_v2(crm_db_sqlite(&c->db), sql.buf, -1, &st,
 			NULL), SQLITE_OK);
 		while (sqlite3_step(st) == SQLITE_ROW)
 			ops += !strcmp((const char *)sqlite3_column_text(st, 1),
@@ -361,7 +361,7 @@ migrate_checks_keep_their_rules(void **state)
 				"indexes", checks[i].table, ops);
 	}
 	/* A campaign's channel may stay empty. */
-	assert_int_equal(sqlite3_exec(c->db.h, "UPDATE campaigns SET "
+	assert_int_equal(sqlite3_exec(crm_db_sqlite(&c->db), "UPDATE campaigns SET "
 		"channel = NULL", NULL, NULL, NULL), SQLITE_OK);
 	crm_buf_release(&sql);
 }
@@ -395,7 +395,7 @@ migrate_failure_changes_nothing(void **state)
 	assert_true(err.code != 0);
 	assert_int_equal(crm_db_version(&c->db), 0);
 	assert_false(table_exists(c, "customers"));
-	assert_true(sqlite3_get_autocommit(c->db.h));
+	assert_true(sqlite3_get_autocommit(crm_db_sqlite(&c->db)));
 	crm_err_clear(&err);
 	/* from version 1 */
 	assert_int_equal(crm_schema_migrate(&c->db, 1, &err), 0);
@@ -472,7 +472,7 @@ tables_match_fields(void **state)
 		size_t ncols = 0, nstored = 0;
 
 		crm_buf_addf(&sql, "PRAGMA table_info(\"%s\")", e->table);
-		assert_int_equal(sqlite3_prepare_v2(db.h, sql.buf, -1, &st,
+		assert_int_equal(sqlite3_prepare_v2(crm_db_sqlite(&db), sql.buf, -1, &st,
 			NULL), SQLITE_OK);
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			const char *col = (const char *)

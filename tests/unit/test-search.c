@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "sqlite-compat.h"
 #include "fixture.h"
 
 #include "record.h"

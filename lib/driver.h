@@ -1,0 +1,77 @@
+/*
+ * driver.h - what a storage backend provides to db.c (private to db.c
+ * and the drivers: nothing else includes this).
+ *
+ * A driver is a table of functions, as Dovecot's lib-sql has one per
+ * backend: db.c checks and sequences, the driver talks to its database.
+ * Statements reach a driver as the portable SQL db.h describes; a driver
+ * whose database spells something else (PostgreSQL's $1 for ?1)
+ * rewrites it when it prepares.  What cannot be written portably at all
+ * is a named operation here, not a second copy of a statement.
+ */
+#ifndef CRM_DRIVER_H
+#define CRM_DRIVER_H
+
+#include "db.h"
+
+/* A statement: db.c's part, and the driver's behind ds. */
+struct crm_stmt {
+	struct crm_db *db;
+	char *sql;		/* owned: the SQL, the cache key */
+	struct crm_err *err;	/* this use's */
+	const char *what;	/* this use's error context */
+	int failed;		/* this use failed */
+	int64_t changes;	/* rows the last finished step changed */
+	void *ds;		/* the driver's statement */
+};
+
+struct crm_driver {
+	const char *name;
+
+	/* Open or create (CRM_DB_CREATE) db->path with the busy timeout
+	 * ms; set db->conn.  Checks that it is crm's and of a schema this
+	 * binary knows is left to db.c. */
+	int (*open)(struct crm_db *db, unsigned flags, int ms,
+		struct crm_err *err);
+	void (*close)(struct crm_db *db);
+	/* Write a path or URI as a message may show it. */
+	void (*name_of)(const char *path, struct crm_buf *out);
+
+	/* Prepare st->sql into st->ds; -1 with st->err set. */
+	int (*prepare)(struct crm_stmt *st);
+	void (*finalize)(struct crm_stmt *st);
+	/* Is st between its first row and its end (not to be reused)? */
+	int (*busy)(struct crm_stmt *st);
+	/* Bind parameter i as kind k from iv, rv or s with n bytes; 0 or
+	 * -1 with st->err set. */
+	int (*bind)(struct crm_stmt *st, int i, enum crm_kind k, int64_t iv,
+		double rv, const char *s, size_t n);
+	int (*params)(struct crm_stmt *st);
+	/* 1 row, 0 done (st->changes set), -1 with st->err set. */
+	int (*step)(struct crm_stmt *st);
+	/* Forget rows and bindings: ready for the next use. */
+	void (*reset)(struct crm_stmt *st);
+	enum crm_kind (*col_kind)(struct crm_stmt *st, int i);
+	int64_t (*col_int)(struct crm_stmt *st, int i);
+	double (*col_real)(struct crm_stmt *st, int i);
+	const char *(*col_text)(struct crm_stmt *st, int i);
+	size_t (*col_len)(struct crm_stmt *st, int i);
+	int (*col_count)(struct crm_stmt *st);
+
+	int (*exec)(struct crm_db *db, const char *sql, struct crm_err *err);
+	int (*begin)(struct crm_db *db, struct crm_err *err);
+	int (*commit)(struct crm_db *db, struct crm_err *err);
+	void (*rollback)(struct crm_db *db);
+	int (*in_transaction)(struct crm_db *db);
+
+	/* The schema version; -1 when it cannot be read (err set). */
+	int (*version)(struct crm_db *db, struct crm_err *err);
+	int (*set_version)(struct crm_db *db, int v, struct crm_err *err);
+	int (*function)(struct crm_db *db, const char *name, crm_text_fn *fn,
+		struct crm_err *err);
+	void (*bulk)(struct crm_db *db, int on);
+};
+
+extern const struct crm_driver crm_sqlite_driver;
+
+#endif

@@ -1,0 +1,43 @@
+/*
+ * sqlite-compat.h - SQLite calls for the modules not yet moved onto
+ * crm_sql() (db.h).  Goes when the last of them has.
+ */
+#ifndef CRM_SQLITE_COMPAT_H
+#define CRM_SQLITE_COMPAT_H
+
+#include <sqlite3.h>
+
+#include "db.h"
+
+sqlite3 *crm_db_sqlite(struct crm_db *db);
+
+/* For tests: make db a crm_db over the SQLite handle h, opened by hand
+ * (no checks, no set-up); release closes h and clears db. */
+void crm_db_sqlite_adopt(struct crm_db *db, sqlite3 *h, const char *path);
+void crm_db_sqlite_release(struct crm_db *db);
+int crm_db_fail(struct crm_db *db, int rc, const char *what,
+	struct crm_err *err);
+sqlite3_stmt *crm_db_prepare(struct crm_db *db, const char *sql,
+	struct crm_err *err);
+sqlite3_stmt *crm_db_stmt(struct crm_db *db, const char *sql,
+	struct crm_err *err);
+void crm_db_put(sqlite3_stmt *st);
+
+/* Register the crm_bigram tokenizer on h.  Returns a SQLite code. */
+int crm_search_register(sqlite3 *h);
+
+struct crm_val;
+struct crm_field;
+struct crm_out;
+int crm_val_bind(const struct crm_val *v, sqlite3_stmt *st, int i);
+void crm_field_cell_sq(const struct crm_field *f, sqlite3_stmt *st, int col,
+	struct crm_out *out);
+
+static inline enum crm_kind
+crm_kind_of(int t)
+{
+	return t == SQLITE_INTEGER ? CRM_INT : t == SQLITE_NULL ? CRM_NULL :
+		t == SQLITE_FLOAT ? CRM_REAL : CRM_TEXT;
+}
+
+#endif
