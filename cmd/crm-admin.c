@@ -1,9 +1,7 @@
 /* crm-admin - the database itself: create, migrate, check, count. */
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#include "sqlite-compat.h"
 #include "cmd.h"
 #include "schema.h"
 #include "search.h"
@@ -39,42 +37,27 @@ cmd_migrate(struct crm_ctx *ctx)
 	return CRM_EX_OK;
 }
 
+/* A problem crm_db_check() found: one line of the report. */
+static void
+problem(void *arg, const char *kind, const char *text)
+{
+	int *problems = arg;
+
+	printf("%s\t%s\n", kind, text);
+	(*problems)++;
+}
+
 static int
 cmd_check(struct crm_ctx *ctx)
 {
 	struct crm_search_state search = { 0 };
-	sqlite3_stmt *st;
-	int rc, problems = 0;
+	int problems = 0;
 
 	if (ctx->argc)
 		return crm_usage_error(ctx, "unexpected argument '%s'",
 			ctx->argv[0]);
-	st = crm_db_prepare(&ctx->db, "PRAGMA integrity_check", &ctx->err);
-	if (!st)
+	if (crm_db_check(&ctx->db, problem, &problems, &ctx->err) < 0)
 		return crm_fail(ctx);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *s = (const char *)sqlite3_column_text(st, 0);
-
-		if (s && strcmp(s, "ok")) {
-			printf("integrity\t%s\n", s);
-			problems++;
-		}
-	}
-	sqlite3_finalize(st);
-	st = crm_db_prepare(&ctx->db, "PRAGMA foreign_key_check", &ctx->err);
-	if (!st)
-		return crm_fail(ctx);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		printf("foreign-key\t%s row %lld refers to a missing %s\n",
-			sqlite3_column_text(st, 0),
-			(long long)sqlite3_column_int64(st, 1),
-			sqlite3_column_text(st, 2));
-		problems++;
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return crm_db_fail(&ctx->db, rc, "cannot check", &ctx->err),
-			crm_fail(ctx);
 	search.repair = crm_opt(ctx, "repair") != NULL;
 	if (crm_search_check(&ctx->db, &search, &ctx->err) < 0)
 		return crm_fail(ctx);
@@ -111,7 +94,7 @@ cmd_stats(struct crm_ctx *ctx)
 	static const char *const cols[] = { "name", "value" };
 	struct crm_buf sql = CRM_BUF_INIT, v = CRM_BUF_INIT;
 	struct crm_out out;
-	struct stat st;
+	int64_t size;
 	size_t i;
 
 	if (ctx->argc)
@@ -135,8 +118,8 @@ cmd_stats(struct crm_ctx *ctx)
 	crm_out_cell(&out, CRM_CELL_NUM, v.buf, v.len);
 	crm_out_row(&out);
 	crm_buf_reset(&v);
-	crm_buf_addf(&v, "%lld", stat(ctx->dbpath, &st) == 0 ?
-		(long long)st.st_size : 0LL);
+	size = crm_db_size(&ctx->db);
+	crm_buf_addf(&v, "%lld", size > 0 ? (long long)size : 0LL);
 	crm_out_cell(&out, CRM_CELL_TEXT, "file_bytes", 10);
 	crm_out_cell(&out, CRM_CELL_NUM, v.buf, v.len);
 	crm_out_row(&out);

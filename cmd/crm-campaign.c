@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sqlite-compat.h"
 #include "verbs.h"
 
 /* What every member sub-verb works with: the members' fields and the
@@ -26,26 +25,15 @@ find_member(struct crm_ctx *ctx, struct members *m, const char *key,
 		"SELECT id FROM campaign_members\n"
 		"WHERE campaign = ?1 AND customer = ?2";
 	const struct crm_entity *ce = crm_entity_find("customer");
-	sqlite3_stmt *st;
 	int64_t customer;
-	int rc;
+	int r;
 
 	if (crm_record_find(&ctx->db, ce, key, &customer, &ctx->err) < 0)
 		return -1;
-	st = crm_db_stmt(&ctx->db, sql, &ctx->err);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, m->campaign_id);
-	sqlite3_bind_int64(st, 2, customer);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(st, 0);
-	crm_db_put(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc != SQLITE_DONE)
-		return crm_db_fail(&ctx->db, rc, "cannot find member",
-			&ctx->err);
+	r = crm_get_int(&ctx->db, "cannot find member", &ctx->err, id, sql,
+		"ii", m->campaign_id, customer);
+	if (r != 0)
+		return r;
 	return crm_err_set(&ctx->err, CRM_EX_NOTFOUND, "customer %lld is "
 		"not a member of campaign %lld", (long long)customer,
 		(long long)m->campaign_id);

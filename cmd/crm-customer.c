@@ -2,7 +2,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sqlite-compat.h"
 #include "dupes.h"
 #include "history.h"
 #include "search.h"
@@ -39,19 +38,18 @@ out:
 struct dupes_out {
 	struct crm_out out;
 	struct crm_db *db;
-	sqlite3_stmt *name;
+	struct crm_buf name;
+	struct crm_err err;	/* a name that cannot be read */
 };
 
 static void
 name_cell(struct dupes_out *d, int64_t id)
 {
-	const char *s = "";
-
-	sqlite3_bind_int64(d->name, 1, id);
-	if (sqlite3_step(d->name) == SQLITE_ROW)
-		s = (const char *)sqlite3_column_text(d->name, 0);
-	crm_out_cell(&d->out, CRM_CELL_TEXT, s, strlen(s));
-	sqlite3_reset(d->name);
+	crm_buf_reset(&d->name);
+	crm_get_text(d->db, "cannot read a name", &d->err, &d->name,
+		"SELECT name FROM customers WHERE id = ?1", "i", id);
+	crm_out_cell(&d->out, CRM_CELL_TEXT, d->name.buf ? d->name.buf : "",
+		d->name.len);
 }
 
 static int
@@ -84,14 +82,17 @@ cmd_dupes(struct crm_ctx *ctx)
 		return crm_usage_error(ctx, "unexpected argument '%s'",
 			ctx->argv[0]);
 	d.db = &ctx->db;
-	d.name = crm_db_prepare(&ctx->db,
-		"SELECT name FROM customers WHERE id = ?1", &ctx->err);
-	if (!d.name)
-		return crm_fail(ctx);
+	crm_buf_init(&d.name);
+	d.err = (struct crm_err)CRM_ERR_INIT;
 	crm_out_begin(&d.out, stdout, ctx->fmt, ctx->header, cols, 5);
 	ret = crm_dupes(&ctx->db, dupe_row, &d, &ctx->err);
 	crm_out_end(&d.out);
-	sqlite3_finalize(d.name);
+	crm_buf_release(&d.name);
+	if (ret == 0 && d.err.code) {
+		crm_err_set(&ctx->err, d.err.code, "%s", d.err.msg.buf);
+		ret = -1;
+	}
+	crm_err_release(&d.err);
 	return ret < 0 ? crm_fail(ctx) : CRM_EX_OK;
 }
 

@@ -407,6 +407,42 @@ sq_bulk(struct crm_db *db, int on)
 	}
 }
 
+/* SQLite's own checks: the file's structure, and references that do
+ * not hold (written by something that left foreign keys off). */
+static int
+sq_check(struct crm_db *db, crm_problem_fn *fn, void *arg,
+	struct crm_err *err)
+{
+	struct crm_buf line = CRM_BUF_INIT;
+	struct crm_stmt *st;
+	const char *s;
+
+	st = crm_sql(db, "cannot check", "PRAGMA integrity_check", err);
+	while (crm_step(st) > 0)
+		if ((s = crm_col_text(st, 0)) && strcmp(s, "ok"))
+			fn(arg, "integrity", s);
+	if (crm_done(st) < 0)
+		return -1;
+	st = crm_sql(db, "cannot check", "PRAGMA foreign_key_check", err);
+	while (crm_step(st) > 0) {
+		crm_buf_reset(&line);
+		crm_buf_addf(&line, "%s row %lld refers to a missing %s",
+			crm_col_text(st, 0), (long long)crm_col_int(st, 1),
+			crm_col_text(st, 2));
+		fn(arg, "foreign-key", line.buf);
+	}
+	crm_buf_release(&line);
+	return crm_done(st);
+}
+
+static int64_t
+sq_size(struct crm_db *db)
+{
+	struct stat st;
+
+	return stat(db->path, &st) == 0 ? (int64_t)st.st_size : -1;
+}
+
 static void
 sq_name_of(const char *path, struct crm_buf *out)
 {
@@ -769,6 +805,9 @@ const struct crm_driver crm_sqlite_driver = {
 	.in_transaction = sq_in_transaction,
 	.version = sq_version,
 	.set_version = sq_set_version,
+	.migrate = crm_sqlite_migrate,
 	.function = sq_function,
 	.bulk = sq_bulk,
+	.check = sq_check,
+	.size = sq_size,
 };

@@ -409,6 +409,19 @@ crm_db_function(struct crm_db *db, const char *name, crm_text_fn *fn,
 	return db->drv->function(db, name, fn, err);
 }
 
+int
+crm_db_check(struct crm_db *db, crm_problem_fn *fn, void *arg,
+	struct crm_err *err)
+{
+	return db->drv->check(db, fn, arg, err);
+}
+
+int64_t
+crm_db_size(struct crm_db *db)
+{
+	return db->drv->size(db);
+}
+
 void
 crm_db_bulk(struct crm_db *db, int on)
 {

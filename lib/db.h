@@ -211,6 +211,19 @@ int crm_db_function(struct crm_db *db, const char *name, crm_text_fn *fn,
 	struct crm_err *err);
 
 /*
+ * Check the database's own structure, as its backend knows it (SQLite's
+ * integrity and foreign key checks; a server keeps its own).  Each
+ * problem found goes to fn as a kind ("integrity", "foreign-key") and a
+ * line of text.  0, or -1 when the check could not run.
+ */
+typedef void crm_problem_fn(void *arg, const char *kind, const char *text);
+int crm_db_check(struct crm_db *db, crm_problem_fn *fn, void *arg,
+	struct crm_err *err);
+
+/* The bytes the database takes on disk; -1 if unknown. */
+int64_t crm_db_size(struct crm_db *db);
+
+/*
  * Bulk mode for a large import: the driver gives the transaction the
  * memory and settings a write of many rows runs best with (1), or
  * those of a command again (0).

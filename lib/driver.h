@@ -67,11 +67,20 @@ struct crm_driver {
 	/* The schema version; -1 when it cannot be read (err set). */
 	int (*version)(struct crm_db *db, struct crm_err *err);
 	int (*set_version)(struct crm_db *db, int v, struct crm_err *err);
+	/* Bring the schema from version from to to, inside the caller's
+	 * transaction (schema.c sets the version). */
+	int (*migrate)(struct crm_db *db, int from, int to,
+		struct crm_err *err);
 	int (*function)(struct crm_db *db, const char *name, crm_text_fn *fn,
 		struct crm_err *err);
 	void (*bulk)(struct crm_db *db, int on);
+	int (*check)(struct crm_db *db, crm_problem_fn *fn, void *arg,
+		struct crm_err *err);
+	int64_t (*size)(struct crm_db *db);
 };
 
 extern const struct crm_driver crm_sqlite_driver;
+int crm_sqlite_migrate(struct crm_db *db, int from, int to,
+	struct crm_err *err);
 
 #endif

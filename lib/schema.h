@@ -1,15 +1,20 @@
 /*
- * schema.h - the schema and its migrations, all in schema.c.
+ * schema.h - the schema's version and bringing a database up to it.
  *
- * Version N of the schema is reached by running migrations 1..N in order.
- * A migration is never edited once released: a change is a new migration.
+ * Each driver keeps its backend's tables (db-sqlite-schema.c, ...): the
+ * same tables, columns and rules, written in its dialect.  Version N of
+ * the schema is reached by running migrations 1..N in order; a migration
+ * is never edited once released: a change is a new migration, in every
+ * driver.
  */
 #ifndef CRM_SCHEMA_H
 #define CRM_SCHEMA_H
 
 #include "db.h"
 
-/* The newest schema version this binary knows. */
+/* The newest schema version this binary knows; every driver's schema
+ * reaches it. */
+#define CRM_SCHEMA_LATEST 12
 int crm_schema_latest(void);
 
 /*
