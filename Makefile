@@ -10,7 +10,7 @@ FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 
 CC ?= cc
 CFLAGS ?= -O2 -g
-override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Ilib
+override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Ilib -I/usr/include/postgresql
 # SQLite, utf8proc and libcsv are linked statically (Debian ships the .a
 # files): it halves the work a short command does before main().
 LDLIBS = -Wl,-Bstatic -lsqlite3 -lutf8proc -lcsv -lsodium -Wl,-Bdynamic -lm -lpthread -ldl
@@ -25,7 +25,7 @@ BUILD = build
 endif
 
 BINS = crm crm-admin crm-customer crm-contact crm-product crm-order crm-deal crm-ticket crm-activity crm-campaign crm-field crm-import crm-report
-LIB_OBJS = buf cmd custom db db-sqlite db-sqlite-schema dupes entity err history import order out outfile query reader record report rules schema search text value verbs
+LIB_OBJS = buf cmd custom db db-pg db-pg-schema db-sqlite db-sqlite-schema dupes entity err history import order out outfile query reader record report rules schema search text value verbs
 
 LIB = $(BUILD)/libcrm.a
 BIN_PATHS = $(addprefix $(BUILD)/,$(BINS))

@@ -43,7 +43,7 @@ struct conn {
 sqlite3 *
 crm_db_sqlite(struct crm_db *db)
 {
-	return H(db);
+	return db->drv == &crm_sqlite_driver ? H(db) : NULL;
 }
 
 int

@@ -504,12 +504,10 @@ busy_timeout(int *ms, struct crm_err *err)
 static const struct crm_driver *
 driver_for(const char *path, struct crm_err *err)
 {
+	(void)err;
 	if (!strncmp(path, "postgresql://", 13) ||
-	    !strncmp(path, "postgres://", 11)) {
-		crm_err_set(err, CRM_EX_CONFIG, "this build of crm has no "
-			"PostgreSQL driver");
-		return NULL;
-	}
+	    !strncmp(path, "postgres://", 11))
+		return &crm_pg_driver;
 	return &crm_sqlite_driver;
 }
 

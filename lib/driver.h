@@ -82,5 +82,7 @@ struct crm_driver {
 extern const struct crm_driver crm_sqlite_driver;
 int crm_sqlite_migrate(struct crm_db *db, int from, int to,
 	struct crm_err *err);
+extern const struct crm_driver crm_pg_driver;
+int crm_pg_migrate(struct crm_db *db, int from, int to, struct crm_err *err);
 
 #endif
