@@ -71,6 +71,11 @@ deps-checked: scripts/install-deps
 check: all $(UNIT_BINS)
 	BUILD=$(BUILD) prove -j2 --exec tests/run-one $(UNIT_BINS) tests/cli/*.bats
 
+# The same tests on PostgreSQL (scripts/check-pg starts the server).
+PG_TESTS = $(BUILD)/tests/test-stmt
+check-pg: all $(UNIT_BINS)
+	scripts/check-pg $(BUILD) $(PG_TESTS)
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(BASHCOMPDIR) \
@@ -87,5 +92,5 @@ install: all
 clean:
 	rm -rf build build-san deps-checked
 
-.PHONY: all check install clean bench demo fuzz
+.PHONY: all check check-pg install clean bench demo fuzz
 .SECONDARY:

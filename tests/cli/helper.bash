@@ -10,10 +10,40 @@ BUILD_DIR="${BUILD_DIR:-$BATS_TEST_DIRNAME/../../${BUILD:-build}}"
 BUILD_DIR="$(cd "$BUILD_DIR" && pwd)"
 export PATH="$BUILD_DIR:$PATH"
 
+# The backend: SQLite files, or with CRM_TEST_PGHOST (set by make
+# check-pg to a throwaway server's socket folder) PostgreSQL databases,
+# one per test file, made afresh for each test.
+on_pg() {
+	[ -n "${CRM_TEST_PGHOST:-}" ]
+}
+
+# A test about the SQLite file itself (its bytes, its WAL, sqlite3(1)):
+# skipped on PostgreSQL, and only such tests are.
+sqlite_only() {
+	if on_pg; then
+		skip "about the SQLite file"
+	fi
+}
+
+# psql on the test's database (or database $PGDB_NAME), quiet and plain.
+pg_psql() {
+	psql -X -q -A -t -v ON_ERROR_STOP=1 -h "$CRM_TEST_PGHOST" -U crm \
+		-d "${2:-$PGDB_NAME}" -c "$1"
+}
+
 common_setup() {
-	export CRM_DB="$BATS_TEST_TMPDIR/crm.db"
 	export CRM_USER=tester CRM_TODAY=2026-11-22 TZ=UTC
 	unset CRM_FORMAT XDG_DATA_HOME CRM_BUSY_TIMEOUT COLUMNS
+	if on_pg; then
+		PGDB_NAME=t_$(basename "$BATS_TEST_FILENAME" .bats |
+			tr -c 'a-z0-9\n' _)
+		export PGDB_NAME
+		dropdb -h "$CRM_TEST_PGHOST" -U crm --if-exists "$PGDB_NAME"
+		createdb -h "$CRM_TEST_PGHOST" -U crm "$PGDB_NAME"
+		export CRM_DB="postgresql:///$PGDB_NAME?host=$CRM_TEST_PGHOST&user=crm"
+	else
+		export CRM_DB="$BATS_TEST_TMPDIR/crm.db"
+	fi
 }
 
 # A fresh database.
@@ -21,10 +51,26 @@ init_db() {
 	crm-admin init -q
 }
 
+# Run SQL on the test's database, written so that both backends take it;
+# rows as sqlite3 prints them (columns joined by |).
+db_sql() {
+	if on_pg; then
+		pg_psql "$1"
+	else
+		sqlite3 "$CRM_DB" "$1"
+	fi
+}
+
 # Run a command and check that the database did not change: compares a
-# dump of every table before and after.
+# dump of every table before and after.  (A sequence a failed insert
+# moved on is no change.)
 dump_db() {
-	sqlite3 "$CRM_DB" .dump | grep -v '^INSERT INTO customers_fts'
+	if on_pg; then
+		pg_dump -h "$CRM_TEST_PGHOST" -U crm -a --inserts "$PGDB_NAME" |
+			grep '^INSERT INTO'
+	else
+		sqlite3 "$CRM_DB" .dump | grep -v '^INSERT INTO customers_fts'
+	fi
 }
 
 # assert_unchanged "$before": the database still dumps as it did.
@@ -64,13 +110,13 @@ assert_error_re() {
 # Every created_at and updated_at set to one time, so that whole records
 # can be compared.  Updates of these columns fire no trigger.
 pin_times() {
-	sqlite3 "$CRM_DB" "UPDATE customers SET created_at = '${1:-2026-01-02T03:04:05Z}', updated_at = '${1:-2026-01-02T03:04:05Z}';
+	db_sql "UPDATE customers SET created_at = '${1:-2026-01-02T03:04:05Z}', updated_at = '${1:-2026-01-02T03:04:05Z}';
 		UPDATE contacts SET created_at = '${1:-2026-01-02T03:04:05Z}', updated_at = '${1:-2026-01-02T03:04:05Z}';"
 }
 
 # One column of one record, read straight from the database.
 db_value() {
-	sqlite3 "$CRM_DB" "SELECT $2 FROM $1 WHERE id = $3"
+	db_sql "SELECT $2 FROM $1 WHERE id = $3"
 }
 
 # Hold a write lock on the database for SECONDS in the background; returns
@@ -79,6 +125,19 @@ hold_lock() {
 	local ready="$BATS_TEST_TMPDIR/locked"
 
 	rm -f "$ready"
+	if on_pg; then
+		# crm's write lock (lib/db-pg.c), held by a session of psql.
+		printf '%s\n' 'BEGIN;' 'SELECT pg_advisory_xact_lock(6517357);' \
+			"\\! touch $ready" "SELECT pg_sleep($1);" 'COMMIT;' |
+			psql -X -q -h "$CRM_TEST_PGHOST" -U crm -d "$PGDB_NAME" \
+			>/dev/null 2>&1 3>&- &
+		LOCK_PID=$!
+		while [ ! -e "$ready" ]; do
+			kill -0 "$LOCK_PID" 2>/dev/null || return 1
+			sleep 0.05
+		done
+		return 0
+	fi
 	python3 -c '
 import sqlite3, sys, time
 c = sqlite3.connect(sys.argv[1], isolation_level=None)

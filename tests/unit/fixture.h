@@ -16,6 +16,11 @@
  *
  *	fixture_add(&db, &fs, "name=Ada", "city=London", NULL);
  *
+ * With $CRM_TEST_PGHOST (make check-pg: a throwaway server's socket
+ * folder) fixture_open() makes a fresh PostgreSQL database instead, and
+ * fx->path is its URI; fixture_close() drops it.  fixture_pg() says
+ * which.
+ *
  * It is included after <cmocka.h>, which fixture_add() fails the test
  * with.
  */
@@ -28,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "db.h"
@@ -36,8 +42,33 @@
 
 struct fixture {
 	char dir[64];		/* the scratch folder */
-	struct crm_buf path;	/* dir/crm.db, made by fixture_open() only */
+	struct crm_buf path;	/* dir/crm.db or a URI, by fixture_open() */
+	char pgname[48];	/* the PostgreSQL database, or "" */
 };
+
+/* Is this run on PostgreSQL? */
+static inline const char *
+fixture_pg(void)
+{
+	const char *h = getenv("CRM_TEST_PGHOST");
+
+	return h && *h ? h : NULL;
+}
+
+/* Run a client program of the test server's (createdb, dropdb) on name. */
+static inline int
+fixture_pg_run(const char *prog, const char *name)
+{
+	struct crm_buf cmd = CRM_BUF_INIT;
+	int r;
+
+	crm_buf_addf(&cmd, "%s -h '%s' -U crm %s%s >/dev/null 2>&1", prog,
+		fixture_pg(), strcmp(prog, "dropdb") ? "" : "--if-exists ",
+		name);
+	r = system(cmd.buf);
+	crm_buf_release(&cmd);
+	return r == 0 ? 0 : -1;
+}
 
 static int
 fixture_rm(const char *path, const struct stat *sb, int flag,
@@ -58,6 +89,7 @@ fixture_dir(struct fixture *fx)
 	snprintf(fx->dir, sizeof(fx->dir), "%s/crm-test-XXXXXX",
 		tmp && *tmp && strlen(tmp) < 40 ? tmp : "/tmp");
 	crm_buf_init(&fx->path);
+	fx->pgname[0] = '\0';
 	if (!mkdtemp(fx->dir)) {
 		perror(fx->dir);
 		return -1;
@@ -72,8 +104,21 @@ fixture_open(struct fixture *fx, struct crm_db *db)
 {
 	struct crm_err err = CRM_ERR_INIT;
 
+	static unsigned n;
+
 	if (fixture_dir(fx) < 0)
 		return -1;
+	fx->pgname[0] = '\0';
+	if (fixture_pg()) {
+		snprintf(fx->pgname, sizeof(fx->pgname), "u_%ld_%u",
+			(long)getpid(), n++);
+		if (fixture_pg_run("dropdb", fx->pgname) < 0 ||
+		    fixture_pg_run("createdb", fx->pgname) < 0)
+			return -1;
+		crm_buf_reset(&fx->path);
+		crm_buf_addf(&fx->path, "postgresql:///%s?host=%s&user=crm",
+			fx->pgname, fixture_pg());
+	}
 	if (crm_db_open(db, fx->path.buf, CRM_DB_CREATE, &err) < 0) {
 		fprintf(stderr, "# cannot open %s: %s\n", fx->path.buf,
 			err.msg.buf);
@@ -89,6 +134,9 @@ static inline void
 fixture_done(struct fixture *fx)
 {
 	nftw(fx->dir, fixture_rm, 8, FTW_DEPTH | FTW_PHYS);
+	if (fx->pgname[0])
+		fixture_pg_run("dropdb", fx->pgname);
+	fx->pgname[0] = '\0';
 	crm_buf_release(&fx->path);
 }
 

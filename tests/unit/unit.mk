@@ -2,5 +2,5 @@
 # by the top-level Makefile into $(BUILD)/tests/NAME and run by make check.
 UNIT_TESTS = test-buf test-custom test-db test-dupes test-entity test-err \
 	test-out test-order test-query test-reader test-rules test-schema \
-	test-search test-text \
+	test-search test-stmt test-text \
 	test-value
