@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "copy.h"
 #include "schema.h"
 #include "search.h"
 
@@ -129,6 +130,38 @@ cmd_stats(struct crm_ctx *ctx)
 	return CRM_EX_OK;
 }
 
+static int
+cmd_copy(struct crm_ctx *ctx)
+{
+	static const char *const cols[] = { "table", "rows" };
+	struct crm_copy c;
+	struct crm_db src;
+	struct crm_out out;
+	char num[24];
+	size_t i;
+	int ret;
+
+	if (ctx->argc != 2)
+		return crm_usage_error(ctx, ctx->argc < 2 ? "copy needs SRC "
+			"and DST" : "unexpected argument '%s'", ctx->argv[2]);
+	if (crm_db_open(&src, ctx->argv[0], CRM_DB_READ, &ctx->err) < 0)
+		return crm_fail(ctx);
+	ret = crm_copy_db(&src, ctx->argv[1], &c, &ctx->err);
+	crm_db_close(&src);
+	if (ret < 0)
+		return crm_fail(ctx);
+	crm_out_begin(&out, stdout, ctx->fmt, ctx->header, cols, 2);
+	for (i = 0; i < c.n; i++) {
+		snprintf(num, sizeof(num), "%lld", (long long)c.t[i].rows);
+		crm_out_cell(&out, CRM_CELL_TEXT, c.t[i].table,
+			strlen(c.t[i].table));
+		crm_out_cell(&out, CRM_CELL_NUM, num, strlen(num));
+		crm_out_row(&out);
+	}
+	crm_out_end(&out);
+	return CRM_EX_OK;
+}
+
 static const struct crm_optdef check_opts[] = {
 	{ .name = "repair",
 	  .help = "bring the search index up to date, rebuilt if wrong" },
@@ -144,6 +177,9 @@ static const struct crm_verb verbs[] = {
 	  "Check integrity, references and the search index", check_opts },
 	{ "stats", cmd_stats, CRM_O_FORMAT, CRM_DB_READER, NULL,
 	  "Count the records of each kind and the file's size", NULL },
+	{ "copy", cmd_copy, CRM_O_FORMAT, CRM_DB_NONE, "SRC DST",
+	  "Copy a whole database into an empty one, on either backend",
+	  NULL },
 	{ NULL, NULL, 0, CRM_DB_NONE, NULL, NULL, NULL }
 };
 

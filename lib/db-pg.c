@@ -33,6 +33,7 @@
 
 #include "db.h"
 #include "driver.h"
+#include "record.h"
 #include "banned.h"
 
 /*
@@ -49,6 +50,7 @@ static struct {
 	__typeof__(PQexec) *PQexec;
 	__typeof__(PQexecPrepared) *PQexecPrepared;
 	__typeof__(PQfinish) *PQfinish;
+	__typeof__(PQfname) *PQfname;
 	__typeof__(PQftype) *PQftype;
 	__typeof__(PQgetisnull) *PQgetisnull;
 	__typeof__(PQgetlength) *PQgetlength;
@@ -72,6 +74,7 @@ static const char *const pq_names[] = {
 	"PQexec",
 	"PQexecPrepared",
 	"PQfinish",
+	"PQfname",
 	"PQftype",
 	"PQgetisnull",
 	"PQgetlength",
@@ -94,6 +97,7 @@ static const char *const pq_names[] = {
 #define PQexec (pq.PQexec)
 #define PQexecPrepared (pq.PQexecPrepared)
 #define PQfinish (pq.PQfinish)
+#define PQfname (pq.PQfname)
 #define PQftype (pq.PQftype)
 #define PQgetisnull (pq.PQgetisnull)
 #define PQgetlength (pq.PQgetlength)
@@ -507,6 +511,12 @@ pg_col_count(struct crm_stmt *st)
 	return PQnfields(PS(st)->res);
 }
 
+static const char *
+pg_col_name(struct crm_stmt *st, int i)
+{
+	return PQfname(PS(st)->res, i);
+}
+
 /* ---- the connection ----------------------------------------------------- */
 
 static int
@@ -546,6 +556,30 @@ pg_begin(struct crm_db *db, struct crm_err *err)
 		PQclear(PQexec(C(db)->c, "ROLLBACK"));
 	}
 	PQclear(res);
+	return r;
+}
+
+static int
+pg_begin_read(struct crm_db *db, struct crm_err *err)
+{
+	return pg_exec(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+		err);
+}
+
+/* An identity column's sequence goes on from the highest id. */
+static int
+pg_ids_taken(struct crm_db *db, const char *table, struct crm_err *err)
+{
+	struct crm_buf sql = CRM_BUF_INIT, t = CRM_BUF_INIT;
+	int r;
+
+	crm_sql_ident(&t, table);
+	crm_buf_addf(&sql, "SELECT setval(pg_get_serial_sequence(?1, 'id'), "
+		"coalesce(max(id), 0) + 1, false) FROM %s", t.buf);
+	r = crm_run(db, "cannot set the next id", err, sql.buf, "t",
+		t.buf) < 0 ? -1 : 0;
+	crm_buf_release(&sql);
+	crm_buf_release(&t);
 	return r;
 }
 
@@ -801,11 +835,14 @@ const struct crm_driver crm_pg_driver = {
 	.col_text = pg_col_text,
 	.col_len = pg_col_len,
 	.col_count = pg_col_count,
+	.col_name = pg_col_name,
 	.exec = pg_exec,
 	.begin = pg_begin,
 	.commit = pg_commit,
 	.rollback = pg_rollback,
 	.in_transaction = pg_in_transaction,
+	.begin_read = pg_begin_read,
+	.ids_taken = pg_ids_taken,
 	.version = pg_version,
 	.set_version = pg_set_version,
 	.migrate = crm_pg_migrate,

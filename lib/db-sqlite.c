@@ -277,6 +277,12 @@ sq_col_count(struct crm_stmt *st)
 	return sqlite3_column_count(ST(st));
 }
 
+static const char *
+sq_col_name(struct crm_stmt *st, int i)
+{
+	return sqlite3_column_name(ST(st), i);
+}
+
 static int
 sq_exec(struct crm_db *db, const char *sql, struct crm_err *err)
 {
@@ -294,6 +300,27 @@ sq_begin(struct crm_db *db, struct crm_err *err)
 
 	if (rc != SQLITE_OK)
 		return crm_db_fail(db, rc, "cannot start a transaction", err);
+	return 0;
+}
+
+/* The first read takes the snapshot the rest see (WAL). */
+static int
+sq_begin_read(struct crm_db *db, struct crm_err *err)
+{
+	int rc = sqlite3_exec(H(db), "BEGIN", NULL, NULL, NULL);
+
+	if (rc != SQLITE_OK)
+		return crm_db_fail(db, rc, "cannot start a transaction", err);
+	return 0;
+}
+
+/* An INTEGER PRIMARY KEY's next id is always above the highest. */
+static int
+sq_ids_taken(struct crm_db *db, const char *table, struct crm_err *err)
+{
+	(void)db;
+	(void)table;
+	(void)err;
 	return 0;
 }
 
@@ -798,11 +825,14 @@ const struct crm_driver crm_sqlite_driver = {
 	.col_text = sq_col_text,
 	.col_len = sq_col_len,
 	.col_count = sq_col_count,
+	.col_name = sq_col_name,
 	.exec = sq_exec,
 	.begin = sq_begin,
 	.commit = sq_commit,
 	.rollback = sq_rollback,
 	.in_transaction = sq_in_transaction,
+	.begin_read = sq_begin_read,
+	.ids_taken = sq_ids_taken,
 	.version = sq_version,
 	.set_version = sq_set_version,
 	.migrate = crm_sqlite_migrate,

@@ -204,6 +204,12 @@ crm_col_count(struct crm_stmt *st)
 	return st->db->drv->col_count(st);
 }
 
+const char *
+crm_col_name(struct crm_stmt *st, int i)
+{
+	return st->db->drv->col_name(st, i);
+}
+
 int64_t
 crm_stmt_changes(struct crm_stmt *st)
 {
@@ -354,6 +360,18 @@ int
 crm_db_in_transaction(struct crm_db *db)
 {
 	return db->drv && db->drv->in_transaction(db);
+}
+
+int
+crm_db_begin_read(struct crm_db *db, struct crm_err *err)
+{
+	return db->drv->begin_read(db, err);
+}
+
+int
+crm_db_ids_taken(struct crm_db *db, const char *table, struct crm_err *err)
+{
+	return db->drv->ids_taken(db, table, err);
 }
 
 int

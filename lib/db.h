@@ -141,6 +141,7 @@ double crm_col_real(struct crm_stmt *st, int i);
 const char *crm_col_text(struct crm_stmt *st, int i);
 size_t crm_col_len(struct crm_stmt *st, int i);
 int crm_col_count(struct crm_stmt *st);
+const char *crm_col_name(struct crm_stmt *st, int i);
 
 /* Rows the last finished INSERT, UPDATE or DELETE of st changed. */
 int64_t crm_stmt_changes(struct crm_stmt *st);
@@ -189,6 +190,10 @@ int crm_db_commit(struct crm_db *db, struct crm_err *err);
 void crm_db_rollback(struct crm_db *db);
 int crm_db_in_transaction(struct crm_db *db);
 
+/* A read-only transaction that sees one moment of the database
+ * throughout (a copy, a backup); end it with crm_db_rollback(). */
+int crm_db_begin_read(struct crm_db *db, struct crm_err *err);
+
 enum crm_savepoint { CRM_SP_BEGIN, CRM_SP_RELEASE, CRM_SP_UNDO };
 int crm_db_savepoint(struct crm_db *db, const char *name,
 	enum crm_savepoint op, struct crm_err *err);
@@ -218,6 +223,13 @@ int crm_db_function(struct crm_db *db, const char *name, crm_text_fn *fn,
  */
 typedef void crm_problem_fn(void *arg, const char *kind, const char *text);
 int crm_db_check(struct crm_db *db, crm_problem_fn *fn, void *arg,
+	struct crm_err *err);
+
+/*
+ * Ids up to the highest in table are taken: the next record added gets
+ * a higher one.  After rows were written with their ids (a copy).
+ */
+int crm_db_ids_taken(struct crm_db *db, const char *table,
 	struct crm_err *err);
 
 /* The bytes the database takes on disk; -1 if unknown. */

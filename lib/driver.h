@@ -57,12 +57,16 @@ struct crm_driver {
 	const char *(*col_text)(struct crm_stmt *st, int i);
 	size_t (*col_len)(struct crm_stmt *st, int i);
 	int (*col_count)(struct crm_stmt *st);
+	const char *(*col_name)(struct crm_stmt *st, int i);
 
 	int (*exec)(struct crm_db *db, const char *sql, struct crm_err *err);
 	int (*begin)(struct crm_db *db, struct crm_err *err);
 	int (*commit)(struct crm_db *db, struct crm_err *err);
 	void (*rollback)(struct crm_db *db);
 	int (*in_transaction)(struct crm_db *db);
+	int (*begin_read)(struct crm_db *db, struct crm_err *err);
+	int (*ids_taken)(struct crm_db *db, const char *table,
+		struct crm_err *err);
 
 	/* The schema version; -1 when it cannot be read (err set). */
 	int (*version)(struct crm_db *db, struct crm_err *err);

@@ -1,0 +1,285 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "copy.h"
+#include "custom.h"
+#include "entity.h"
+#include "record.h"
+#include "search.h"
+#include "banned.h"
+
+/* Tables that are no entity's but go along: the import log, batches
+ * before their changes. */
+static const char *const log_tables[] = { "import_batches", "import_changes" };
+
+/* Has e been placed, or does it refer to no entity not yet placed? */
+static int
+ready(const struct crm_entity *e, const struct crm_entity **done, size_t n)
+{
+	size_t i, k;
+
+	for (i = 0; i < e->nfields; i++) {
+		const struct crm_field *f = &e->fields[i];
+
+		if (f->type != CRM_T_REF || !strcmp(f->ref, e->name))
+			continue;
+		for (k = 0; k < n; k++)
+			if (!strcmp(done[k]->name, f->ref))
+				break;
+		if (k == n)
+			return 0;
+	}
+	return 1;
+}
+
+/* The entities in an order where each comes after those it refers to. */
+static size_t
+entity_order(const struct crm_entity **out, size_t max)
+{
+	size_t n = 0, i, k, total = 0;
+
+	while (crm_entities[total])
+		total++;
+	while (n < total && n < max) {
+		size_t before = n;
+
+		for (i = 0; crm_entities[i]; i++) {
+			for (k = 0; k < n; k++)
+				if (out[k] == crm_entities[i])
+					break;
+			if (k == n && ready(crm_entities[i], out, n))
+				out[n++] = crm_entities[i];
+		}
+		if (n == before)
+			abort();	/* a cycle in entity.c */
+	}
+	return n;
+}
+
+/* The custom fields of src, made again at dst. */
+static int
+copy_fields(struct crm_db *src, struct crm_db *dst, struct crm_copy *c,
+	struct crm_err *err)
+{
+	struct crm_stmt *st, *vs;
+	char **vals = NULL;
+	size_t nv = 0, av = 0, i;
+	int ret = 0;
+
+	st = crm_sql(src, "cannot read the custom fields", "SELECT entity, "
+		"name, type, indexed FROM custom_fields\n"
+		"ORDER BY entity, position", err);
+	while (ret == 0 && crm_step(st) > 0) {
+		const char *ename = crm_col_text(st, 0);
+		const struct crm_entity *e = crm_entity_find(ename);
+		const char *name = crm_col_text(st, 1);
+		const char *type = crm_col_text(st, 2);
+		int64_t added;
+
+		if (!e) {
+			ret = crm_err_set(err, CRM_EX_DATAERR, "custom field "
+				"'%s' of an unknown entity '%s'", name, ename);
+			break;
+		}
+		nv = 0;
+		vs = crm_sql(src, "cannot read the custom fields", "SELECT "
+			"value FROM custom_field_values\n"
+			"WHERE entity = ?1 AND field = ?2 ORDER BY position",
+			err);
+		crm_bind_text(vs, 1, ename);
+		crm_bind_text(vs, 2, name);
+		while (crm_step(vs) > 0) {
+			if (nv + 2 > av) {
+				av = av ? 2 * av : 16;
+				vals = crm_xrealloc(vals, av * sizeof(*vals));
+			}
+			vals[nv++] = crm_strdup(crm_col_text(vs, 0));
+		}
+		if (crm_done(vs) < 0)
+			ret = -1;
+		if (vals)
+			vals[nv] = NULL;
+		if (ret == 0 && crm_custom_add(dst, e, name, type,
+		    nv ? vals : NULL, (int)crm_col_int(st, 3), &added,
+		    err) < 0)
+			ret = -1;
+		for (i = 0; i < nv; i++)
+			free(vals[i]);
+		c->fields++;
+	}
+	if (crm_done(st) < 0)
+		ret = -1;
+	free(vals);
+	return ret;
+}
+
+/* Every row of table, ids included, from src to dst; its count. */
+static int64_t
+copy_table(struct crm_db *src, struct crm_db *dst, const char *table,
+	struct crm_err *err)
+{
+	struct crm_buf sel = CRM_BUF_INIT, ins = CRM_BUF_INIT;
+	struct crm_stmt *st, *put = NULL;
+	int64_t rows = 0;
+	int n = 0, i;
+
+	crm_buf_adds(&sel, "SELECT * FROM ");
+	crm_sql_ident(&sel, table);
+	if (strcmp(table, "import_changes"))
+		crm_buf_adds(&sel, " ORDER BY id");
+	st = crm_sql(src, "cannot read the records", sel.buf, err);
+	while (crm_step(st) > 0) {
+		if (!put) {
+			/* The INSERT names the columns as src has them. */
+			n = crm_col_count(st);
+			crm_buf_adds(&ins, "INSERT INTO ");
+			crm_sql_ident(&ins, table);
+			crm_buf_adds(&ins, " (");
+			for (i = 0; i < n; i++) {
+				if (i)
+					crm_buf_adds(&ins, ", ");
+				crm_sql_ident(&ins, crm_col_name(st, i));
+			}
+			crm_buf_adds(&ins, ") VALUES (");
+			for (i = 0; i < n; i++)
+				crm_buf_addf(&ins, "%s?%d", i ? ", " : "",
+					i + 1);
+			crm_buf_adds(&ins, ")");
+		}
+		put = crm_sql(dst, "cannot copy the records", ins.buf, err);
+		for (i = 0; i < n; i++) {
+			switch (crm_col_kind(st, i)) {
+			case CRM_INT:
+				crm_bind_int(put, i + 1, crm_col_int(st, i));
+				break;
+			case CRM_REAL:
+				crm_bind_real(put, i + 1, crm_col_real(st, i));
+				break;
+			case CRM_TEXT:
+				crm_bind_textn(put, i + 1, crm_col_text(st, i),
+					crm_col_len(st, i));
+				break;
+			default:
+				crm_bind_null(put, i + 1);
+			}
+		}
+		crm_step(put);
+		if (crm_done(put) < 0)
+			break;
+		rows++;
+	}
+	if (crm_done(st) < 0 || err->code)
+		rows = -1;
+	crm_buf_release(&sel);
+	crm_buf_release(&ins);
+	return rows;
+}
+
+/* Open dst, made when there is no crm database there yet. */
+static int
+open_dst(struct crm_db *dst, const char *path, struct crm_err *err)
+{
+	struct crm_err e = CRM_ERR_INIT;
+
+	if (crm_db_open(dst, path, 0, &e) == 0) {
+		crm_err_release(&e);
+		return 0;
+	}
+	if (e.code != CRM_EX_NOINPUT) {
+		crm_err_set(err, e.code, "%s", e.msg.buf);
+		crm_err_release(&e);
+		return -1;
+	}
+	crm_err_release(&e);
+	return crm_db_open(dst, path, CRM_DB_CREATE, err);
+}
+
+static int64_t
+count(struct crm_db *db, const char *table)
+{
+	struct crm_buf sql = CRM_BUF_INIT;
+	int64_t n;
+
+	crm_buf_adds(&sql, "SELECT count(*) FROM ");
+	crm_sql_ident(&sql, table);
+	n = crm_db_int(db, sql.buf, -1);
+	crm_buf_release(&sql);
+	return n;
+}
+
+static void
+problem(void *arg, const char *kind, const char *text)
+{
+	struct crm_err *err = arg;
+
+	crm_err_set(err, CRM_EX_SOFTWARE, "the copy fails its check: %s: %s",
+		kind, text);
+}
+
+int
+crm_copy_db(struct crm_db *src, const char *path, struct crm_copy *c,
+	struct crm_err *err)
+{
+	const struct crm_entity *order[CRM_COPY_MAX];
+	struct crm_search_state search = { 0 };
+	struct crm_db dst;
+	size_t ne, i;
+	int ret = -1;
+
+	memset(c, 0, sizeof(*c));
+	ne = entity_order(order, CRM_COPY_MAX - 2);
+	for (i = 0; i < ne; i++)
+		c->t[c->n++].table = order[i]->table;
+	for (i = 0; i < sizeof(log_tables) / sizeof(log_tables[0]); i++)
+		c->t[c->n++].table = log_tables[i];
+	if (open_dst(&dst, path, err) < 0)
+		return -1;
+	for (i = 0; i < c->n; i++)
+		if (count(&dst, c->t[i].table) != 0) {
+			crm_err_set(err, CRM_EX_CANTCREAT, "cannot copy into "
+				"'%s': it holds %s already; copy into an "
+				"empty database", crm_db_name(&dst),
+				c->t[i].table);
+			goto out;
+		}
+	if (crm_db_begin_read(src, err) < 0 || crm_db_begin(&dst, err) < 0)
+		goto out;
+	if (copy_fields(src, &dst, c, err) < 0)
+		goto out;
+	for (i = 0; i < c->n; i++) {
+		c->t[i].rows = copy_table(src, &dst, c->t[i].table, err);
+		if (c->t[i].rows < 0 || (i < ne &&
+		    crm_db_ids_taken(&dst, c->t[i].table, err) < 0))
+			goto out;
+	}
+	if (crm_db_ids_taken(&dst, "import_batches", err) < 0 ||
+	    crm_db_commit(&dst, err) < 0)
+		goto out;
+	/* Verified at both ends: the rows of every table, src still in its
+	 * snapshot; then dst's own checks. */
+	for (i = 0; i < c->n; i++) {
+		int64_t a = count(src, c->t[i].table);
+		int64_t b = count(&dst, c->t[i].table);
+
+		if (a != c->t[i].rows || b != a) {
+			crm_err_set(err, CRM_EX_SOFTWARE, "the copy does not "
+				"match: %s has %lld rows, the copy %lld",
+				c->t[i].table, (long long)a, (long long)b);
+			goto out;
+		}
+	}
+	if (crm_db_check(&dst, problem, err, err) < 0 || err->code ||
+	    crm_search_check(&dst, &search, err) < 0)
+		goto out;
+	if (search.pending || search.wrong) {
+		crm_err_set(err, CRM_EX_SOFTWARE, "the copy's search index "
+			"does not match its customers");
+		goto out;
+	}
+	ret = 0;
+out:
+	crm_db_rollback(src);
+	crm_db_rollback(&dst);
+	crm_db_close(&dst);
+	return ret;
+}
