@@ -1,7 +1,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sqlite-compat.h"
 #include "custom.h"
 #include "record.h"
 #include "text.h"
@@ -159,54 +158,25 @@ fail:
 	return -1;
 }
 
-/* Run one statement that returns no rows, with up to two text
- * parameters. */
-static int
-run(struct crm_db *db, const char *sql, const char *a, const char *b,
-	struct crm_err *err)
-{
-	sqlite3_stmt *st = crm_db_prepare(db, sql, err);
-	int rc;
-
-	if (!st)
-		return -1;
-	if (a)
-		sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
-	if (b)
-		sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return crm_db_fail(db, rc, "cannot change the custom fields",
-			err);
-	return 0;
-}
-
 /* The custom field's type in the catalog into *type (index into types[]);
  * 1 found, 0 not, -1 error. */
 static int
-lookup(struct crm_db *db, const struct crm_entity *e, const char *name,
+field_type(struct crm_db *db, const struct crm_entity *e, const char *name,
 	int *type, struct crm_err *err)
 {
 	static const char sql[] =
-		"SELECT type FROM custom_fields WHERE entity = ?1 AND name = ?2";
-	sqlite3_stmt *st = crm_db_stmt(db, sql, err);
-	int rc, ret = 0;
+		"SELECT type FROM custom_fields\n"
+		"WHERE entity = ?1 AND name = ?2";
+	struct crm_buf t = CRM_BUF_INIT;
+	int r;
 
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, e->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*type = type_index((const char *)sqlite3_column_text(st, 0));
-		ret = *type < 0 ? crm_err_set(err, CRM_EX_SOFTWARE, "custom "
-			"field %s has an unknown type", name) : 1;
-	} else if (rc != SQLITE_DONE) {
-		ret = crm_db_fail(db, rc, "cannot read the custom fields", err);
-	}
-	crm_db_put(st);
-	return ret;
+	r = crm_get_text(db, "cannot read the custom fields", err, &t, sql,
+		"tt", e->name, name);
+	if (r > 0 && (*type = type_index(t.buf)) < 0)
+		r = crm_err_set(err, CRM_EX_SOFTWARE, "custom field %s has an "
+			"unknown type", name);
+	crm_buf_release(&t);
+	return r;
 }
 
 /* Add the values an enum lacks at the end of its list; *added counts. */
@@ -221,23 +191,16 @@ add_values(struct crm_db *db, const struct crm_entity *e, const char *name,
 		"FROM custom_field_values WHERE entity = ?1 AND field = ?2\n"
 		"ON CONFLICT DO NOTHING";
 	size_t i;
+	int64_t n;
 
 	*added = 0;
 	for (i = 0; values && values[i]; i++) {
-		sqlite3_stmt *st = crm_db_stmt(db, sql, err);
-		int rc;
-
-		if (!st)
+		/* A value there already, in any case, changes no row. */
+		n = crm_run(db, "cannot add the values", err, sql, "ttt",
+			e->name, name, values[i]);
+		if (n < 0)
 			return -1;
-		sqlite3_bind_text(st, 1, e->name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, values[i], -1, SQLITE_STATIC);
-		rc = sqlite3_step(st);
-		crm_db_put(st);
-		if (rc != SQLITE_DONE)
-			return crm_db_fail(db, rc, "cannot add the values",
-				err);
-		*added += sqlite3_changes(crm_db_sqlite(db));
+		*added += n;
 	}
 	return 0;
 }
@@ -270,9 +233,10 @@ add_index(struct crm_db *db, const struct crm_entity *e, const char *name,
 	crm_buf_adds(&sql, ")");
 	ret = crm_db_exec(db, sql.buf, err);
 	crm_buf_release(&sql);
-	if (ret == 0)
-		ret = run(db, "UPDATE custom_fields SET indexed = 1 "
-			"WHERE entity = ?1 AND name = ?2", e->name, name, err);
+	if (ret == 0 && crm_run(db, "cannot change the custom fields", err,
+	    "UPDATE custom_fields SET indexed = 1 "
+	    "WHERE entity = ?1 AND name = ?2", "tt", e->name, name) < 0)
+		ret = -1;
 	return ret;
 }
 
@@ -288,7 +252,7 @@ crm_custom_add(struct crm_db *db, const struct crm_entity *e,
 	*added = -1;
 	if (type && crm_custom_type(type, &t, err) < 0)
 		return -1;
-	have = lookup(db, e, name, &ti, err);
+	have = field_type(db, e, name, &ti, err);
 	if (have < 0)
 		return -1;
 	if (have) {
@@ -318,31 +282,13 @@ crm_custom_add(struct crm_db *db, const struct crm_entity *e,
 		return crm_err_set(err, CRM_EX_USAGE, "--values goes with "
 			"--type enum");
 	crm_now(&now);
-	{
-		static const char ins[] =
-			"INSERT INTO custom_fields\n"
-			"       (entity, name, type, indexed, position, "
-			"created_at)\n"
-			"SELECT ?1, ?2, ?3, ?4, coalesce(max(position), 0) + 1,"
-			" ?5\n"
-			"FROM custom_fields WHERE entity = ?1";
-		sqlite3_stmt *st = crm_db_prepare(db, ins, err);
-		int rc;
-
-		if (!st)
-			goto out;
-		sqlite3_bind_text(st, 1, e->name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, types[ti].name, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 4, index || t == CRM_T_ENUM);
-		sqlite3_bind_text(st, 5, now.buf, -1, SQLITE_STATIC);
-		rc = sqlite3_step(st);
-		sqlite3_finalize(st);
-		if (rc != SQLITE_DONE) {
-			crm_db_fail(db, rc, "cannot add the field", err);
-			goto out;
-		}
-	}
+	if (crm_run(db, "cannot add the field", err,
+	    "INSERT INTO custom_fields\n"
+	    "       (entity, name, type, indexed, position, created_at)\n"
+	    "SELECT ?1, ?2, ?3, ?4, coalesce(max(position), 0) + 1, ?5\n"
+	    "FROM custom_fields WHERE entity = ?1", "tttdt", e->name, name,
+	    types[ti].name, index || t == CRM_T_ENUM, now.buf) < 0)
+		goto out;
 	/* The column: identifiers from the entity table and a name that
 	 * passed crm_custom_check_name(), quoted all the same. */
 	crm_buf_adds(&sql, "ALTER TABLE ");
@@ -371,15 +317,14 @@ custom_names(struct crm_db *db, const struct crm_entity *e,
 {
 	static const char sql[] = "SELECT name FROM custom_fields "
 		"WHERE entity = ?1 ORDER BY position";
-	sqlite3_stmt *st = crm_db_prepare(db, sql, NULL);
+	/* For a message about another error: none of its own. */
+	struct crm_stmt *st = crm_sql(db, NULL, sql, NULL);
 
-	if (st) {
-		sqlite3_bind_text(st, 1, e->name, -1, SQLITE_STATIC);
-		while (sqlite3_step(st) == SQLITE_ROW)
-			crm_buf_addf(b, "%s%s", b->len ? ", " : "",
-				(const char *)sqlite3_column_text(st, 0));
-		sqlite3_finalize(st);
-	}
+	crm_bind_text(st, 1, e->name);
+	while (crm_step(st) > 0)
+		crm_buf_addf(b, "%s%s", b->len ? ", " : "",
+			crm_col_text(st, 0));
+	crm_done(st);
 	if (!b->len)
 		crm_buf_adds(b, "none");
 }
@@ -392,7 +337,7 @@ crm_custom_drop(struct crm_db *db, const struct crm_entity *e,
 	int have, ti, ret = -1;
 
 	*had = 0;
-	have = lookup(db, e, name, &ti, err);
+	have = field_type(db, e, name, &ti, err);
 	if (have < 0)
 		return -1;
 	if (!have) {
@@ -406,12 +351,9 @@ crm_custom_drop(struct crm_db *db, const struct crm_entity *e,
 	crm_buf_adds(&sql, " WHERE ");
 	crm_sql_ident(&sql, name);
 	crm_buf_adds(&sql, " IS NOT NULL");
-	*had = crm_db_int(db, sql.buf, -1);
-	if (*had < 0) {
-		crm_db_fail(db, sqlite3_errcode(crm_db_sqlite(db)), "cannot count values",
-			err);
+	if (crm_get_int(db, "cannot count values", err, had, sql.buf,
+	    NULL) < 0)
 		goto out;
-	}
 	if (*had && !force) {
 		crm_err_set(err, CRM_EX_DATAERR, "%s field '%s' holds a value "
 			"in %lld %s; --force drops it with them", e->name,
@@ -426,10 +368,12 @@ crm_custom_drop(struct crm_db *db, const struct crm_entity *e,
 	crm_buf_adds(&sql, " DROP COLUMN ");
 	crm_sql_ident(&sql, name);
 	if (crm_db_exec(db, sql.buf, err) < 0 ||
-	    run(db, "DELETE FROM custom_field_values "
-	    "WHERE entity = ?1 AND field = ?2", e->name, name, err) < 0 ||
-	    run(db, "DELETE FROM custom_fields "
-	    "WHERE entity = ?1 AND name = ?2", e->name, name, err) < 0)
+	    crm_run(db, "cannot change the custom fields", err,
+	    "DELETE FROM custom_field_values "
+	    "WHERE entity = ?1 AND field = ?2", "tt", e->name, name) < 0 ||
+	    crm_run(db, "cannot change the custom fields", err,
+	    "DELETE FROM custom_fields "
+	    "WHERE entity = ?1 AND name = ?2", "tt", e->name, name) < 0)
 		goto out;
 	ret = 0;
 out:
@@ -451,34 +395,28 @@ crm_custom_list(struct crm_db *db, const struct crm_entity *e,
 		"FROM custom_fields AS f\n"
 		"WHERE ?1 IS NULL OR f.entity = ?1\n"
 		"ORDER BY f.entity, f.position";
-	sqlite3_stmt *st = crm_db_prepare(db, sql, err);
+	struct crm_stmt *st = crm_sql(db, "cannot list the custom fields",
+		sql, err);
 	int64_t n = 0;
-	int rc, i;
+	int i, yes;
 
-	if (!st)
-		return -1;
-	if (e)
-		sqlite3_bind_text(st, 1, e->name, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && !out->failed) {
+	crm_bind_text(st, 1, e ? e->name : NULL);
+	while (crm_step(st) > 0 && !out->failed) {
 		for (i = 0; i < 4; i++) {
-			const char *s = (const char *)sqlite3_column_text(st,
-				i);
-
-			if (s)
-				crm_out_cell(out, CRM_CELL_TEXT, s, strlen(s));
-			else
+			if (crm_col_kind(st, i) == CRM_NULL)
 				crm_out_cell(out, CRM_CELL_NULL, NULL, 0);
+			else
+				crm_out_cell(out, CRM_CELL_TEXT,
+					crm_col_text(st, i),
+					crm_col_len(st, i));
 		}
-		crm_out_cell(out, CRM_CELL_BOOL, sqlite3_column_int(st, 4) ?
-			"yes" : "no", sqlite3_column_int(st, 4) ? 3 : 2);
+		yes = crm_col_int(st, 4) != 0;
+		crm_out_cell(out, CRM_CELL_BOOL, yes ? "yes" : "no",
+			yes ? 3 : 2);
 		crm_out_row(out);
 		n++;
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return crm_db_fail(db, rc, "cannot list the custom fields",
-			err);
-	return n;
+	return crm_done(st) < 0 ? -1 : n;
 }
 
 /* Keep an allocation in the set, to be freed with it. */
@@ -500,28 +438,24 @@ enum_values(struct crm_fieldset *fs, struct crm_db *db, const char *name,
 	static const char sql[] =
 		"SELECT value FROM custom_field_values\n"
 		"WHERE entity = ?1 AND field = ?2 ORDER BY position";
-	sqlite3_stmt *st = crm_db_stmt(db, sql, err);
+	struct crm_stmt *st = crm_sql(db, "cannot read the custom fields",
+		sql, err);
 	char **vals = NULL;
 	size_t n = 0;
-	int rc;
 
 	if (!st)
 		return NULL;
-	sqlite3_bind_text(st, 1, fs->entity->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	crm_bind_text(st, 1, fs->entity->name);
+	crm_bind_text(st, 2, name);
 	vals = crm_xcalloc(1, sizeof(*vals));
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while (crm_step(st) > 0) {
 		vals = crm_xrealloc(vals, (n + 2) * sizeof(*vals));
-		vals[n++] = own(fs, crm_strdup((const char *)
-			sqlite3_column_text(st, 0)));
+		vals[n++] = own(fs, crm_strdup(crm_col_text(st, 0)));
 		vals[n] = NULL;
 	}
-	crm_db_put(st);
 	own(fs, vals);
-	if (rc != SQLITE_DONE) {
-		crm_db_fail(db, rc, "cannot read the custom fields", err);
+	if (crm_done(st) < 0)
 		return NULL;
-	}
 	return (const char *const *)vals;
 }
 
@@ -532,23 +466,19 @@ crm_fieldset_load(struct crm_fieldset *fs, struct crm_db *db,
 	static const char sql[] =
 		"SELECT name, type FROM custom_fields\n"
 		"WHERE entity = ?1 ORDER BY position";
-	sqlite3_stmt *st;
+	struct crm_stmt *st;
 	size_t alloc = 0, i;
-	int rc;
 
 	crm_fieldset_builtin(fs, e);
-	st = crm_db_stmt(db, sql, err);
-	if (!st)
-		goto fail;
-	sqlite3_bind_text(st, 1, e->name, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	st = crm_sql(db, "cannot read the custom fields", sql, err);
+	crm_bind_text(st, 1, e->name);
+	while (crm_step(st) > 0) {
 		struct crm_field *f;
-		int ti = type_index((const char *)sqlite3_column_text(st, 1));
+		int ti = type_index(crm_col_text(st, 1));
 
 		/* A type this binary does not know, or a name that is no
 		 * name (the catalog edited by hand): not a field. */
-		if (ti < 0 || !crm_custom_name_ok((const char *)
-		    sqlite3_column_text(st, 0)))
+		if (ti < 0 || !crm_custom_name_ok(crm_col_text(st, 0)))
 			continue;
 		if (fs->ncustom == alloc) {
 			alloc = alloc ? alloc * 2 : 8;
@@ -557,8 +487,7 @@ crm_fieldset_load(struct crm_fieldset *fs, struct crm_db *db,
 		}
 		f = &fs->custom[fs->ncustom++];
 		memset(f, 0, sizeof(*f));
-		f->name = own(fs, crm_strdup((const char *)
-			sqlite3_column_text(st, 0)));
+		f->name = own(fs, crm_strdup(crm_col_text(st, 0)));
 		f->type = types[ti].type;
 		f->flags = CRM_F_CUSTOM;
 		f->help = types[ti].help;
@@ -569,11 +498,8 @@ crm_fieldset_load(struct crm_fieldset *fs, struct crm_db *db,
 			f->flags |= CRM_F_SIGNED;
 		}
 	}
-	crm_db_put(st);
-	if (rc != SQLITE_DONE) {
-		crm_db_fail(db, rc, "cannot read the custom fields", err);
+	if (crm_done(st) < 0)
 		goto fail;
-	}
 	/* The values after the fields: the statement above is done. */
 	for (i = 0; i < fs->ncustom; i++)
 		if (fs->custom[i].type == CRM_T_ENUM &&

@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sqlite-compat.h"
 #include "order.h"
 #include "value.h"
 #include "banned.h"
@@ -35,31 +34,27 @@ product_info(struct crm_db *db, int64_t id, struct crm_buf *sku,
 		"SELECT sku, price, active, stock\n"
 		"FROM products\n"
 		"WHERE id = ?1";
-	sqlite3_stmt *st = crm_db_stmt(db, sql, err);
-	int rc;
+	struct crm_stmt *st = crm_sql(db, "cannot read product", sql, err);
+	int r;
 
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	crm_bind_int(st, 1, id);
+	r = crm_step(st);
+	if (r > 0) {
 		if (sku)
-			crm_buf_sets(sku, (const char *)
-				sqlite3_column_text(st, 0));
+			crm_buf_sets(sku, crm_col_text(st, 0));
 		if (price)
-			*price = sqlite3_column_int64(st, 1);
+			*price = crm_col_int(st, 1);
 		if (active)
-			*active = sqlite3_column_int(st, 2);
+			*active = (int)crm_col_int(st, 2);
 		if (stock)
-			*stock = sqlite3_column_int64(st, 3);
-	} else if (rc == SQLITE_DONE) {
-		crm_err_set(err, CRM_EX_DATAERR, "no product %lld",
-			(long long)id);
-	} else {
-		crm_db_fail(db, rc, "cannot read product", err);
+			*stock = crm_col_int(st, 3);
 	}
-	crm_db_put(st);
-	return rc == SQLITE_ROW ? 0 : -1;
+	if (crm_done(st) < 0)
+		return -1;
+	if (r == 0)
+		return crm_err_set(err, CRM_EX_DATAERR, "no product %lld",
+			(long long)id);
+	return 0;
 }
 
 /* Try one reading of a line: product text, quantity text, price or NULL. */
@@ -154,16 +149,13 @@ take_stock(struct crm_db *db, const struct crm_line *lines, size_t n,
 		"UPDATE products\n"
 		"SET stock = stock - ?2, updated_at = ?3\n"
 		"WHERE id = ?1 AND stock >= ?2";
-	sqlite3_stmt *st = crm_db_stmt(db, sql, err);
 	size_t i, j;
 	int ret = 0;
 
-	if (!st)
-		return -1;
 	for (i = 0; i < n && !ret; i++) {
-		int64_t want = 0, have;
+		int64_t want = 0, have, changed;
 		struct crm_buf sku = CRM_BUF_INIT;
-		int seen = 0, rc;
+		int seen = 0;
 
 		/* Each product once, with the units of all its lines. */
 		for (j = 0; j < i; j++)
@@ -173,14 +165,13 @@ take_stock(struct crm_db *db, const struct crm_line *lines, size_t n,
 		for (j = i; j < n; j++)
 			if (lines[j].product == lines[i].product)
 				want += lines[j].quantity;
-		sqlite3_bind_int64(st, 1, lines[i].product);
-		sqlite3_bind_int64(st, 2, want);
-		sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
-		rc = sqlite3_step(st);
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE) {
-			ret = crm_db_fail(db, rc, "cannot take stock", err);
-		} else if (sqlite3_changes(crm_db_sqlite(db)) == 0) {
+		/* The check and the decrement are one statement: no row
+		 * changed is too little stock, whoever took it. */
+		changed = crm_run(db, "cannot take stock", err, sql, "iit",
+			lines[i].product, want, now);
+		if (changed < 0) {
+			ret = -1;
+		} else if (changed == 0) {
 			ret = product_info(db, lines[i].product, &sku, NULL,
 				NULL, &have, err);
 			if (!ret)
@@ -191,7 +182,6 @@ take_stock(struct crm_db *db, const struct crm_line *lines, size_t n,
 		}
 		crm_buf_release(&sku);
 	}
-	crm_db_put(st);
 	return ret;
 }
 
@@ -232,27 +222,13 @@ insert_lines(struct crm_db *db, int64_t id, const struct crm_line *lines,
 		"       (\"order\", product, quantity, unit_price,\n"
 		"        created_at, updated_at)\n"
 		"VALUES (?1, ?2, ?3, ?4, ?5, ?5)";
-	sqlite3_stmt *st = crm_db_stmt(db, sql, err);
 	size_t i;
-	int rc;
 
-	if (!st)
-		return -1;
-	for (i = 0; i < n; i++) {
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_int64(st, 2, lines[i].product);
-		sqlite3_bind_int64(st, 3, lines[i].quantity);
-		sqlite3_bind_int64(st, 4, lines[i].unit_price);
-		sqlite3_bind_text(st, 5, now, -1, SQLITE_STATIC);
-		rc = sqlite3_step(st);
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE) {
-			crm_db_put(st);
-			return crm_db_fail(db, rc, "cannot add order line",
-				err);
-		}
-	}
-	crm_db_put(st);
+	for (i = 0; i < n; i++)
+		if (crm_run(db, "cannot add order line", err, sql, "iiiit",
+		    id, lines[i].product, lines[i].quantity,
+		    lines[i].unit_price, now) < 0)
+			return -1;
 	return 0;
 }
 
@@ -312,23 +288,20 @@ same_lines(struct crm_db *db, int64_t id, const struct crm_line *lines,
 	static const char sql[] =
 		"SELECT product, quantity, unit_price\n"
 		"FROM order_lines WHERE \"order\" = ?1 ORDER BY id";
-	sqlite3_stmt *st = crm_db_stmt(db, sql, err);
+	struct crm_stmt *st = crm_sql(db, "cannot read order lines", sql, err);
 	size_t i = 0;
-	int rc, same = 1;
+	int same = 1;
 
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (i >= n || sqlite3_column_int64(st, 0) != lines[i].product ||
-		    sqlite3_column_int64(st, 1) != lines[i].quantity ||
-		    sqlite3_column_int64(st, 2) != lines[i].unit_price)
+	crm_bind_int(st, 1, id);
+	while (crm_step(st) > 0) {
+		if (i >= n || crm_col_int(st, 0) != lines[i].product ||
+		    crm_col_int(st, 1) != lines[i].quantity ||
+		    crm_col_int(st, 2) != lines[i].unit_price)
 			same = 0;
 		i++;
 	}
-	crm_db_put(st);
-	if (rc != SQLITE_DONE)
-		return crm_db_fail(db, rc, "cannot read order lines", err);
+	if (crm_done(st) < 0)
+		return -1;
 	return same && i == n;
 }
 
@@ -349,10 +322,9 @@ crm_order_replace(struct crm_db *db, const struct crm_fieldset *fs,
 		"UPDATE orders SET updated_at = ?2 WHERE id = ?1";
 	struct crm_assigns all = CRM_ASSIGNS_INIT;
 	struct crm_buf total = CRM_BUF_INIT, now = CRM_BUF_INIT;
-	sqlite3_stmt *st;
-	int64_t sum, units;
+	int64_t sum, units, taken = 0;
 	size_t i;
-	int same, taken = 0, hold, rc, ret = -1;
+	int same, hold, ret = -1;
 
 	*changed = 0;
 	if (lines_total(lines, nlines, &sum, &units, err) < 0)
@@ -361,13 +333,9 @@ crm_order_replace(struct crm_db *db, const struct crm_fieldset *fs,
 	if (same < 0)
 		return -1;
 	crm_now(&now);
-	st = crm_db_stmt(db, taken_sql, err);
-	if (!st)
+	if (crm_get_int(db, "cannot read order", err, &taken, taken_sql,
+	    "i", id) < 0)
 		goto out;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		taken = sqlite3_column_int(st, 0);
-	crm_db_put(st);
 	/* With stock, the order holds stock unless cancelled.  Without,
 	 * it holds what it held while its lines stay; new lines take
 	 * none, and what the old ones took is given back, or a cancel
@@ -377,17 +345,9 @@ crm_order_replace(struct crm_db *db, const struct crm_fieldset *fs,
 	    return_stock(db, id, now.buf, err) < 0)
 		goto out;
 	if (!same) {
-		st = crm_db_stmt(db, drop_sql, err);
-		if (!st)
-			goto out;
-		sqlite3_bind_int64(st, 1, id);
-		rc = sqlite3_step(st);
-		crm_db_put(st);
-		if (rc != SQLITE_DONE) {
-			crm_db_fail(db, rc, "cannot replace order lines", err);
-			goto out;
-		}
-		if (insert_lines(db, id, lines, nlines, now.buf, err) < 0)
+		if (crm_run(db, "cannot replace order lines", err, drop_sql,
+		    "i", id) < 0 ||
+		    insert_lines(db, id, lines, nlines, now.buf, err) < 0)
 			goto out;
 	}
 	if (stock && hold && (!same || !taken) &&
@@ -404,17 +364,9 @@ crm_order_replace(struct crm_db *db, const struct crm_fieldset *fs,
 		goto out;
 	if (!same) {
 		/* New lines are a change even when the total is not. */
-		st = crm_db_stmt(db, touch_sql, err);
-		if (!st)
+		if (crm_run(db, "cannot update order", err, touch_sql, "it",
+		    id, now.buf) < 0)
 			goto out;
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_text(st, 2, now.buf, (int)now.len, SQLITE_STATIC);
-		rc = sqlite3_step(st);
-		crm_db_put(st);
-		if (rc != SQLITE_DONE) {
-			crm_db_fail(db, rc, "cannot update order", err);
-			goto out;
-		}
 		*changed = 1;
 	}
 	ret = 0;
@@ -437,18 +389,8 @@ return_stock(struct crm_db *db, int64_t id, const char *now,
 		"      FROM order_lines WHERE \"order\" = ?1\n"
 		"      GROUP BY product) AS l\n"
 		"WHERE products.id = l.product";
-	sqlite3_stmt *st = crm_db_prepare(db, sql, err);
-	int rc;
-
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return crm_db_fail(db, rc, "cannot return stock", err);
-	return 0;
+	return crm_run(db, "cannot return stock", err, sql, "it", id,
+		now) < 0 ? -1 : 0;
 }
 
 int
@@ -458,15 +400,12 @@ crm_order_release(struct crm_db *db, int64_t id, struct crm_err *err)
 		"SELECT stock_taken AND status IN ('pending', 'paid')\n"
 		"FROM orders WHERE id = ?1";
 	struct crm_buf now = CRM_BUF_INIT;
-	sqlite3_stmt *st = crm_db_stmt(db, sql, err);
-	int holds = 0, ret = 0;
+	int64_t holds = 0;
+	int ret = 0;
 
-	if (!st)
+	if (crm_get_int(db, "cannot read order", err, &holds, sql, "i",
+	    id) < 0)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		holds = sqlite3_column_int(st, 0);
-	crm_db_put(st);
 	if (holds) {
 		crm_now(&now);
 		ret = return_stock(db, id, now.buf, err);
@@ -490,26 +429,25 @@ crm_order_status(struct crm_db *db, int64_t id, const char *status,
 	const struct crm_field *f = crm_entity_field(crm_entity_find("order"),
 		"status");
 	struct crm_buf now = CRM_BUF_INIT;
-	sqlite3_stmt *st;
-	int idx, taken = 0, rc, ret = -1;
+	struct crm_stmt *st;
+	int64_t taken = 0;
+	int idx, r, ret = -1;
 
 	if (crm_parse_enum(status, f->values, &idx, err) < 0)
 		return -1;
 	status = f->values[idx];
-	st = crm_db_prepare(db, get_sql, err);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		snprintf(old, sizeof(old), "%s", sqlite3_column_text(st, 0));
-		taken = sqlite3_column_int(st, 1);
+	st = crm_sql(db, "cannot read order", get_sql, err);
+	crm_bind_int(st, 1, id);
+	r = crm_step(st);
+	if (r > 0) {
+		snprintf(old, sizeof(old), "%s", crm_col_text(st, 0));
+		taken = crm_col_int(st, 1);
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW)
-		return rc == SQLITE_DONE ? crm_err_set(err, CRM_EX_NOTFOUND,
-			"no order %lld", (long long)id) :
-			crm_db_fail(db, rc, "cannot read order", err);
+	if (crm_done(st) < 0)
+		return -1;
+	if (r == 0)
+		return crm_err_set(err, CRM_EX_NOTFOUND, "no order %lld",
+			(long long)id);
 	if (from)
 		*from = old;
 	if (!crm_order_move_ok(old, status))
@@ -520,18 +458,10 @@ crm_order_status(struct crm_db *db, int64_t id, const char *status,
 	if (!strcmp(status, "cancelled") && taken &&
 	    return_stock(db, id, now.buf, err) < 0)
 		goto out;
-	st = crm_db_prepare(db, set_sql, err);
-	if (!st)
+	if (crm_run(db, "cannot change order status", err, set_sql, "itt",
+	    id, status, now.buf) < 0)
 		goto out;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, now.buf, (int)now.len, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		crm_db_fail(db, rc, "cannot change order status", err);
-	else
-		ret = 0;
+	ret = 0;
 out:
 	crm_buf_release(&now);
 	return ret;
@@ -569,29 +499,17 @@ crm_stock_adjust(struct crm_db *db, int64_t id, int op, int64_t n,
 		"RETURNING stock";
 	struct crm_buf now = CRM_BUF_INIT, sku = CRM_BUF_INIT;
 	char opstr[2] = { (char)op, '\0' };
-	sqlite3_stmt *st;
 	int64_t have;
-	int rc;
+	int r;
 
 	crm_now(&now);
-	st = crm_db_prepare(db, sql, err);
-	if (!st) {
-		crm_buf_release(&now);
-		return -1;
-	}
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, n);
-	sqlite3_bind_text(st, 3, opstr, 1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, now.buf, (int)now.len, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*stock = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	/* No row back: the change would break a bound, the same statement
+	 * checked it. */
+	r = crm_get_int(db, "cannot change stock", err, stock, sql, "iitt",
+		id, n, opstr, now.buf);
 	crm_buf_release(&now);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc != SQLITE_DONE)
-		return crm_db_fail(db, rc, "cannot change stock", err);
+	if (r != 0)
+		return r > 0 ? 0 : -1;
 	if (product_info(db, id, &sku, NULL, NULL, &have, err) == 0)
 		crm_err_set(err, CRM_EX_DATAERR, op == '-' ?
 			"stock of '%s' cannot go below zero: %lld in stock, "
@@ -617,35 +535,27 @@ crm_order_lines(struct crm_db *db, int64_t id, struct crm_out *out,
 		"WHERE l.\"order\" = ?1\n"
 		"ORDER BY l.id";
 	struct crm_buf b = CRM_BUF_INIT;
-	sqlite3_stmt *st = crm_db_prepare(db, sql, err);
-	int rc, i;
+	struct crm_stmt *st = crm_sql(db, "cannot read order lines", sql, err);
+	int i;
 
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	crm_bind_int(st, 1, id);
+	while (crm_step(st) > 0) {
 		for (i = 0; i < CRM_ORDER_LINE_NCOLS; i++) {
-			const char *s = (const char *)
-				sqlite3_column_text(st, i);
-
 			if (i == 5 || i == 6) {
 				crm_buf_reset(&b);
-				crm_format_money(sqlite3_column_int64(st, i),
-					&b);
+				crm_format_money(crm_col_int(st, i), &b);
 				crm_out_cell(out, CRM_CELL_NUM, b.buf, b.len);
 			} else {
 				crm_out_cell(out, i == 2 || i == 3 ?
-					CRM_CELL_TEXT : CRM_CELL_NUM, s,
-					strlen(s));
+					CRM_CELL_TEXT : CRM_CELL_NUM,
+					crm_col_text(st, i),
+					crm_col_len(st, i));
 			}
 		}
 		crm_out_row(out);
 	}
-	sqlite3_finalize(st);
 	crm_buf_release(&b);
-	if (rc != SQLITE_DONE)
-		return crm_db_fail(db, rc, "cannot read order lines", err);
-	return 0;
+	return crm_done(st);
 }
 
 int

@@ -3,10 +3,8 @@
  * and an order's campaign, as entity rules hooks.  Declared in rules.h.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "sqlite-compat.h"
 #include "rules.h"
 #include "value.h"
 #include "banned.h"
@@ -136,34 +134,25 @@ one_of(const char *s, const char *a, const char *b)
 	return s && (!strcmp(s, a) || !strcmp(s, b));
 }
 
-/* Run sql with ?1 = id and ?2 = text (may be NULL) and give the first
- * column of its first row as text into out (empty: no row or NULL);
- * the second column, if any, as an integer into *n. */
+/* The first row of sql run with ?1 = id and ?2 = arg, the first record
+ * that breaks a rule: its first column as text into out (empty when no
+ * row or NULL), its second, which record it is, into *n. */
 static int
-lookup(struct crm_db *db, const char *sql, int64_t id, const char *arg,
+first_break(struct crm_db *db, const char *sql, int64_t id, const char *arg,
 	struct crm_buf *out, int64_t *n, struct crm_err *err)
 {
-	sqlite3_stmt *st = crm_db_stmt(db, sql, err);
-	int rc;
+	struct crm_stmt *st = crm_sql(db, "cannot check a rule", sql, err);
 
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	if (arg)
-		sqlite3_bind_text(st, 2, arg, -1, SQLITE_STATIC);
+	crm_bind_int(st, 1, id);
+	crm_bind_text(st, 2, arg);
 	crm_buf_reset(out);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		if (sqlite3_column_type(st, 0) != SQLITE_NULL)
-			crm_buf_adds(out, (const char *)
-				sqlite3_column_text(st, 0));
-		if (n && sqlite3_column_count(st) > 1)
-			*n = sqlite3_column_int64(st, 1);
+	if (crm_step(st) > 0) {
+		if (crm_col_kind(st, 0) != CRM_NULL)
+			crm_buf_add(out, crm_col_text(st, 0),
+				crm_col_len(st, 0));
+		*n = crm_col_int(st, 1);
 	}
-	crm_db_put(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return crm_db_fail(db, rc, "cannot check a rule", err);
-	return 0;
+	return crm_done(st);
 }
 
 /* The starts_on of campaign id (empty when it has none). */
@@ -171,8 +160,10 @@ static int
 campaign_start(struct crm_db *db, int64_t id, struct crm_buf *out,
 	struct crm_err *err)
 {
-	return lookup(db, "SELECT starts_on FROM campaigns WHERE id = ?1", id,
-		NULL, out, NULL, err);
+	crm_buf_reset(out);
+	return crm_get_text(db, "cannot check a rule", err, out,
+		"SELECT starts_on FROM campaigns WHERE id = ?1", "i", id) < 0 ?
+		-1 : 0;
 }
 
 /* ---- what follows a record to another customer ----------------------- */
@@ -197,9 +188,9 @@ move_activities(struct crm_db *db, const struct crm_change *c,
 	const struct crm_val *to = val(c, "customer");
 	const struct crm_val *from = old_val(c, "customer");
 	struct crm_buf sql = CRM_BUF_INIT, now = CRM_BUF_INIT;
-	sqlite3_stmt *st;
+	struct crm_stmt *st;
 	size_t i;
-	int rc, ret = -1;
+	int r, ret = -1;
 
 	if (!c->id || !from || to->kind != CRM_INT ||
 	    (from->kind == CRM_INT && from->i == to->i))
@@ -209,46 +200,33 @@ move_activities(struct crm_db *db, const struct crm_change *c,
 			continue;
 		crm_buf_addf(&sql, "%sSELECT a.id, '%s', x.id, x.customer\n"
 			"FROM activities AS a JOIN %s AS x ON x.id = a.%s\n"
-			"WHERE a.%s = ?1 AND x.customer IS NOT ?2\n",
+			"WHERE a.%s = ?1 AND x.customer IS DISTINCT FROM ?2\n",
 			sql.len ? "UNION ALL\n" : "", links[i].field,
 			links[i].table, links[i].field, link);
 	}
 	crm_buf_adds(&sql, "LIMIT 1");
-	st = crm_db_stmt(db, sql.buf, err);
-	if (!st)
-		goto out;
-	sqlite3_bind_int64(st, 1, c->id);
-	sqlite3_bind_int64(st, 2, to->i);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	st = crm_sql(db, "cannot check a rule", sql.buf, err);
+	crm_bind_int(st, 1, c->id);
+	crm_bind_int(st, 2, to->i);
+	r = crm_step(st);
+	if (r > 0)
 		crm_err_set(err, CRM_EX_DATAERR, "%s cannot go to customer "
 			"%lld: its activity %lld is also about %s %lld of "
 			"customer %lld", what(c), (long long)to->i,
-			(long long)sqlite3_column_int64(st, 0),
-			(const char *)sqlite3_column_text(st, 1),
-			(long long)sqlite3_column_int64(st, 2),
-			(long long)sqlite3_column_int64(st, 3));
-	else if (rc != SQLITE_DONE)
-		crm_db_fail(db, rc, "cannot check a rule", err);
-	crm_db_put(st);
-	if (rc != SQLITE_DONE)
+			(long long)crm_col_int(st, 0), crm_col_text(st, 1),
+			(long long)crm_col_int(st, 2),
+			(long long)crm_col_int(st, 3));
+	if (crm_done(st) < 0 || r != 0)
 		goto out;
 	crm_buf_reset(&sql);
 	crm_buf_addf(&sql, "UPDATE activities SET customer = ?2, "
-		"updated_at = ?3\nWHERE %s = ?1 AND customer IS NOT ?2", link);
-	st = crm_db_stmt(db, sql.buf, err);
-	if (!st)
-		goto out;
+		"updated_at = ?3\n"
+		"WHERE %s = ?1 AND customer IS DISTINCT FROM ?2", link);
 	crm_now(&now);
-	sqlite3_bind_int64(st, 1, c->id);
-	sqlite3_bind_int64(st, 2, to->i);
-	sqlite3_bind_text(st, 3, now.buf, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	crm_db_put(st);
-	if (rc != SQLITE_DONE)
-		crm_db_fail(db, rc, "cannot move activities", err);
-	else
-		ret = 0;
+	if (crm_run(db, "cannot move activities", err, sql.buf, "iit", c->id,
+	    to->i, now.buf) < 0)
+		goto out;
+	ret = 0;
 out:
 	crm_buf_release(&sql);
 	crm_buf_release(&now);
@@ -260,8 +238,7 @@ crm_activities_follow(struct crm_db *db, const struct crm_entity *e,
 	int64_t id, struct crm_err *err)
 {
 	struct crm_buf sql = CRM_BUF_INIT, now = CRM_BUF_INIT;
-	sqlite3_stmt *st;
-	int rc;
+	int64_t r;
 
 	if (strcmp(e->name, "contact") && strcmp(e->name, "deal") &&
 	    strcmp(e->name, "ticket"))
@@ -269,21 +246,15 @@ crm_activities_follow(struct crm_db *db, const struct crm_entity *e,
 	crm_buf_addf(&sql, "UPDATE activities SET updated_at = ?2,\n"
 		"       customer = (SELECT customer FROM %s WHERE id = ?1)\n"
 		"WHERE %s = ?1\n"
-		"  AND customer IS NOT (SELECT customer FROM %s WHERE id = ?1)",
+		"  AND customer IS DISTINCT FROM\n"
+		"      (SELECT customer FROM %s WHERE id = ?1)",
 		e->table, e->name, e->table);
-	st = crm_db_stmt(db, sql.buf, err);
-	crm_buf_release(&sql);
-	if (!st)
-		return -1;
 	crm_now(&now);
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, now.buf, -1, SQLITE_TRANSIENT);
+	r = crm_run(db, "cannot move activities", err, sql.buf, "it", id,
+		now.buf);
+	crm_buf_release(&sql);
 	crm_buf_release(&now);
-	rc = sqlite3_step(st);
-	crm_db_put(st);
-	if (rc != SQLITE_DONE)
-		return crm_db_fail(db, rc, "cannot move activities", err);
-	return 0;
+	return r < 0 ? -1 : 0;
 }
 
 int
@@ -364,7 +335,6 @@ crm_activity_rules(struct crm_db *db, struct crm_change *c,
 		{ "ticket", "SELECT customer FROM tickets WHERE id = ?1" },
 	};
 	const char *kind = text(c, "kind");
-	struct crm_buf owner = CRM_BUF_INIT;
 	size_t i;
 	int ret = 0;
 
@@ -388,17 +358,18 @@ crm_activity_rules(struct crm_db *db, struct crm_change *c,
 	for (i = 0; i < sizeof(links) / sizeof(links[0]) && !ret; i++) {
 		const struct crm_val *v = val(c, links[i].field);
 		int64_t cust;
+		int r;
 
 		if (v->kind != CRM_INT)
 			continue;
-		if (lookup(db, links[i].sql, v->i, NULL, &owner, NULL,
-		    err) < 0) {
+		r = crm_get_int(db, "cannot check a rule", err, &cust,
+			links[i].sql, "i", v->i);
+		if (r < 0) {
 			ret = -1;
 			break;
 		}
-		if (!owner.len)
+		if (!r)
 			continue;
-		cust = strtoll(owner.buf, NULL, 10);
 		if (is_null(c, "customer"))
 			put_int(c, "customer", cust);
 		else if (val(c, "customer")->i != cust)
@@ -408,7 +379,6 @@ crm_activity_rules(struct crm_db *db, struct crm_change *c,
 				(long long)cust,
 				(long long)val(c, "customer")->i);
 	}
-	crm_buf_release(&owner);
 	return ret;
 }
 
@@ -438,7 +408,7 @@ crm_campaign_rules(struct crm_db *db, struct crm_change *c,
 			"before starts_on %s", what(c), ends, starts);
 	if (!c->id || !starts || (was && !strcmp(was, starts)))
 		return 0;
-	ret = lookup(db, "SELECT ordered_at, id FROM orders\n"
+	ret = first_break(db, "SELECT ordered_at, id FROM orders\n"
 		"WHERE campaign = ?1 AND substr(ordered_at, 1, 10) < ?2\n"
 		"ORDER BY ordered_at LIMIT 1", c->id, starts, &first, &n, err);
 	if (!ret && first.len)
@@ -446,7 +416,7 @@ crm_campaign_rules(struct crm_db *db, struct crm_change *c,
 			"is before starts_on %s", what(c), (long long)n,
 			first.buf, starts);
 	if (!ret)
-		ret = lookup(db, "SELECT responded_at, customer\n"
+		ret = first_break(db, "SELECT responded_at, customer\n"
 			"FROM campaign_members\n"
 			"WHERE campaign = ?1 AND substr(responded_at, 1, 10) < ?2\n"
 			"ORDER BY responded_at LIMIT 1", c->id, starts, &first,
@@ -465,28 +435,21 @@ crm_member_rules(struct crm_db *db, struct crm_change *c,
 {
 	static const char dup_sql[] =
 		"SELECT id FROM campaign_members\n"
-		"WHERE campaign = ?3 AND customer = ?4 AND id <> ?1";
+		"WHERE campaign = ?2 AND customer = ?3 AND id <> ?1";
 	const char *status = text(c, "status"), *at;
 	int64_t campaign = val(c, "campaign")->i;
-	int64_t customer = val(c, "customer")->i;
+	int64_t customer = val(c, "customer")->i, dup;
 	struct crm_buf start = CRM_BUF_INIT;
-	sqlite3_stmt *st;
-	int rc, ret = 0;
+	int r, ret = 0;
 
-	st = crm_db_stmt(db, dup_sql, err);
-	if (!st)
+	r = crm_get_int(db, "cannot check a rule", err, &dup, dup_sql, "iii",
+		c->id, campaign, customer);
+	if (r < 0)
 		return -1;
-	sqlite3_bind_int64(st, 1, c->id);
-	sqlite3_bind_int64(st, 3, campaign);
-	sqlite3_bind_int64(st, 4, customer);
-	rc = sqlite3_step(st);
-	crm_db_put(st);
-	if (rc == SQLITE_ROW)
+	if (r > 0)
 		return crm_err_set(err, CRM_EX_DATAERR, "customer %lld is "
 			"already a member of campaign %lld",
 			(long long)customer, (long long)campaign);
-	if (rc != SQLITE_DONE)
-		return crm_db_fail(db, rc, "cannot check a rule", err);
 	if (one_of(status, "responded", "converted")) {
 		if (is_null(c, "responded_at"))
 			put_stamp(c, "responded_at", one_of(old_text(c,

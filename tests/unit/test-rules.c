@@ -17,7 +17,6 @@
 
 #include <cmocka.h>
 
-#include "sqlite-compat.h"
 #include "fixture.h"
 
 #include "rules.h"
@@ -95,14 +94,14 @@ q(struct ctx *c, const char *sql)
 {
 	static char buf[128];
 	struct crm_err err = CRM_ERR_INIT;
-	sqlite3_stmt *st = crm_db_prepare(&c->db, sql, &err);
+	struct crm_stmt *st = crm_sql(&c->db, NULL, sql, &err);
 
 	buf[0] = '\0';
-	if (!st)
+	if (crm_step(st) > 0 && crm_col_kind(st, 0) != CRM_NULL)
+		snprintf(buf, sizeof(buf), "%s", crm_col_text(st, 0));
+	if (crm_done(st) < 0)
 		fail_msg("%s: %s", sql, err.msg.buf);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		snprintf(buf, sizeof(buf), "%s", sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+	crm_err_release(&err);
 	return buf;
 }
 
