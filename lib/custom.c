@@ -12,15 +12,16 @@ const char crm_custom_types[] = "text int decimal money date bool enum";
 static const struct {
 	const char *name;
 	enum crm_type type;
-	const char *column;	/* the column's declared type */
+	const char *column;	/* the column's declared type: words both
+				 * backends give 64-bit integers and text */
 	const char *help;
 } types[] = {
 	{ "text", CRM_T_TEXT, "TEXT", "custom field: text" },
-	{ "int", CRM_T_INT, "INTEGER", "custom field: a whole number" },
+	{ "int", CRM_T_INT, "BIGINT", "custom field: a whole number" },
 	{ "decimal", CRM_T_DECIMAL, "TEXT", "custom field: a number" },
-	{ "money", CRM_T_MONEY, "INTEGER", "custom field: money" },
+	{ "money", CRM_T_MONEY, "BIGINT", "custom field: money" },
 	{ "date", CRM_T_DATE, "TEXT", "custom field: a date" },
-	{ "bool", CRM_T_BOOL, "INTEGER", "custom field: yes or no" },
+	{ "bool", CRM_T_BOOL, "BIGINT", "custom field: yes or no" },
 	{ "enum", CRM_T_ENUM, "TEXT", "custom field: one of a list" },
 };
 #define NTYPES (sizeof(types) / sizeof(types[0]))
