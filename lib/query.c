@@ -355,8 +355,9 @@ crm_query_field_sql(struct crm_buf *sql, const struct crm_field *f)
 void
 crm_query_cond_sql(struct crm_buf *sql, const struct crm_cond *c, int param)
 {
-	static const char *const cmp[] = { "IS", "IS NOT", "<", "<=", ">",
-		">=" };
+	/* NULL-safe: stage!=won keeps the deals with no stage. */
+	static const char *const cmp[] = { "IS NOT DISTINCT FROM",
+		"IS DISTINCT FROM", "<", "<=", ">", ">=" };
 
 	if (c->empty) {
 		crm_buf_adds(sql, c->op == CRM_OP_EQ ? "coalesce(" :

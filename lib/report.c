@@ -713,7 +713,7 @@ from_sql(struct crm_buf *sql, const struct crm_report *r, const char *table)
 	crm_buf_addf(sql, "FROM %s AS k\n", table);
 	if (r->where.nconds)
 		crm_buf_adds(sql, "JOIN customers AS t ON t.id = k.customer\n");
-	crm_buf_adds(sql, "WHERE 1");
+	crm_buf_adds(sql, "WHERE TRUE");
 }
 
 /* num / den to 4 decimals, rounded half away from zero (den > 0). */
@@ -936,7 +936,7 @@ static const char campaigns_sql[] =
 	"       (SELECT coalesce(sum(o.total), 0) FROM orders AS o\n"
 	"        WHERE o.campaign = k.id AND o.status <> 'cancelled')\n"
 	"FROM campaigns AS k\n"
-	"WHERE 1";
+	"WHERE TRUE";
 
 static void
 cell_rate(struct crm_out *out, int64_t num, int64_t den)
