@@ -9,7 +9,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sqlite-compat.h"
+/* For --version alone, which opens no database to ask its driver: goes
+ * when db.h says which library versions the drivers are built with. */
+#include <sqlite3.h>
+
 #include "cmd.h"
 #include "custom.h"
 #include "value.h"

@@ -1,7 +1,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sqlite-compat.h"
 #include "dupes.h"
 #include "text.h"
 #include "banned.h"
@@ -63,32 +62,50 @@ crm_dupe_name_key(const char *name, struct crm_buf *out)
 	crm_buf_release(&f);
 }
 
+/*
+ * The keys as SQL functions.  A function gets bytes that need not end
+ * in a NUL, which the keys read to; NULL is for a value with no key (an
+ * email without an '@'), which the query below makes of an empty one.
+ */
 static void
-sql_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+key_with(void (*key)(const char *, struct crm_buf *), const char *s,
+	size_t n, struct crm_buf *out)
 {
-	void (*key)(const char *, struct crm_buf *) =
-		(void (*)(const char *, struct crm_buf *))
-		sqlite3_user_data(ctx);
 	struct crm_buf b = CRM_BUF_INIT;
-	const unsigned char *s = sqlite3_value_text(argv[0]);
 
-	(void)argc;
-	if (s)
-		key((const char *)s, &b);
-	if (!b.len)
-		sqlite3_result_null(ctx);
-	else
-		sqlite3_result_text(ctx, crm_buf_detach(&b), -1, free);
+	crm_buf_add(&b, s, n);
+	key(b.buf ? b.buf : "", out);
 	crm_buf_release(&b);
+}
+
+static void
+sql_email_key(const char *s, size_t n, struct crm_buf *out)
+{
+	key_with(crm_dupe_email_key, s, n, out);
+}
+
+static void
+sql_phone_key(const char *s, size_t n, struct crm_buf *out)
+{
+	key_with(crm_dupe_phone_key, s, n, out);
+}
+
+static void
+sql_name_key(const char *s, size_t n, struct crm_buf *out)
+{
+	key_with(crm_dupe_name_key, s, n, out);
 }
 
 static const char dupes_sql[] =
 	"WITH k (id, reason, key) AS (\n"
-	"	SELECT id, 'email', crm_email_key(email) FROM customers\n"
+	"	SELECT id, 'email', nullif(crm_email_key(email), '')\n"
+	"	FROM customers\n"
 	"	UNION ALL\n"
-	"	SELECT id, 'phone', crm_phone_key(phone) FROM customers\n"
+	"	SELECT id, 'phone', nullif(crm_phone_key(phone), '')\n"
+	"	FROM customers\n"
 	"	UNION ALL\n"
-	"	SELECT id, 'name', crm_name_key(name) FROM customers\n"
+	"	SELECT id, 'name', nullif(crm_name_key(name), '')\n"
+	"	FROM customers\n"
 	")\n"
 	"SELECT a.id, b.id, group_concat(a.reason, ',')\n"
 	"FROM k AS a JOIN k AS b\n"
@@ -103,35 +120,22 @@ crm_dupes(struct crm_db *db, int (*fn)(int64_t id, int64_t other,
 {
 	static const struct {
 		const char *name;
-		void (*key)(const char *, struct crm_buf *);
+		crm_text_fn *key;
 	} keys[] = {
-		{ "crm_email_key", crm_dupe_email_key },
-		{ "crm_phone_key", crm_dupe_phone_key },
-		{ "crm_name_key", crm_dupe_name_key },
+		{ "crm_email_key", sql_email_key },
+		{ "crm_phone_key", sql_phone_key },
+		{ "crm_name_key", sql_name_key },
 	};
-	sqlite3_stmt *st;
+	struct crm_stmt *st;
 	size_t i;
-	int rc;
 
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		rc = sqlite3_create_function(crm_db_sqlite(db), keys[i].name, 1,
-			SQLITE_UTF8 | SQLITE_DETERMINISTIC, (void *)keys[i].key,
-			sql_key, NULL, NULL);
-		if (rc != SQLITE_OK)
-			return crm_db_fail(db, rc, "cannot look for "
-				"duplicates", err);
-	}
-	st = crm_db_prepare(db, dupes_sql, err);
-	if (!st)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (fn(sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
-		    (const char *)sqlite3_column_text(st, 2), arg))
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (crm_db_function(db, keys[i].name, keys[i].key, err) < 0)
+			return -1;
+	st = crm_sql(db, "cannot look for duplicates", dupes_sql, err);
+	while (crm_step(st) > 0)
+		if (fn(crm_col_int(st, 0), crm_col_int(st, 1),
+		    crm_col_text(st, 2), arg))
 			break;
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		sqlite3_finalize(st);
-		return crm_db_fail(db, rc, "cannot look for duplicates", err);
-	}
-	sqlite3_finalize(st);
-	return 0;
+	return crm_done(st);
 }

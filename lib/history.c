@@ -3,7 +3,6 @@
  */
 #include <string.h>
 
-#include "sqlite-compat.h"
 #include "history.h"
 #include "value.h"
 #include "banned.h"
@@ -39,24 +38,21 @@ crm_customer_history(struct crm_db *db, int64_t id, struct crm_out *out,
 	struct crm_err *err)
 {
 	struct crm_buf b = CRM_BUF_INIT;
-	sqlite3_stmt *st = crm_db_prepare(db, history_sql, err);
+	struct crm_stmt *st = crm_sql(db, "cannot read the history",
+		history_sql, err);
 	int64_t rows = 0;
-	int rc = SQLITE_DONE, i;
+	int i;
 
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	while (!out->failed && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	crm_bind_int(st, 1, id);
+	while (!out->failed && crm_step(st) > 0) {
 		for (i = 0; i < CRM_HISTORY_NCOLS; i++) {
-			const char *s = (const char *)
-				sqlite3_column_text(st, i);
+			const char *s = crm_col_text(st, i);
 
 			if (!s) {
 				crm_out_cell(out, CRM_CELL_NULL, NULL, 0);
 			} else if (i == 5) {
 				crm_buf_reset(&b);
-				crm_format_money(sqlite3_column_int64(st, i),
-					&b);
+				crm_format_money(crm_col_int(st, i), &b);
 				crm_out_cell(out, CRM_CELL_NUM, b.buf, b.len);
 			} else {
 				crm_out_cell(out, i == 2 ? CRM_CELL_NUM :
@@ -67,9 +63,6 @@ crm_customer_history(struct crm_db *db, int64_t id, struct crm_out *out,
 		crm_out_row(out);
 		rows++;
 	}
-	sqlite3_finalize(st);
 	crm_buf_release(&b);
-	if (!out->failed && rc != SQLITE_DONE)
-		return crm_db_fail(db, rc, "cannot read the history", err);
-	return rows;
+	return crm_done(st) < 0 ? -1 : rows;
 }

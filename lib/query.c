@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sqlite-compat.h"
 #include "record.h"
 #include "text.h"
 #include "banned.h"
@@ -356,8 +355,9 @@ crm_query_field_sql(struct crm_buf *sql, const struct crm_field *f)
 void
 crm_query_cond_sql(struct crm_buf *sql, const struct crm_cond *c, int param)
 {
-	static const char *const cmp[] = { "IS", "IS NOT", "<", "<=", ">",
-		">=" };
+	/* NULL-safe: stage!=won keeps the deals with no stage. */
+	static const char *const cmp[] = { "IS NOT DISTINCT FROM",
+		"IS DISTINCT FROM", "<", "<=", ">", ">=" };
 
 	if (c->empty) {
 		crm_buf_adds(sql, c->op == CRM_OP_EQ ? "coalesce(" :
@@ -391,11 +391,11 @@ crm_query_run(struct crm_db *db, const struct crm_query *q,
 	struct crm_out *out, struct crm_err *err)
 {
 	struct crm_buf sql = CRM_BUF_INIT;
-	sqlite3_stmt *st = NULL;
+	struct crm_stmt *st;
 	const char *and = "\nWHERE ";
 	int64_t rows = -1;
 	size_t i;
-	int rc, param = 1;
+	int param = 1;
 
 	crm_buf_adds(&sql, "SELECT ");
 	for (i = 0; i < nfields; i++) {
@@ -440,30 +440,24 @@ crm_query_run(struct crm_db *db, const struct crm_query *q,
 	if (q->limit >= 0 || q->offset > 0)
 		crm_buf_addf(&sql, "\nLIMIT %lld OFFSET %lld",
 			(long long)q->limit, (long long)q->offset);
-	st = crm_db_prepare(db, sql.buf, err);
-	if (!st)
-		goto out;
+	st = crm_sql(db, "cannot list", sql.buf, err);
 	param = 1;
 	if (q->only_id > 0)
-		sqlite3_bind_int64(st, param++, q->only_id);
+		crm_bind_int(st, param++, q->only_id);
 	if (q->match)
-		sqlite3_bind_text(st, param++, q->match, -1, SQLITE_STATIC);
+		crm_bind_text(st, param++, q->match);
 	for (i = 0; i < q->nconds; i++, param++)
 		if (!q->conds[i].empty)
-			crm_val_bind(&q->conds[i].v, st, param);
+			crm_bind_val(st, param, &q->conds[i].v);
 	rows = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && !out->failed) {
+	while (crm_step(st) > 0 && !out->failed) {
 		for (i = 0; i < nfields; i++)
-			crm_field_cell_sq(fields[i], st, (int)i, out);
+			crm_field_cell(fields[i], st, (int)i, out);
 		crm_out_row(out);
 		rows++;
 	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		crm_db_fail(db, rc, "cannot list", err);
+	if (crm_done(st) < 0)
 		rows = -1;
-	}
-out:
-	sqlite3_finalize(st);
 	crm_buf_release(&sql);
 	return rows;
 }

@@ -20,6 +20,8 @@ crm_val_release(struct crm_val *v)
 	v->i = 0;
 }
 
+/* The old binding, for the importer until it is on crm_sql() too: goes
+ * then, with sqlite-compat.h here. */
 int
 crm_val_bind(const struct crm_val *v, sqlite3_stmt *st, int i)
 {
@@ -201,47 +203,6 @@ crm_field_cell(const struct crm_field *f, struct crm_stmt *st, int col,
 	}
 }
 
-void
-crm_field_cell_sq(const struct crm_field *f, sqlite3_stmt *st, int col,
-	struct crm_out *out)
-{
-	struct crm_buf b = CRM_BUF_INIT;
-	const char *s;
-
-	if (sqlite3_column_type(st, col) == SQLITE_NULL) {
-		crm_out_cell(out, CRM_CELL_NULL, NULL, 0);
-		return;
-	}
-	switch (f->type) {
-	case CRM_T_MONEY:
-		crm_format_money(sqlite3_column_int64(st, col), &b);
-		crm_out_cell(out, CRM_CELL_NUM, b.buf, b.len);
-		crm_buf_release(&b);
-		return;
-	case CRM_T_BOOL:
-		s = sqlite3_column_int64(st, col) ? "yes" : "no";
-		crm_out_cell(out, CRM_CELL_BOOL, s, strlen(s));
-		return;
-	case CRM_T_ID:
-	case CRM_T_INT:
-	case CRM_T_REF:
-	case CRM_T_DECIMAL:
-		s = (const char *)sqlite3_column_text(st, col);
-		crm_out_cell(out, CRM_CELL_NUM, s,
-			(size_t)sqlite3_column_bytes(st, col));
-		return;
-	case CRM_T_TIME:
-		s = (const char *)sqlite3_column_text(st, col);
-		crm_out_cell(out, CRM_CELL_TIME, s,
-			(size_t)sqlite3_column_bytes(st, col));
-		return;
-	default:
-		s = (const char *)sqlite3_column_text(st, col);
-		crm_out_cell(out, CRM_CELL_TEXT, s ? s : "",
-			(size_t)sqlite3_column_bytes(st, col));
-	}
-}
-
 /* ---- finding ------------------------------------------------------------ */
 
 /* Digits alone, blanks around them aside (a hand-edited list, "7 "). */
@@ -266,30 +227,18 @@ lookup(struct crm_db *db, const struct crm_entity *e, const char *col,
 	const struct crm_val *v, int64_t *id, struct crm_err *err)
 {
 	struct crm_buf sql = CRM_BUF_INIT;
-	sqlite3_stmt *st;
-	int rc, ret = -1;
+	int r;
 
+	/* crm_find_id() but for a value of any kind (a unique number). */
 	crm_buf_adds(&sql, "SELECT id FROM ");
 	crm_sql_ident(&sql, e->table);
 	crm_buf_adds(&sql, " WHERE ");
 	crm_sql_ident(&sql, col);
 	crm_buf_adds(&sql, " = ?1 LIMIT 1");
-	st = crm_db_stmt(db, sql.buf, err);
+	r = crm_get_int(db, "cannot look up a record", err, id, sql.buf, "v",
+		v);
 	crm_buf_release(&sql);
-	if (!st)
-		return -1;
-	crm_val_bind(v, st, 1);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*id = sqlite3_column_int64(st, 0);
-		ret = 1;
-	} else if (rc == SQLITE_DONE) {
-		ret = 0;
-	} else {
-		crm_db_fail(db, rc, "cannot look up a record", err);
-	}
-	crm_db_put(st);
-	return ret;
+	return r;
 }
 
 int
@@ -474,21 +423,10 @@ assigned(const struct crm_assigns *as, const struct crm_field *f)
 	return NULL;
 }
 
-/* Step a write statement to its end; errors named after what. */
-static int
-step_write(struct crm_db *db, sqlite3_stmt *st, const char *what,
-	struct crm_err *err)
-{
-	int rc = sqlite3_step(st);
-
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return crm_db_fail(db, rc, what, err);
-	return 0;
-}
-
 /*
  * The INSERT of a record of the set's entity: every stored column, built-in
- * and custom, parameter ?N for the field at index N-1.  Made once per set
+ * and custom, parameter ?N for the field at index N-1, giving the new
+ * id.  Made once per set
  * and kept in it (it depends on the set alone), so an import of a million
  * rows builds it once; the set is logically const, the cache is not.
  */
@@ -515,7 +453,7 @@ insert_sql(const struct crm_fieldset *fs)
 		crm_sql_ident(&sql, f->name);
 		crm_buf_addf(&vals, "?%zu", i + 1);
 	}
-	crm_buf_addf(&sql, ")\nVALUES (%s)", vals.buf);
+	crm_buf_addf(&sql, ")\nVALUES (%s)\nRETURNING id", vals.buf);
 	crm_buf_release(&vals);
 	((struct crm_fieldset *)fs)->insert_sql = crm_buf_detach(&sql);
 	return fs->insert_sql;
@@ -584,10 +522,11 @@ crm_record_insert(struct crm_db *db, const struct crm_fieldset *fs,
 {
 	const struct crm_entity *e = fs->entity;
 	struct crm_buf now = CRM_BUF_INIT;
+	struct crm_err fail = CRM_ERR_INIT;
+	struct crm_stmt *st;
 	struct crm_val *v;
-	sqlite3_stmt *st = NULL;
 	size_t i;
-	int rc, ret = -1;
+	int ret = -1;
 
 	v = crm_xcalloc(fs->n, sizeof(*v));
 	crm_now(&now);
@@ -612,29 +551,27 @@ crm_record_insert(struct crm_db *db, const struct crm_fieldset *fs,
 		if (r < 0)
 			goto out;
 	}
-	st = crm_db_stmt(db, insert_sql(fs), err);
-	if (!st)
-		goto out;
+	st = crm_sql(db, "cannot add", insert_sql(fs), &fail);
 	for (i = 0; i < fs->n; i++)
 		if (v[i].kind != CRM_NULL)
-			crm_val_bind(&v[i], st, (int)i + 1);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_CONSTRAINT) {
-		/* The unique indexes refused it: say which value.  Looking
-		 * only now spares every insert a lookup per unique field. */
-		sqlite3_reset(st);
-		for (i = 0; i < fs->n; i++)
-			if (check_unique(db, e, fs->f[i], &v[i], 0, err) < 0)
-				goto out;
-	}
-	if (rc != SQLITE_DONE) {
-		crm_db_fail(db, rc, "cannot add", err);
+			crm_bind_val(st, (int)i + 1, &v[i]);
+	if (crm_step(st) > 0)
+		*id = crm_col_int(st, 0);
+	if (crm_done(st) < 0) {
+		/* A constraint refused it, the unique indexes likely: say
+		 * which value.  Looking only now spares every insert a
+		 * lookup per unique field. */
+		if (fail.code == CRM_EX_DATAERR)
+			for (i = 0; i < fs->n; i++)
+				if (check_unique(db, e, fs->f[i], &v[i], 0,
+				    err) < 0)
+					goto out;
+		crm_err_set(err, fail.code, "%s", fail.msg.buf);
 		goto out;
 	}
-	*id = sqlite3_last_insert_rowid(crm_db_sqlite(db));
 	ret = 0;
 out:
-	crm_db_put(st);
+	crm_err_release(&fail);
 	for (i = 0; i < fs->n; i++)
 		crm_val_release(&v[i]);
 	free(v);
@@ -666,9 +603,9 @@ read_stored(struct crm_db *db, const struct crm_fieldset *fs, int64_t id,
 	struct crm_val *old, struct crm_err *err)
 {
 	struct crm_buf sql = CRM_BUF_INIT;
-	sqlite3_stmt *st;
+	struct crm_stmt *st;
 	size_t i, k = 0;
-	int rc;
+	int r;
 
 	crm_buf_adds(&sql, "SELECT id");
 	for (i = 0; i < fs->n; i++)
@@ -679,35 +616,27 @@ read_stored(struct crm_db *db, const struct crm_fieldset *fs, int64_t id,
 	crm_buf_adds(&sql, " FROM ");
 	crm_sql_ident(&sql, fs->entity->table);
 	crm_buf_adds(&sql, " WHERE id = ?1");
-	st = crm_db_stmt(db, sql.buf, err);
+	st = crm_sql(db, "cannot read a record", sql.buf, err);
 	crm_buf_release(&sql);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	crm_bind_int(st, 1, id);
+	r = crm_step(st);
+	if (r > 0)
 		for (i = 0; i < fs->n; i++) {
 			int col;
 
 			if (!stored(fs->f[i]))
 				continue;
 			col = (int)++k;
-			old[i].kind = crm_kind_of(sqlite3_column_type(st, col));
+			old[i].kind = crm_col_kind(st, col);
 			if (old[i].kind == CRM_INT) {
-				old[i].i = sqlite3_column_int64(st, col);
+				old[i].i = crm_col_int(st, col);
 			} else if (old[i].kind != CRM_NULL) {
 				old[i].kind = CRM_TEXT;
-				crm_buf_add(&old[i].s, (const char *)
-					sqlite3_column_text(st, col),
-					(size_t)sqlite3_column_bytes(st, col));
+				crm_buf_add(&old[i].s, crm_col_text(st, col),
+					crm_col_len(st, col));
 			}
 		}
-	crm_db_put(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	return crm_db_fail(db, rc, "cannot read a record", err);
+	return crm_done(st) < 0 ? -1 : r;
 }
 
 static int
@@ -772,7 +701,7 @@ update_ruled(struct crm_db *db, const struct crm_fieldset *fs, int64_t id,
 	struct crm_val *old, *v;
 	unsigned char *set;
 	struct crm_change c;
-	sqlite3_stmt *st = NULL;
+	struct crm_stmt *st;
 	size_t i, n = fs->n;
 	int k = 1, r, ret = -1;
 
@@ -825,7 +754,7 @@ update_ruled(struct crm_db *db, const struct crm_fieldset *fs, int64_t id,
 		if (differs.len)
 			crm_buf_adds(&differs, " OR ");
 		crm_sql_ident(&differs, fs->f[i]->name);
-		crm_buf_addf(&differs, " IS NOT ?%d", k);
+		crm_buf_addf(&differs, " IS DISTINCT FROM ?%d", k);
 	}
 	if (k == 1) {
 		ret = 0;	/* nothing to write */
@@ -834,24 +763,20 @@ update_ruled(struct crm_db *db, const struct crm_fieldset *fs, int64_t id,
 	crm_now(&now);
 	crm_buf_addf(&sql, "\"updated_at\" = ?%d\nWHERE id = ?1 AND (%s)",
 		k + 1, differs.buf);
-	st = crm_db_stmt(db, sql.buf, err);
-	if (!st)
-		goto out;
-	sqlite3_bind_int64(st, 1, id);
+	st = crm_sql(db, "cannot update", sql.buf, err);
+	crm_bind_int(st, 1, id);
 	for (i = 0, k = 1; i < n; i++) {
 		if (!stored(fs->f[i]) ||
 		    (!set[i] && val_same(&v[i], &old[i])))
 			continue;
-		crm_val_bind(&v[i], st, ++k);
+		crm_bind_val(st, ++k, &v[i]);
 	}
-	sqlite3_bind_text(st, k + 1, now.buf, (int)now.len, SQLITE_STATIC);
-	if (step_write(db, st, "cannot update", err) < 0)
-		goto out;
+	crm_bind_textn(st, k + 1, now.buf, now.len);
+	crm_step(st);
 	if (changed)
-		*changed = sqlite3_changes(crm_db_sqlite(db)) > 0;
-	ret = 0;
+		*changed = crm_stmt_changes(st) > 0;
+	ret = crm_done(st);
 out:
-	crm_db_put(st);
 	for (i = 0; i < n; i++) {
 		crm_val_release(&old[i]);
 		crm_val_release(&v[i]);
@@ -870,10 +795,10 @@ crm_record_find_same(struct crm_db *db, const struct crm_fieldset *fs,
 	const struct crm_assigns *as, int64_t *id, struct crm_err *err)
 {
 	struct crm_buf sql = CRM_BUF_INIT, now = CRM_BUF_INIT;
+	struct crm_stmt *st;
 	struct crm_val *v;
-	sqlite3_stmt *st = NULL;
 	size_t i, lead = as->n;
-	int rc, n = 0, ret = -1;
+	int r, n = 0, ret = -1;
 
 	/* Bound values must live until the step: one per assignment. */
 	v = crm_xcalloc(as->n + 1, sizeof(*v));
@@ -895,30 +820,21 @@ crm_record_find_same(struct crm_db *db, const struct crm_fieldset *fs,
 		if (lead < as->n && i != lead)
 			crm_buf_addch(&sql, '+');
 		crm_sql_ident(&sql, as->a[i].f->name);
-		crm_buf_addf(&sql, " IS ?%zu", i + 1);
+		crm_buf_addf(&sql, " IS NOT DISTINCT FROM ?%zu", i + 1);
 	}
 	crm_buf_adds(&sql, " LIMIT 1");
 	ret = 0;
 	if (!n)
 		goto out;
-	ret = -1;
-	st = crm_db_stmt(db, sql.buf, err);
-	if (!st)
-		goto out;
+	st = crm_sql(db, "cannot look for the record", sql.buf, err);
 	for (i = 0; i < as->n; i++)
 		if (v[i].kind != CRM_NULL)
-			crm_val_bind(&v[i], st, (int)i + 1);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*id = sqlite3_column_int64(st, 0);
-		ret = 1;
-	} else if (rc == SQLITE_DONE) {
-		ret = 0;
-	} else {
-		crm_db_fail(db, rc, "cannot look for the record", err);
-	}
+			crm_bind_val(st, (int)i + 1, &v[i]);
+	r = crm_step(st);
+	if (r > 0)
+		*id = crm_col_int(st, 0);
+	ret = crm_done(st) < 0 ? -1 : r;
 out:
-	crm_db_put(st);
 	for (i = 0; i < as->n; i++)
 		crm_val_release(&v[i]);
 	free(v);
@@ -935,8 +851,8 @@ crm_record_update(struct crm_db *db, const struct crm_fieldset *fs,
 	const struct crm_entity *e = fs->entity;
 	struct crm_buf sql = CRM_BUF_INIT, differs = CRM_BUF_INIT,
 		now = CRM_BUF_INIT;
+	struct crm_stmt *st;
 	struct crm_val *v;
-	sqlite3_stmt *st = NULL;
 	size_t i;
 	int ret = -1;
 
@@ -961,25 +877,20 @@ crm_record_update(struct crm_db *db, const struct crm_fieldset *fs,
 		if (i)
 			crm_buf_adds(&differs, " OR ");
 		crm_sql_ident(&differs, f->name);
-		crm_buf_addf(&differs, " IS NOT ?%zu", i + 2);
+		crm_buf_addf(&differs, " IS DISTINCT FROM ?%zu", i + 2);
 	}
 	crm_buf_addf(&sql, "\"updated_at\" = ?%zu\nWHERE id = ?1 AND (%s)",
 		as->n + 2, differs.buf);
-	st = crm_db_stmt(db, sql.buf, err);
-	if (!st)
-		goto out;
-	sqlite3_bind_int64(st, 1, id);
+	st = crm_sql(db, "cannot update", sql.buf, err);
+	crm_bind_int(st, 1, id);
 	for (i = 0; i < as->n; i++)
-		crm_val_bind(&v[i], st, (int)i + 2);
-	sqlite3_bind_text(st, (int)as->n + 2, now.buf, (int)now.len,
-		SQLITE_STATIC);
-	if (step_write(db, st, "cannot update", err) < 0)
-		goto out;
+		crm_bind_val(st, (int)i + 2, &v[i]);
+	crm_bind_textn(st, (int)as->n + 2, now.buf, now.len);
+	crm_step(st);
 	if (changed)
-		*changed = sqlite3_changes(crm_db_sqlite(db)) > 0;
-	ret = 0;
+		*changed = crm_stmt_changes(st) > 0;
+	ret = crm_done(st);
 out:
-	crm_db_put(st);
 	for (i = 0; i < as->n; i++)
 		crm_val_release(&v[i]);
 	free(v);
@@ -995,25 +906,17 @@ count_refs(struct crm_db *db, const struct crm_entity *e,
 	const struct crm_field *f, int64_t id, struct crm_err *err)
 {
 	struct crm_buf sql = CRM_BUF_INIT;
-	sqlite3_stmt *st;
-	int64_t n = -1;
+	int64_t n = 0;
+	int r;
 
 	crm_buf_adds(&sql, "SELECT count(*) FROM ");
 	crm_sql_ident(&sql, e->table);
 	crm_buf_adds(&sql, " WHERE ");
 	crm_sql_ident(&sql, f->name);
 	crm_buf_adds(&sql, " = ?1");
-	st = crm_db_prepare(db, sql.buf, err);
+	r = crm_get_int(db, "cannot count", err, &n, sql.buf, "i", id);
 	crm_buf_release(&sql);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	else
-		crm_db_fail(db, sqlite3_errcode(crm_db_sqlite(db)), "cannot count", err);
-	sqlite3_finalize(st);
-	return n;
+	return r < 0 ? -1 : n;
 }
 
 static void
@@ -1032,31 +935,29 @@ delete_referrers(struct crm_db *db, const struct crm_entity *re,
 	struct crm_err *err)
 {
 	struct crm_buf sql = CRM_BUF_INIT;
-	sqlite3_stmt *st;
+	struct crm_stmt *st;
 	int64_t *ids = NULL, k;
 	size_t n = 0, alloc = 0, i;
-	int rc, ret = 0;
+	int ret;
 
 	crm_buf_adds(&sql, "SELECT id FROM ");
 	crm_sql_ident(&sql, re->table);
 	crm_buf_adds(&sql, " WHERE ");
 	crm_sql_ident(&sql, f->name);
 	crm_buf_adds(&sql, " = ?1");
-	st = crm_db_prepare(db, sql.buf, err);
+	/* All of them first: deleting each runs statements of its own,
+	 * this one among them for the next level down. */
+	st = crm_sql(db, "cannot find references", sql.buf, err);
 	crm_buf_release(&sql);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	crm_bind_int(st, 1, id);
+	while (crm_step(st) > 0) {
 		if (n == alloc) {
 			alloc = alloc ? alloc * 2 : 16;
 			ids = crm_xrealloc(ids, alloc * sizeof(*ids));
 		}
-		ids[n++] = sqlite3_column_int64(st, 0);
+		ids[n++] = crm_col_int(st, 0);
 	}
-	if (rc != SQLITE_DONE)
-		ret = crm_db_fail(db, rc, "cannot find references", err);
-	sqlite3_finalize(st);
+	ret = crm_done(st);
 	for (i = 0; i < n && !ret; i++)
 		ret = crm_record_delete(db, re, ids[i], 1, removed, err);
 	k = (int64_t)n;
@@ -1071,7 +972,7 @@ crm_record_delete(struct crm_db *db, const struct crm_entity *e, int64_t id,
 	int cascade, struct crm_buf *removed, struct crm_err *err)
 {
 	struct crm_buf refs = CRM_BUF_INIT, sql = CRM_BUF_INIT;
-	sqlite3_stmt *st = NULL;
+	int64_t n;
 	size_t i, j;
 	int ret = -1, restrict_ = 0;
 
@@ -1084,7 +985,6 @@ crm_record_delete(struct crm_db *db, const struct crm_entity *e, int64_t id,
 
 		for (j = 0; j < re->nfields; j++) {
 			const struct crm_field *f = &re->fields[j];
-			int64_t n;
 
 			if (f->type != CRM_T_REF || strcmp(f->ref, e->name))
 				continue;
@@ -1112,20 +1012,16 @@ crm_record_delete(struct crm_db *db, const struct crm_entity *e, int64_t id,
 	crm_buf_adds(&sql, "DELETE FROM ");
 	crm_sql_ident(&sql, e->table);
 	crm_buf_adds(&sql, " WHERE id = ?1");
-	st = crm_db_prepare(db, sql.buf, err);
-	if (!st)
+	n = crm_run(db, "cannot delete", err, sql.buf, "i", id);
+	if (n < 0)
 		goto out;
-	sqlite3_bind_int64(st, 1, id);
-	if (step_write(db, st, "cannot delete", err) < 0)
-		goto out;
-	if (!sqlite3_changes(crm_db_sqlite(db))) {
+	if (!n) {
 		crm_err_set(err, CRM_EX_NOTFOUND, "no %s %lld", e->name,
 			(long long)id);
 		goto out;
 	}
 	ret = 0;
 out:
-	sqlite3_finalize(st);
 	crm_buf_release(&refs);
 	crm_buf_release(&sql);
 	return ret;
@@ -1138,7 +1034,7 @@ crm_record_merge(struct crm_db *db, const struct crm_fieldset *fs,
 {
 	const struct crm_entity *e = fs->entity;
 	struct crm_buf sql = CRM_BUF_INIT, now = CRM_BUF_INIT;
-	sqlite3_stmt *st = NULL;
+	struct crm_stmt *st;
 	size_t i, j;
 	int ret = -1;
 
@@ -1165,6 +1061,7 @@ crm_record_merge(struct crm_db *db, const struct crm_fieldset *fs,
 
 		for (j = 0; j < re->nfields; j++) {
 			const struct crm_field *f = &re->fields[j];
+			int64_t n;
 
 			if (f->type != CRM_T_REF || strcmp(f->ref, e->name))
 				continue;
@@ -1179,18 +1076,11 @@ crm_record_merge(struct crm_db *db, const struct crm_fieldset *fs,
 			crm_buf_adds(&sql, " = ?1, updated_at = ?3 WHERE ");
 			crm_sql_ident(&sql, f->name);
 			crm_buf_adds(&sql, " = ?2");
-			st = crm_db_prepare(db, sql.buf, err);
-			if (!st)
+			n = crm_run(db, "cannot merge", err, sql.buf, "iit",
+				keep, other, now.buf);
+			if (n < 0)
 				goto out;
-			sqlite3_bind_int64(st, 1, keep);
-			sqlite3_bind_int64(st, 2, other);
-			sqlite3_bind_text(st, 3, now.buf, (int)now.len,
-				SQLITE_STATIC);
-			if (step_write(db, st, "cannot merge", err) < 0)
-				goto out;
-			add_count(moved, sqlite3_changes(crm_db_sqlite(db)), re);
-			sqlite3_finalize(st);
-			st = NULL;
+			add_count(moved, n, re);
 			{
 				int64_t left = count_refs(db, re, f, other,
 					err);
@@ -1220,34 +1110,34 @@ crm_record_merge(struct crm_db *db, const struct crm_fieldset *fs,
 		struct crm_val *v = crm_xcalloc(fs->n, sizeof(*v));
 		struct crm_buf upd = CRM_BUF_INIT;
 		size_t k;
+		int r;
 
-		st = crm_db_prepare(db, sql.buf, err);
-		if (!st) {
-			free(v);
-			goto out;
-		}
-		sqlite3_bind_int64(st, 1, other);
-		if (sqlite3_step(st) != SQLITE_ROW) {
-			crm_err_set(err, CRM_EX_NOTFOUND, "no %s %lld",
-				e->name, (long long)other);
-			free(v);
-			goto out;
-		}
-		for (i = 0, k = 0; i < fs->n; i++) {
+		st = crm_sql(db, "cannot merge", sql.buf, err);
+		crm_bind_int(st, 1, other);
+		r = crm_step(st);
+		for (i = 0, k = 0; r > 0 && i < fs->n; i++) {
 			if (fs->f[i]->flags & CRM_F_READONLY)
 				continue;
-			v[i].kind = crm_kind_of(sqlite3_column_type(st, (int)k));
+			v[i].kind = crm_col_kind(st, (int)k);
 			if (v[i].kind == CRM_INT)
-				v[i].i = sqlite3_column_int64(st, (int)k);
+				v[i].i = crm_col_int(st, (int)k);
 			else if (v[i].kind != CRM_NULL) {
 				v[i].kind = CRM_TEXT;
-				crm_buf_adds(&v[i].s, (const char *)
-					sqlite3_column_text(st, (int)k));
+				crm_buf_add(&v[i].s, crm_col_text(st, (int)k),
+					crm_col_len(st, (int)k));
 			}
 			k++;
 		}
-		sqlite3_finalize(st);
-		st = NULL;
+		if (crm_done(st) < 0 || r == 0) {
+			if (r == 0)
+				crm_err_set(err, CRM_EX_NOTFOUND,
+					"no %s %lld", e->name,
+					(long long)other);
+			for (i = 0; i < fs->n; i++)
+				crm_val_release(&v[i]);
+			free(v);
+			goto out;
+		}
 		ret = crm_record_delete(db, e, other, 0, NULL, err);
 		crm_buf_adds(&upd, "UPDATE ");
 		crm_sql_ident(&upd, e->table);
@@ -1262,18 +1152,14 @@ crm_record_merge(struct crm_db *db, const struct crm_fieldset *fs,
 		}
 		crm_buf_adds(&upd, "updated_at = ?1 WHERE id = ?2");
 		if (ret == 0) {
-			ret = -1;
-			st = crm_db_prepare(db, upd.buf, err);
-			if (st) {
-				sqlite3_bind_text(st, 1, now.buf, (int)now.len,
-					SQLITE_STATIC);
-				sqlite3_bind_int64(st, 2, keep);
-				for (i = 0; i < fs->n; i++)
-					if (v[i].kind != CRM_NULL)
-						crm_val_bind(&v[i], st,
-							(int)i + 3);
-				ret = step_write(db, st, "cannot merge", err);
-			}
+			st = crm_sql(db, "cannot merge", upd.buf, err);
+			crm_bind_textn(st, 1, now.buf, now.len);
+			crm_bind_int(st, 2, keep);
+			for (i = 0; i < fs->n; i++)
+				if (v[i].kind != CRM_NULL)
+					crm_bind_val(st, (int)i + 3, &v[i]);
+			crm_step(st);
+			ret = crm_done(st);
 		}
 		for (i = 0; i < fs->n; i++)
 			crm_val_release(&v[i]);
@@ -1281,7 +1167,6 @@ crm_record_merge(struct crm_db *db, const struct crm_fieldset *fs,
 		crm_buf_release(&upd);
 	}
 out:
-	sqlite3_finalize(st);
 	crm_buf_release(&sql);
 	crm_buf_release(&now);
 	return ret;

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sqlite-compat.h"
 #include "custom.h"
 #include "report.h"
 #include "text.h"
@@ -432,7 +431,8 @@ sel_sql(struct crm_buf *sql, const struct crm_report *r)
 /* Bind the range, the limit and the conditions.  The texts bound are kept
  * in days, which must live until the statement is done. */
 static void
-bind_all(sqlite3_stmt *st, const struct crm_report *r, struct crm_buf *days)
+bind_all(struct crm_stmt *st, const struct crm_report *r,
+	struct crm_buf *days)
 {
 	size_t i, until;
 
@@ -443,16 +443,15 @@ bind_all(sqlite3_stmt *st, const struct crm_report *r, struct crm_buf *days)
 	if (has_end(r))
 		add_ymd(days, r->to + 1);
 	if (r->from != CRM_REPORT_OPEN_FROM)
-		sqlite3_bind_text(st, P_FROM, days->buf, -1, SQLITE_STATIC);
+		crm_bind_text(st, P_FROM, days->buf);
 	if (has_end(r))
-		sqlite3_bind_text(st, P_UNTIL, days->buf + until, -1,
-			SQLITE_STATIC);
-	if (sqlite3_bind_parameter_count(st) >= P_LIMIT)
-		sqlite3_bind_int64(st, P_LIMIT, r->top ? r->top : -1);
+		crm_bind_text(st, P_UNTIL, days->buf + until);
+	if (crm_stmt_params(st) >= P_LIMIT)
+		crm_bind_int(st, P_LIMIT, r->top ? r->top : -1);
 	for (i = 0; i < r->where.nconds; i++)
 		if (!r->where.conds[i].empty)
-			crm_val_bind(&r->where.conds[i].v, st,
-				P_WHERE + (int)i);
+			crm_bind_val(st, P_WHERE + (int)i,
+				&r->where.conds[i].v);
 }
 
 /* ---- cells ------------------------------------------------------------ */
@@ -483,60 +482,56 @@ cell_money(struct crm_out *out, int64_t cents, struct crm_chart *chart,
 
 /* Column col of st as text, or empty. */
 static void
-cell_text(struct crm_out *out, sqlite3_stmt *st, int col)
+cell_text(struct crm_out *out, struct crm_stmt *st, int col)
 {
-	const char *s = (const char *)sqlite3_column_text(st, col);
+	const char *s = crm_col_text(st, col);
 
 	if (!s)
 		crm_out_cell(out, CRM_CELL_NULL, NULL, 0);
 	else
-		crm_out_cell(out, CRM_CELL_TEXT, s,
-			(size_t)sqlite3_column_bytes(st, col));
+		crm_out_cell(out, CRM_CELL_TEXT, s, crm_col_len(st, col));
 }
 
 /* Column col of st as a time (local in a table), or empty. */
 static void
-cell_time(struct crm_out *out, sqlite3_stmt *st, int col)
+cell_time(struct crm_out *out, struct crm_stmt *st, int col)
 {
-	const char *s = (const char *)sqlite3_column_text(st, col);
+	const char *s = crm_col_text(st, col);
 
 	if (!s)
 		crm_out_cell(out, CRM_CELL_NULL, NULL, 0);
 	else
-		crm_out_cell(out, CRM_CELL_TIME, s,
-			(size_t)sqlite3_column_bytes(st, col));
+		crm_out_cell(out, CRM_CELL_TIME, s, crm_col_len(st, col));
 }
 
 /* ---- the reports ------------------------------------------------------- */
 
-/* Each row function steps st to its end, writing rows, leaving the last
- * result of sqlite3_step() in *rc; it returns the number of rows, or -1
- * with err set. */
+/* Each row function steps st to its end, or until the output fails,
+ * writing rows; it returns the number of rows, or -1 with err set.  A
+ * failed step is the caller's to find, from crm_done(). */
 
 static int
-step(sqlite3_stmt *st, const struct crm_out *out, int *rc)
+step(struct crm_stmt *st, const struct crm_out *out)
 {
-	return !out->failed && (*rc = sqlite3_step(st)) == SQLITE_ROW;
+	return !out->failed && crm_step(st) > 0;
 }
 
 static int64_t
-customers_rows(sqlite3_stmt *st, const struct crm_report *r,
-	struct crm_out *out, struct crm_chart *chart, int *rc,
-	struct crm_err *err)
+customers_rows(struct crm_stmt *st, const struct crm_report *r,
+	struct crm_out *out, struct crm_chart *chart, struct crm_err *err)
 {
 	int64_t rows = 0, n, total;
 
 	(void)r;
 	(void)err;
-	while (step(st, out, rc)) {
-		n = sqlite3_column_int64(st, 3);
-		total = sqlite3_column_int64(st, 4);
-		cell_int(out, sqlite3_column_int64(st, 0));
+	while (step(st, out)) {
+		n = crm_col_int(st, 3);
+		total = crm_col_int(st, 4);
+		cell_int(out, crm_col_int(st, 0));
 		cell_text(out, st, 1);
 		cell_text(out, st, 2);
 		cell_int(out, n);
-		cell_money(out, total, chart,
-			(const char *)sqlite3_column_text(st, 1));
+		cell_money(out, total, chart, crm_col_text(st, 1));
 		cell_money(out, crm_report_avg(total, n), NULL, NULL);
 		cell_time(out, st, 5);
 		cell_time(out, st, 6);
@@ -570,16 +565,15 @@ period_row(struct crm_out *out, const struct crm_report *r,
 }
 
 static int64_t
-period_rows(sqlite3_stmt *st, const struct crm_report *r,
-	struct crm_out *out, struct crm_chart *chart, int *rc,
-	struct crm_err *err)
+period_rows(struct crm_stmt *st, const struct crm_report *r,
+	struct crm_out *out, struct crm_chart *chart, struct crm_err *err)
 {
 	struct period p = { 0, 0, 0, 0 }, gap = { 0, 0, 0, 0 };
 	int64_t rows = 0, day, start;
 	int have = 0;
 
-	while (step(st, out, rc)) {
-		const char *text = (const char *)sqlite3_column_text(st, 0);
+	while (step(st, out)) {
+		const char *text = crm_col_text(st, 0);
 
 		if (!text || ymd_days(text, &day) < 0)
 			return crm_err_set(err, CRM_EX_DATAERR, "an order has "
@@ -603,11 +597,11 @@ period_rows(sqlite3_stmt *st, const struct crm_report *r,
 			have = 1;
 		}
 		if (__builtin_add_overflow(p.orders,
-		    sqlite3_column_int64(st, 1), &p.orders) ||
+		    crm_col_int(st, 1), &p.orders) ||
 		    __builtin_add_overflow(p.units,
-		    sqlite3_column_int64(st, 2), &p.units) ||
+		    crm_col_int(st, 2), &p.units) ||
 		    __builtin_add_overflow(p.revenue,
-		    sqlite3_column_int64(st, 3), &p.revenue))
+		    crm_col_int(st, 3), &p.revenue))
 			return crm_err_set(err, CRM_EX_DATAERR,
 				"a sum of a period is beyond 64 bits");
 	}
@@ -619,21 +613,19 @@ period_rows(sqlite3_stmt *st, const struct crm_report *r,
 }
 
 static int64_t
-group_rows(sqlite3_stmt *st, const struct crm_report *r,
-	struct crm_out *out, struct crm_chart *chart, int *rc,
-	struct crm_err *err)
+group_rows(struct crm_stmt *st, const struct crm_report *r,
+	struct crm_out *out, struct crm_chart *chart, struct crm_err *err)
 {
 	int64_t rows = 0, n, revenue;
 
 	(void)err;
-	while (step(st, out, rc)) {
-		n = sqlite3_column_int64(st, 1);
-		revenue = sqlite3_column_int64(st, 3);
-		crm_field_cell_sq(r->group, st, 0, out);
+	while (step(st, out)) {
+		n = crm_col_int(st, 1);
+		revenue = crm_col_int(st, 3);
+		crm_field_cell(r->group, st, 0, out);
 		cell_int(out, n);
-		cell_int(out, sqlite3_column_int64(st, 2));
-		cell_money(out, revenue, chart,
-			(const char *)sqlite3_column_text(st, 0));
+		cell_int(out, crm_col_int(st, 2));
+		cell_money(out, revenue, chart, crm_col_text(st, 0));
 		cell_money(out, crm_report_avg(revenue, n), NULL, NULL);
 		crm_out_row(out);
 		rows++;
@@ -642,22 +634,21 @@ group_rows(sqlite3_stmt *st, const struct crm_report *r,
 }
 
 static int64_t
-products_rows(sqlite3_stmt *st, const struct crm_report *r,
-	struct crm_out *out, struct crm_chart *chart, int *rc,
-	struct crm_err *err)
+products_rows(struct crm_stmt *st, const struct crm_report *r,
+	struct crm_out *out, struct crm_chart *chart, struct crm_err *err)
 {
 	int64_t rows = 0;
 
 	(void)r;
 	(void)err;
-	while (step(st, out, rc)) {
+	while (step(st, out)) {
 		cell_text(out, st, 0);
 		cell_text(out, st, 1);
-		cell_int(out, sqlite3_column_int64(st, 2));
-		cell_money(out, sqlite3_column_int64(st, 3), chart,
-			(const char *)sqlite3_column_text(st, 1));
-		cell_int(out, sqlite3_column_int64(st, 4));
-		cell_int(out, sqlite3_column_int64(st, 5));
+		cell_int(out, crm_col_int(st, 2));
+		cell_money(out, crm_col_int(st, 3), chart,
+			crm_col_text(st, 1));
+		cell_int(out, crm_col_int(st, 4));
+		cell_int(out, crm_col_int(st, 5));
 		crm_out_row(out);
 		rows++;
 	}
@@ -685,16 +676,16 @@ value_index(const char *const *values, const char *s)
 }
 
 /* The statement of sql (released here), with bind_all() done; NULL on
- * an error. */
-static sqlite3_stmt *
+ * an error, which crm_done() reports as any other. */
+static struct crm_stmt *
 prepare_bound(struct crm_db *db, struct crm_buf *sql,
 	const struct crm_report *r, struct crm_buf *days, struct crm_err *err)
 {
-	sqlite3_stmt *st = crm_db_prepare(db, sql->buf, err);
+	struct crm_stmt *st = crm_sql(db, "cannot run the report", sql->buf,
+		err);
 
 	crm_buf_release(sql);
-	if (st)
-		bind_all(st, r, days);
+	bind_all(st, r, days);
 	return st;
 }
 
@@ -722,7 +713,7 @@ from_sql(struct crm_buf *sql, const struct crm_report *r, const char *table)
 	crm_buf_addf(sql, "FROM %s AS k\n", table);
 	if (r->where.nconds)
 		crm_buf_adds(sql, "JOIN customers AS t ON t.id = k.customer\n");
-	crm_buf_adds(sql, "WHERE 1");
+	crm_buf_adds(sql, "WHERE TRUE");
 }
 
 /* num / den to 4 decimals, rounded half away from zero (den > 0). */
@@ -770,8 +761,8 @@ pipeline_run(struct crm_db *db, const struct crm_report *r,
 	const char *const *stages = enum_values("deal", "stage");
 	struct crm_buf sql = CRM_BUF_INIT, days = CRM_BUF_INIT;
 	int64_t deals[8] = { 0 }, amount[8] = { 0 }, weight[8] = { 0 }, rows;
-	sqlite3_stmt *st;
-	int rc, i;
+	struct crm_stmt *st;
+	int i;
 
 	crm_buf_adds(&sql, "SELECT k.stage, count(*), sum(k.amount),\n"
 		"       sum(k.amount * k.probability)\n");
@@ -780,21 +771,18 @@ pipeline_run(struct crm_db *db, const struct crm_report *r,
 		"k.expected_close)");
 	crm_buf_adds(&sql, "\nGROUP BY k.stage");
 	st = prepare_bound(db, &sql, r, &days, err);
-	if (!st)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		i = value_index(stages, (const char *)
-			sqlite3_column_text(st, 0));
+	while (crm_step(st) > 0) {
+		i = value_index(stages, crm_col_text(st, 0));
 		if (i < 0 || i >= 8)
 			continue;
-		deals[i] = sqlite3_column_int64(st, 1);
-		amount[i] = sqlite3_column_int64(st, 2);
-		weight[i] = sqlite3_column_int64(st, 3);
+		deals[i] = crm_col_int(st, 1);
+		amount[i] = crm_col_int(st, 2);
+		weight[i] = crm_col_int(st, 3);
 	}
-	sqlite3_finalize(st);
+	i = crm_done(st);
 	crm_buf_release(&days);
-	if (rc != SQLITE_DONE)
-		return crm_db_fail(db, rc, "cannot run the report", err);
+	if (i < 0)
+		return -1;
 	for (rows = 0; stages[rows] && !out->failed; rows++) {
 		/* A lost deal never counts in a forecast. */
 		int64_t w = strcmp(stages[rows], "lost") ?
@@ -852,9 +840,9 @@ tickets_run(struct crm_db *db, const struct crm_report *r,
 		"priority" : "status");
 	struct crm_buf sql = CRM_BUF_INIT, days = CRM_BUF_INIT;
 	struct ticket_group g[8];
-	sqlite3_stmt *st;
+	struct crm_stmt *st;
 	int64_t rows = 0, a, b;
-	int rc, i;
+	int i;
 
 	memset(g, 0, sizeof(g));
 	crm_buf_adds(&sql, "SELECT k.status, k.");
@@ -863,14 +851,11 @@ tickets_run(struct crm_db *db, const struct crm_report *r,
 	from_sql(&sql, r, "tickets");
 	range_sql(&sql, r, "k.created_at");
 	st = prepare_bound(db, &sql, r, &days, err);
-	if (!st)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *status = (const char *)sqlite3_column_text(st, 0);
+	while (crm_step(st) > 0) {
+		const char *status = crm_col_text(st, 0);
 		struct ticket_group *t;
 
-		i = value_index(groups, (const char *)
-			sqlite3_column_text(st, 1));
+		i = value_index(groups, crm_col_text(st, 1));
 		if (i < 0 || i >= 8)
 			continue;
 		t = &g[i];
@@ -880,10 +865,8 @@ tickets_run(struct crm_db *db, const struct crm_report *r,
 			t->open++;
 		} else {
 			t->resolved++;
-			if (utc_seconds((const char *)
-			    sqlite3_column_text(st, 3), &a) &&
-			    utc_seconds((const char *)
-			    sqlite3_column_text(st, 4), &b)) {
+			if (utc_seconds(crm_col_text(st, 3), &a) &&
+			    utc_seconds(crm_col_text(st, 4), &b)) {
 				if (t->n == t->alloc) {
 					t->alloc = t->alloc ? 2 * t->alloc :
 						1024;
@@ -893,15 +876,15 @@ tickets_run(struct crm_db *db, const struct crm_report *r,
 				t->hours[t->n++] = b - a;
 			}
 		}
-		if (sqlite3_column_type(st, 2) != SQLITE_NULL) {
+		if (crm_col_kind(st, 2) != CRM_NULL) {
 			t->rated++;
-			t->ratings += sqlite3_column_int64(st, 2);
+			t->ratings += crm_col_int(st, 2);
 		}
 	}
-	sqlite3_finalize(st);
+	i = crm_done(st);
 	crm_buf_release(&days);
-	if (rc != SQLITE_DONE) {
-		rows = crm_db_fail(db, rc, "cannot run the report", err);
+	if (i < 0) {
+		rows = -1;
 		goto out;
 	}
 	for (i = 0; groups[i] && i < 8 && !out->failed; i++, rows++) {
@@ -953,7 +936,7 @@ static const char campaigns_sql[] =
 	"       (SELECT coalesce(sum(o.total), 0) FROM orders AS o\n"
 	"        WHERE o.campaign = k.id AND o.status <> 'cancelled')\n"
 	"FROM campaigns AS k\n"
-	"WHERE 1";
+	"WHERE TRUE";
 
 static void
 cell_rate(struct crm_out *out, int64_t num, int64_t den)
@@ -974,46 +957,41 @@ campaigns_run(struct crm_db *db, const struct crm_report *r,
 	struct crm_out *out, struct crm_chart *chart, struct crm_err *err)
 {
 	struct crm_buf sql = CRM_BUF_INIT, days = CRM_BUF_INIT;
-	sqlite3_stmt *st;
+	struct crm_stmt *st;
 	int64_t rows = 0, cost, members, revenue;
-	int rc = SQLITE_DONE;
 
 	crm_buf_adds(&sql, campaigns_sql);
 	range_sql(&sql, r, "k.starts_on");
 	crm_buf_addf(&sql, "\nORDER BY k.id\nLIMIT ?%d", P_LIMIT);
 	st = prepare_bound(db, &sql, r, &days, err);
-	if (!st)
-		return -1;
-	while (step(st, out, &rc)) {
-		cost = sqlite3_column_int64(st, 2);
-		members = sqlite3_column_int64(st, 3);
-		revenue = sqlite3_column_int64(st, 6);
-		cell_int(out, sqlite3_column_int64(st, 0));
+	while (step(st, out)) {
+		cost = crm_col_int(st, 2);
+		members = crm_col_int(st, 3);
+		revenue = crm_col_int(st, 6);
+		cell_int(out, crm_col_int(st, 0));
 		cell_text(out, st, 1);
 		cell_int(out, members);
-		cell_int(out, sqlite3_column_int64(st, 4));
-		cell_int(out, sqlite3_column_int64(st, 5));
-		cell_rate(out, sqlite3_column_int64(st, 4), members);
-		cell_rate(out, sqlite3_column_int64(st, 5), members);
-		cell_money(out, revenue, chart, (const char *)
-			sqlite3_column_text(st, 1));
+		cell_int(out, crm_col_int(st, 4));
+		cell_int(out, crm_col_int(st, 5));
+		cell_rate(out, crm_col_int(st, 4), members);
+		cell_rate(out, crm_col_int(st, 5), members);
+		cell_money(out, revenue, chart, crm_col_text(st, 1));
 		cell_money(out, cost, NULL, NULL);
 		cell_rate(out, (__int128)revenue - cost, cost);
 		crm_out_row(out);
 		rows++;
 	}
-	sqlite3_finalize(st);
+	if (crm_done(st) < 0)
+		rows = -1;
 	crm_buf_release(&days);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return crm_db_fail(db, rc, "cannot run the report", err);
 	return rows;
 }
 
 /* The reports, by enum crm_report_kind. */
 static const struct {
 	const char *cols[CRM_REPORT_MAXCOLS + 1];	/* NULL-terminated */
-	int64_t (*rows)(sqlite3_stmt *st, const struct crm_report *r,
-		struct crm_out *out, struct crm_chart *chart, int *rc,
+	int64_t (*rows)(struct crm_stmt *st, const struct crm_report *r,
+		struct crm_out *out, struct crm_chart *chart,
 		struct crm_err *err);
 } reports[] = {
 	[CRM_REPORT_CUSTOMERS] = {
@@ -1053,11 +1031,10 @@ crm_report_run(struct crm_db *db, const struct crm_report *r,
 	struct crm_out *out, struct crm_chart *chart, struct crm_err *err)
 {
 	struct crm_buf sql = CRM_BUF_INIT, days = CRM_BUF_INIT;
-	sqlite3_stmt *st;
-	int64_t (*rows)(sqlite3_stmt *, const struct crm_report *,
-		struct crm_out *, struct crm_chart *, int *, struct crm_err *);
-	int64_t n = -1;
-	int rc = SQLITE_DONE;
+	struct crm_stmt *st;
+	int64_t (*rows)(struct crm_stmt *, const struct crm_report *,
+		struct crm_out *, struct crm_chart *, struct crm_err *);
+	int64_t n;
 
 	switch (r->kind) {
 	case CRM_REPORT_PIPELINE:
@@ -1092,13 +1069,11 @@ crm_report_run(struct crm_db *db, const struct crm_report *r,
 		break;
 	}
 	st = prepare_bound(db, &sql, r, &days, err);
-	if (!st)
-		goto out;
-	n = rows(st, r, out, chart, &rc, err);
-	if (n >= 0 && rc != SQLITE_DONE && rc != SQLITE_ROW)
-		n = crm_db_fail(db, rc, "cannot run the report", err);
-out:
-	sqlite3_finalize(st);
+	n = rows(st, r, out, chart, err);
+	/* A row function that stopped early on an error of its own (err
+	 * set) leaves the statement mid-rows: done here all the same. */
+	if (crm_done(st) < 0)
+		n = -1;
 	crm_buf_release(&days);
 	crm_buf_release(&sql);
 	return n;

@@ -27,17 +27,6 @@ void crm_db_put(sqlite3_stmt *st);
 int crm_search_register(sqlite3 *h);
 
 struct crm_val;
-struct crm_field;
-struct crm_out;
 int crm_val_bind(const struct crm_val *v, sqlite3_stmt *st, int i);
-void crm_field_cell_sq(const struct crm_field *f, sqlite3_stmt *st, int col,
-	struct crm_out *out);
-
-static inline enum crm_kind
-crm_kind_of(int t)
-{
-	return t == SQLITE_INTEGER ? CRM_INT : t == SQLITE_NULL ? CRM_NULL :
-		t == SQLITE_FLOAT ? CRM_REAL : CRM_TEXT;
-}
 
 #endif

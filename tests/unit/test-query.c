@@ -15,7 +15,6 @@
 
 #include <cmocka.h>
 
-#include "sqlite-compat.h"
 #include "fixture.h"
 
 #include "record.h"
@@ -988,10 +987,10 @@ insert_inside_transaction(void **state)
 	struct crm_err err = CRM_ERR_INIT;
 
 	fixture_add(&c->db, &c->cust, "name=Kept", NULL);
-	assert_true(sqlite3_get_autocommit(crm_db_sqlite(&c->db)));
+	assert_false(crm_db_in_transaction(&c->db));
 	assert_int_equal(crm_db_begin(&c->db, &err), 0);
 	fixture_add(&c->db, &c->cust, "name=Gone", NULL);
-	assert_false(sqlite3_get_autocommit(crm_db_sqlite(&c->db)));
+	assert_true(crm_db_in_transaction(&c->db));
 	crm_db_rollback(&c->db);
 	assert_int_equal(sql_int(c, "SELECT count(*) FROM customers"), 1);
 	crm_err_release(&err);
