@@ -9,10 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* For --version alone, which opens no database to ask its driver: goes
- * when db.h says which library versions the drivers are built with. */
-#include <sqlite3.h>
-
 #include "cmd.h"
 #include "custom.h"
 #include "value.h"
@@ -311,8 +307,11 @@ known_option(const struct crm_command *cmd, const char *arg)
 static void
 print_version(const struct crm_command *cmd)
 {
-	printf("%s (crm) %s\nSQLite %s\n", cmd->name, crm_version,
-		sqlite3_libversion());
+	struct crm_buf libs = CRM_BUF_INIT;
+
+	crm_db_libraries(&libs);
+	printf("%s (crm) %s\n%s", cmd->name, crm_version, libs.buf);
+	crm_buf_release(&libs);
 }
 
 /* Does option name (no dashes) of any verb take an argument? */

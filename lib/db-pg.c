@@ -51,6 +51,7 @@ static struct {
 	__typeof__(PQexecPrepared) *PQexecPrepared;
 	__typeof__(PQfinish) *PQfinish;
 	__typeof__(PQfname) *PQfname;
+	__typeof__(PQlibVersion) *PQlibVersion;
 	__typeof__(PQftype) *PQftype;
 	__typeof__(PQgetisnull) *PQgetisnull;
 	__typeof__(PQgetlength) *PQgetlength;
@@ -75,6 +76,7 @@ static const char *const pq_names[] = {
 	"PQexecPrepared",
 	"PQfinish",
 	"PQfname",
+	"PQlibVersion",
 	"PQftype",
 	"PQgetisnull",
 	"PQgetlength",
@@ -98,6 +100,7 @@ static const char *const pq_names[] = {
 #define PQexecPrepared (pq.PQexecPrepared)
 #define PQfinish (pq.PQfinish)
 #define PQfname (pq.PQfname)
+#define PQlibVersion (pq.PQlibVersion)
 #define PQftype (pq.PQftype)
 #define PQgetisnull (pq.PQgetisnull)
 #define PQgetlength (pq.PQgetlength)
@@ -711,6 +714,22 @@ pg_name_of(const char *path, struct crm_buf *out)
 	}
 }
 
+/* libpq's version, when it can be loaded: 150018 is 15.18. */
+static void
+pg_library(struct crm_buf *out)
+{
+	struct crm_err err = CRM_ERR_INIT;
+	int v;
+
+	if (load_libpq(&err) < 0) {
+		crm_buf_adds(out, "libpq not installed\n");
+	} else {
+		v = PQlibVersion();
+		crm_buf_addf(out, "libpq %d.%d\n", v / 10000, v % 10000);
+	}
+	crm_err_release(&err);
+}
+
 static void
 ignore_notice(void *arg, const char *msg)
 {
@@ -821,6 +840,7 @@ const struct crm_driver crm_pg_driver = {
 	.name = "postgresql",
 	.open = pg_open,
 	.close = pg_close,
+	.library = pg_library,
 	.name_of = pg_name_of,
 	.prepare = pg_prepare,
 	.finalize = pg_finalize,

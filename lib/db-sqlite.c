@@ -471,6 +471,12 @@ sq_size(struct crm_db *db)
 }
 
 static void
+sq_library(struct crm_buf *out)
+{
+	crm_buf_addf(out, "SQLite %s\n", sqlite3_libversion());
+}
+
+static void
 sq_name_of(const char *path, struct crm_buf *out)
 {
 	crm_buf_adds(out, path ? path : "");
@@ -811,6 +817,7 @@ const struct crm_driver crm_sqlite_driver = {
 	.name = "sqlite",
 	.open = sq_open,
 	.close = sq_close,
+	.library = sq_library,
 	.name_of = sq_name_of,
 	.prepare = sq_prepare,
 	.finalize = sq_finalize,

@@ -446,6 +446,13 @@ crm_db_bulk(struct crm_db *db, int on)
 	db->drv->bulk(db, on);
 }
 
+void
+crm_db_libraries(struct crm_buf *out)
+{
+	crm_sqlite_driver.library(out);
+	crm_pg_driver.library(out);
+}
+
 const char *
 crm_db_backend(const struct crm_db *db)
 {

@@ -83,6 +83,10 @@ int crm_db_open(struct crm_db *db, const char *path, unsigned flags,
 	struct crm_err *err);
 void crm_db_close(struct crm_db *db);
 
+/* The database libraries crm uses, a line each ("SQLite 3.40.1"), for
+ * --version. */
+void crm_db_libraries(struct crm_buf *out);
+
 /* "sqlite" or "postgresql": for messages and crm-admin stats only. */
 const char *crm_db_backend(const struct crm_db *db);
 

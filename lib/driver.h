@@ -34,6 +34,8 @@ struct crm_driver {
 	int (*open)(struct crm_db *db, unsigned flags, int ms,
 		struct crm_err *err);
 	void (*close)(struct crm_db *db);
+	/* Append the library's name and version, one line. */
+	void (*library)(struct crm_buf *out);
 	/* Write a path or URI as a message may show it. */
 	void (*name_of)(const char *path, struct crm_buf *out);
 
