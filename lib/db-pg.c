@@ -157,6 +157,10 @@ struct conn {
 
 struct pstmt {
 	char name[16];
+	char *sql;		/* the SQL with $N */
+	int prepared;		/* as name, with the types in want */
+	int retype;		/* a value of another type was bound */
+	Oid *want;		/* the types of the bound values, 0 unknown */
 	int nparams;
 	char **vals;		/* parameter i-1's text, NULL for NULL */
 	int *lens;
@@ -262,34 +266,94 @@ rewrite(const char *sql, struct crm_buf *out)
 	return n;
 }
 
+static int pg_in_transaction(struct crm_db *db);
+
+/*
+ * Prepare ps->sql as a new statement for the parameter types the bound
+ * values have: a number as bigint or double precision, text and NULL
+ * left for the server to infer from where they stand.  Where nothing
+ * tells (SELECT $1, $1 IS NULL), those are text.  SQLite takes any value
+ * anywhere; the server must know each parameter's type when it plans.
+ */
 static int
-pg_prepare(struct crm_stmt *st)
+prepare_typed(struct crm_stmt *st)
 {
 	struct conn *c = C(st->db);
-	struct crm_buf sql = CRM_BUF_INIT;
-	struct pstmt *ps = crm_xcalloc(1, sizeof(*ps));
+	struct pstmt *ps = PS(st);
+	Oid *types = NULL;
 	PGresult *res;
-	int ok;
+	const char *state;
+	int i, ok, tries, guard;
 
-	ps->nparams = rewrite(st->sql, &sql);
-	snprintf(ps->name, sizeof(ps->name), "s%u", ++c->nstmt);
-	res = PQprepare(c->c, ps->name, sql.buf, 0, NULL);
-	ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+	if (ps->prepared) {
+		struct crm_buf sql = CRM_BUF_INIT;
+
+		crm_buf_addf(&sql, "DEALLOCATE %s", ps->name);
+		PQclear(PQexec(c->c, sql.buf));
+		crm_buf_release(&sql);
+		ps->prepared = 0;
+	}
+	if (ps->nparams) {
+		types = crm_xcalloc((size_t)ps->nparams, sizeof(*types));
+		memcpy(types, ps->want, (size_t)ps->nparams * sizeof(*types));
+	}
+	/* A statement the server cannot plan aborts the transaction it is
+	 * prepared in: where one is open and a type is left to infer, the
+	 * attempt runs under a savepoint. */
+	for (i = 0; i < ps->nparams && types[i]; i++)
+		;
+	guard = i < ps->nparams && pg_in_transaction(st->db);
+	for (tries = 0; ; tries++) {
+		if (guard)
+			PQclear(PQexec(c->c, "SAVEPOINT crm_prepare"));
+		snprintf(ps->name, sizeof(ps->name), "s%u", ++c->nstmt);
+		res = PQprepare(c->c, ps->name, ps->sql, ps->nparams, types);
+		ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+		state = ok ? NULL : PQresultErrorField(res, PG_DIAG_SQLSTATE);
+		if (guard)
+			PQclear(PQexec(c->c, ok ? "RELEASE crm_prepare" :
+				"ROLLBACK TO crm_prepare; RELEASE crm_prepare"));
+		if (ok || tries || !state || strcmp(state, "42P18"))
+			break;
+		PQclear(res);
+		for (i = 0; i < ps->nparams; i++)
+			if (!types[i])
+				types[i] = 25;	/* text */
+		guard = 0;
+	}
 	if (!ok)
 		pg_fail(st->db, res, "cannot prepare a query", st->err);
 	PQclear(res);
-	crm_buf_release(&sql);
-	if (!ok) {
-		free(ps);
-		return -1;
-	}
+	free(types);
+	ps->prepared = ok;
+	return ok ? 0 : -1;
+}
+
+static int
+pg_prepare(struct crm_stmt *st)
+{
+	struct crm_buf sql = CRM_BUF_INIT;
+	struct pstmt *ps = crm_xcalloc(1, sizeof(*ps));
+
+	ps->nparams = rewrite(st->sql, &sql);
+	ps->sql = crm_buf_detach(&sql);
 	if (ps->nparams) {
 		ps->vals = crm_xcalloc((size_t)ps->nparams, sizeof(*ps->vals));
 		ps->lens = crm_xcalloc((size_t)ps->nparams, sizeof(*ps->lens));
 		ps->num = crm_xcalloc((size_t)ps->nparams, sizeof(*ps->num));
+		ps->want = crm_xcalloc((size_t)ps->nparams,
+			sizeof(*ps->want));
 	}
 	ps->row = -1;
 	st->ds = ps;
+	/* Without parameters the types are known: prepared now, so that
+	 * SQL the server refuses fails here, as on SQLite. */
+	if (!ps->nparams && prepare_typed(st) < 0) {
+		free(ps->sql);
+		free(ps);
+		st->ds = NULL;
+		return -1;
+	}
 	return 0;
 }
 
@@ -315,7 +379,7 @@ pg_finalize(struct crm_stmt *st)
 	PGresult *res;
 
 	pg_reset(st);
-	if (C(st->db) && C(st->db)->c &&
+	if (ps->prepared && C(st->db) && C(st->db)->c &&
 	    PQstatus(C(st->db)->c) == CONNECTION_OK &&
 	    PQtransactionStatus(C(st->db)->c) != PQTRANS_INERROR) {
 		crm_buf_addf(&sql, "DEALLOCATE %s", ps->name);
@@ -326,6 +390,8 @@ pg_finalize(struct crm_stmt *st)
 	free(ps->vals);
 	free(ps->lens);
 	free(ps->num);
+	free(ps->want);
+	free(ps->sql);
 	free(ps);
 	st->ds = NULL;
 }
@@ -348,6 +414,10 @@ pg_bind(struct crm_stmt *st, int i, enum crm_kind k, int64_t iv, double rv,
 		return crm_err_set(st->err, CRM_EX_SOFTWARE, "%s: parameter "
 			"%d out of range", st->what, i);
 	i--;
+	if (ps->want[i] != (k == CRM_INT ? 20 : k == CRM_REAL ? 701 : 0)) {
+		ps->want[i] = k == CRM_INT ? 20 : k == CRM_REAL ? 701 : 0;
+		ps->retype = 1;
+	}
 	switch (k) {
 	case CRM_INT:
 		snprintf(ps->num[i], sizeof(ps->num[i]), "%lld",
@@ -409,6 +479,9 @@ pg_step(struct crm_stmt *st)
 		struct crm_buf *bufs = NULL;
 		int i;
 
+		if ((!ps->prepared || ps->retype) && prepare_typed(st) < 0)
+			return -1;
+		ps->retype = 0;
 		if (ps->nparams)
 			bufs = crm_xcalloc((size_t)ps->nparams, sizeof(*bufs));
 		ps->res = PQexecPrepared(C(st->db)->c, ps->name, ps->nparams,
