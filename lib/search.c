@@ -255,7 +255,7 @@ crm_search_fresh(struct crm_db *db, struct crm_err *err)
 {
 	if (!crm_db_int(db, any_dirty, 0))
 		return 0;
-	if (!db->readonly && !sqlite3_get_autocommit(crm_db_sqlite(db)))
+	if (!db->readonly && crm_db_in_transaction(db))
 		return crm_search_fold(db, err);
 	return in_writer(db, 1, fold_fn, NULL, err);
 }
