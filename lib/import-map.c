@@ -399,7 +399,7 @@ imp_check_columns(struct run *r)
 		}
 	}
 	/* A file without a key column is matched on all of its values,
-	 * as a row without a key value is (import_record()); but what it
+	 * as a row without a key value is (import.c); but what it
 	 * would update is a record that holds them all already. */
 	if (im->kind == CRM_IMPORT_RECORDS && im->mode == CRM_IMPORT_UPDATE) {
 		int any = 0, all = 1;

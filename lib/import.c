@@ -1,3 +1,9 @@
+/*
+ * import.c - an import's run (import.h): the two passes over the file,
+ * and each record's row matched, inserted or updated, or rejected; rows
+ * that wait for a unique value another row frees are tried again at the
+ * end.  The parts it shares with the others are in import-int.h.
+ */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
