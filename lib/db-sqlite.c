@@ -409,9 +409,14 @@ sq_function(struct crm_db *db, const char *name, crm_text_fn *fn,
 }
 
 /*
- * Bulk: a large cache for the tables and indexes being written, and for
- * the temporary tables of the import's keys; the cache of a command
- * again afterwards.
+ * Bulk: a large cache for the tables and indexes being written (64 MiB),
+ * and for the temporary tables of the import's keys (32 MiB); the cache
+ * of a command again afterwards.  Two stages of an import want other
+ * sizes, for memory that stays flat however long the file (bench/): on
+ * 2, keys that come mostly in order (orders' refs go in at the B-tree's
+ * right edge) have 8 MiB; on 3, when the indexes set aside are built
+ * again, the page cache is the buffer they are sorted in, and 32 MiB is
+ * full at a million rows as at five.
  */
 static void
 sq_bulk(struct crm_db *db, int on)
@@ -423,7 +428,10 @@ sq_bulk(struct crm_db *db, int on)
 		if (!c->cache_size)
 			c->cache_size = (int)crm_db_int(db,
 				"PRAGMA cache_size", -2000);
-		sqlite3_exec(c->h, "PRAGMA cache_size = -65536;"
+		sqlite3_exec(c->h, on == 3 ? "PRAGMA cache_size = -32768" :
+			on == 2 ? "PRAGMA cache_size = -65536;"
+			"PRAGMA temp.cache_size = -8192" :
+			"PRAGMA cache_size = -65536;"
 			"PRAGMA temp.cache_size = -32768", NULL, NULL, NULL);
 	} else if (c->cache_size) {
 		snprintf(sql, sizeof(sql), "PRAGMA cache_size = %d;"

@@ -1,7 +1,10 @@
+#include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
 
 #include "db.h"
+#include "entity.h"
+#include "record.h"
 #include "sqlite-compat.h"
 #include "search.h"
 #include "text.h"
@@ -252,7 +255,7 @@ crm_search_fresh(struct crm_db *db, struct crm_err *err)
 {
 	if (!crm_db_int(db, any_dirty, 0))
 		return 0;
-	if (!db->readonly && !sqlite3_get_autocommit(crm_db_sqlite(db)))
+	if (!db->readonly && crm_db_in_transaction(db))
 		return crm_search_fold(db, err);
 	return in_writer(db, 1, fold_fn, NULL, err);
 }
@@ -291,4 +294,162 @@ crm_search_check(struct crm_db *db, struct crm_search_state *s,
 	s->pending = 0;
 	s->wrong = 0;
 	return in_writer(db, s->repair, check_fn, s, err);
+}
+
+/* ---- bulk writes -------------------------------------------------------- */
+
+int
+crm_search_suspend(struct crm_db *db, const char *table, int indexes,
+	struct crm_search_hold *h, struct crm_err *err)
+{
+	static const char sql[] =
+		"SELECT m.type, m.name, m.sql FROM sqlite_master AS m\n"
+		"WHERE m.tbl_name = ?1 AND (m.type = 'trigger' OR\n"
+		"       (?2 AND m.type = 'index' AND m.sql IS NOT NULL AND\n"
+		"        NOT (SELECT i.\"unique\" FROM pragma_index_list(?1) AS i\n"
+		"             WHERE i.name = m.name)))\n"
+		/* Indexes first: put back in this order, a second run finds
+		 * the schema as the first left it. */
+		"ORDER BY m.type = 'trigger', m.rowid";
+	struct crm_buf drop = CRM_BUF_INIT;
+	struct crm_stmt *st;
+	int ret = 0;
+
+	if (crm_search_fold(db, err) < 0)
+		return -1;
+	st = crm_sql(db, "cannot read the indexes", sql, err);
+	crm_bind_text(st, 1, table);
+	crm_bind_int(st, 2, indexes);
+	while (crm_step(st) > 0) {
+		h->sql = crm_xrealloc(h->sql, (h->n + 1) * sizeof(*h->sql));
+		h->sql[h->n++] = crm_strdup(crm_col_text(st, 2));
+		crm_buf_addf(&drop, "DROP %s ",
+			!strcmp(crm_col_text(st, 0), "index") ? "INDEX" :
+			"TRIGGER");
+		crm_sql_ident(&drop, crm_col_text(st, 1));
+		crm_buf_adds(&drop, ";\n");
+	}
+	if (crm_done(st) < 0)
+		ret = -1;
+	else if (drop.len)
+		ret = crm_db_exec(db, drop.buf, err);
+	crm_buf_release(&drop);
+	return ret;
+}
+
+int
+crm_search_resume(struct crm_db *db, const struct crm_search_hold *h,
+	struct crm_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < h->n; i++)
+		if (crm_db_exec(db, h->sql[i], err) < 0)
+			return -1;
+	return 0;
+}
+
+void
+crm_search_hold_release(struct crm_search_hold *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->n; i++)
+		free(h->sql[i]);
+	free(h->sql);
+	h->sql = NULL;
+	h->n = 0;
+}
+
+/* What batch_rows() does with the search index of a batch's records. */
+enum rows {
+	OLD_OUT,	/* out: the records it updated, as they were */
+	NOW_OUT,	/* out: all it changed, as the table holds them */
+	NOW_IN		/* in: all it changed that the table holds */
+};
+
+/* One statement over the search index of e for the records batch
+ * changed (search.h). */
+static int
+batch_rows(struct crm_db *db, const struct crm_entity *e, int64_t batch,
+	enum rows what, struct crm_err *err)
+{
+	/* OLD_OUT: each record's first snapshot in the batch */
+	static const char snapshots[] =
+		"FROM import_changes AS c\n"
+		"WHERE c.batch = ?1 AND c.tbl = ?2 AND c.action = 'update'\n"
+		"  AND c.rowid = (SELECT min(d.rowid) FROM import_changes AS d\n"
+		"                 WHERE d.batch = c.batch AND d.tbl = c.tbl\n"
+		"                   AND d.record = c.record)";
+	/* the others: the table, as "t" */
+	static const char records[] =
+		" AS t\n"
+		"WHERE t.id IN (SELECT record FROM import_changes\n"
+		"               WHERE batch = ?1 AND tbl = ?2)";
+	struct crm_buf cols = CRM_BUF_INIT, vals = CRM_BUF_INIT,
+		sql = CRM_BUF_INIT;
+	struct crm_stmt *st;
+	int ret = -1;
+
+	if (!e->fts)
+		return 0;
+	/* The index's columns, as the schema made it. */
+	st = crm_sql(db, "cannot read the search index",
+		"SELECT name FROM pragma_table_info(?1)", err);
+	crm_bind_text(st, 1, e->fts);
+	while (crm_step(st) > 0) {
+		const char *c = crm_col_text(st, 0);
+
+		crm_buf_adds(&cols, ", ");
+		crm_sql_ident(&cols, c);
+		if (what == OLD_OUT) {
+			crm_buf_addf(&vals, ", json_extract(c.old, '$.%s')",
+				c);
+		} else {
+			crm_buf_adds(&vals, ", t.");
+			crm_sql_ident(&vals, c);
+		}
+	}
+	if (crm_done(st) < 0)
+		goto out;
+	crm_buf_adds(&sql, "INSERT INTO ");
+	crm_sql_ident(&sql, e->fts);
+	crm_buf_adds(&sql, " (");
+	if (what != NOW_IN) {
+		crm_sql_ident(&sql, e->fts);
+		crm_buf_adds(&sql, ", ");
+	}
+	crm_buf_addf(&sql, "rowid%s)\nSELECT %s%s%s\n", cols.buf,
+		what == NOW_IN ? "" : "'delete', ",
+		what == OLD_OUT ? "c.record" : "t.id", vals.buf);
+	if (what == OLD_OUT) {
+		crm_buf_adds(&sql, snapshots);
+	} else {
+		crm_buf_adds(&sql, "FROM ");
+		crm_sql_ident(&sql, e->table);
+		crm_buf_adds(&sql, records);
+	}
+	if (crm_run(db, "cannot update the search index", err, sql.buf,
+	    "it", batch, e->table) < 0)
+		goto out;
+	ret = 0;
+out:
+	crm_buf_release(&cols);
+	crm_buf_release(&vals);
+	crm_buf_release(&sql);
+	return ret;
+}
+
+int
+crm_search_batch_out(struct crm_db *db, const struct crm_entity *e,
+	int64_t batch, int before, struct crm_err *err)
+{
+	return batch_rows(db, e, batch, before ? OLD_OUT : NOW_OUT, err);
+}
+
+int
+crm_search_batch_in(struct crm_db *db, const struct crm_entity *e,
+	int64_t batch, struct crm_err *err)
+{
+	return batch_rows(db, e, batch, NOW_IN, err);
 }

@@ -14,11 +14,14 @@
  * triggers on customers (schema.c, version 12) only note the ids that
  * changed, in the plain table search_dirty, and crm folds those notes
  * into the index: at the commit of each of its writes, before a search,
- * and in crm-admin check --repair.  An import sets the triggers aside and
- * does the same in bulk (import.c).
+ * and in crm-admin check --repair.  A bulk write sets the triggers
+ * aside and does the same for its batch (below).
  */
 #ifndef CRM_SEARCH_H
 #define CRM_SEARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 #include "db.h"
@@ -62,5 +65,61 @@ struct crm_search_state {
  */
 int crm_search_check(struct crm_db *db, struct crm_search_state *s,
 	struct crm_err *err);
+
+/* ---- bulk writes --------------------------------------------------------
+ *
+ * A table with a search index notes its changed rows through triggers,
+ * one row at a time, and a trigger per row makes FTS5 flush and merge
+ * its index at every row.  A bulk write (an import, the revert of one)
+ * sets the triggers aside for its run, inside its transaction (a killed
+ * run leaves them as they were), and brings the index up to date at its
+ * end in a few statements over the records of its batch (the import's
+ * log, import.h): out go the entries of the records as they were, in go
+ * those of the records as the table holds them.
+ *
+ * A run into an empty table (the first load) sets aside the table's
+ * indexes that enforce nothing, too, and builds them again at the end:
+ * one sort costs less than a random B-tree insert per row once the index
+ * outgrows the page cache.  The unique ones stay: they are what matches
+ * a row and refuses a duplicate.
+ */
+
+/* What a bulk write set aside, to be put back. */
+struct crm_search_hold {
+	char **sql;	/* owned: the statements that put each back */
+	size_t n;
+};
+#define CRM_SEARCH_HOLD_INIT { NULL, 0 }
+
+/*
+ * Before a bulk write into table: fold the changes noted so far into the
+ * index (from here on the batch's statements take it to be in step with
+ * the table), then set the table's triggers aside, and with indexes its
+ * indexes that enforce nothing, adding them to h.
+ */
+int crm_search_suspend(struct crm_db *db, const char *table, int indexes,
+	struct crm_search_hold *h, struct crm_err *err);
+
+/* After it: put back what crm_search_suspend() set aside into h, in the
+ * order it was taken (indexes first, then triggers). */
+int crm_search_resume(struct crm_db *db, const struct crm_search_hold *h,
+	struct crm_err *err);
+void crm_search_hold_release(struct crm_search_hold *h);
+
+struct crm_entity;
+
+/*
+ * Take the records of e that batch changed out of e's search index:
+ * before set, those it updated, as the batch's snapshots hold them (an
+ * import, at its end); else all of them, as the table holds them now (a
+ * revert, before it starts).  Nothing to do for an entity without one.
+ */
+int crm_search_batch_out(struct crm_db *db, const struct crm_entity *e,
+	int64_t batch, int before, struct crm_err *err);
+
+/* Put the records of e that batch changed and the table still holds
+ * into e's search index, as the table holds them. */
+int crm_search_batch_in(struct crm_db *db, const struct crm_entity *e,
+	int64_t batch, struct crm_err *err);
 
 #endif
