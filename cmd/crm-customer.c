@@ -10,7 +10,7 @@
 static int
 cmd_search(struct crm_ctx *ctx)
 {
-	struct crm_buf text = CRM_BUF_INIT, match = CRM_BUF_INIT;
+	struct crm_buf text = CRM_BUF_INIT;
 	int64_t rows;
 	int i, code = CRM_EX_OK;
 
@@ -18,12 +18,12 @@ cmd_search(struct crm_ctx *ctx)
 		return crm_usage_error(ctx, "nothing to search for");
 	for (i = 0; i < ctx->argc; i++)
 		crm_buf_addf(&text, "%s%s", i ? " " : "", ctx->argv[i]);
-	if (crm_search_query(text.buf, &match, &ctx->err) < 0 ||
+	if (crm_search_text_ok(text.buf, &ctx->err) < 0 ||
 	    crm_search_fresh(&ctx->db, &ctx->err) < 0) {
 		code = crm_fail(ctx);
 		goto out;
 	}
-	ctx->query.match = match.buf;
+	ctx->query.match = text.buf;
 	rows = crm_list_records(ctx, &ctx->query, 0);
 	if (rows < 0 && ctx->err.code)
 		code = crm_fail(ctx);
@@ -31,7 +31,6 @@ cmd_search(struct crm_ctx *ctx)
 		code = CRM_EX_NOTFOUND;
 out:
 	crm_buf_release(&text);
-	crm_buf_release(&match);
 	return code;
 }
 

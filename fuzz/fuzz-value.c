@@ -20,6 +20,7 @@
 
 #include "dupes.h"
 #include "search.h"
+#include "sqlite-compat.h"
 #include "text.h"
 #include "value.h"
 
@@ -377,7 +378,7 @@ fuzz_search(const char *in, unsigned a, unsigned b)
 
 	if (++calls % 10000 == 0)
 		fts_open();
-	if (crm_search_query(in, &m, &err) < 0) {
+	if (crm_sqlite_search_match(in, &m, &err) < 0) {
 		CHECK(err.code == CRM_EX_USAGE && err.msg.len, "search '%s'",
 			in);
 		crm_err_release(&err);
@@ -408,7 +409,7 @@ fuzz_search(const char *in, unsigned a, unsigned b)
 	while (to < len && ((unsigned char)in[to] & 0xC0) == 0x80)
 		to++;
 	crm_buf_add(&sub, in + from, to - from);
-	if (crm_search_query(sub.buf, &ms, &err) == 0)
+	if (crm_sqlite_search_match(sub.buf, &ms, &err) == 0)
 		CHECK(fts_match(sub.buf, ms.buf, 1000), "search '%s' (%s) does "
 			"not find '%s'", sub.buf, ms.buf, in);
 	crm_err_release(&err);

@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "db.h"
 #include "driver.h"
@@ -51,6 +52,12 @@ static struct {
 	__typeof__(PQexecPrepared) *PQexecPrepared;
 	__typeof__(PQfinish) *PQfinish;
 	__typeof__(PQfname) *PQfname;
+	__typeof__(PQgetResult) *PQgetResult;
+	__typeof__(PQsendQueryParams) *PQsendQueryParams;
+	__typeof__(PQsendQueryPrepared) *PQsendQueryPrepared;
+	__typeof__(PQpipelineSync) *PQpipelineSync;
+	__typeof__(PQexitPipelineMode) *PQexitPipelineMode;
+	__typeof__(PQenterPipelineMode) *PQenterPipelineMode;
 	__typeof__(PQlibVersion) *PQlibVersion;
 	__typeof__(PQftype) *PQftype;
 	__typeof__(PQgetisnull) *PQgetisnull;
@@ -76,6 +83,12 @@ static const char *const pq_names[] = {
 	"PQexecPrepared",
 	"PQfinish",
 	"PQfname",
+	"PQgetResult",
+	"PQsendQueryParams",
+	"PQsendQueryPrepared",
+	"PQpipelineSync",
+	"PQexitPipelineMode",
+	"PQenterPipelineMode",
 	"PQlibVersion",
 	"PQftype",
 	"PQgetisnull",
@@ -100,6 +113,12 @@ static const char *const pq_names[] = {
 #define PQexecPrepared (pq.PQexecPrepared)
 #define PQfinish (pq.PQfinish)
 #define PQfname (pq.PQfname)
+#define PQgetResult (pq.PQgetResult)
+#define PQsendQueryParams (pq.PQsendQueryParams)
+#define PQsendQueryPrepared (pq.PQsendQueryPrepared)
+#define PQpipelineSync (pq.PQpipelineSync)
+#define PQexitPipelineMode (pq.PQexitPipelineMode)
+#define PQenterPipelineMode (pq.PQenterPipelineMode)
 #define PQlibVersion (pq.PQlibVersion)
 #define PQftype (pq.PQftype)
 #define PQgetisnull (pq.PQgetisnull)
@@ -160,6 +179,7 @@ struct pstmt {
 	char *sql;		/* the SQL with $N */
 	int prepared;		/* as name, with the types in want */
 	int retype;		/* a value of another type was bound */
+	int write;		/* INSERT, UPDATE or DELETE */
 	Oid *want;		/* the types of the bound values, 0 unknown */
 	int nparams;
 	char **vals;		/* parameter i-1's text, NULL for NULL */
@@ -337,6 +357,13 @@ pg_prepare(struct crm_stmt *st)
 
 	ps->nparams = rewrite(st->sql, &sql);
 	ps->sql = crm_buf_detach(&sql);
+	{
+		const char *p = ps->sql + strspn(ps->sql, " \t\n");
+
+		ps->write = !strncasecmp(p, "INSERT", 6) ||
+			!strncasecmp(p, "UPDATE", 6) ||
+			!strncasecmp(p, "DELETE", 6);
+	}
 	if (ps->nparams) {
 		ps->vals = crm_xcalloc((size_t)ps->nparams, sizeof(*ps->vals));
 		ps->lens = crm_xcalloc((size_t)ps->nparams, sizeof(*ps->lens));
@@ -469,6 +496,61 @@ param_values(struct pstmt *ps, struct crm_buf *bufs)
 	return (const char *const *)ps->vals;
 }
 
+/*
+ * Run ps with its parameters.  On SQLite a statement that fails (a
+ * constraint) leaves the transaction as it was before it, and crm goes
+ * on: it names the record that holds a value, an import rejects the row
+ * and takes the next.  Here a failure aborts the whole transaction, so
+ * a write inside one runs under a savepoint of its own, sent with it in
+ * one round trip (libpq's pipeline), and undone when it fails.
+ */
+static PGresult *
+exec_prepared(struct crm_stmt *st, const char *const *vals)
+{
+	PGconn *c = C(st->db)->c;
+	struct pstmt *ps = PS(st);
+	PGresult *res = NULL, *r;
+	int failed = 0, n = 0;
+
+	if (!ps->write || PQtransactionStatus(c) != PQTRANS_INTRANS)
+		return PQexecPrepared(c, ps->name, ps->nparams, vals, NULL,
+			NULL, 0);
+	if (!PQenterPipelineMode(c))
+		return PQexecPrepared(c, ps->name, ps->nparams, vals, NULL,
+			NULL, 0);
+	PQsendQueryParams(c, "SAVEPOINT crm_statement", 0, NULL, NULL, NULL,
+		NULL, 0);
+	PQsendQueryPrepared(c, ps->name, ps->nparams, vals, NULL, NULL, 0);
+	PQsendQueryParams(c, "RELEASE SAVEPOINT crm_statement", 0, NULL,
+		NULL, NULL, NULL, 0);
+	PQpipelineSync(c);
+	/* Three results, each ended by NULL, then the sync's. */
+	while (n < 4) {
+		r = PQgetResult(c);
+		if (!r) {
+			n++;
+			continue;
+		}
+		if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+			PQclear(r);
+			break;
+		}
+		if (n == 1 && !res) {
+			res = r;
+			continue;
+		}
+		if (PQresultStatus(r) != PGRES_COMMAND_OK)
+			failed = 1;
+		PQclear(r);
+	}
+	PQexitPipelineMode(c);
+	if (!res || (PQresultStatus(res) != PGRES_COMMAND_OK &&
+	    PQresultStatus(res) != PGRES_TUPLES_OK) || failed)
+		PQclear(PQexec(c, "ROLLBACK TO SAVEPOINT crm_statement; "
+			"RELEASE SAVEPOINT crm_statement"));
+	return res;
+}
+
 static int
 pg_step(struct crm_stmt *st)
 {
@@ -484,9 +566,8 @@ pg_step(struct crm_stmt *st)
 		ps->retype = 0;
 		if (ps->nparams)
 			bufs = crm_xcalloc((size_t)ps->nparams, sizeof(*bufs));
-		ps->res = PQexecPrepared(C(st->db)->c, ps->name, ps->nparams,
-			ps->nparams ? param_values(ps, bufs) : NULL, NULL,
-			NULL, 0);
+		ps->res = exec_prepared(st, ps->nparams ?
+			param_values(ps, bufs) : NULL);
 		for (i = 0; i < ps->nparams; i++)
 			crm_buf_release(&bufs[i]);
 		free(bufs);
@@ -528,9 +609,11 @@ pg_col_kind(struct crm_stmt *st, int i)
 	case 21:	/* int2 */
 	case 23:	/* int4 */
 		return CRM_INT;
+	case 1700:	/* numeric: what sum() of bigints gives */
+		return strchr(PQgetvalue(ps->res, ps->row, i), '.') ?
+			CRM_REAL : CRM_INT;
 	case 700:	/* float4 */
 	case 701:	/* float8 */
-	case 1700:	/* numeric */
 		return CRM_REAL;
 	default:
 		return CRM_TEXT;
@@ -943,4 +1026,10 @@ const struct crm_driver crm_pg_driver = {
 	.bulk = pg_bulk,
 	.check = pg_check,
 	.size = pg_size,
+	.search_fold = crm_pg_search_fold,
+	.search_verify = crm_pg_search_verify,
+	.search_suspend = crm_pg_search_suspend,
+	.search_batch = crm_pg_search_batch,
+	.search_where = crm_pg_search_where,
+	.search_bind = crm_pg_search_bind,
 };

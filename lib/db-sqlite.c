@@ -855,4 +855,10 @@ const struct crm_driver crm_sqlite_driver = {
 	.bulk = sq_bulk,
 	.check = sq_check,
 	.size = sq_size,
+	.search_fold = crm_sqlite_search_fold,
+	.search_verify = crm_sqlite_search_verify,
+	.search_suspend = crm_sqlite_search_suspend,
+	.search_batch = crm_sqlite_search_batch,
+	.search_where = crm_sqlite_search_where,
+	.search_bind = crm_sqlite_search_bind,
 };

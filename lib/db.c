@@ -40,6 +40,17 @@ crm_db_resolve(const char *opt, struct crm_buf *out, struct crm_err *err)
 
 /* ---- statements --------------------------------------------------------- */
 
+/* Free what crm_bind_copy() kept. */
+static void
+drop_copies(struct crm_stmt *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->ncopies; i++)
+		free(st->copies[i]);
+	st->ncopies = 0;
+}
+
 static void
 stmt_free(struct crm_stmt *st)
 {
@@ -47,6 +58,8 @@ stmt_free(struct crm_stmt *st)
 		return;
 	if (st->ds)
 		st->db->drv->finalize(st);
+	drop_copies(st);
+	free(st->copies);
 	free(st->sql);
 	free(st);
 }
@@ -133,6 +146,23 @@ crm_bind_null(struct crm_stmt *st, int i)
 {
 	bind(st, i, CRM_NULL, 0, 0, NULL, 0);
 }
+
+void
+crm_bind_copy(struct crm_stmt *st, int i, const char *s, size_t n)
+{
+	char *c;
+
+	if (!st || st->failed)
+		return;
+	c = crm_xmalloc(n + 1);
+	memcpy(c, s, n);
+	c[n] = '\0';
+	st->copies = crm_xrealloc(st->copies,
+		(st->ncopies + 1) * sizeof(*st->copies));
+	st->copies[st->ncopies++] = c;
+	crm_bind_textn(st, i, c, n);
+}
+
 
 void
 crm_bind_val(struct crm_stmt *st, int i, const struct crm_val *v)
@@ -222,6 +252,7 @@ crm_done(struct crm_stmt *st)
 	if (!st)
 		return -1;
 	st->db->drv->reset(st);
+	drop_copies(st);
 	return st->failed ? -1 : 0;
 }
 

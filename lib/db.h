@@ -128,6 +128,8 @@ void crm_bind_real(struct crm_stmt *st, int i, double v);
 void crm_bind_text(struct crm_stmt *st, int i, const char *s);
 void crm_bind_textn(struct crm_stmt *st, int i, const char *s, size_t n);
 void crm_bind_null(struct crm_stmt *st, int i);
+/* The same with a copy the statement keeps until crm_done(): s may go. */
+void crm_bind_copy(struct crm_stmt *st, int i, const char *s, size_t n);
 
 /* The number of parameters the statement's SQL has. */
 int crm_stmt_params(struct crm_stmt *st);

@@ -13,6 +13,7 @@
 #define CRM_DRIVER_H
 
 #include "db.h"
+#include "search.h"
 
 /* A statement: db.c's part, and the driver's behind ds. */
 struct crm_stmt {
@@ -22,6 +23,8 @@ struct crm_stmt {
 	const char *what;	/* this use's error context */
 	int failed;		/* this use failed */
 	int64_t changes;	/* rows the last finished step changed */
+	char **copies;		/* owned: text bound by crm_bind_copy() */
+	size_t ncopies;
 	void *ds;		/* the driver's statement */
 };
 
@@ -83,12 +86,48 @@ struct crm_driver {
 	int (*check)(struct crm_db *db, crm_problem_fn *fn, void *arg,
 		struct crm_err *err);
 	int64_t (*size)(struct crm_db *db);
+
+	/* The search index (search.h): fold search_dirty's notes into
+	 * it; compare it with the customers (and with repair rebuild it);
+	 * set a table's triggers and indexes aside for a bulk write (what
+	 * puts them back goes into h); the records of a batch out of it
+	 * or into it; the condition of a search and its parameters. */
+	int (*search_fold)(struct crm_db *db, struct crm_err *err);
+	int (*search_verify)(struct crm_db *db, int repair, int *wrong,
+		struct crm_err *err);
+	int (*search_suspend)(struct crm_db *db, const char *table,
+		int indexes, struct crm_search_hold *h, struct crm_err *err);
+	int (*search_batch)(struct crm_db *db, const struct crm_entity *e,
+		int64_t batch, enum crm_search_rows what,
+		struct crm_err *err);
+	int (*search_where)(struct crm_buf *sql, const char *col, int param);
+	void (*search_bind)(struct crm_stmt *st, int param, const char *text);
 };
 
 extern const struct crm_driver crm_sqlite_driver;
 int crm_sqlite_migrate(struct crm_db *db, int from, int to,
 	struct crm_err *err);
+int crm_sqlite_search_fold(struct crm_db *db, struct crm_err *err);
+int crm_sqlite_search_verify(struct crm_db *db, int repair, int *wrong,
+	struct crm_err *err);
+int crm_sqlite_search_suspend(struct crm_db *db, const char *table,
+	int indexes, struct crm_search_hold *h, struct crm_err *err);
+int crm_sqlite_search_batch(struct crm_db *db, const struct crm_entity *e,
+	int64_t batch, enum crm_search_rows what, struct crm_err *err);
+int crm_sqlite_search_where(struct crm_buf *sql, const char *col,
+	int param);
+void crm_sqlite_search_bind(struct crm_stmt *st, int param,
+	const char *text);
 extern const struct crm_driver crm_pg_driver;
 int crm_pg_migrate(struct crm_db *db, int from, int to, struct crm_err *err);
+int crm_pg_search_fold(struct crm_db *db, struct crm_err *err);
+int crm_pg_search_verify(struct crm_db *db, int repair, int *wrong,
+	struct crm_err *err);
+int crm_pg_search_suspend(struct crm_db *db, const char *table,
+	int indexes, struct crm_search_hold *h, struct crm_err *err);
+int crm_pg_search_batch(struct crm_db *db, const struct crm_entity *e,
+	int64_t batch, enum crm_search_rows what, struct crm_err *err);
+int crm_pg_search_where(struct crm_buf *sql, const char *col, int param);
+void crm_pg_search_bind(struct crm_stmt *st, int param, const char *text);
 
 #endif

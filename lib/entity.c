@@ -280,6 +280,21 @@ const struct crm_entity *const crm_entities[] = {
 	&ticket_entity, &activity_entity, NULL
 };
 
+int
+crm_field_is_int(const struct crm_field *f)
+{
+	switch (f->type) {
+	case CRM_T_ID:
+	case CRM_T_INT:
+	case CRM_T_MONEY:
+	case CRM_T_BOOL:
+	case CRM_T_REF:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 const struct crm_entity *
 crm_entity_find(const char *name)
 {

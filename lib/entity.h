@@ -97,6 +97,9 @@ extern const struct crm_entity *const crm_entities[];
 /* The entities by name ("customer" or "customers"); NULL if unknown. */
 const struct crm_entity *crm_entity_find(const char *name);
 
+/* Does field f keep an integer (or NULL), never text? */
+int crm_field_is_int(const struct crm_field *f);
+
 /* A built-in field by name, or NULL. */
 const struct crm_field *crm_entity_field(const struct crm_entity *e,
 	const char *name);

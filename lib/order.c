@@ -397,7 +397,8 @@ int
 crm_order_release(struct crm_db *db, int64_t id, struct crm_err *err)
 {
 	static const char sql[] =
-		"SELECT stock_taken AND status IN ('pending', 'paid')\n"
+		"SELECT CASE WHEN stock_taken <> 0 AND\n"
+		"            status IN ('pending', 'paid') THEN 1 ELSE 0 END\n"
 		"FROM orders WHERE id = ?1";
 	struct crm_buf now = CRM_BUF_INIT;
 	int64_t holds = 0;
@@ -423,7 +424,8 @@ crm_order_status(struct crm_db *db, int64_t id, const char *status,
 	static const char set_sql[] =
 		"UPDATE orders\n"
 		"SET status = ?2, updated_at = ?3,\n"
-		"    stock_taken = stock_taken AND ?2 <> 'cancelled'\n"
+		"    stock_taken = CASE WHEN stock_taken <> 0 AND ?2 <> 'cancelled'\n"
+		"                       THEN 1 ELSE 0 END\n"
 		"WHERE id = ?1";
 	static char old[16];
 	const struct crm_field *f = crm_entity_field(crm_entity_find("order"),

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "record.h"
+#include "search.h"
 #include "text.h"
 #include "banned.h"
 
@@ -359,6 +360,12 @@ crm_query_cond_sql(struct crm_buf *sql, const struct crm_cond *c, int param)
 	static const char *const cmp[] = { "IS NOT DISTINCT FROM",
 		"IS DISTINCT FROM", "<", "<=", ">", ">=" };
 
+	if (c->empty && crm_field_is_int(c->f)) {
+		crm_query_field_sql(sql, c->f);
+		crm_buf_adds(sql, c->op == CRM_OP_EQ ? " IS NULL" :
+			" IS NOT NULL");
+		return;
+	}
 	if (c->empty) {
 		crm_buf_adds(sql, c->op == CRM_OP_EQ ? "coalesce(" :
 			"NOT coalesce(");
@@ -377,8 +384,8 @@ crm_query_cond_sql(struct crm_buf *sql, const struct crm_cond *c, int param)
 	if (c->f->type == CRM_T_DECIMAL) {
 		crm_buf_adds(sql, "CAST(");
 		crm_query_field_sql(sql, c->f);
-		crm_buf_addf(sql, " AS REAL) %s CAST(?%d AS REAL)",
-			cmp[c->op], param);
+		crm_buf_addf(sql, " AS DOUBLE PRECISION) %s "
+			"CAST(?%d AS DOUBLE PRECISION)", cmp[c->op], param);
 		return;
 	}
 	crm_query_field_sql(sql, c->f);
@@ -395,7 +402,7 @@ crm_query_run(struct crm_db *db, const struct crm_query *q,
 	const char *and = "\nWHERE ";
 	int64_t rows = -1;
 	size_t i;
-	int param = 1;
+	int param = 1, nmatch = 0;
 
 	crm_buf_adds(&sql, "SELECT ");
 	for (i = 0; i < nfields; i++) {
@@ -413,11 +420,9 @@ crm_query_run(struct crm_db *db, const struct crm_query *q,
 		and = "\n  AND ";
 	}
 	if (q->match) {
-		crm_buf_addf(&sql, "%st.id IN (SELECT rowid FROM ", and);
-		crm_sql_ident(&sql, q->fs->entity->fts);
-		crm_buf_adds(&sql, " WHERE ");
-		crm_sql_ident(&sql, q->fs->entity->fts);
-		crm_buf_addf(&sql, " MATCH ?%d)", param++);
+		crm_buf_adds(&sql, and);
+		nmatch = crm_search_where(db, &sql, "t.id", param);
+		param += nmatch;
 		and = "\n  AND ";
 	}
 	for (i = 0; i < q->nconds; i++) {
@@ -430,22 +435,28 @@ crm_query_run(struct crm_db *db, const struct crm_query *q,
 		if (q->sort[i].f->type == CRM_T_DECIMAL) {
 			crm_buf_adds(&sql, "CAST(");
 			crm_query_field_sql(&sql, q->sort[i].f);
-			crm_buf_adds(&sql, " AS REAL)");
+			crm_buf_adds(&sql, " AS DOUBLE PRECISION)");
 		} else {
 			crm_query_field_sql(&sql, q->sort[i].f);
 		}
-		crm_buf_adds(&sql, q->sort[i].desc ? " DESC, " : ", ");
+		/* Empty values first, as SQLite sorts them (PostgreSQL
+		 * would put them last). */
+		crm_buf_adds(&sql, q->sort[i].desc ? " DESC NULLS LAST, " :
+			" NULLS FIRST, ");
 	}
 	crm_buf_adds(&sql, "t.id");
 	if (q->limit >= 0 || q->offset > 0)
 		crm_buf_addf(&sql, "\nLIMIT %lld OFFSET %lld",
-			(long long)q->limit, (long long)q->offset);
+			(long long)(q->limit >= 0 ? q->limit : INT64_MAX),
+			(long long)q->offset);
 	st = crm_sql(db, "cannot list", sql.buf, err);
 	param = 1;
 	if (q->only_id > 0)
 		crm_bind_int(st, param++, q->only_id);
-	if (q->match)
-		crm_bind_text(st, param++, q->match);
+	if (q->match) {
+		crm_search_bind(db, st, param, q->match);
+		param += nmatch;
+	}
 	for (i = 0; i < q->nconds; i++, param++)
 		if (!q->conds[i].empty)
 			crm_bind_val(st, param, &q->conds[i].v);

@@ -4,7 +4,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sqlite-compat.h"
 #include "record.h"
 #include "text.h"
 #include "value.h"
@@ -18,23 +17,6 @@ crm_val_release(struct crm_val *v)
 	crm_buf_release(&v->s);
 	v->kind = CRM_NULL;
 	v->i = 0;
-}
-
-/* The old binding, for the importer until it is on crm_sql() too: goes
- * then, with sqlite-compat.h here. */
-int
-crm_val_bind(const struct crm_val *v, sqlite3_stmt *st, int i)
-{
-	switch (v->kind) {
-	case CRM_INT:
-		return sqlite3_bind_int64(st, i, v->i);
-	case CRM_TEXT:
-		/* v outlives the statement's step: no copy. */
-		return sqlite3_bind_text(st, i, v->s.buf, (int)v->s.len,
-			SQLITE_STATIC);
-	default:
-		return sqlite3_bind_null(st, i);
-	}
 }
 
 void
@@ -803,8 +785,9 @@ crm_record_find_same(struct crm_db *db, const struct crm_fieldset *fs,
 	/* Bound values must live until the step: one per assignment. */
 	v = crm_xcalloc(as->n + 1, sizeof(*v));
 	/* The lookup starts from a required field (a customer's name):
-	 * the others get a '+', which keeps SQLite off their indexes, where
-	 * NULL, the value a row without a key has for a key, is common. */
+	 * the others are compared as expressions (col || '', col + 0),
+	 * which keeps the planner off their indexes, where NULL, the value
+	 * a row without a key has for a key, is common. */
 	for (i = 0; i < as->n && lead == as->n; i++)
 		if (stored(as->a[i].f) && (as->a[i].f->flags & CRM_F_REQUIRED))
 			lead = i;
@@ -818,8 +801,11 @@ crm_record_find_same(struct crm_db *db, const struct crm_fieldset *fs,
 			goto out;
 		crm_buf_adds(&sql, n++ ? " AND " : " WHERE ");
 		if (lead < as->n && i != lead)
-			crm_buf_addch(&sql, '+');
+			crm_buf_addch(&sql, '(');
 		crm_sql_ident(&sql, as->a[i].f->name);
+		if (lead < as->n && i != lead)
+			crm_buf_adds(&sql, crm_field_is_int(as->a[i].f) ?
+				" + 0)" : " || '')");
 		crm_buf_addf(&sql, " IS NOT DISTINCT FROM ?%zu", i + 1);
 	}
 	crm_buf_adds(&sql, " LIMIT 1");
@@ -1027,6 +1013,50 @@ out:
 	return ret;
 }
 
+/*
+ * Append to an UPDATE of re AS u that moves references in f to ?1: not
+ * the rows whose compound key with f (a campaign member's
+ * campaign+customer) ?1 has already.
+ */
+static void
+not_twice(struct crm_buf *sql, const struct crm_entity *re,
+	const struct crm_field *f)
+{
+	const char *k = re->keys, *end, *p, *q;
+	size_t n = strlen(f->name);
+
+	for (; k && *k; k = *end ? end + 1 : end) {
+		end = k + strcspn(k, ",");
+		/* a compound key that has f as a part */
+		for (p = k; p < end; p = *q == '+' ? q + 1 : end) {
+			q = p + strcspn(p, "+,");
+			if ((size_t)(q - p) == n && !strncmp(p, f->name, n))
+				break;
+		}
+		if (p >= end || !memchr(k, '+', (size_t)(end - k)))
+			continue;
+		crm_buf_adds(sql, "\n  AND NOT EXISTS (SELECT 1 FROM ");
+		crm_sql_ident(sql, re->table);
+		crm_buf_adds(sql, " AS k WHERE k.");
+		crm_sql_ident(sql, f->name);
+		crm_buf_adds(sql, " = ?1");
+		for (p = k; p < end; p = *q == '+' ? q + 1 : end) {
+			struct crm_buf part = CRM_BUF_INIT;
+
+			q = p + strcspn(p, "+,");
+			crm_buf_add(&part, p, (size_t)(q - p));
+			if (strcmp(part.buf, f->name)) {
+				crm_buf_adds(sql, " AND k.");
+				crm_sql_ident(sql, part.buf);
+				crm_buf_adds(sql, " = u.");
+				crm_sql_ident(sql, part.buf);
+			}
+			crm_buf_release(&part);
+		}
+		crm_buf_adds(sql, ")");
+	}
+}
+
 int
 crm_record_merge(struct crm_db *db, const struct crm_fieldset *fs,
 	int64_t keep, int64_t other, struct crm_buf *moved,
@@ -1069,13 +1099,14 @@ crm_record_merge(struct crm_db *db, const struct crm_fieldset *fs,
 			 * has (a campaign both were members of) stays
 			 * behind, and goes: keep's own is kept. */
 			crm_buf_reset(&sql);
-			crm_buf_adds(&sql, "UPDATE OR IGNORE ");
+			crm_buf_adds(&sql, "UPDATE ");
 			crm_sql_ident(&sql, re->table);
-			crm_buf_adds(&sql, " SET ");
+			crm_buf_adds(&sql, " AS u SET ");
 			crm_sql_ident(&sql, f->name);
-			crm_buf_adds(&sql, " = ?1, updated_at = ?3 WHERE ");
+			crm_buf_adds(&sql, " = ?1, updated_at = ?3 WHERE u.");
 			crm_sql_ident(&sql, f->name);
 			crm_buf_adds(&sql, " = ?2");
+			not_twice(&sql, re, f);
 			n = crm_run(db, "cannot merge", err, sql.buf, "iit",
 				keep, other, now.buf);
 			if (n < 0)
@@ -1146,9 +1177,12 @@ crm_record_merge(struct crm_db *db, const struct crm_fieldset *fs,
 			if (fs->f[i]->flags & CRM_F_READONLY)
 				continue;
 			crm_sql_ident(&upd, fs->f[i]->name);
-			crm_buf_adds(&upd, " = coalesce(nullif(");
+			crm_buf_adds(&upd, " = coalesce(");
+			if (!crm_field_is_int(fs->f[i]))
+				crm_buf_adds(&upd, "nullif(");
 			crm_sql_ident(&upd, fs->f[i]->name);
-			crm_buf_addf(&upd, ", ''), ?%zu), ", i + 3);
+			crm_buf_addf(&upd, "%s, ?%zu), ",
+				crm_field_is_int(fs->f[i]) ? "" : ", '')", i + 3);
 		}
 		crm_buf_adds(&upd, "updated_at = ?1 WHERE id = ?2");
 		if (ret == 0) {

@@ -194,7 +194,7 @@ struct crm_query {
 	size_t nsort;
 	int64_t limit;		/* -1: no limit */
 	int64_t offset;
-	const char *match;	/* FTS5 MATCH expression, or NULL */
+	const char *match;	/* what a search looks for, or NULL */
 	int64_t only_id;	/* > 0: just this record */
 };
 

@@ -17,7 +17,7 @@
 /* Parameters every report's statement may have; --where's come after. */
 #define P_FROM	1	/* first day, "YYYY-MM-DD" */
 #define P_UNTIL	2	/* the day after the last */
-#define P_LIMIT	3	/* --top, or -1 */
+#define P_LIMIT	3	/* --top, or no limit (the most rows there are) */
 #define P_WHERE	4
 
 static const char *const by_names[] = {
@@ -447,7 +447,7 @@ bind_all(struct crm_stmt *st, const struct crm_report *r,
 	if (has_end(r))
 		crm_bind_text(st, P_UNTIL, days->buf + until);
 	if (crm_stmt_params(st) >= P_LIMIT)
-		crm_bind_int(st, P_LIMIT, r->top ? r->top : -1);
+		crm_bind_int(st, P_LIMIT, r->top ? r->top : INT64_MAX);
 	for (i = 0; i < r->where.nconds; i++)
 		if (!r->where.conds[i].empty)
 			crm_bind_val(st, P_WHERE + (int)i,

@@ -1,21 +1,24 @@
 /*
- * search.h - substring search for names in any script (FTS5 + bigrams).
+ * search.h - substring search for names in any script, on either
+ * backend.
  *
- * FTS5's own trigram tokenizer needs three characters, but a Chinese name
- * is found by two.  crm_bigram, registered on every connection, folds text
- * (NFKD, case folded, accents dropped, full width made ASCII) and cuts it
- * into runs of letters and digits; it indexes each pair of adjacent
- * characters in a run, and the run's last character alone.  A run of two
- * or more characters in a query is then a phrase of its pairs, and a
- * single character a prefix query: every substring of a run is found
- * whatever its length.
+ * A trigram index needs three characters, but a Chinese name is found by
+ * two.  crm folds text (NFKD, case folded, accents dropped, full width
+ * made ASCII), cuts it into runs of letters and digits, and indexes each
+ * pair of adjacent characters in a run, and the run's last character
+ * alone.  A run of two or more characters in a query is then a phrase of
+ * its pairs, and a single character a prefix: every substring of a run
+ * is found whatever its length.  The SQLite driver keeps these tokens in
+ * FTS5 (the crm_bigram tokenizer), the PostgreSQL driver in a text[]
+ * with a GIN index beside the folded runs that confirm a phrase; both
+ * find the same customers.
  *
- * sqlite3(1) has no crm_bigram, so no trigger may write the index: the
- * triggers on customers (schema.c, version 12) only note the ids that
+ * Only crm can cut tokens (sqlite3(1) and psql cannot), so no trigger
+ * writes the index: triggers on customers only note the ids that
  * changed, in the plain table search_dirty, and crm folds those notes
  * into the index: at the commit of each of its writes, before a search,
- * and in crm-admin check --repair.  A bulk write sets the triggers
- * aside and does the same for its batch (below).
+ * and in crm-admin check --repair.  A bulk write on SQLite sets the
+ * triggers aside and does the same for its batch (below).
  */
 #ifndef CRM_SEARCH_H
 #define CRM_SEARCH_H
@@ -28,12 +31,40 @@
 #include "err.h"
 
 /*
- * Turn what a user searches for into an FTS5 MATCH expression: each run of
- * letters and digits in text must occur (AND).  Appends to match.  Fails
- * with CRM_EX_USAGE when text holds no letter or digit.
+ * The tokens the index holds for the n bytes at text (query 0), or looks
+ * up for a search (query 1: a run of one character alone, no last
+ * character of a longer run): fn gets each, folded, with the bytes of
+ * text it came from.  A non-zero return from fn stops, and is returned.
  */
-int crm_search_query(const char *text, struct crm_buf *match,
-	struct crm_err *err);
+typedef int crm_token_fn(void *arg, const char *tok, size_t n,
+	size_t start, size_t end);
+int crm_search_tokens(const char *text, size_t n, int query,
+	crm_token_fn *fn, void *arg);
+
+/* Each letter or digit of text alone, folded, to fn as above. */
+int crm_search_chars(const char *text, size_t n, crm_token_fn *fn,
+	void *arg);
+
+/* Append the runs of letters and digits of text, folded or as typed,
+ * each followed by a newline.  Returns how many. */
+size_t crm_search_runs(const char *text, size_t n, int folded,
+	struct crm_buf *out);
+
+/* Is text something to search for?  CRM_EX_USAGE when it holds no
+ * letter or digit. */
+int crm_search_text_ok(const char *text, struct crm_err *err);
+
+/*
+ * Append a condition on col, an expression giving a customer's id, that
+ * holds for the customers a search for text finds (each run of it
+ * occurs in the name, email, phone or city), with its parameters
+ * numbered from param; returns how many it takes.  crm_search_bind()
+ * binds them for text.
+ */
+int crm_search_where(struct crm_db *db, struct crm_buf *sql, const char *col,
+	int param);
+void crm_search_bind(struct crm_db *db, struct crm_stmt *st, int param,
+	const char *text);
 
 /*
  * Fold the changes noted in search_dirty into the index, inside db's
@@ -58,9 +89,9 @@ struct crm_search_state {
 
 /*
  * Check the search index: how many changes are noted and not yet in it,
- * and whether, with them folded in, it agrees with the table (FTS5's
- * integrity-check).  Takes the write lock (FTS5 checks only there; a
- * reader opens a writer of its own).  Without s->repair nothing changes;
+ * and whether, with them folded in, it agrees with the table.  Takes
+ * the write lock (FTS5 checks only there; a reader opens a writer of its
+ * own).  Without s->repair nothing changes;
  * with it the notes are folded in and a wrong index rebuilt.
  */
 int crm_search_check(struct crm_db *db, struct crm_search_state *s,
@@ -107,6 +138,13 @@ int crm_search_resume(struct crm_db *db, const struct crm_search_hold *h,
 void crm_search_hold_release(struct crm_search_hold *h);
 
 struct crm_entity;
+
+/* What crm_search_batch_out() and _in() ask of the driver. */
+enum crm_search_rows {
+	CRM_SEARCH_OLD_OUT,	/* out: the records updated, as they were */
+	CRM_SEARCH_NOW_OUT,	/* out: all changed, as the table holds them */
+	CRM_SEARCH_NOW_IN	/* in: all changed that the table holds */
+};
 
 /*
  * Take the records of e that batch changed out of e's search index:

@@ -1,6 +1,6 @@
 /*
- * sqlite-compat.h - SQLite calls for the modules not yet moved onto
- * crm_sql() (db.h).  Goes when the last of them has.
+ * sqlite-compat.h - the SQLite driver's own calls, for its files and for
+ * the tests about the SQLite file itself: nothing else includes it.
  */
 #ifndef CRM_SQLITE_COMPAT_H
 #define CRM_SQLITE_COMPAT_H
@@ -26,7 +26,9 @@ void crm_db_put(sqlite3_stmt *st);
 /* Register the crm_bigram tokenizer on h.  Returns a SQLite code. */
 int crm_search_register(sqlite3 *h);
 
-struct crm_val;
-int crm_val_bind(const struct crm_val *v, sqlite3_stmt *st, int i);
+/* A search as the FTS5 expression the SQLite driver binds. */
+int crm_sqlite_search_match(const char *text, struct crm_buf *match,
+	struct crm_err *err);
+
 
 #endif

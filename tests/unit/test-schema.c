@@ -101,7 +101,7 @@ fts_ids(struct ctx *c, const char *text)
 	sqlite3_stmt *st;
 	int rc;
 
-	if (crm_search_query(text, &match, &err) < 0)
+	if (crm_sqlite_search_match(text, &match, &err) < 0)
 		fail_msg("search '%s': %s", text, err.msg.buf);
 	rc = sqlite3_prepare_v2(crm_db_sqlite(&c->db), "SELECT rowid FROM customers_fts "
 		"WHERE customers_fts MATCH ?1 ORDER BY rowid", -1, &st, NULL);

@@ -1,0 +1,251 @@
+/*
+ * db-pg-search.c - the PostgreSQL driver's search index: for each
+ * customer, the tokens search.c cuts (in a text[] with a GIN index) and
+ * the folded runs they come from (customer_search, db-pg-schema.c).
+ *
+ * The server cannot cut tokens, so crm does, here, as it does for FTS5:
+ * triggers note changed customers in search_dirty and the fold at each
+ * commit writes their entries.  A search finds the customers whose
+ * tokens hold the query's (the index) and whose folded runs hold each
+ * run of the query (a phrase, as FTS5 matches one): the customers
+ * SQLite finds.  A run of one character matches as FTS5's prefix
+ * query does: the index holds each leading part of every folded
+ * character ("_s" and "_ss" for ß), which no pair can be taken for.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "driver.h"
+#include "entity.h"
+#include "record.h"
+#include "search.h"
+#include "text.h"
+#include "banned.h"
+
+/* The columns a customer is found by: name, email, phone, city. */
+#define NCOLS 4
+
+struct grams {
+	struct crm_buf *out;	/* tokens, a line each */
+	const char *text;	/* what is being cut */
+	int query;
+};
+
+/* Append the leading parts of the folded character tok ("_s", "_ss"),
+ * each code point longer than the last. */
+static void
+unigrams(const char *tok, size_t n, struct crm_buf *out)
+{
+	size_t pos = 0;
+	int cp;
+
+	while (pos < n) {
+		pos += crm_text_next(tok + pos, n - pos, &cp);
+		if (out->len)
+			crm_buf_addch(out, '\n');
+		crm_buf_addch(out, '_');
+		crm_buf_add(out, tok, pos);
+	}
+}
+
+static int
+add_gram(void *arg, const char *tok, size_t n, size_t start, size_t end)
+{
+	struct grams *g = arg;
+	int cp;
+
+	/* One character of the text: a run of one in a query, or a run's
+	 * last character in a record. */
+	if (crm_text_next(g->text + start, end - start, &cp) == end - start) {
+		if (g->query)
+			unigrams(tok, n, g->out);
+		return 0;
+	}
+	if (g->out->len)
+		crm_buf_addch(g->out, '\n');
+	crm_buf_add(g->out, tok, n);
+	return 0;
+}
+
+/* A folded character of a record alone: its leading parts. */
+static int
+add_char(void *arg, const char *tok, size_t n, size_t start, size_t end)
+{
+	struct grams *g = arg;
+
+	(void)start;
+	(void)end;
+	unigrams(tok, n, g->out);
+	return 0;
+}
+
+/* A record's tokens and folded runs, for the n columns in text[]. */
+static void
+entry(const char *const *text, size_t n, struct crm_buf *grams,
+	struct crm_buf *folded)
+{
+	struct grams g = { grams, NULL, 0 };
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!text[i])
+			continue;
+		g.text = text[i];
+		crm_search_tokens(text[i], strlen(text[i]), 0, add_gram, &g);
+		/* Each character alone: a query of one finds it. */
+		crm_search_runs(text[i], strlen(text[i]), 1, folded);
+		crm_search_chars(text[i], strlen(text[i]), add_char, &g);
+	}
+	/* No newline at the end: string_to_array() would make it an
+	 * empty element. */
+	while (folded->len && folded->buf[folded->len - 1] == '\n')
+		crm_buf_setlen(folded, folded->len - 1);
+}
+
+static const char put_sql[] =
+	"INSERT INTO customer_search (id, grams, folded)\n"
+	"VALUES (?1, string_to_array(?2, chr(10)), ?3)";
+
+int
+crm_pg_search_fold(struct crm_db *db, struct crm_err *err)
+{
+	struct crm_buf grams = CRM_BUF_INIT, folded = CRM_BUF_INIT;
+	struct crm_stmt *st, *put;
+	const char *text[NCOLS];
+	int ret = 0, i;
+
+	if (crm_run(db, "cannot update the search index", err,
+	    "DELETE FROM customer_search\n"
+	    "WHERE id IN (SELECT id FROM search_dirty)", NULL) < 0)
+		return -1;
+	st = crm_sql(db, "cannot update the search index",
+		"SELECT id, name, email, phone, city FROM customers\n"
+		"WHERE id IN (SELECT id FROM search_dirty)", err);
+	while (ret == 0 && crm_step(st) > 0) {
+		crm_buf_reset(&grams);
+		crm_buf_reset(&folded);
+		for (i = 0; i < NCOLS; i++)
+			text[i] = crm_col_text(st, i + 1);
+		entry(text, NCOLS, &grams, &folded);
+		put = crm_sql(db, "cannot update the search index", put_sql,
+			err);
+		crm_bind_int(put, 1, crm_col_int(st, 0));
+		crm_bind_text(put, 2, grams.buf ? grams.buf : "");
+		crm_bind_text(put, 3, folded.buf ? folded.buf : "");
+		crm_step(put);
+		ret = crm_done(put);
+	}
+	if (crm_done(st) < 0)
+		ret = -1;
+	crm_buf_release(&grams);
+	crm_buf_release(&folded);
+	if (ret == 0 && crm_run(db, "cannot update the search index", err,
+	    "DELETE FROM search_dirty", NULL) < 0)
+		ret = -1;
+	return ret;
+}
+
+/*
+ * Every customer's entry as it should be, against what the index holds;
+ * with repair, everything noted afresh and folded in again.
+ */
+int
+crm_pg_search_verify(struct crm_db *db, int repair, int *wrong,
+	struct crm_err *err)
+{
+	struct crm_buf grams = CRM_BUF_INIT, folded = CRM_BUF_INIT;
+	struct crm_stmt *st;
+	const char *text[NCOLS];
+	int i;
+
+	st = crm_sql(db, "cannot check the search index",
+		"SELECT c.id, c.name, c.email, c.phone, c.city,\n"
+		"       array_to_string(s.grams, chr(10)), s.folded\n"
+		"FROM customers AS c\n"
+		"FULL JOIN customer_search AS s ON s.id = c.id", err);
+	while (!*wrong && crm_step(st) > 0) {
+		const char *g = crm_col_text(st, 5), *f = crm_col_text(st, 6);
+
+		if (crm_col_kind(st, 0) == CRM_NULL || !g || !f) {
+			*wrong = 1;
+			break;
+		}
+		crm_buf_reset(&grams);
+		crm_buf_reset(&folded);
+		for (i = 0; i < NCOLS; i++)
+			text[i] = crm_col_text(st, i + 1);
+		entry(text, NCOLS, &grams, &folded);
+		if (strcmp(grams.buf ? grams.buf : "", g) ||
+		    strcmp(folded.buf ? folded.buf : "", f))
+			*wrong = 1;
+	}
+	crm_buf_release(&grams);
+	crm_buf_release(&folded);
+	if (crm_done(st) < 0)
+		return -1;
+	if (*wrong && repair) {
+		if (crm_run(db, "cannot rebuild the search index", err,
+		    "DELETE FROM customer_search", NULL) < 0 ||
+		    crm_run(db, "cannot rebuild the search index", err,
+		    "INSERT INTO search_dirty (id) SELECT id FROM customers\n"
+		    "ON CONFLICT DO NOTHING", NULL) < 0)
+			return -1;
+		return crm_pg_search_fold(db, err);
+	}
+	return 0;
+}
+
+/* A trigger here only notes an id (no index flushes per row), so a bulk
+ * write keeps its triggers, and its batch is in search_dirty already. */
+int
+crm_pg_search_suspend(struct crm_db *db, const char *table, int indexes,
+	struct crm_search_hold *h, struct crm_err *err)
+{
+	(void)db;
+	(void)table;
+	(void)indexes;
+	(void)h;
+	(void)err;
+	return 0;
+}
+
+int
+crm_pg_search_batch(struct crm_db *db, const struct crm_entity *e,
+	int64_t batch, enum crm_search_rows what, struct crm_err *err)
+{
+	(void)db;
+	(void)e;
+	(void)batch;
+	(void)what;
+	(void)err;
+	return 0;
+}
+
+int
+crm_pg_search_where(struct crm_buf *sql, const char *col, int param)
+{
+	crm_buf_addf(sql, "%s IN (SELECT s.id FROM customer_search AS s\n"
+		"WHERE s.grams @> string_to_array(?%d, chr(10))\n"
+		"  AND NOT EXISTS (SELECT 1\n"
+		"       FROM unnest(string_to_array(?%d, chr(10))) AS r (run)\n"
+		"       WHERE strpos(s.folded, r.run) = 0))",
+		col, param, param + 1);
+	return 2;
+}
+
+void
+crm_pg_search_bind(struct crm_stmt *st, int param, const char *text)
+{
+	struct crm_buf grams = CRM_BUF_INIT, runs = CRM_BUF_INIT;
+	struct grams g = { &grams, text, 1 };
+
+	crm_search_tokens(text, strlen(text), 1, add_gram, &g);
+	crm_search_runs(text, strlen(text), 1, &runs);
+	while (runs.len && runs.buf[runs.len - 1] == '\n')
+		crm_buf_setlen(&runs, runs.len - 1);
+	crm_bind_copy(st, param, grams.buf ? grams.buf : "", grams.len);
+	crm_bind_copy(st, param + 1, runs.buf ? runs.buf : "", runs.len);
+	crm_buf_release(&grams);
+	crm_buf_release(&runs);
+}
