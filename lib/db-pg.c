@@ -324,6 +324,9 @@ prepare_typed(struct crm_stmt *st)
 		;
 	guard = i < ps->nparams && pg_in_transaction(st->db);
 	for (tries = 0; ; tries++) {
+		const char *msg, *d;
+		int k;
+
 		if (guard)
 			PQclear(PQexec(c->c, "SAVEPOINT crm_prepare"));
 		snprintf(ps->name, sizeof(ps->name), "s%u", ++c->nstmt);
@@ -333,13 +336,18 @@ prepare_typed(struct crm_stmt *st)
 		if (guard)
 			PQclear(PQexec(c->c, ok ? "RELEASE crm_prepare" :
 				"ROLLBACK TO crm_prepare; RELEASE crm_prepare"));
-		if (ok || tries || !state || strcmp(state, "42P18"))
+		if (ok || tries > ps->nparams || !state ||
+		    strcmp(state, "42P18"))
+			break;
+		/* "could not determine data type of parameter $3": that
+		 * one is text, and the server is asked again. */
+		msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+		d = msg ? strrchr(msg, '$') : NULL;
+		k = d ? (int)strtol(d + 1, NULL, 10) : 0;
+		if (k < 1 || k > ps->nparams || types[k - 1])
 			break;
 		PQclear(res);
-		for (i = 0; i < ps->nparams; i++)
-			if (!types[i])
-				types[i] = 25;	/* text */
-		guard = 0;
+		types[k - 1] = 25;	/* text */
 	}
 	if (!ok)
 		pg_fail(st->db, res, "cannot prepare a query", st->err);
@@ -828,6 +836,22 @@ pg_check(struct crm_db *db, crm_problem_fn *fn, void *arg,
 	return 0;
 }
 
+static int
+pg_temp_table(struct crm_db *db, const char *name, const char *columns,
+	struct crm_err *err)
+{
+	struct crm_buf sql = CRM_BUF_INIT;
+	int r;
+
+	crm_buf_adds(&sql, "CREATE TEMP TABLE IF NOT EXISTS ");
+	crm_sql_ident(&sql, name);
+	crm_buf_addf(&sql, " (%s);\nDELETE FROM pg_temp.", columns);
+	crm_sql_ident(&sql, name);
+	r = pg_exec(db, sql.buf, err);
+	crm_buf_release(&sql);
+	return r;
+}
+
 static int64_t
 pg_size(struct crm_db *db)
 {
@@ -1026,6 +1050,7 @@ const struct crm_driver crm_pg_driver = {
 	.bulk = pg_bulk,
 	.check = pg_check,
 	.size = pg_size,
+	.temp_table = pg_temp_table,
 	.search_fold = crm_pg_search_fold,
 	.search_verify = crm_pg_search_verify,
 	.search_suspend = crm_pg_search_suspend,

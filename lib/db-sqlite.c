@@ -18,6 +18,7 @@
 
 #include "db.h"
 #include "driver.h"
+#include "record.h"
 #include "schema.h"
 #include "search.h"
 #include "sqlite-compat.h"
@@ -470,6 +471,23 @@ sq_check(struct crm_db *db, crm_problem_fn *fn, void *arg,
 	return crm_done(st);
 }
 
+/* WITHOUT ROWID: the rows live in the key's B-tree, one lookup each. */
+static int
+sq_temp_table(struct crm_db *db, const char *name, const char *columns,
+	struct crm_err *err)
+{
+	struct crm_buf sql = CRM_BUF_INIT;
+	int r;
+
+	crm_buf_adds(&sql, "CREATE TEMP TABLE IF NOT EXISTS ");
+	crm_sql_ident(&sql, name);
+	crm_buf_addf(&sql, " (%s) WITHOUT ROWID;\nDELETE FROM temp.", columns);
+	crm_sql_ident(&sql, name);
+	r = sq_exec(db, sql.buf, err);
+	crm_buf_release(&sql);
+	return r;
+}
+
 static int64_t
 sq_size(struct crm_db *db)
 {
@@ -855,6 +873,7 @@ const struct crm_driver crm_sqlite_driver = {
 	.bulk = sq_bulk,
 	.check = sq_check,
 	.size = sq_size,
+	.temp_table = sq_temp_table,
 	.search_fold = crm_sqlite_search_fold,
 	.search_verify = crm_sqlite_search_verify,
 	.search_suspend = crm_sqlite_search_suspend,

@@ -64,21 +64,46 @@ stmt_free(struct crm_stmt *st)
 	free(st);
 }
 
+/*
+ * What a statement is looked up by before its text: its length and
+ * FNV-1a of its head and tail, which tell apart the statements one
+ * command runs; equal ones are then compared whole (memcmp, fast).
+ */
+static uint64_t
+sql_hash(const char *sql, size_t len)
+{
+	uint64_t h = 14695981039346656037ULL ^ len;
+	size_t i;
+
+	for (i = 0; i < len && i < 48; i++) {
+		h ^= (unsigned char)sql[i];
+		h *= 1099511628211ULL;
+	}
+	for (i = len > 96 ? len - 48 : 48; i < len; i++) {
+		h ^= (unsigned char)sql[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
 struct crm_stmt *
 crm_sql(struct crm_db *db, const char *what, const char *sql,
 	struct crm_err *err)
 {
 	struct crm_stmt *st;
+	size_t len = strlen(sql);
+	uint64_t h = sql_hash(sql, len);
 	unsigned i;
 
 	for (i = 0; i < db->ncache; i++) {
 		st = db->cache[i];
-		if (!strcmp(st->sql, sql))
+		if (st->hash == h && !memcmp(st->sql, sql, len + 1))
 			goto found;
 	}
 	st = crm_xcalloc(1, sizeof(*st));
 	st->db = db;
 	st->sql = crm_strdup(sql);
+	st->hash = h;
 	st->err = err;
 	st->what = what ? what : "database error";
 	if (db->drv->prepare(st) < 0) {
@@ -465,6 +490,13 @@ crm_db_check(struct crm_db *db, crm_problem_fn *fn, void *arg,
 	return db->drv->check(db, fn, arg, err);
 }
 
+int
+crm_db_temp_table(struct crm_db *db, const char *name, const char *columns,
+	struct crm_err *err)
+{
+	return db->drv->temp_table(db, name, columns, err);
+}
+
 int64_t
 crm_db_size(struct crm_db *db)
 {
@@ -510,23 +542,6 @@ static void
 sql_fold(const char *s, size_t n, struct crm_buf *out)
 {
 	crm_text_fold(s, n, out);
-}
-
-/*
- * crm_digest(text): 16 hex digits of FNV-1a, 64 bits.  What a batch keeps
- * to tell whether a record changed since: any change to any column.
- */
-static void
-sql_digest(const char *s, size_t n, struct crm_buf *out)
-{
-	uint64_t h = 14695981039346656037ULL;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
-	crm_buf_addf(out, "%016llx", (unsigned long long)h);
 }
 
 /*
@@ -586,7 +601,7 @@ crm_db_open(struct crm_db *db, const char *path, unsigned flags,
 		return -1;
 	}
 	if (crm_db_function(db, "crm_fold", sql_fold, err) < 0 ||
-	    crm_db_function(db, "crm_digest", sql_digest, err) < 0)
+	    crm_db_function(db, "crm_digest", crm_text_digest, err) < 0)
 		goto fail;
 	v = db->drv->version(db, err);
 	if (v < 0)

@@ -238,6 +238,15 @@ int crm_db_check(struct crm_db *db, crm_problem_fn *fn, void *arg,
 int crm_db_ids_taken(struct crm_db *db, const char *table,
 	struct crm_err *err);
 
+/*
+ * A temporary table name of this connection, made if missing and
+ * emptied if not, with columns as SQL ("key TEXT PRIMARY KEY, line
+ * BIGINT NOT NULL"), kept as suits a table looked up by its key.  Named
+ * without a schema afterwards: a temporary table comes first on both.
+ */
+int crm_db_temp_table(struct crm_db *db, const char *name,
+	const char *columns, struct crm_err *err);
+
 /* The bytes the database takes on disk; -1 if unknown. */
 int64_t crm_db_size(struct crm_db *db);
 

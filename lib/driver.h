@@ -19,6 +19,7 @@
 struct crm_stmt {
 	struct crm_db *db;
 	char *sql;		/* owned: the SQL, the cache key */
+	uint64_t hash;		/* of sql, checked before it */
 	struct crm_err *err;	/* this use's */
 	const char *what;	/* this use's error context */
 	int failed;		/* this use failed */
@@ -86,6 +87,8 @@ struct crm_driver {
 	int (*check)(struct crm_db *db, crm_problem_fn *fn, void *arg,
 		struct crm_err *err);
 	int64_t (*size)(struct crm_db *db);
+	int (*temp_table)(struct crm_db *db, const char *name,
+		const char *columns, struct crm_err *err);
 
 	/* The search index (search.h): fold search_dirty's notes into
 	 * it; compare it with the customers (and with repair rebuild it);

@@ -49,11 +49,6 @@ struct imp_shape {
 	const struct crm_fieldset *fs;	/* the run's, or own */
 	struct crm_fieldset own;	/* loaded for another entity */
 	int loaded;			/* own is */
-	struct crm_buf snapshot;	/* the record as JSON, by id */
-	struct crm_buf digest;		/* its digest, by id */
-	struct crm_buf log;		/* a change into import_changes */
-	struct crm_buf inserts;		/* the run's inserts, all at once */
-	struct crm_buf restore;		/* the record from a snapshot */
 };
 
 /* One imp_shape per entity (crm_entities), made as needed. */

@@ -10,105 +10,17 @@
 #include "import-int.h"
 #include "rules.h"
 #include "search.h"
+#include "snapshot.h"
 #include "text.h"
 #include "value.h"
 #include "banned.h"
 
-/* ---- records as JSON ---------------------------------------------------- */
-
-/*
- * The SQL of a record of fs's entity (its table's row, as "t") as a JSON
- * object of its stored columns; an order's lines are part of it.  What a
- * batch keeps of a record before it changed it, and - digested - after.
- * Custom fields are merged in with json_patch(), which leaves out the
- * empty ones: a field added or dropped while it holds nothing does not
- * change a record's digest, so a revert still finds the records as the
- * batch left them.
- */
-static void
-json_expr(const struct crm_fieldset *fs, struct crm_buf *sql)
-{
-	const struct crm_entity *e = fs->entity;
-	size_t i, n = 0, nc = 0;
-
-	for (i = 0; i < fs->n; i++)
-		nc += (fs->f[i]->flags & CRM_F_CUSTOM) != 0;
-	if (nc)
-		crm_buf_adds(sql, "json_patch(");
-	crm_buf_adds(sql, "json_object(");
-	for (i = 0; i < e->nfields; i++) {
-		const struct crm_field *f = &e->fields[i];
-
-		if (f->type == CRM_T_ID ||
-		    (f->flags & (CRM_F_DERIVED | CRM_F_LINES)))
-			continue;
-		crm_buf_adds(sql, n++ ? ", '" : "'");
-		crm_buf_adds(sql, f->name);
-		crm_buf_adds(sql, "', t.");
-		crm_sql_ident(sql, f->name);
-	}
-	if (!strcmp(e->name, "order"))
-		crm_buf_adds(sql, ", 'lines', (SELECT json_group_array("
-			"json_array(l.product, l.quantity, l.unit_price)) FROM "
-			"order_lines AS l WHERE l.\"order\" = t.id "
-			"ORDER BY l.id)");
-	crm_buf_addch(sql, ')');
-	if (nc) {
-		crm_buf_adds(sql, ", json_object(");
-		for (i = 0, n = 0; i < fs->n; i++) {
-			const char *c = fs->f[i]->name;
-
-			if (!(fs->f[i]->flags & CRM_F_CUSTOM))
-				continue;
-			/* Names of custom fields are [a-z][a-z0-9_]*. */
-			crm_buf_addf(sql, "%s'%s', t.", n++ ? ", " : "", c);
-			crm_sql_ident(sql, c);
-		}
-		crm_buf_adds(sql, "))");
-	}
-}
-
-/* The UPDATE that puts back a record from its JSON snapshot (?2). */
-static void
-restore_sql(const struct crm_fieldset *fs, struct crm_buf *sql)
-{
-	const struct crm_entity *e = fs->entity;
-	size_t i, n = 0;
-
-	crm_buf_adds(sql, "UPDATE ");
-	crm_sql_ident(sql, e->table);
-	crm_buf_adds(sql, " SET ");
-	for (i = 0; i < e->nfields; i++) {
-		const struct crm_field *f = &e->fields[i];
-
-		if (f->type == CRM_T_ID ||
-		    (f->flags & (CRM_F_DERIVED | CRM_F_LINES)))
-			continue;
-		if (n++)
-			crm_buf_adds(sql, ", ");
-		crm_sql_ident(sql, f->name);
-		crm_buf_addf(sql, " = json_extract(?2, '$.%s')", f->name);
-	}
-	/* Custom fields: one the snapshot lacks was empty. */
-	for (i = 0; i < fs->n; i++) {
-		const char *c = fs->f[i]->name;
-
-		if (!(fs->f[i]->flags & CRM_F_CUSTOM))
-			continue;
-		crm_buf_adds(sql, ", ");
-		crm_sql_ident(sql, c);
-		crm_buf_addf(sql, " = json_extract(?2, '$.%s')", c);
-	}
-	crm_buf_adds(sql, " WHERE id = ?1");
-}
-
-/* The statements of e's records, made on first use (import-int.h). */
+/* The field set of e's records, loaded on first use (import-int.h). */
 static struct imp_shape *
 shape_of(struct imp_shapes *sh, const struct crm_entity *e,
 	struct crm_err *err)
 {
 	struct imp_shape *s;
-	struct crm_buf json = CRM_BUF_INIT;
 	size_t i, n;
 
 	if (!sh->s) {
@@ -134,29 +46,6 @@ shape_of(struct imp_shapes *sh, const struct crm_entity *e,
 		s->loaded = 1;
 		s->fs = &s->own;
 	}
-	json_expr(s->fs, &json);
-	crm_buf_addf(&s->snapshot, "SELECT %s FROM ", json.buf);
-	crm_sql_ident(&s->snapshot, e->table);
-	crm_buf_adds(&s->snapshot, " AS t WHERE t.id = ?1");
-	crm_buf_addf(&s->digest, "SELECT crm_digest(%s) FROM ", json.buf);
-	crm_sql_ident(&s->digest, e->table);
-	crm_buf_adds(&s->digest, " AS t WHERE t.id = ?1");
-	crm_buf_adds(&s->log, "INSERT INTO import_changes\n"
-		"       (batch, tbl, record, action, old, stamp)\n"
-		"SELECT ?1, ?2, t.id, ?3, ?4, crm_digest(");
-	crm_buf_adds(&s->log, json.buf);
-	crm_buf_adds(&s->log, ") FROM ");
-	crm_sql_ident(&s->log, e->table);
-	crm_buf_adds(&s->log, " AS t WHERE t.id = ?5");
-	crm_buf_adds(&s->inserts, "INSERT INTO import_changes\n"
-		"       (batch, tbl, record, action, stamp)\n"
-		"SELECT ?1, ?2, t.id, 'insert', crm_digest(");
-	crm_buf_adds(&s->inserts, json.buf);
-	crm_buf_adds(&s->inserts, ") FROM ");
-	crm_sql_ident(&s->inserts, e->table);
-	crm_buf_adds(&s->inserts, " AS t\nWHERE t.id > ?3 ORDER BY t.id");
-	restore_sql(s->fs, &s->restore);
-	crm_buf_release(&json);
 	return s;
 }
 
@@ -170,11 +59,6 @@ imp_shapes_release(struct imp_shapes *sh)
 
 		if (s->loaded)
 			crm_fieldset_release(&s->own);
-		crm_buf_release(&s->snapshot);
-		crm_buf_release(&s->digest);
-		crm_buf_release(&s->log);
-		crm_buf_release(&s->inserts);
-		crm_buf_release(&s->restore);
 	}
 	free(sh->s);
 	sh->s = NULL;
@@ -183,23 +67,44 @@ imp_shapes_release(struct imp_shapes *sh)
 
 /* ---- the batch of a run ------------------------------------------------- */
 
+static const char log_sql[] =
+	"INSERT INTO import_changes\n"
+	"       (batch, tbl, record, action, old, stamp)\n"
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+
+/* Log a change of record id, stamped with the digest of json, what the
+ * record holds now. */
+static int
+log_row(struct crm_db *db, int64_t batch, const struct crm_entity *e,
+	int64_t id, const char *action, const char *old, const char *json,
+	size_t len, struct crm_err *err)
+{
+	struct crm_buf stamp = CRM_BUF_INIT;
+	int64_t n;
+
+	crm_snapshot_digest(json, len, &stamp);
+	n = crm_run(db, "cannot log the change", err, log_sql, "itittt",
+		batch, e->table, id, action, old, stamp.buf);
+	crm_buf_release(&stamp);
+	return n < 0 ? -1 : 0;
+}
+
 int
 imp_log_change(struct run *r, const struct crm_entity *e, int64_t id,
 	const char *action, const char *old)
 {
 	struct imp_shape *s = shape_of(&r->shapes, e, r->err);
-	struct crm_stmt *st;
+	struct crm_buf json = CRM_BUF_INIT;
+	int got, ret = 0;
 
 	if (!s)
 		return -1;
-	st = crm_sql(r->db, "cannot log the change", s->log.buf, r->err);
-	crm_bind_int(st, 1, r->im->batch);
-	crm_bind_text(st, 2, e->table);
-	crm_bind_text(st, 3, action);
-	crm_bind_text(st, 4, old);
-	crm_bind_int(st, 5, id);
-	crm_step(st);
-	return crm_done(st);
+	got = crm_snapshot(r->db, s->fs, id, &json, r->err);
+	if (got < 0 || (got > 0 && log_row(r->db, r->im->batch, e, id,
+	    action, old, json.buf, json.len, r->err) < 0))
+		ret = -1;
+	crm_buf_release(&json);
+	return ret;
 }
 
 int
@@ -212,8 +117,7 @@ imp_snapshot(struct run *r, const struct crm_entity *e, int64_t id,
 	crm_buf_reset(out);
 	if (!s)
 		return -1;
-	got = crm_get_text(r->db, "cannot read a record", r->err, out,
-		s->snapshot.buf, "i", id);
+	got = crm_snapshot(r->db, s->fs, id, out, r->err);
 	if (got == 0)
 		return crm_err_set(r->err, CRM_EX_SOFTWARE, "cannot read a "
 			"record: %s %lld is not there", e->name,
@@ -259,21 +163,81 @@ imp_end_batch(struct run *r, const char *sha)
 		im->unchanged, im->rejected) < 0 ? -1 : 0;
 }
 
+/* The inserts of a run are logged LOG_ROWS to a statement. */
+#define LOG_ROWS 128
+
+struct log_inserts {
+	struct run *r;
+	int64_t id[LOG_ROWS];
+	char stamp[LOG_ROWS][17];
+	size_t n;
+};
+
+static int
+flush_inserts(struct log_inserts *li)
+{
+	struct run *r = li->r;
+	struct crm_buf sql = CRM_BUF_INIT;
+	struct crm_stmt *st;
+	size_t i;
+
+	if (!li->n)
+		return 0;
+	crm_buf_adds(&sql, "INSERT INTO import_changes\n"
+		"       (batch, tbl, record, action, stamp)\nVALUES ");
+	for (i = 0; i < li->n; i++)
+		crm_buf_addf(&sql, "%s(?1, ?2, ?%zu, 'insert', ?%zu)",
+			i ? ", " : "", 3 + 2 * i, 4 + 2 * i);
+	st = crm_sql(r->db, "cannot log the batch", sql.buf, r->err);
+	crm_bind_int(st, 1, r->im->batch);
+	crm_bind_text(st, 2, r->e->table);
+	for (i = 0; i < li->n; i++) {
+		crm_bind_int(st, (int)(3 + 2 * i), li->id[i]);
+		crm_bind_text(st, (int)(4 + 2 * i), li->stamp[i]);
+	}
+	crm_step(st);
+	li->n = 0;
+	crm_buf_release(&sql);
+	return crm_done(st);
+}
+
+static int
+log_insert(void *arg, int64_t id, const char *json, size_t len)
+{
+	struct log_inserts *li = arg;
+	struct crm_buf stamp = CRM_BUF_INIT;
+
+	crm_snapshot_digest(json, len, &stamp);
+	li->id[li->n] = id;
+	memcpy(li->stamp[li->n], stamp.buf, sizeof(li->stamp[0]) - 1);
+	li->stamp[li->n][16] = '\0';
+	crm_buf_release(&stamp);
+	return ++li->n == LOG_ROWS ? flush_inserts(li) : 0;
+}
+
 /*
  * The records of a run's entity that the run inserted: a new row gets
  * the largest id plus one, and nobody else writes during the run, so
- * they are those above the largest id before it.  One statement logs
- * them all, instead of one per row.
+ * they are those above the largest id before it.  Logged many to a
+ * statement: one per row would cost an import a tenth of its time.
  */
 int
 imp_log_inserts(struct run *r)
 {
 	struct imp_shape *s = shape_of(&r->shapes, r->e, r->err);
+	struct log_inserts *li;
+	int ret;
 
 	if (!s)
 		return -1;
-	return crm_run(r->db, "cannot log the batch", r->err, s->inserts.buf,
-		"iti", r->im->batch, r->e->table, r->max_id) < 0 ? -1 : 0;
+	li = crm_xcalloc(1, sizeof(*li));
+	li->r = r;
+	ret = crm_snapshot_each(r->db, s->fs, r->max_id, log_insert, li,
+		r->err);
+	if (ret == 0)
+		ret = flush_inserts(li);
+	free(li);
+	return ret;
 }
 
 /* ---- the log and revert ------------------------------------------------- */
@@ -338,7 +302,7 @@ revert_conflicts(struct crm_db *db, struct imp_shapes *sh, int64_t batch,
 		"       WHERE d.batch = c.batch AND d.tbl = c.tbl\n"
 		"         AND d.record = c.record)";
 	struct crm_stmt *st = crm_sql(db, "cannot read the batch", sql, err);
-	struct crm_stmt *cur;
+	struct crm_buf json = CRM_BUF_INIT, now = CRM_BUF_INIT;
 	int ret = 0, got;
 
 	crm_bind_int(st, 1, batch);
@@ -356,17 +320,18 @@ revert_conflicts(struct crm_db *db, struct imp_shapes *sh, int64_t batch,
 			ret = -1;
 			break;
 		}
-		cur = crm_sql(db, "cannot read the batch", s->digest.buf, err);
-		crm_bind_int(cur, 1, id);
-		got = crm_step(cur);
-		if (got == 0)
-			why = "deleted";
-		else if (got > 0 && strcmp(crm_col_text(cur, 0), stamp))
-			why = "changed";
-		if (crm_done(cur) < 0) {
+		crm_buf_reset(&json);
+		crm_buf_reset(&now);
+		got = crm_snapshot(db, s->fs, id, &json, err);
+		if (got < 0) {
 			ret = -1;
 			break;
 		}
+		crm_snapshot_digest(json.buf, json.len, &now);
+		if (got == 0)
+			why = "deleted";
+		else if (strcmp(now.buf, stamp))
+			why = "changed";
 		if (why) {
 			if (++*n <= 10)
 				crm_buf_addf(names, "%s%s %lld (%s)",
@@ -376,6 +341,8 @@ revert_conflicts(struct crm_db *db, struct imp_shapes *sh, int64_t batch,
 	}
 	if (crm_done(st) < 0)
 		ret = -1;
+	crm_buf_release(&json);
+	crm_buf_release(&now);
 	return ret;
 }
 
@@ -387,38 +354,7 @@ restore(struct crm_db *db, struct imp_shapes *sh,
 {
 	struct imp_shape *s = shape_of(sh, e, err);
 
-	if (!s || crm_run(db, "cannot restore a record", err, s->restore.buf,
-	    "it", id, old) < 0)
-		return -1;
-	if (!strcmp(e->name, "order")) {
-		static const char drop[] =
-			"DELETE FROM order_lines WHERE \"order\" = ?1";
-		static const char put[] =
-			"INSERT INTO order_lines\n"
-			"       (\"order\", product, quantity, unit_price,\n"
-			"        created_at, updated_at)\n"
-			"SELECT ?1, json_extract(value, '$[0]'),\n"
-			"       json_extract(value, '$[1]'),\n"
-			"       json_extract(value, '$[2]'),\n"
-			"       json_extract(?2, '$.updated_at'),\n"
-			"       json_extract(?2, '$.updated_at')\n"
-			"FROM json_each(?2, '$.lines')";
-		/* What the snapshot leaves out (CRM_F_LINES), summed
-		 * from the lines put back. */
-		static const char sums[] =
-			"UPDATE orders\n"
-			"SET units = (SELECT coalesce(sum(l.quantity), 0)\n"
-			"             FROM order_lines AS l\n"
-			"             WHERE l.\"order\" = orders.id)\n"
-			"WHERE id = ?1";
-		static const char what[] = "cannot restore order lines";
-
-		if (crm_run(db, what, err, drop, "i", id) < 0 ||
-		    crm_run(db, what, err, put, "it", id, old) < 0 ||
-		    crm_run(db, what, err, sums, "i", id) < 0)
-			return -1;
-	}
-	return 0;
+	return s ? crm_snapshot_restore(db, s->fs, id, old, err) : -1;
 }
 
 /* Delete a record the batch inserted (an order takes its lines along; the

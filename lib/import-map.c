@@ -730,7 +730,7 @@ static int
 key_line(struct run *r, const struct crm_buf *key, int64_t *line)
 {
 	struct crm_stmt *st = crm_sql(r->db, "cannot note keys",
-		"SELECT line FROM temp.import_keys WHERE key = ?1", r->err);
+		"SELECT line FROM import_keys WHERE key = ?1", r->err);
 	int got;
 
 	crm_bind_textn(st, 1, key->buf, key->len);
@@ -753,7 +753,7 @@ key_again(struct run *r, const struct crm_buf *key, int64_t line)
 	if (got)
 		mark_lost(r, lost);
 	st = crm_sql(r->db, "cannot note keys",
-		"UPDATE temp.import_keys SET line = ?2 WHERE key = ?1", r->err);
+		"UPDATE import_keys SET line = ?2 WHERE key = ?1", r->err);
 	crm_bind_textn(st, 1, key->buf, key->len);
 	crm_bind_int(st, 2, line);
 	crm_step(st);
@@ -768,7 +768,7 @@ int
 imp_scan_keys(struct run *r, struct crm_reader *rd)
 {
 	static const char sql[] =
-		"INSERT INTO temp.import_keys (key, line)\n"
+		"INSERT INTO import_keys (key, line)\n"
 		"VALUES (?1, ?2)\n"
 		"ON CONFLICT DO NOTHING";
 	struct crm_record rec;
@@ -778,9 +778,8 @@ imp_scan_keys(struct run *r, struct crm_reader *rd)
 	int got, ret = -1;
 
 	memset(&rec, 0, sizeof(rec));
-	if (crm_db_exec(r->db, "CREATE TEMP TABLE IF NOT EXISTS import_keys "
-	    "(key TEXT PRIMARY KEY, line INTEGER NOT NULL) WITHOUT ROWID;"
-	    "DELETE FROM temp.import_keys", r->err) < 0)
+	if (crm_db_temp_table(r->db, "import_keys", "key TEXT PRIMARY KEY, "
+	    "line BIGINT NOT NULL", r->err) < 0)
 		return -1;
 	while ((got = crm_reader_next(rd, &rec, r->err)) > 0) {
 		/* Blank rows are passed over, as pass 2 does. */

@@ -77,7 +77,7 @@ imp_zero_missing(struct run *r)
 	static const char sql[] =
 		"SELECT id FROM products\n"
 		"WHERE stock <> 0\n"
-		"  AND sku NOT IN (SELECT key FROM temp.import_keys)";
+		"  AND sku NOT IN (SELECT key FROM import_keys)";
 	struct crm_assigns as = CRM_ASSIGNS_INIT;
 	struct crm_buf old = CRM_BUF_INIT;
 	struct crm_stmt *st;

@@ -1,4 +1,5 @@
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <utf8proc.h>
 
@@ -272,4 +273,17 @@ crm_text_cut(const char *s, size_t len, size_t width, struct crm_buf *out)
 		i += n;
 	}
 	return w;
+}
+
+void
+crm_text_digest(const char *s, size_t n, struct crm_buf *out)
+{
+	uint64_t h = 14695981039346656037ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	crm_buf_addf(out, "%016llx", (unsigned long long)h);
 }

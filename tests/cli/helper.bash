@@ -38,7 +38,7 @@ common_setup() {
 		PGDB_NAME=t_$(basename "$BATS_TEST_FILENAME" .bats |
 			tr -c 'a-z0-9\n' _)
 		export PGDB_NAME
-		dropdb -h "$CRM_TEST_PGHOST" -U crm --if-exists "$PGDB_NAME"
+		dropdb -h "$CRM_TEST_PGHOST" -U crm --if-exists --force "$PGDB_NAME"
 		createdb -h "$CRM_TEST_PGHOST" -U crm "$PGDB_NAME"
 		export CRM_DB="postgresql:///$PGDB_NAME?host=$CRM_TEST_PGHOST&user=crm"
 	else
