@@ -391,7 +391,7 @@ crm_custom_list(struct crm_db *db, const struct crm_entity *e,
 		"       (SELECT group_concat(value, ',') FROM\n"
 		"        (SELECT v.value FROM custom_field_values AS v\n"
 		"         WHERE v.entity = f.entity AND v.field = f.name\n"
-		"         ORDER BY v.position)),\n"
+		"         ORDER BY v.position) AS o),\n"
 		"       f.indexed\n"
 		"FROM custom_fields AS f\n"
 		"WHERE ?1 IS NULL OR f.entity = ?1\n"

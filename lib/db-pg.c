@@ -336,8 +336,10 @@ prepare_typed(struct crm_stmt *st)
 		if (guard)
 			PQclear(PQexec(c->c, ok ? "RELEASE crm_prepare" :
 				"ROLLBACK TO crm_prepare; RELEASE crm_prepare"));
+		/* 42P18 indeterminate, 42P08 ambiguous: a parameter
+		 * whose type nothing around it tells. */
 		if (ok || tries > ps->nparams || !state ||
-		    strcmp(state, "42P18"))
+		    (strcmp(state, "42P18") && strcmp(state, "42P08")))
 			break;
 		/* "could not determine data type of parameter $3": that
 		 * one is text, and the server is asked again. */
@@ -733,21 +735,14 @@ pg_begin_read(struct crm_db *db, struct crm_err *err)
 		err);
 }
 
-/* An identity column's sequence goes on from the highest id. */
+/* A new id is the highest plus one already (crm_next_id()). */
 static int
 pg_ids_taken(struct crm_db *db, const char *table, struct crm_err *err)
 {
-	struct crm_buf sql = CRM_BUF_INIT, t = CRM_BUF_INIT;
-	int r;
-
-	crm_sql_ident(&t, table);
-	crm_buf_addf(&sql, "SELECT setval(pg_get_serial_sequence(?1, 'id'), "
-		"coalesce(max(id), 0) + 1, false) FROM %s", t.buf);
-	r = crm_run(db, "cannot set the next id", err, sql.buf, "t",
-		t.buf) < 0 ? -1 : 0;
-	crm_buf_release(&sql);
-	crm_buf_release(&t);
-	return r;
+	(void)db;
+	(void)table;
+	(void)err;
+	return 0;
 }
 
 static int
@@ -999,13 +994,12 @@ pg_open(struct crm_db *db, unsigned flags, int ms, struct crm_err *err)
 		    "information_schema.tables WHERE table_schema = "
 		    "current_schema() AND table_name = 'customers'", 0)) {
 			crm_err_set(err, CRM_EX_CANTCREAT, "database '%s' "
-				"already holds crm's tables", crm_db_name(db));
+				"already exists", crm_db_name(db));
 			goto fail;
 		}
 	} else if (v == 0) {
-		crm_err_set(err, CRM_EX_NOINPUT, "database '%s' has no crm "
-			"tables; create them with 'crm-admin init'",
-			crm_db_name(db));
+		crm_err_set(err, CRM_EX_NOINPUT, "database '%s' not found; "
+			"create it with 'crm-admin init'", crm_db_name(db));
 		goto fail;
 	}
 	crm_buf_release(&sql);

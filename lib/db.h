@@ -111,7 +111,9 @@ const char *crm_db_name(const struct crm_db *db);
  *
  * The first failure (preparing, binding, stepping) sets err with what as
  * context, and every later call of the sequence does nothing; crm_sql()
- * returns NULL then, which every function here takes.  crm_done() gives
+ * returns NULL when the SQL does not prepare, which every function here
+ * takes (a server may only find that out at the first step, once it
+ * knows the parameters' types).  crm_done() gives
  * the statement back for its next use and says whether all went well.
  * A statement is the database's: never keep one past crm_done().
  */

@@ -15,6 +15,7 @@ teardown() {
 # ---- init -------------------------------------------------------------------
 
 @test "init creates the missing parent folders and a file of mode 0600" {
+	sqlite_only
 	db="$BATS_TEST_TMPDIR/a/b/c/crm.db"
 	run --separate-stderr crm-admin init -d "$db"
 	assert_success
@@ -26,6 +27,7 @@ teardown() {
 }
 
 @test "init -q says nothing, and the file is a WAL database of the newest schema" {
+	sqlite_only
 	run --separate-stderr crm-admin init -q
 	assert_success
 	assert_output ''
@@ -38,6 +40,7 @@ teardown() {
 }
 
 @test "init uses \$CRM_DB, -d wins over it" {
+	sqlite_only
 	run crm-admin init -q
 	assert_success
 	[ -f "$CRM_DB" ]
@@ -48,6 +51,7 @@ teardown() {
 }
 
 @test "without CRM_DB the database is \$XDG_DATA_HOME/crm/crm.db" {
+	sqlite_only
 	unset CRM_DB
 	export XDG_DATA_HOME="$BATS_TEST_TMPDIR/xdg"
 	run crm-admin init -q
@@ -62,6 +66,7 @@ teardown() {
 }
 
 @test "without CRM_DB and XDG_DATA_HOME the database is ~/.local/share/crm/crm.db" {
+	sqlite_only
 	unset CRM_DB XDG_DATA_HOME
 	export HOME="$BATS_TEST_TMPDIR/home"
 	run crm-admin init -q
@@ -72,6 +77,7 @@ teardown() {
 }
 
 @test "init refuses an existing file that holds anything with 73 and leaves it alone" {
+	sqlite_only
 	printf 'precious\n' >"$CRM_DB"
 	run --separate-stderr crm-admin init
 	assert_error 73 "crm-admin: database '$CRM_DB' already exists"
@@ -90,6 +96,7 @@ teardown() {
 }
 
 @test "init where a parent folder cannot be made exits 73" {
+	sqlite_only
 	printf 'a file\n' >"$BATS_TEST_TMPDIR/notadir"
 	run --separate-stderr crm-admin init -d "$BATS_TEST_TMPDIR/notadir/crm.db"
 	assert_error_re 73 "crm-admin: cannot create .*'$BATS_TEST_TMPDIR/notadir.*': Not a directory"
@@ -140,6 +147,7 @@ teardown() {
 }
 
 @test "a missing default database (XDG_DATA_HOME) is named in the message and not created" {
+	sqlite_only
 	unset CRM_DB
 	export XDG_DATA_HOME="$BATS_TEST_TMPDIR/xdg"
 	run --separate-stderr crm-customer list
@@ -170,6 +178,7 @@ teardown() {
 }
 
 @test "a database path that is a folder exits 66" {
+	sqlite_only
 	mkdir "$CRM_DB"
 	run --separate-stderr crm-customer list
 	assert_error 66 "crm-customer: database '$CRM_DB' is a folder"
@@ -190,6 +199,7 @@ teardown() {
 }
 
 @test "migrate brings a version 1 database up to date and keeps its records" {
+	sqlite_only
 	make_v1_db "$CRM_DB"
 	sqlite3 "$CRM_DB" "INSERT INTO customers (name, city, created_at, updated_at)
 		VALUES ('王芳', '上海', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
@@ -212,6 +222,7 @@ teardown() {
 }
 
 @test "a reader migrates an older database too" {
+	sqlite_only
 	make_v1_db "$CRM_DB"
 	sqlite3 "$CRM_DB" "INSERT INTO customers (name, created_at, updated_at)
 		VALUES ('Ada', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');"
@@ -324,6 +335,7 @@ teardown() {
 }
 
 @test "check finds index data deleted by hand, --repair rebuilds it" {
+	sqlite_only
 	init_db
 	crm-customer add --name 张伟明 >/dev/null
 	crm-customer add --name 'Ada Lovelace' >/dev/null
@@ -452,6 +464,7 @@ assert_not_crm() {
 }
 
 @test "an empty file is not made a database: 66, it stays empty, 0644" {
+	sqlite_only
 	: >"$CRM_DB"
 	chmod 644 "$CRM_DB"
 	assert_not_crm "an empty file, "
@@ -461,6 +474,7 @@ assert_not_crm() {
 }
 
 @test "a file of one byte, of 4 KiB of noise, or of text is not a database: 66, untouched" {
+	sqlite_only
 	printf 'S' >"$CRM_DB"
 	assert_not_crm ""
 	head -c 4096 /dev/urandom >"$CRM_DB"
@@ -472,6 +486,7 @@ assert_not_crm() {
 }
 
 @test "an SQLite database of another program is refused with 66, unchanged" {
+	sqlite_only
 	sqlite3 "$CRM_DB" "CREATE TABLE t (x); INSERT INTO t VALUES (42);"
 	before=$(dump_db)
 	assert_not_crm ""
@@ -488,6 +503,7 @@ assert_not_crm() {
 }
 
 @test "init makes an empty file a database of mode 0600, never a file that holds anything" {
+	sqlite_only
 	: >"$CRM_DB"
 	chmod 644 "$CRM_DB"
 	run --separate-stderr crm-admin init
@@ -506,6 +522,7 @@ assert_not_crm() {
 }
 
 @test "a database cut to nothing by a crashed job is refused, never a fresh one" {
+	sqlite_only
 	init_db
 	crm-customer add --name Ada >/dev/null
 	: >"$CRM_DB"
@@ -548,6 +565,7 @@ need_unprivileged() {
 }
 
 @test "a database this user may not read exits 77, not 66" {
+	sqlite_only
 	need_unprivileged
 	init_db
 	crm-customer add --name Ada >/dev/null
@@ -563,6 +581,7 @@ need_unprivileged() {
 }
 
 @test "a database in a folder this user cannot enter exits 77" {
+	sqlite_only
 	need_unprivileged
 	mkdir -m 700 "$BATS_TEST_TMPDIR/private"
 	export CRM_DB="$BATS_TEST_TMPDIR/private/crm.db"
@@ -575,6 +594,7 @@ need_unprivileged() {
 }
 
 @test "a read-only database: reads work, a write exits 77 and changes nothing" {
+	sqlite_only
 	need_unprivileged
 	init_db
 	crm-customer add --name Ada >/dev/null

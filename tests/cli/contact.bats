@@ -136,7 +136,7 @@ setup() {
 
 @test "tsv escapes a carriage return in a contact's title" {
 	crm-contact add --customer 1 --name A --title x >/dev/null
-	sqlite3 "$CRM_DB" "UPDATE contacts SET title = 'a' || char(13) || 'b\\c' WHERE id = 1"
+	db_sql "UPDATE contacts SET title = 'a$(printf '\r')b\\c' WHERE id = 1"
 	run crm-contact list -H -o id,title
 	assert_output '1	a\rb\\c'
 }

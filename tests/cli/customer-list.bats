@@ -35,7 +35,7 @@ three() {
 @test "tsv writes tab, newline, carriage return and backslash as \\t \\n \\r \\\\" {
 	crm-customer add --name 'C:\dir\new' --address $'line 1\nline\t2\\' >/dev/null
 	crm-customer add --name 'CR' >/dev/null
-	sqlite3 "$CRM_DB" "UPDATE customers SET address = 'a' || char(13) || 'b' WHERE id = 2"
+	db_sql "UPDATE customers SET address = 'a$(printf '\r')b' WHERE id = 2"
 	run crm-customer list -f tsv -o id,name,address
 	assert_success
 	assert_output "$(printf '%s\n' 'id	name	address' \
@@ -46,7 +46,7 @@ three() {
 @test "csv quotes as RFC 4180: commas, quotes, newlines and CR in quotes, LF line ends" {
 	crm-customer add --name 'Acme, Inc.' --segment 'say "hi"' --address $'1 Main St\nLondon' >/dev/null
 	crm-customer add --name 'Plain' --city Rome >/dev/null
-	sqlite3 "$CRM_DB" "UPDATE customers SET address = 'a' || char(13) || 'b' WHERE id = 2"
+	db_sql "UPDATE customers SET address = 'a$(printf '\r')b' WHERE id = 2"
 	crm-customer list -f csv -o id,name,segment,address,city >"$BATS_TEST_TMPDIR/out.csv"
 	printf '%s\n' 'id,name,segment,address,city' \
 		'1,"Acme, Inc.","say ""hi""","1 Main St' 'London",' \

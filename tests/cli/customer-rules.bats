@@ -27,7 +27,7 @@ stored() {
 	local field=$1 id
 	shift
 	id=$(crm-customer add "$@") || return 1
-	sqlite3 "$CRM_DB" "SELECT $field FROM customers WHERE id = $id"
+	db_sql "SELECT $field FROM customers WHERE id = $id"
 }
 
 # ---- email ------------------------------------------------------------------

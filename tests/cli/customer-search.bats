@@ -106,7 +106,7 @@ ids() {
 }
 
 @test "sqlite3 updates customers without crm; search finds the new values, not the old" {
-	sqlite3 "$CRM_DB" "UPDATE customers SET name = '李娜', city = '深圳' WHERE id = 2;
+	db_sql "UPDATE customers SET name = '李娜', city = '深圳' WHERE id = 2;
 		UPDATE customers SET email = 'ada@lovelace.org', phone = '+441234567' WHERE id = 3;
 		UPDATE customers SET city = '杭州' WHERE id = 1"
 	run crm-customer search -H -o id,name,city 李娜
@@ -125,7 +125,7 @@ ids() {
 }
 
 @test "sqlite3 inserts and deletes customers; search finds the new one, not the deleted" {
-	sqlite3 "$CRM_DB" "DELETE FROM customers WHERE id = 1;
+	db_sql "DELETE FROM customers WHERE id = 1;
 		INSERT INTO customers (name, email, city, created_at, updated_at)
 		VALUES ('赵小明', 'zhao@example.cn', '广州', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')"
 	run --separate-stderr crm-customer search -H -o id 伟明
@@ -139,10 +139,11 @@ ids() {
 	assert_equal "$(ids 广州)" "5 "
 	assert_equal "$(ids example)" "3 5 "
 	# a search takes the changes in for good: nothing is left noted
-	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM search_dirty')" 0
+	assert_equal "$(db_sql 'SELECT count(*) FROM search_dirty')" 0
 }
 
 @test "sqlite3 replaces customers and changes an id; search follows" {
+	sqlite_only
 	sqlite3 "$CRM_DB" "INSERT OR REPLACE INTO customers (id, name, created_at, updated_at)
 		VALUES (2, '刘洋', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
 		UPDATE customers SET id = 40 WHERE id = 3"
@@ -153,7 +154,7 @@ ids() {
 }
 
 @test "an import and its revert after sqlite3 edits keep the search exact" {
-	sqlite3 "$CRM_DB" "UPDATE customers SET name = '李娜' WHERE id = 1;
+	db_sql "UPDATE customers SET name = '李娜' WHERE id = 1;
 		UPDATE customers SET city = '深圳' WHERE id = 2"
 	printf 'name,email,city\n赵六,zhang.weiming@example.cn,杭州\n孙七,sun@example.cn,南京\n' > "$BATS_TEST_TMPDIR/in.csv"
 	crm-import customers -q "$BATS_TEST_TMPDIR/in.csv"
@@ -162,7 +163,7 @@ ids() {
 	assert_equal "$(ids 杭州)" "1 "
 	assert_equal "$(ids 深圳)" "2 "
 	assert_equal "$(ids 孙七)" "5 "
-	sqlite3 "$CRM_DB" "UPDATE customers SET phone = '13900001111' WHERE id = 2"
+	db_sql "UPDATE customers SET phone = '13900001111' WHERE id = 2"
 	crm-import revert -q 1
 	assert_equal "$(ids 李娜)" "1 "
 	assert_equal "$(ids 赵六)" ""
@@ -175,6 +176,7 @@ ids() {
 }
 
 @test "a database copied with sqlite3's .dump searches as the original" {
+	sqlite_only
 	sqlite3 "$CRM_DB" "UPDATE customers SET name = '李娜' WHERE id = 2"
 	{ sqlite3 "$CRM_DB" .dump
 	  echo "PRAGMA user_version = $(sqlite3 "$CRM_DB" 'PRAGMA user_version');"

@@ -20,7 +20,7 @@ setup() {
 	crm-activity add --kind call --subject 'called' --customer 1 --occurred-at '2026-03-02 09:00' >/dev/null
 	crm-activity add --kind task --subject 'follow up' --customer 1 --occurred-at '2026-03-05' --due-at 2026-03-06 >/dev/null
 	crm-campaign member add Spring 1 --status responded --responded-at 2026-03-03
-	sqlite3 "$CRM_DB" "UPDATE deals SET created_at = '2026-03-01T08:00:00Z';
+	db_sql "UPDATE deals SET created_at = '2026-03-01T08:00:00Z';
 		UPDATE tickets SET created_at = '2026-03-07T00:00:00Z'"
 	run crm-customer timeline a@example.com
 	assert_success

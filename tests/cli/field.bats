@@ -62,9 +62,9 @@ three() {
 	assert_success
 	assert_output ''
 	assert_stderr ''
-	run sqlite3 "$CRM_DB" "SELECT name FROM pragma_table_info('customers') WHERE name = 'industry'"
+	run db_column customers industry
 	assert_output industry
-	run sqlite3 "$CRM_DB" "SELECT name FROM pragma_index_list('customers') WHERE name = 'cf_customers_industry'"
+	run db_index customers cf_customers_industry
 	assert_output cf_customers_industry
 	run --separate-stderr crm-field add customer size --type int -v
 	assert_stderr "crm-field: customer field 'size' added"
@@ -153,7 +153,7 @@ three() {
 	assert_stderr "crm-field: customer field 'contract_end' indexed"
 	run crm-field list customer -H
 	assert_output $'customer\tcontract_end\tdate\t\tyes'
-	run sqlite3 "$CRM_DB" "SELECT name FROM pragma_index_list('customers') WHERE name = 'cf_customers_contract_end'"
+	run db_index customers cf_customers_contract_end
 	assert_output cf_customers_contract_end
 	crm-field add customer contract_end --index
 	run crm-customer list -H -o name --where 'contract_end>2026-12-31'
@@ -170,9 +170,9 @@ three() {
 	run --separate-stderr crm-field drop customer industry --force
 	assert_success
 	assert_stderr "crm-field: customer field 'industry' dropped with its values in 2 customers"
-	run sqlite3 "$CRM_DB" "SELECT count(*) FROM pragma_table_info('customers') WHERE name = 'industry'"
-	assert_output 0
-	run sqlite3 "$CRM_DB" "SELECT count(*) FROM custom_field_values"
+	run db_column customers industry
+	assert_output ''
+	run db_sql "SELECT count(*) FROM custom_field_values"
 	assert_output 0
 	run --separate-stderr crm-customer list --where industry=retail
 	assert_failure 64
@@ -421,7 +421,7 @@ three() {
 	# Into an empty table: the custom field's index is set aside and back.
 	run --separate-stderr crm-import customers k.csv
 	assert_stderr "crm-import: customers: 2 read, 2 inserted, 0 updated, 0 unchanged, 0 rejected, 0 repeated; batch 1"
-	run sqlite3 "$CRM_DB" "SELECT name FROM pragma_index_list('customers') WHERE name = 'cf_customers_industry'"
+	run db_index customers cf_customers_industry
 	assert_output cf_customers_industry
 	run --separate-stderr crm-import customers k.csv
 	assert_stderr "crm-import: customers: 2 read, 0 inserted, 0 updated, 2 unchanged, 0 rejected, 0 repeated; batch 2"

@@ -12,7 +12,7 @@ export PATH="$BUILD_DIR:$PATH"
 
 # The backend: SQLite files, or with CRM_TEST_PGHOST (set by make
 # check-pg to a throwaway server's socket folder) PostgreSQL databases,
-# one per test file, made afresh for each test.
+# one made afresh for each test.
 on_pg() {
 	[ -n "${CRM_TEST_PGHOST:-}" ]
 }
@@ -35,10 +35,17 @@ common_setup() {
 	export CRM_USER=tester CRM_TODAY=2026-11-22 TZ=UTC
 	unset CRM_FORMAT XDG_DATA_HOME CRM_BUSY_TIMEOUT COLUMNS
 	if on_pg; then
-		PGDB_NAME=t_$(basename "$BATS_TEST_FILENAME" .bats |
-			tr -c 'a-z0-9\n' _)
+		# A database of its own for each test; the one before it goes
+		# (when a process of its is still about, the server's removal
+		# at the end takes it).
+		local base
+		base=t_$(basename "$BATS_TEST_FILENAME" .bats | tr -c 'a-z0-9\n' _)
+		PGDB_NAME=${base}_$BATS_TEST_NUMBER
 		export PGDB_NAME
-		dropdb -h "$CRM_TEST_PGHOST" -U crm --if-exists --force "$PGDB_NAME"
+		dropdb -h "$CRM_TEST_PGHOST" -U crm --if-exists --force \
+			"${base}_$((BATS_TEST_NUMBER - 1))" 2>/dev/null || true
+		dropdb -h "$CRM_TEST_PGHOST" -U crm --if-exists --force \
+			"$PGDB_NAME" 2>/dev/null || true
 		createdb -h "$CRM_TEST_PGHOST" -U crm "$PGDB_NAME"
 		export CRM_DB="postgresql:///$PGDB_NAME?host=$CRM_TEST_PGHOST&user=crm"
 	else
@@ -58,6 +65,30 @@ db_sql() {
 		pg_psql "$1"
 	else
 		sqlite3 "$CRM_DB" "$1"
+	fi
+}
+
+# The column TABLE.NAME, if the table has one (its name, else nothing).
+db_column() {
+	if on_pg; then
+		pg_psql "SELECT column_name FROM information_schema.columns
+			WHERE table_schema = current_schema()
+			  AND table_name = '$1' AND column_name = '$2'"
+	else
+		sqlite3 "$CRM_DB" "SELECT name FROM pragma_table_info('$1')
+			WHERE name = '$2'"
+	fi
+}
+
+# The index NAME on TABLE, if there is one (its name, else nothing).
+db_index() {
+	if on_pg; then
+		pg_psql "SELECT indexname FROM pg_indexes
+			WHERE schemaname = current_schema()
+			  AND tablename = '$1' AND indexname = '$2'"
+	else
+		sqlite3 "$CRM_DB" "SELECT name FROM pragma_index_list('$1')
+			WHERE name = '$2'"
 	fi
 }
 

@@ -229,7 +229,7 @@ line2	tab' >/dev/null
 	assert_success
 	run crm-customer list -H -o name
 	assert_output "x'); DROP TABLE customers; --"
-	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT length(address) FROM customers')" 10000000
+	assert_equal "$(db_sql 'SELECT length(address) FROM customers')" 10000000
 }
 
 @test "log lists batches; revert undoes inserts and updates, refusing changed records" {
@@ -315,8 +315,18 @@ line2	tab' >/dev/null
 	printf 'name,email\nZS,zs@x.com\n' | crm-import customers - -q
 	# A rule only the database knows: the order row and its first line
 	# are written before the second line is refused.
-	sqlite3 "$CRM_DB" "CREATE TRIGGER no_sevens BEFORE INSERT ON order_lines
-		WHEN NEW.quantity = 7 BEGIN SELECT RAISE(ABORT, 'no sevens'); END"
+	if on_pg; then
+		db_sql "CREATE FUNCTION no_sevens() RETURNS trigger
+			LANGUAGE plpgsql AS \$\$ BEGIN
+			IF NEW.quantity = 7 THEN RAISE EXCEPTION 'no sevens'
+				USING ERRCODE = 'check_violation'; END IF;
+			RETURN NEW; END \$\$;
+			CREATE TRIGGER no_sevens BEFORE INSERT ON order_lines
+			FOR EACH ROW EXECUTE FUNCTION no_sevens()"
+	else
+		sqlite3 "$CRM_DB" "CREATE TRIGGER no_sevens BEFORE INSERT ON order_lines
+			WHEN NEW.quantity = 7 BEGIN SELECT RAISE(ABORT, 'no sevens'); END"
+	fi
 	printf '%s\n' 'order_ref,customer,sku,quantity' 'W1,zs@x.com,A,1' \
 		'W1,zs@x.com,B,7' 'W2,zs@x.com,B,2' >o.csv
 	run --separate-stderr crm-import orders o.csv
@@ -324,10 +334,10 @@ line2	tab' >/dev/null
 	assert_equal "${stderr_lines[0]}" "crm-import: line 2: cannot add order line: no sevens"
 	run crm-order list -H -o ref,total
 	assert_output "$(printf 'W2\t4.00')"
-	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM order_lines')" 1
+	assert_equal "$(db_sql 'SELECT count(*) FROM order_lines')" 1
 	run crm-import revert 3
 	assert_success
-	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM orders')" 0
+	assert_equal "$(db_sql 'SELECT count(*) FROM orders')" 0
 }
 
 @test "a broken row between two rows of one order splits it, the same way on both passes" {

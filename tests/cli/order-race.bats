@@ -43,8 +43,8 @@ setup() {
 	# Every unit taken is on exactly one order line, and none is missing.
 	s=$(crm-product list -H -o stock --where sku=S)
 	t=$(crm-product list -H -o stock --where sku=T)
-	sold_s=$(sqlite3 "$CRM_DB" "SELECT coalesce(sum(quantity),0) FROM order_lines WHERE product = 1")
-	sold_t=$(sqlite3 "$CRM_DB" "SELECT coalesce(sum(quantity),0) FROM order_lines WHERE product = 2")
+	sold_s=$(db_sql "SELECT coalesce(sum(quantity),0) FROM order_lines WHERE product = 1")
+	sold_t=$(db_sql "SELECT coalesce(sum(quantity),0) FROM order_lines WHERE product = 2")
 	assert_equal "$((s + sold_s))" 10
 	assert_equal "$((t + sold_t))" 10
 	assert_equal "$s" 0

@@ -59,7 +59,7 @@ lost,0,0.00,0.00"
 	crm-ticket add --customer 2 --subject t4 --status closed --resolved-at 2026-11-02T01:30:00Z --rating 4 >/dev/null
 	crm-ticket add --customer 2 --subject t5 --status resolved --priority high --resolved-at 2026-11-01T00:03:00Z >/dev/null
 	crm-ticket add --customer 2 --subject t6 --status closed --priority urgent --resolved-at 2026-11-01T02:00:00Z --rating 3 >/dev/null
-	sqlite3 "$CRM_DB" "UPDATE tickets SET created_at = '2026-11-01T00:00:00Z'"
+	db_sql "UPDATE tickets SET created_at = '2026-11-01T00:00:00Z'"
 	run crm-report tickets
 	assert_success
 	assert_output "$(printf 'group\ttickets\topen\tresolved\tmedian_hours\tavg_rating
@@ -74,7 +74,7 @@ high\t2\t1\t1\t0.1\t
 urgent\t1\t0\t1\t2.0\t3.00')"
 	run crm-report tickets --by priority --where city=北京 -H -f json
 	assert_line --index 1 '{"group":"normal","tickets":1,"open":0,"resolved":1,"median_hours":25.5,"avg_rating":4.00}'
-	sqlite3 "$CRM_DB" "UPDATE tickets SET created_at = '2026-10-15T00:00:00Z' WHERE id = 1"
+	db_sql "UPDATE tickets SET created_at = '2026-10-15T00:00:00Z' WHERE id = 1"
 	run crm-report tickets --from 2026-11-01 -H
 	assert_line --index 0 "$(printf 'open\t0\t0\t0\t\t')"
 	run --separate-stderr crm-report tickets --by day

@@ -57,6 +57,7 @@ assert_no_temporary() {
 }
 
 @test "--rejects naming the database exits 64, the database untouched" {
+	sqlite_only
 	before=$(dump_db)
 	run --separate-stderr crm-import customers in.csv --rejects "$CRM_DB"
 	assert_error 64 "crm-import: '$CRM_DB' is the database; choose another file"
@@ -105,6 +106,7 @@ $REJECT_ROW"
 }
 
 @test "--rejects takes the mode of the database (0600), not the umask's 0644" {
+	sqlite_only
 	umask 022
 	assert_equal "$(stat -c %a "$CRM_DB")" 600
 	run --separate-stderr crm-import customers in.csv --rejects new.csv
@@ -175,6 +177,7 @@ for i in range(3000):
 }
 
 @test "a file-size limit on the database exits 74 with one line, nothing written" {
+	sqlite_only
 	python3 -c "
 print('name,email')
 for i in range(20000):
