@@ -284,35 +284,35 @@ sq_col_name(struct crm_stmt *st, int i)
 	return sqlite3_column_name(ST(st), i);
 }
 
+/* Run sql, which has no rows, with what as the context of an error. */
 static int
-sq_exec(struct crm_db *db, const char *sql, struct crm_err *err)
+sq_run(struct crm_db *db, const char *sql, const char *what,
+	struct crm_err *err)
 {
 	int rc = sqlite3_exec(H(db), sql, NULL, NULL, NULL);
 
 	if (rc != SQLITE_OK)
-		return crm_db_fail(db, rc, "database error", err);
+		return crm_db_fail(db, rc, what, err);
 	return 0;
+}
+
+static int
+sq_exec(struct crm_db *db, const char *sql, struct crm_err *err)
+{
+	return sq_run(db, sql, "database error", err);
 }
 
 static int
 sq_begin(struct crm_db *db, struct crm_err *err)
 {
-	int rc = sqlite3_exec(H(db), "BEGIN IMMEDIATE", NULL, NULL, NULL);
-
-	if (rc != SQLITE_OK)
-		return crm_db_fail(db, rc, "cannot start a transaction", err);
-	return 0;
+	return sq_run(db, "BEGIN IMMEDIATE", "cannot start a transaction", err);
 }
 
 /* The first read takes the snapshot the rest see (WAL). */
 static int
 sq_begin_read(struct crm_db *db, struct crm_err *err)
 {
-	int rc = sqlite3_exec(H(db), "BEGIN", NULL, NULL, NULL);
-
-	if (rc != SQLITE_OK)
-		return crm_db_fail(db, rc, "cannot start a transaction", err);
-	return 0;
+	return sq_run(db, "BEGIN", "cannot start a transaction", err);
 }
 
 /* An INTEGER PRIMARY KEY's next id is always above the highest. */
@@ -328,11 +328,7 @@ sq_ids_taken(struct crm_db *db, const char *table, struct crm_err *err)
 static int
 sq_commit(struct crm_db *db, struct crm_err *err)
 {
-	int rc = sqlite3_exec(H(db), "COMMIT", NULL, NULL, NULL);
-
-	if (rc != SQLITE_OK)
-		return crm_db_fail(db, rc, "cannot commit", err);
-	return 0;
+	return sq_run(db, "COMMIT", "cannot commit", err);
 }
 
 static int
