@@ -965,15 +965,18 @@ pg_open(struct crm_db *db, unsigned flags, int ms, struct crm_err *err)
 		struct crm_buf m = CRM_BUF_INIT;
 		const char *nl;
 
-		/* libpq's message may span lines; the last says why. */
+		/* libpq's message may span lines: the first says why, the
+		 * others give hints.  A database that is not there is
+		 * missing (66), as a missing file is. */
 		crm_buf_adds(&m, msg);
-		while (m.len && m.buf[m.len - 1] == '\n')
-			crm_buf_setlen(&m, m.len - 1);
-		nl = strrchr(m.buf ? m.buf : "", '\n');
-		crm_err_set(err, auth_refused(m.buf ? m.buf : "") ?
-			CRM_EX_NOPERM : CRM_EX_TEMPFAIL,
-			"cannot connect to database '%s': %s", crm_db_name(db),
-			nl ? nl + 1 : m.buf ? m.buf : "");
+		nl = strchr(m.buf ? m.buf : "", '\n');
+		if (nl)
+			crm_buf_setlen(&m, (size_t)(nl - m.buf));
+		crm_err_set(err, strstr(m.buf ? m.buf : "", "database \"") &&
+			strstr(m.buf, "does not exist") ? CRM_EX_NOINPUT :
+			auth_refused(m.buf ? m.buf : "") ? CRM_EX_NOPERM :
+			CRM_EX_TEMPFAIL, "cannot connect to database '%s': %s",
+			crm_db_name(db), m.buf ? m.buf : "");
 		crm_buf_release(&m);
 		goto fail;
 	}

@@ -286,6 +286,32 @@ unreachable_server_hides_password(void **state)
 	crm_err_release(&e);
 }
 
+/* On a server: a role it does not know is refused (77), a database it
+ * does not have is missing (66). */
+static void
+server_refusals(void **state)
+{
+	struct crm_buf uri = CRM_BUF_INIT;
+	struct crm_err e = CRM_ERR_INIT;
+	struct crm_db db;
+
+	(void)state;
+	if (!fixture_pg())
+		skip();
+	crm_buf_addf(&uri, "postgresql:///postgres?host=%s&user=nobody_here",
+		fixture_pg());
+	assert_int_equal(crm_db_open(&db, uri.buf, 0, &e), -1);
+	assert_int_equal(e.code, CRM_EX_NOPERM);
+	crm_err_clear(&e);
+	crm_buf_reset(&uri);
+	crm_buf_addf(&uri, "postgresql:///no_such_db?host=%s&user=crm",
+		fixture_pg());
+	assert_int_equal(crm_db_open(&db, uri.buf, 0, &e), -1);
+	assert_int_equal(e.code, CRM_EX_NOINPUT);
+	crm_err_release(&e);
+	crm_buf_release(&uri);
+}
+
 int
 main(void)
 {
@@ -309,6 +335,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(version_and_backend,
 			setup, teardown),
 		cmocka_unit_test(unreachable_server_hides_password),
+		cmocka_unit_test(server_refusals),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
