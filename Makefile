@@ -76,7 +76,7 @@ check: check-sqlite check-pg
 check-sqlite: all $(UNIT_BINS)
 	BUILD=$(BUILD) prove -j2 --exec tests/run-one $(UNIT_BINS) tests/cli/*.bats
 
-PG_UNIT = buf db entity err order out reader schema stmt text value
+PG_UNIT = buf db entity err order out reader schema search stmt text value
 PG_CLI = activity campaign contact customer-add customer-delete \
 	customer-list customer-merge customer-search customer-show \
 	customer-timeline customer-update deal docs examples import \
