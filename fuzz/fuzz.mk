@@ -12,7 +12,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGETS = fuzz-import fuzz-out fuzz-reader fuzz-value fuzz-where
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer -std=c11 -D_GNU_SOURCE \
-	-Wall -Wextra -Ilib $(FUZZ_SAN)
+	-Wall -Wextra -Ilib -I/usr/include/postgresql $(FUZZ_SAN)
 FUZZ_OBJS = $(addprefix $(FUZZ_BUILD)/lib/,$(addsuffix .o,$(LIB_OBJS)))
 FUZZ_BINS = $(addprefix $(FUZZ_BUILD)/,$(FUZZ_TARGETS))
 
