@@ -537,13 +537,6 @@ crm_db_name(const struct crm_db *db)
 
 /* ---- opening ------------------------------------------------------------ */
 
-/* crm_fold(text): NFKC case folding, for case- and width-blind matching. */
-static void
-sql_fold(const char *s, size_t n, struct crm_buf *out)
-{
-	crm_text_fold(s, n, out);
-}
-
 /*
  * The busy timeout in milliseconds: $CRM_BUSY_TIMEOUT, a whole number
  * from 0 to 86400000 (a day), or the default when it is unset.  Anything
@@ -600,7 +593,7 @@ crm_db_open(struct crm_db *db, const char *path, unsigned flags,
 		memset(db, 0, sizeof(*db));
 		return -1;
 	}
-	if (crm_db_function(db, "crm_fold", sql_fold, err) < 0 ||
+	if (crm_db_function(db, "crm_fold", crm_text_fold, err) < 0 ||
 	    crm_db_function(db, "crm_digest", crm_text_digest, err) < 0)
 		goto fail;
 	v = db->drv->version(db, err);

@@ -13,7 +13,7 @@
  * with a GIN index beside the folded runs that confirm a phrase; both
  * find the same customers.
  *
- * Only crm can cut tokens (sqlite3(1) and psql cannot), so no trigger
+ * Only crm can cut tokens (the databases' own shells cannot), so no trigger
  * writes the index: triggers on customers only note the ids that
  * changed, in the plain table search_dirty, and crm folds those notes
  * into the index: at the commit of each of its writes, before a search,
