@@ -321,3 +321,77 @@ crm_pg_migrate(struct crm_db *db, int from, int to, struct crm_err *err)
 	return crm_err_set(err, CRM_EX_CONFIG, "cannot bring a PostgreSQL "
 		"database from schema %d to %d", from, to);
 }
+
+/*
+ * crm-admin check: the server keeps its references itself, but not when
+ * its triggers were set aside (session_replication_role = replica, as a
+ * restore may run) or a reference was added NOT VALID.  So every foreign
+ * key of the schema is read from the catalog and its rows looked up, as
+ * SQLite's foreign_key_check does; and an index left invalid by a failed
+ * CREATE INDEX CONCURRENTLY is one problem.  The SQL below is made of the
+ * catalog's names, each quoted by the server (%I), never of user text.
+ */
+static const char foreign_keys[] =
+	"SELECT c.conrelid::regclass::text, c.confrelid::regclass::text,\n"
+	"       format('SELECT %s FROM %s AS c WHERE %s AND NOT EXISTS '\n"
+	"              '(SELECT 1 FROM %s AS p WHERE %s) ORDER BY 1',\n"
+	"              CASE WHEN EXISTS (SELECT 1 FROM pg_attribute\n"
+	"                                WHERE attrelid = c.conrelid\n"
+	"                                  AND attname = 'id')\n"
+	"                   THEN 'c.id' ELSE '0' END,\n"
+	"              c.conrelid::regclass,\n"
+	"              string_agg(format('c.%I IS NOT NULL', a.attname),\n"
+	"                         ' AND ' ORDER BY k.n),\n"
+	"              c.confrelid::regclass,\n"
+	"              string_agg(format('p.%I = c.%I', f.attname, a.attname),\n"
+	"                         ' AND ' ORDER BY k.n))\n"
+	"FROM pg_constraint AS c\n"
+	"CROSS JOIN unnest(c.conkey, c.confkey) WITH ORDINALITY AS k (att, fatt, n)\n"
+	"JOIN pg_attribute AS a ON a.attrelid = c.conrelid AND a.attnum = k.att\n"
+	"JOIN pg_attribute AS f ON f.attrelid = c.confrelid AND f.attnum = k.fatt\n"
+	"WHERE c.contype = 'f'\n"
+	"  AND c.connamespace = current_schema()::regnamespace\n"
+	"GROUP BY c.oid, c.conrelid, c.confrelid, c.conname\n"
+	"ORDER BY 1, c.conname";
+
+int
+crm_pg_check(struct crm_db *db, crm_problem_fn *fn, void *arg,
+	struct crm_err *err)
+{
+	struct crm_buf line = CRM_BUF_INIT;
+	struct crm_stmt *st, *rows;
+	int r;
+
+	st = crm_sql(db, "cannot check", "SELECT i.indexrelid::regclass::text\n"
+		"FROM pg_index AS i JOIN pg_class AS t ON t.oid = i.indrelid\n"
+		"WHERE NOT i.indisvalid\n"
+		"  AND t.relnamespace = current_schema()::regnamespace\n"
+		"ORDER BY 1", err);
+	while (crm_step(st) > 0) {
+		crm_buf_reset(&line);
+		crm_buf_addf(&line, "index %s is not valid: REINDEX it",
+			crm_col_text(st, 0));
+		fn(arg, "integrity", line.buf);
+	}
+	if (crm_done(st) < 0) {
+		crm_buf_release(&line);
+		return -1;
+	}
+	st = crm_sql(db, "cannot check", foreign_keys, err);
+	while (!err->code && crm_step(st) > 0) {
+		/* Each reference's own query: not cached, run once. */
+		rows = crm_sql(db, "cannot check", crm_col_text(st, 2), err);
+		while (crm_step(rows) > 0) {
+			crm_buf_reset(&line);
+			crm_buf_addf(&line, "%s row %lld refers to a missing %s",
+				crm_col_text(st, 0),
+				(long long)crm_col_int(rows, 0),
+				crm_col_text(st, 1));
+			fn(arg, "foreign-key", line.buf);
+		}
+		crm_done(rows);
+	}
+	r = crm_done(st);
+	crm_buf_release(&line);
+	return r < 0 || err->code ? -1 : 0;
+}

@@ -819,18 +819,6 @@ pg_bulk(struct crm_db *db, int on)
 		"RESET work_mem"));
 }
 
-/* The server keeps its own structure and references: nothing to add. */
-static int
-pg_check(struct crm_db *db, crm_problem_fn *fn, void *arg,
-	struct crm_err *err)
-{
-	(void)db;
-	(void)fn;
-	(void)arg;
-	(void)err;
-	return 0;
-}
-
 static int
 pg_temp_table(struct crm_db *db, const char *name, const char *columns,
 	struct crm_err *err)
@@ -1045,7 +1033,7 @@ const struct crm_driver crm_pg_driver = {
 	.migrate = crm_pg_migrate,
 	.function = pg_function,
 	.bulk = pg_bulk,
-	.check = pg_check,
+	.check = crm_pg_check,
 	.size = pg_size,
 	.temp_table = pg_temp_table,
 	.search_fold = crm_pg_search_fold,

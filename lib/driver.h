@@ -123,6 +123,8 @@ void crm_sqlite_search_bind(struct crm_stmt *st, int param,
 	const char *text);
 extern const struct crm_driver crm_pg_driver;
 int crm_pg_migrate(struct crm_db *db, int from, int to, struct crm_err *err);
+int crm_pg_check(struct crm_db *db, crm_problem_fn *fn, void *arg,
+	struct crm_err *err);
 int crm_pg_search_fold(struct crm_db *db, struct crm_err *err);
 int crm_pg_search_verify(struct crm_db *db, int repair, int *wrong,
 	struct crm_err *err);

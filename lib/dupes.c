@@ -63,79 +63,129 @@ crm_dupe_name_key(const char *name, struct crm_buf *out)
 }
 
 /*
- * The keys as SQL functions.  A function gets bytes that need not end
- * in a NUL, which the keys read to; NULL is for a value with no key (an
- * email without an '@'), which the query below makes of an empty one.
+ * The pairs are found here in C, not by SQL: each customer's three keys
+ * are worked out once, sorted, and every run of equal keys gives its
+ * pairs.  The same code serves every backend, and a reader needs nothing
+ * of the database but one plain SELECT.
  */
-static void
-key_with(void (*key)(const char *, struct crm_buf *), const char *s,
-	size_t n, struct crm_buf *out)
-{
-	struct crm_buf b = CRM_BUF_INIT;
+enum { R_EMAIL, R_PHONE, R_NAME, R_COUNT };
+static const char *const reason_names[R_COUNT] = { "email", "phone", "name" };
 
-	crm_buf_add(&b, s, n);
-	key(b.buf ? b.buf : "", out);
-	crm_buf_release(&b);
+struct key {
+	size_t off;		/* the key in the pool, while it grows */
+	const char *s;		/* then the key itself */
+	int64_t id;
+	int reason;
+};
+
+struct pair {
+	int64_t id, other;
+	int reason;
+};
+
+static int
+key_cmp(const void *a, const void *b)
+{
+	const struct key *x = a, *y = b;
+	int c;
+
+	if (x->reason != y->reason)
+		return x->reason < y->reason ? -1 : 1;
+	c = strcmp(x->s, y->s);
+	if (c)
+		return c;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int
+pair_cmp(const void *a, const void *b)
+{
+	const struct pair *x = a, *y = b;
+
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	if (x->other != y->other)
+		return x->other < y->other ? -1 : 1;
+	return (x->reason > y->reason) - (x->reason < y->reason);
 }
 
 static void
-sql_email_key(const char *s, size_t n, struct crm_buf *out)
+add_key(struct key **k, size_t *n, size_t *cap, struct crm_buf *pool,
+	int64_t id, int reason, const char *value,
+	void (*fn)(const char *, struct crm_buf *))
 {
-	key_with(crm_dupe_email_key, s, n, out);
-}
+	size_t off = pool->len;
 
-static void
-sql_phone_key(const char *s, size_t n, struct crm_buf *out)
-{
-	key_with(crm_dupe_phone_key, s, n, out);
+	if (!value)
+		return;
+	fn(value, pool);
+	if (pool->len == off)
+		return;
+	crm_buf_addch(pool, '\0');
+	if (*n == *cap) {
+		*cap = *cap ? 2 * *cap : 1024;
+		*k = crm_xrealloc(*k, *cap * sizeof(**k));
+	}
+	(*k)[(*n)++] = (struct key){ off, NULL, id, reason };
 }
-
-static void
-sql_name_key(const char *s, size_t n, struct crm_buf *out)
-{
-	key_with(crm_dupe_name_key, s, n, out);
-}
-
-static const char dupes_sql[] =
-	"WITH k (id, reason, key) AS (\n"
-	"	SELECT id, 'email', nullif(crm_email_key(email), '')\n"
-	"	FROM customers\n"
-	"	UNION ALL\n"
-	"	SELECT id, 'phone', nullif(crm_phone_key(phone), '')\n"
-	"	FROM customers\n"
-	"	UNION ALL\n"
-	"	SELECT id, 'name', nullif(crm_name_key(name), '')\n"
-	"	FROM customers\n"
-	")\n"
-	"SELECT a.id, b.id, group_concat(a.reason, ',')\n"
-	"FROM k AS a JOIN k AS b\n"
-	"  ON a.reason = b.reason AND a.key = b.key AND a.id < b.id\n"
-	"WHERE a.key IS NOT NULL\n"
-	"GROUP BY a.id, b.id\n"
-	"ORDER BY a.id, b.id";
 
 int
 crm_dupes(struct crm_db *db, int (*fn)(int64_t id, int64_t other,
 	const char *reasons, void *arg), void *arg, struct crm_err *err)
 {
-	static const struct {
-		const char *name;
-		crm_text_fn *key;
-	} keys[] = {
-		{ "crm_email_key", sql_email_key },
-		{ "crm_phone_key", sql_phone_key },
-		{ "crm_name_key", sql_name_key },
-	};
 	struct crm_stmt *st;
-	size_t i;
+	struct crm_buf pool = CRM_BUF_INIT, reasons = CRM_BUF_INIT;
+	struct key *k = NULL;
+	struct pair *p = NULL;
+	size_t nk = 0, kcap = 0, np = 0, pcap = 0, i, j, a, b;
+	int ret;
 
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if (crm_db_function(db, keys[i].name, keys[i].key, err) < 0)
-			return -1;
-	st = crm_sql(db, "cannot look for duplicates", dupes_sql, err);
-	while (crm_step(st) > 0)
-		if (fn(crm_col_int(st, 0), crm_col_int(st, 1),
-		    crm_col_text(st, 2), arg))
+	st = crm_sql(db, "cannot look for duplicates",
+		"SELECT id, email, phone, name FROM customers", err);
+	while (crm_step(st) > 0) {
+		int64_t id = crm_col_int(st, 0);
+
+		add_key(&k, &nk, &kcap, &pool, id, R_EMAIL,
+			crm_col_text(st, 1), crm_dupe_email_key);
+		add_key(&k, &nk, &kcap, &pool, id, R_PHONE,
+			crm_col_text(st, 2), crm_dupe_phone_key);
+		add_key(&k, &nk, &kcap, &pool, id, R_NAME,
+			crm_col_text(st, 3), crm_dupe_name_key);
+	}
+	ret = crm_done(st);
+	for (i = 0; i < nk; i++)
+		k[i].s = pool.buf + k[i].off;
+	if (!ret && nk)
+		qsort(k, nk, sizeof(*k), key_cmp);
+	for (i = 0; !ret && i < nk; i = j) {
+		for (j = i + 1; j < nk && k[j].reason == k[i].reason &&
+		    !strcmp(k[j].s, k[i].s); j++)
+			;
+		for (a = i; a < j; a++)
+			for (b = a + 1; b < j; b++) {
+				if (np == pcap) {
+					pcap = pcap ? 2 * pcap : 1024;
+					p = crm_xrealloc(p, pcap * sizeof(*p));
+				}
+				p[np++] = (struct pair){ k[a].id, k[b].id,
+					k[a].reason };
+			}
+	}
+	if (np)
+		qsort(p, np, sizeof(*p), pair_cmp);
+	for (i = 0; !ret && i < np; i = j) {
+		crm_buf_reset(&reasons);
+		for (j = i; j < np && p[j].id == p[i].id &&
+		    p[j].other == p[i].other; j++)
+			if (j == i || p[j].reason != p[j - 1].reason)
+				crm_buf_addf(&reasons, "%s%s", j > i ? "," : "",
+					reason_names[p[j].reason]);
+		if (fn(p[i].id, p[i].other, reasons.buf, arg))
 			break;
-	return crm_done(st);
+	}
+	free(k);
+	free(p);
+	crm_buf_release(&pool);
+	crm_buf_release(&reasons);
+	return ret;
 }

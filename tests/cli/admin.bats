@@ -190,7 +190,7 @@ teardown() {
 	init_db
 	crm-customer add --name Ada >/dev/null
 	before=$(dump_db)
-	v=$(sqlite3 "$CRM_DB" 'PRAGMA user_version')
+	v=$(db_version)
 	run --separate-stderr crm-admin migrate
 	assert_success
 	assert_output ''
@@ -235,12 +235,13 @@ teardown() {
 @test "a database of a newer schema is refused with 78 by every binary, unchanged" {
 	init_db
 	crm-customer add --name Ada >/dev/null
-	sqlite3 "$CRM_DB" 'PRAGMA user_version = 999'
+	db_version 999
 	before=$(dump_db)
+	re_quote "$CRM_DB"
 	while IFS='|' read -r prog args; do
 		# shellcheck disable=SC2086
 		run --separate-stderr $prog $args
-		assert_error_re 78 "$prog: database '$CRM_DB' has schema 999, newer than this binary's [0-9]+: upgrade crm"
+		assert_error_re 78 "$prog: database '$RE' has schema 999, newer than this binary's [0-9]+: upgrade crm"
 	done <<-'EOF'
 	crm-admin|migrate
 	crm-admin|check
@@ -252,7 +253,7 @@ teardown() {
 	crm-contact|add --customer 1 --name Bob
 	EOF
 	assert_unchanged "$before"
-	assert_equal "$(sqlite3 "$CRM_DB" 'PRAGMA user_version')" 999
+	assert_equal "$(db_version)" 999
 }
 
 # ---- check ------------------------------------------------------------------
@@ -273,14 +274,15 @@ teardown() {
 
 @test "check reports a contact whose customer is missing and exits 65" {
 	init_db
-	sqlite3 "$CRM_DB" "INSERT INTO contacts (customer, name, created_at, updated_at)
+	db_sql_unchecked "INSERT INTO contacts (customer, name, created_at, updated_at)
 		VALUES (99, 'Orphan', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')"
 	before=$(dump_db)
 	run --separate-stderr crm-admin check
 	assert_failure 65
 	assert_output "foreign-key	contacts row 1 refers to a missing customers"
 	assert_equal "${#stderr_lines[@]}" 1
-	assert_stderr --regexp "^crm-admin: '$CRM_DB': 1 problems? found\$"
+	re_quote "$CRM_DB"
+	assert_stderr --regexp "^crm-admin: '$RE': 1 problems? found\$"
 	assert_unchanged "$before"
 }
 
@@ -288,7 +290,7 @@ teardown() {
 	init_db
 	crm-customer add --name 张伟明 >/dev/null
 	crm-customer add --name 'Ada Lovelace' >/dev/null
-	sqlite3 "$CRM_DB" "UPDATE customers SET name = '李娜' WHERE id = 1;
+	db_sql "UPDATE customers SET name = '李娜' WHERE id = 1;
 		DELETE FROM customers WHERE id = 2"
 	before=$(dump_db)
 	run --separate-stderr crm-admin check
@@ -313,8 +315,13 @@ teardown() {
 @test "check finds a search index gone wrong by hand, --repair rebuilds it" {
 	init_db
 	for n in 张伟明 王芳 'Ada Lovelace'; do crm-customer add --name "$n" >/dev/null; done
-	# the index's entry of one customer, and its record of sizes, gone
-	sqlite3 "$CRM_DB" "DELETE FROM customers_fts_docsize WHERE id = 2"
+	# the index's entry of one customer gone (on SQLite with its
+	# record of sizes)
+	if on_pg; then
+		db_sql "DELETE FROM customer_search WHERE id = 2"
+	else
+		db_sql "DELETE FROM customers_fts_docsize WHERE id = 2"
+	fi
 	before=$(dump_db)
 	run --separate-stderr crm-admin check
 	assert_failure 65
@@ -355,12 +362,12 @@ teardown() {
 @test "check --repair on a sound database changes nothing" {
 	init_db
 	crm-customer add --name 张伟明 >/dev/null
-	before=$(sqlite3 "$CRM_DB" .dump)
+	before=$(dump_db)
 	run --separate-stderr crm-admin check --repair
 	assert_success
 	assert_output ''
 	assert_stderr "crm-admin: '$CRM_DB' is ok"
-	assert_equal "$(sqlite3 "$CRM_DB" .dump)" "$before"
+	assert_unchanged "$before"
 }
 
 # ---- stats ------------------------------------------------------------------
@@ -370,7 +377,12 @@ teardown() {
 	crm-customer add --name Ada >/dev/null
 	crm-customer add --name Bob >/dev/null
 	crm-contact add --customer 1 --name Carl >/dev/null
-	v=$(sqlite3 "$CRM_DB" 'PRAGMA user_version')
+	v=$(db_version)
+	if on_pg; then
+		size=$(db_sql 'SELECT pg_database_size(current_database())')
+	else
+		size=$(stat -c %s "$CRM_DB")
+	fi
 	run --separate-stderr crm-admin stats
 	assert_success
 	assert_stderr ''
@@ -378,7 +390,7 @@ teardown() {
 	assert_line "customers	2"
 	assert_line "contacts	1"
 	assert_line "schema	$v"
-	assert_line "file_bytes	$(stat -c %s "$CRM_DB")"
+	assert_line "file_bytes	$size"
 }
 
 @test "stats speaks JSON with numbers as numbers" {

@@ -46,7 +46,7 @@ setup() {
 	run --separate-stderr crm admin init -q
 	assert_success
 	assert_output ''
-	[ -f "$CRM_DB" ]
+	[ "$(db_sql 'SELECT count(*) FROM contacts')" = 0 ]
 	run crm contact list -H
 	assert_success
 	assert_output ''

@@ -68,6 +68,41 @@ db_sql() {
 	fi
 }
 
+# The database's schema version, or with an argument set it (as a newer
+# crm, or a hand, would).
+db_version() {
+	if on_pg; then
+		if [ $# -gt 0 ]; then
+			pg_psql "UPDATE crm_schema SET version = $1"
+		else
+			pg_psql "SELECT version FROM crm_schema"
+		fi
+	elif [ $# -gt 0 ]; then
+		sqlite3 "$CRM_DB" "PRAGMA user_version = $1"
+	else
+		sqlite3 "$CRM_DB" 'PRAGMA user_version'
+	fi
+}
+
+# Run SQL bypassing the references' checks, as a restore or a bulk load
+# by hand can (on a server: as its superuser, with the triggers that
+# enforce references set aside).
+db_sql_unchecked() {
+	if on_pg; then
+		psql -X -q -v ON_ERROR_STOP=1 -h "$CRM_TEST_PGHOST" -U postgres \
+			-d "$PGDB_NAME" -c "SET session_replication_role = replica;
+			$1"
+	else
+		sqlite3 "$CRM_DB" "$1"
+	fi
+}
+
+# S with what an extended regular expression would read as an operator
+# escaped, into RE (a PostgreSQL URI has a '?').
+re_quote() {
+	RE=$(printf '%s' "$1" | sed 's/[][\\.*^$?+(){}|]/\\&/g')
+}
+
 # The column TABLE.NAME, if the table has one (its name, else nothing).
 db_column() {
 	if on_pg; then

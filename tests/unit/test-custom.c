@@ -318,13 +318,18 @@ drop_refuses_values_unless_forced(void **state)
 	crm_err_clear(&err);
 	assert_int_equal(crm_custom_drop(&c->db, c->cust, "industry", 1, &had,
 		&err), 0);
-	assert_int_equal(crm_db_int(&c->db, "SELECT count(*) FROM "
+	assert_int_equal(crm_db_int(&c->db, fixture_pg() ?
+		"SELECT count(*) FROM information_schema.columns WHERE "
+		"table_name = 'customers' AND column_name = 'industry'" :
+		"SELECT count(*) FROM "
 		"pragma_table_info('customers') WHERE name = 'industry'", -1), 0);
 	assert_int_equal(crm_db_int(&c->db, "SELECT count(*) FROM "
 		"custom_fields", -1), 0);
 	assert_int_equal(crm_db_int(&c->db, "SELECT count(*) FROM "
 		"custom_field_values", -1), 0);
-	assert_int_equal(crm_db_int(&c->db, "SELECT count(*) FROM "
+	assert_int_equal(crm_db_int(&c->db, fixture_pg() ?
+		"SELECT count(*) FROM pg_class WHERE relname = "
+		"'cf_customers_industry'" : "SELECT count(*) FROM "
 		"sqlite_master WHERE name = 'cf_customers_industry'", -1), 0);
 	crm_err_release(&err);
 }
