@@ -167,9 +167,9 @@ stored() {
 	run stored name --name $'Jose\xcc\x81'
 	assert_success
 	assert_output 'José'
-	assert_equal "$(sqlite3 "$CRM_DB" "SELECT hex(name) FROM customers WHERE id = 2")" 4A6F73C3A9
+	assert_equal "$(db_hex "SELECT name FROM customers WHERE id = 2")" 4A6F73C3A9
 	run stored city --name B --city $'Zu\xcc\x88rich'
-	assert_equal "$(sqlite3 "$CRM_DB" "SELECT hex(city) FROM customers WHERE id = 3")" 5AC3BC72696368
+	assert_equal "$(db_hex "SELECT city FROM customers WHERE id = 3")" 5AC3BC72696368
 	# And what is found by the composed form was stored decomposed.
 	run crm-customer list -H -o id --where 'name=José'
 	assert_output 2
@@ -178,7 +178,7 @@ stored() {
 @test "a multi-line address keeps its newlines and tabs; CRLF becomes LF" {
 	run stored address --name A --address $'  1 Main St\r\nFloor 2\r\n\tRoom 3\rBack\n'
 	assert_success
-	assert_equal "$(sqlite3 "$CRM_DB" "SELECT hex(address) FROM customers WHERE id = 2")" \
+	assert_equal "$(db_hex "SELECT address FROM customers WHERE id = 2")" \
 		"$(printf '1 Main St\nFloor 2\n\tRoom 3\nBack' | od -An -tx1 | tr -d ' \n' | tr a-f A-F)"
 	run crm-customer list -H -f tsv -o address --where id=2
 	assert_output '1 Main St\nFloor 2\n\tRoom 3\nBack'

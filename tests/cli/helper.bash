@@ -103,6 +103,11 @@ re_quote() {
 	RE=$(printf '%s' "$1" | sed 's/[][\\.*^$?+(){}|]/\\&/g')
 }
 
+# The bytes of the value a query gives, in upper-case hex.
+db_hex() {
+	printf '%s' "$(db_sql "$1")" | od -An -tx1 | tr -d ' \n' | tr a-f A-F
+}
+
 # The column TABLE.NAME, if the table has one (its name, else nothing).
 db_column() {
 	if on_pg; then
@@ -132,8 +137,10 @@ db_index() {
 # moved on is no change.)
 dump_db() {
 	if on_pg; then
+		# as sqlite3 writes them: no schema name; in a stable order
+		# (the server's rows are in no order)
 		pg_dump -h "$CRM_TEST_PGHOST" -U crm -a --inserts "$PGDB_NAME" |
-			grep '^INSERT INTO'
+			sed -n 's/^INSERT INTO public\./INSERT INTO /p' | LC_ALL=C sort
 	else
 		sqlite3 "$CRM_DB" .dump | grep -v '^INSERT INTO customers_fts'
 	fi
