@@ -103,17 +103,39 @@ entry(const char *const *text, size_t n, struct crm_buf *grams,
 		crm_buf_setlen(folded, folded->len - 1);
 }
 
-static const char put_sql[] =
-	"INSERT INTO customer_search (id, grams, folded)\n"
-	"VALUES (?1, string_to_array(?2, chr(10)), ?3)";
+/* The grams, one a line, as an array literal: {"a","b"}. */
+static void
+array_literal(const struct crm_buf *grams, struct crm_buf *out)
+{
+	size_t i;
+
+	crm_buf_addch(out, '{');
+	if (grams->len)
+		crm_buf_addch(out, '"');
+	for (i = 0; i < grams->len; i++)
+		switch (grams->buf[i]) {
+		case '\n': crm_buf_adds(out, "\",\""); break;
+		case '"': crm_buf_adds(out, "\\\""); break;
+		case '\\': crm_buf_adds(out, "\\\\"); break;
+		default: crm_buf_addch(out, grams->buf[i]);
+		}
+	if (grams->len)
+		crm_buf_addch(out, '"');
+	crm_buf_addch(out, '}');
+}
+
+/* Rows of COPY are sent in pieces of about this many bytes. */
+#define COPY_PIECE (1 << 20)
 
 int
 crm_pg_search_fold(struct crm_db *db, struct crm_err *err)
 {
 	struct crm_buf grams = CRM_BUF_INIT, folded = CRM_BUF_INIT;
-	struct crm_stmt *st, *put;
+	struct crm_buf rows = CRM_BUF_INIT, field = CRM_BUF_INIT;
+	struct crm_stmt *st;
 	const char *text[NCOLS];
-	int ret = 0, i;
+	char id[24];
+	int ret = 0, i, got, copying;
 
 	if (crm_run(db, "cannot update the search index", err,
 	    "DELETE FROM customer_search\n"
@@ -122,24 +144,37 @@ crm_pg_search_fold(struct crm_db *db, struct crm_err *err)
 	st = crm_sql(db, "cannot update the search index",
 		"SELECT id, name, email, phone, city FROM customers\n"
 		"WHERE id IN (SELECT id FROM search_dirty)", err);
-	while (ret == 0 && crm_step(st) > 0) {
+	/* Once the SELECT has run its rows are all at hand: the COPY can
+	 * run while they are read. */
+	got = crm_step(st);
+	if (got > 0 && crm_pg_copy_begin(db, "COPY customer_search (id, "
+	    "grams, folded) FROM STDIN", err) < 0)
+		ret = -1;
+	copying = got > 0 && ret == 0;
+	for (; ret == 0 && got > 0; got = crm_step(st)) {
 		crm_buf_reset(&grams);
 		crm_buf_reset(&folded);
+		crm_buf_reset(&field);
 		for (i = 0; i < NCOLS; i++)
 			text[i] = crm_col_text(st, i + 1);
 		entry(text, NCOLS, &grams, &folded);
-		put = crm_sql(db, "cannot update the search index", put_sql,
-			err);
-		crm_bind_int(put, 1, crm_col_int(st, 0));
-		crm_bind_text(put, 2, grams.buf ? grams.buf : "");
-		crm_bind_text(put, 3, folded.buf ? folded.buf : "");
-		crm_step(put);
-		ret = crm_done(put);
+		array_literal(&grams, &field);
+		snprintf(id, sizeof(id), "%lld", (long long)crm_col_int(st, 0));
+		crm_pg_copy_field(&rows, id, strlen(id), 0);
+		crm_pg_copy_field(&rows, field.buf, field.len, 0);
+		crm_pg_copy_field(&rows, folded.buf, folded.len, 1);
+		if (rows.len >= COPY_PIECE && crm_pg_copy_put(db, &rows,
+		    err) < 0)
+			ret = -1;
 	}
 	if (crm_done(st) < 0)
 		ret = -1;
+	if (copying && crm_pg_copy_end(db, &rows, ret == 0, err) < 0)
+		ret = -1;
 	crm_buf_release(&grams);
 	crm_buf_release(&folded);
+	crm_buf_release(&rows);
+	crm_buf_release(&field);
 	if (ret == 0 && crm_run(db, "cannot update the search index", err,
 	    "DELETE FROM search_dirty", NULL) < 0)
 		ret = -1;

@@ -71,6 +71,8 @@ static struct {
 	__typeof__(PQsetNoticeProcessor) *PQsetNoticeProcessor;
 	__typeof__(PQstatus) *PQstatus;
 	__typeof__(PQtransactionStatus) *PQtransactionStatus;
+	__typeof__(PQputCopyData) *PQputCopyData;
+	__typeof__(PQputCopyEnd) *PQputCopyEnd;
 } pq;
 
 static const char *const pq_names[] = {
@@ -101,7 +103,9 @@ static const char *const pq_names[] = {
 	"PQresultStatus",
 	"PQsetNoticeProcessor",
 	"PQstatus",
-	"PQtransactionStatus"
+	"PQtransactionStatus",
+	"PQputCopyData",
+	"PQputCopyEnd"
 };
 
 #define PQclear (pq.PQclear)
@@ -130,6 +134,8 @@ static const char *const pq_names[] = {
 #define PQresultErrorField (pq.PQresultErrorField)
 #define PQresultStatus (pq.PQresultStatus)
 #define PQsetNoticeProcessor (pq.PQsetNoticeProcessor)
+#define PQputCopyData (pq.PQputCopyData)
+#define PQputCopyEnd (pq.PQputCopyEnd)
 #define PQstatus (pq.PQstatus)
 #define PQtransactionStatus (pq.PQtransactionStatus)
 
@@ -699,6 +705,76 @@ pg_exec(struct crm_db *db, const char *sql, struct crm_err *err)
 		r = pg_fail(db, res, "database error", err);
 	PQclear(res);
 	return r;
+}
+
+/*
+ * Rows streamed into a table: COPY ... FROM STDIN, one round trip for
+ * all of them, where an INSERT each would be one per row.  Used where a
+ * row that fails fails the command (the search index, the import's
+ * notes): a COPY is all or nothing, and aborts the transaction.
+ */
+int
+crm_pg_copy_begin(struct crm_db *db, const char *sql, struct crm_err *err)
+{
+	PGresult *res = PQexec(C(db)->c, sql);
+	int r = 0;
+
+	if (PQresultStatus(res) != PGRES_COPY_IN)
+		r = pg_fail(db, res, "cannot write", err);
+	PQclear(res);
+	return r;
+}
+
+int
+crm_pg_copy_put(struct crm_db *db, struct crm_buf *rows, struct crm_err *err)
+{
+	if (rows->len && PQputCopyData(C(db)->c, rows->buf,
+	    (int)rows->len) != 1)
+		return pg_fail(db, NULL, "cannot write", err);
+	crm_buf_reset(rows);
+	return 0;
+}
+
+int
+crm_pg_copy_end(struct crm_db *db, struct crm_buf *rows, int ok,
+	struct crm_err *err)
+{
+	PGresult *res;
+	int r = 0;
+
+	if (ok && crm_pg_copy_put(db, rows, err) < 0)
+		ok = 0;
+	if (PQputCopyEnd(C(db)->c, ok ? NULL : "crm: given up") != 1)
+		r = pg_fail(db, NULL, "cannot write", err);
+	while ((res = PQgetResult(C(db)->c))) {
+		if (PQresultStatus(res) != PGRES_COMMAND_OK && ok && !r)
+			r = pg_fail(db, res, "cannot write", err);
+		PQclear(res);
+	}
+	crm_buf_reset(rows);
+	return ok ? r : -1;
+}
+
+/* One value of a row of COPY's text format: \N for NULL, and the
+ * backslash, tab, newline and carriage return escaped. */
+void
+crm_pg_copy_field(struct crm_buf *rows, const char *s, size_t n, int last)
+{
+	size_t i;
+
+	if (!s) {
+		crm_buf_adds(rows, "\\N");
+	} else {
+		for (i = 0; i < n; i++)
+			switch (s[i]) {
+			case '\\': crm_buf_adds(rows, "\\\\"); break;
+			case '\t': crm_buf_adds(rows, "\\t"); break;
+			case '\n': crm_buf_adds(rows, "\\n"); break;
+			case '\r': crm_buf_adds(rows, "\\r"); break;
+			default: crm_buf_addch(rows, s[i]);
+			}
+	}
+	crm_buf_addch(rows, last ? '\n' : '\t');
 }
 
 static int

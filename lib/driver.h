@@ -123,6 +123,14 @@ void crm_sqlite_search_bind(struct crm_stmt *st, int param,
 	const char *text);
 extern const struct crm_driver crm_pg_driver;
 int crm_pg_migrate(struct crm_db *db, int from, int to, struct crm_err *err);
+int crm_pg_copy_begin(struct crm_db *db, const char *sql,
+	struct crm_err *err);
+int crm_pg_copy_put(struct crm_db *db, struct crm_buf *rows,
+	struct crm_err *err);
+int crm_pg_copy_end(struct crm_db *db, struct crm_buf *rows, int ok,
+	struct crm_err *err);
+void crm_pg_copy_field(struct crm_buf *rows, const char *s, size_t n,
+	int last);
 int crm_pg_check(struct crm_db *db, crm_problem_fn *fn, void *arg,
 	struct crm_err *err);
 int crm_pg_search_fold(struct crm_db *db, struct crm_err *err);
