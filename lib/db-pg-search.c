@@ -124,18 +124,15 @@ array_literal(const struct crm_buf *grams, struct crm_buf *out)
 	crm_buf_addch(out, '}');
 }
 
-/* Rows of COPY are sent in pieces of about this many bytes. */
-#define COPY_PIECE (1 << 20)
-
 int
 crm_pg_search_fold(struct crm_db *db, struct crm_err *err)
 {
 	struct crm_buf grams = CRM_BUF_INIT, folded = CRM_BUF_INIT;
-	struct crm_buf rows = CRM_BUF_INIT, field = CRM_BUF_INIT;
+	struct crm_buf array = CRM_BUF_INIT;
+	struct crm_load *ld = NULL;
 	struct crm_stmt *st;
 	const char *text[NCOLS];
-	char id[24];
-	int ret = 0, i, got, copying;
+	int ret = 0, i, got;
 
 	if (crm_run(db, "cannot update the search index", err,
 	    "DELETE FROM customer_search\n"
@@ -144,37 +141,31 @@ crm_pg_search_fold(struct crm_db *db, struct crm_err *err)
 	st = crm_sql(db, "cannot update the search index",
 		"SELECT id, name, email, phone, city FROM customers\n"
 		"WHERE id IN (SELECT id FROM search_dirty)", err);
-	/* Once the SELECT has run its rows are all at hand: the COPY can
-	 * run while they are read. */
+	/* Once the SELECT has run its rows are all at hand: the load can
+	 * stream while they are read. */
 	got = crm_step(st);
-	if (got > 0 && crm_pg_copy_begin(db, "COPY customer_search (id, "
-	    "grams, folded) FROM STDIN", err) < 0)
-		ret = -1;
-	copying = got > 0 && ret == 0;
-	for (; ret == 0 && got > 0; got = crm_step(st)) {
+	if (got > 0)
+		ld = crm_load_begin(db, "customer_search", "id, grams, folded",
+			3, err);
+	for (; got > 0; got = crm_step(st)) {
 		crm_buf_reset(&grams);
 		crm_buf_reset(&folded);
-		crm_buf_reset(&field);
+		crm_buf_reset(&array);
 		for (i = 0; i < NCOLS; i++)
 			text[i] = crm_col_text(st, i + 1);
 		entry(text, NCOLS, &grams, &folded);
-		array_literal(&grams, &field);
-		snprintf(id, sizeof(id), "%lld", (long long)crm_col_int(st, 0));
-		crm_pg_copy_field(&rows, id, strlen(id), 0);
-		crm_pg_copy_field(&rows, field.buf, field.len, 0);
-		crm_pg_copy_field(&rows, folded.buf, folded.len, 1);
-		if (rows.len >= COPY_PIECE && crm_pg_copy_put(db, &rows,
-		    err) < 0)
-			ret = -1;
+		array_literal(&grams, &array);
+		crm_load_int(ld, crm_col_int(st, 0));
+		crm_load_text(ld, array.buf, array.len);
+		crm_load_text(ld, folded.buf, folded.len);
 	}
 	if (crm_done(st) < 0)
 		ret = -1;
-	if (copying && crm_pg_copy_end(db, &rows, ret == 0, err) < 0)
+	if (ld && crm_load_end(ld) < 0)
 		ret = -1;
 	crm_buf_release(&grams);
 	crm_buf_release(&folded);
-	crm_buf_release(&rows);
-	crm_buf_release(&field);
+	crm_buf_release(&array);
 	if (ret == 0 && crm_run(db, "cannot update the search index", err,
 	    "DELETE FROM search_dirty", NULL) < 0)
 		ret = -1;

@@ -708,63 +708,68 @@ pg_exec(struct crm_db *db, const char *sql, struct crm_err *err)
 }
 
 /*
- * Rows streamed into a table: COPY ... FROM STDIN, one round trip for
- * all of them, where an INSERT each would be one per row.  Used where a
- * row that fails fails the command (the search index, the import's
- * notes): a COPY is all or nothing, and aborts the transaction.
+ * A load (db.h) is COPY ... FROM STDIN: the rows are kept until about
+ * COPY_PIECE bytes of them are at hand, then sent in one COPY, where an
+ * INSERT each would be a round trip each.  Between pieces the connection
+ * is free for other statements (the caller's lookups between rows).  A
+ * COPY is all or nothing, and its failure aborts the transaction: a
+ * load is for rows whose failure fails the command.
  */
-int
-crm_pg_copy_begin(struct crm_db *db, const char *sql, struct crm_err *err)
-{
-	PGresult *res = PQexec(C(db)->c, sql);
-	int r = 0;
+#define COPY_PIECE (1 << 20)
 
-	if (PQresultStatus(res) != PGRES_COPY_IN)
-		r = pg_fail(db, res, "cannot write", err);
-	PQclear(res);
-	return r;
-}
-
-int
-crm_pg_copy_put(struct crm_db *db, struct crm_buf *rows, struct crm_err *err)
+static int
+pg_load_begin(struct crm_load *ld, const char *table, const char *columns)
 {
-	if (rows->len && PQputCopyData(C(db)->c, rows->buf,
-	    (int)rows->len) != 1)
-		return pg_fail(db, NULL, "cannot write", err);
-	crm_buf_reset(rows);
+	struct crm_buf sql = CRM_BUF_INIT;
+
+	crm_buf_addf(&sql, "COPY %s (%s) FROM STDIN", table, columns);
+	ld->sql = crm_buf_detach(&sql);
 	return 0;
 }
 
-int
-crm_pg_copy_end(struct crm_db *db, struct crm_buf *rows, int ok,
-	struct crm_err *err)
+/* Send the rows kept in one COPY. */
+static int
+copy_piece(struct crm_load *ld)
 {
+	PGconn *c = C(ld->db)->c;
 	PGresult *res;
 	int r = 0;
 
-	if (ok && crm_pg_copy_put(db, rows, err) < 0)
-		ok = 0;
-	if (PQputCopyEnd(C(db)->c, ok ? NULL : "crm: given up") != 1)
-		r = pg_fail(db, NULL, "cannot write", err);
-	while ((res = PQgetResult(C(db)->c))) {
-		if (PQresultStatus(res) != PGRES_COMMAND_OK && ok && !r)
-			r = pg_fail(db, res, "cannot write", err);
+	if (!ld->rows.len)
+		return 0;
+	res = PQexec(c, ld->sql);
+	if (PQresultStatus(res) != PGRES_COPY_IN) {
+		r = pg_fail(ld->db, res, "cannot write", ld->err);
+		PQclear(res);
+		return r;
+	}
+	PQclear(res);
+	if (PQputCopyData(c, ld->rows.buf, (int)ld->rows.len) != 1 ||
+	    PQputCopyEnd(c, NULL) != 1)
+		r = pg_fail(ld->db, NULL, "cannot write", ld->err);
+	while ((res = PQgetResult(c))) {
+		if (PQresultStatus(res) != PGRES_COMMAND_OK && !r)
+			r = pg_fail(ld->db, res, "cannot write", ld->err);
 		PQclear(res);
 	}
-	crm_buf_reset(rows);
-	return ok ? r : -1;
+	crm_buf_reset(&ld->rows);
+	return r;
 }
 
-/* One value of a row of COPY's text format: \N for NULL, and the
- * backslash, tab, newline and carriage return escaped. */
-void
-crm_pg_copy_field(struct crm_buf *rows, const char *s, size_t n, int last)
+/* A value in COPY's text format: \N for NULL, and the backslash, tab,
+ * newline and carriage return escaped. */
+static int
+pg_load_value(struct crm_load *ld, enum crm_kind k, int64_t iv,
+	const char *s, size_t n, int last)
 {
+	struct crm_buf *rows = &ld->rows;
 	size_t i;
 
-	if (!s) {
+	if (k == CRM_INT)
+		crm_buf_addf(rows, "%lld", (long long)iv);
+	else if (k == CRM_NULL)
 		crm_buf_adds(rows, "\\N");
-	} else {
+	else
 		for (i = 0; i < n; i++)
 			switch (s[i]) {
 			case '\\': crm_buf_adds(rows, "\\\\"); break;
@@ -773,8 +778,14 @@ crm_pg_copy_field(struct crm_buf *rows, const char *s, size_t n, int last)
 			case '\r': crm_buf_adds(rows, "\\r"); break;
 			default: crm_buf_addch(rows, s[i]);
 			}
-	}
 	crm_buf_addch(rows, last ? '\n' : '\t');
+	return last && rows->len >= COPY_PIECE ? copy_piece(ld) : 0;
+}
+
+static int
+pg_load_end(struct crm_load *ld, int ok)
+{
+	return ok ? copy_piece(ld) : -1;
 }
 
 static int
@@ -1110,6 +1121,9 @@ const struct crm_driver crm_pg_driver = {
 	.function = pg_function,
 	.bulk = pg_bulk,
 	.check = crm_pg_check,
+	.load_begin = pg_load_begin,
+	.load_value = pg_load_value,
+	.load_end = pg_load_end,
 	.size = pg_size,
 	.temp_table = pg_temp_table,
 	.search_fold = crm_pg_search_fold,

@@ -312,6 +312,97 @@ bind_args(struct crm_stmt *st, const char *types, va_list ap)
 	}
 }
 
+int
+crm_db_streams(struct crm_db *db)
+{
+	return db->drv->load_begin != NULL;
+}
+
+struct crm_load *
+crm_load_begin(struct crm_db *db, const char *table, const char *columns,
+	int ncols, struct crm_err *err)
+{
+	struct crm_load *ld = crm_xcalloc(1, sizeof(*ld));
+	struct crm_buf sql = CRM_BUF_INIT;
+	int i;
+
+	ld->db = db;
+	ld->err = err;
+	ld->ncols = ncols;
+	crm_buf_init(&ld->rows);
+	if (db->drv->load_begin) {
+		ld->failed = db->drv->load_begin(ld, table, columns) < 0;
+		return ld;
+	}
+	crm_buf_addf(&sql, "INSERT INTO %s (%s) VALUES (", table, columns);
+	for (i = 1; i <= ncols; i++)
+		crm_buf_addf(&sql, "%s?%d", i > 1 ? ", " : "", i);
+	crm_buf_addch(&sql, ')');
+	ld->sql = crm_buf_detach(&sql);
+	ld->st = crm_sql(db, "cannot write", ld->sql, err);
+	ld->failed = !ld->st;
+	return ld;
+}
+
+static void
+load_value(struct crm_load *ld, enum crm_kind k, int64_t iv, const char *s,
+	size_t n)
+{
+	int last = ++ld->col == ld->ncols;
+
+	if (ld->failed)
+		goto out;
+	if (ld->db->drv->load_value) {
+		ld->failed = ld->db->drv->load_value(ld, k, iv, s, n,
+			last) < 0;
+		goto out;
+	}
+	if (k == CRM_INT)
+		crm_bind_int(ld->st, ld->col, iv);
+	else if (k == CRM_TEXT)
+		crm_bind_textn(ld->st, ld->col, s, n);
+	else
+		crm_bind_null(ld->st, ld->col);
+	if (last) {
+		crm_step(ld->st);
+		if (crm_done(ld->st) < 0)
+			ld->failed = 1;
+		else
+			ld->st = crm_sql(ld->db, "cannot write", ld->sql,
+				ld->err);
+	}
+out:
+	if (last)
+		ld->col = 0;
+}
+
+void
+crm_load_int(struct crm_load *ld, int64_t v)
+{
+	load_value(ld, CRM_INT, v, NULL, 0);
+}
+
+void
+crm_load_text(struct crm_load *ld, const char *s, size_t n)
+{
+	load_value(ld, s ? CRM_TEXT : CRM_NULL, 0, s, n);
+}
+
+int
+crm_load_end(struct crm_load *ld)
+{
+	int r = ld->failed ? -1 : 0;
+
+	if (ld->db->drv->load_end && ld->db->drv->load_end(ld, !ld->failed) < 0)
+		r = -1;
+	else if (ld->st && !ld->failed && crm_done(ld->st) < 0)
+		r = -1;
+	crm_buf_release(&ld->rows);
+	free(ld->sql);
+	free(ld);
+	return r;
+}
+
 int64_t
 crm_run(struct crm_db *db, const char *what, struct crm_err *err,
 	const char *sql, const char *types, ...)

@@ -183,6 +183,27 @@ int crm_get_text(struct crm_db *db, const char *what, struct crm_err *err,
 int crm_find_id(struct crm_db *db, const char *table, const char *column,
 	const char *text, int64_t *id, struct crm_err *err);
 
+/*
+ * Rows appended to a table in bulk, for the tables crm fills for itself
+ * (an import's notes, the search index): crm_load_begin() names the
+ * table and its columns ("key, line"), each row is that many values in
+ * turn, crm_load_end() ends the load and frees it.  A backend that can
+ * streams the rows (PostgreSQL's COPY: one round trip, where an INSERT
+ * each is one per row); SQLite runs one prepared INSERT a row.  A bad
+ * row may be reported only at crm_load_end(), and fails the command:
+ * 0, or -1 with err set (the first failure; later calls do nothing).
+ * crm_db_streams() says whether loads stream: where they do, a job of
+ * many one-row statements is better done as a load and set-based SQL;
+ * where they do not, the statements cost no round trip.
+ */
+struct crm_load;
+int crm_db_streams(struct crm_db *db);
+struct crm_load *crm_load_begin(struct crm_db *db, const char *table,
+	const char *columns, int ncols, struct crm_err *err);
+void crm_load_int(struct crm_load *ld, int64_t v);
+void crm_load_text(struct crm_load *ld, const char *s, size_t n);
+int crm_load_end(struct crm_load *ld);
+
 /* Run statements with no parameters and no rows (schema, settings). */
 int crm_db_exec(struct crm_db *db, const char *sql, struct crm_err *err);
 

@@ -29,6 +29,18 @@ struct crm_stmt {
 	void *ds;		/* the driver's statement */
 };
 
+/* A load (db.h): db.c's part; a driver that streams keeps its rows'
+ * text in rows. */
+struct crm_load {
+	struct crm_db *db;
+	struct crm_err *err;
+	struct crm_stmt *st;	/* the INSERT, without a stream */
+	char *sql;		/* owned: its SQL */
+	struct crm_buf rows;	/* the stream's rows not yet sent */
+	int ncols, col;		/* values a row; the next one's column */
+	int failed;
+};
+
 struct crm_driver {
 	const char *name;
 
@@ -42,6 +54,16 @@ struct crm_driver {
 	void (*library)(struct crm_buf *out);
 	/* Write a path or URI as a message may show it. */
 	void (*name_of)(const char *path, struct crm_buf *out);
+
+	/* A load streamed (NULL: one INSERT a row): begin it into table
+	 * (columns), add a value (NULL s and kind CRM_NULL for NULL) and
+	 * the row's end, finish it (ok 0: give it up).  0 or -1 with
+	 * ld->err set. */
+	int (*load_begin)(struct crm_load *ld, const char *table,
+		const char *columns);
+	int (*load_value)(struct crm_load *ld, enum crm_kind k, int64_t iv,
+		const char *s, size_t n, int last);
+	int (*load_end)(struct crm_load *ld, int ok);
 
 	/* Prepare st->sql into st->ds; -1 with st->err set. */
 	int (*prepare)(struct crm_stmt *st);
@@ -123,14 +145,6 @@ void crm_sqlite_search_bind(struct crm_stmt *st, int param,
 	const char *text);
 extern const struct crm_driver crm_pg_driver;
 int crm_pg_migrate(struct crm_db *db, int from, int to, struct crm_err *err);
-int crm_pg_copy_begin(struct crm_db *db, const char *sql,
-	struct crm_err *err);
-int crm_pg_copy_put(struct crm_db *db, struct crm_buf *rows,
-	struct crm_err *err);
-int crm_pg_copy_end(struct crm_db *db, struct crm_buf *rows, int ok,
-	struct crm_err *err);
-void crm_pg_copy_field(struct crm_buf *rows, const char *s, size_t n,
-	int last);
 int crm_pg_check(struct crm_db *db, crm_problem_fn *fn, void *arg,
 	struct crm_err *err);
 int crm_pg_search_fold(struct crm_db *db, struct crm_err *err);

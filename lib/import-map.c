@@ -760,26 +760,77 @@ key_again(struct run *r, const struct crm_buf *key, int64_t line)
 	return crm_done(st);
 }
 
+/* Note key on line, a statement in the process (SQLite). */
+static int
+note_key(struct run *r, const struct crm_buf *key, int64_t line)
+{
+	struct crm_stmt *st = crm_sql(r->db, "cannot note keys",
+		"INSERT INTO import_keys (key, line)\n"
+		"VALUES (?1, ?2)\n"
+		"ON CONFLICT DO NOTHING", r->err);
+	int64_t added;
+
+	crm_bind_textn(st, 1, key->buf, key->len);
+	crm_bind_int(st, 2, line);
+	crm_step(st);
+	added = crm_stmt_changes(st);
+	if (crm_done(st) < 0)
+		return -1;
+	/* Seen before (rare): this line wins over the one noted. */
+	return added ? 0 : key_again(r, key, line);
+}
+
+/*
+ * On a server, where that would be a round trip a row: the noted rows
+ * went into import_key_rows in one stream; two statements find each
+ * key's winner (the last line noted) and the lines that lose.
+ */
+static int
+settle_keys(struct run *r, int64_t noted)
+{
+	struct crm_stmt *st;
+	int64_t keys;
+
+	keys = crm_run(r->db, "cannot note keys", r->err,
+		"INSERT INTO import_keys (key, line)\n"
+		"SELECT key, max(line) FROM import_key_rows GROUP BY key",
+		NULL);
+	if (keys < 0)
+		return -1;
+	/* As many keys as rows noted: none repeats, no line loses. */
+	if (r->im->kind == CRM_IMPORT_ORDERS || keys == noted)
+		return 0;
+	st = crm_sql(r->db, "cannot note keys",
+		"SELECT n.line FROM import_key_rows AS n\n"
+		"JOIN import_keys AS k ON k.key = n.key\n"
+		"WHERE k.line <> n.line", r->err);
+	while (crm_step(st) > 0)
+		mark_lost(r, crm_col_int(st, 0));
+	return crm_done(st);
+}
+
 /*
  * First pass: for each key, the line that wins - the last row with it, or
- * for orders the first row of the last group of rows with its order_ref.
+ * for orders the first row of the last group of rows with its order_ref
+ * (only a group's first row is noted).
  */
 int
 imp_scan_keys(struct run *r, struct crm_reader *rd)
 {
-	static const char sql[] =
-		"INSERT INTO import_keys (key, line)\n"
-		"VALUES (?1, ?2)\n"
-		"ON CONFLICT DO NOTHING";
 	struct crm_record rec;
 	struct crm_buf key = CRM_BUF_INIT;
-	struct crm_stmt *st;
-	int64_t added;
-	int got, ret = -1;
+	struct crm_load *ld = NULL;
+	int64_t noted = 0;
+	int got, ret = -1, streams = crm_db_streams(r->db);
 
 	memset(&rec, 0, sizeof(rec));
 	if (crm_db_temp_table(r->db, "import_keys", "key TEXT PRIMARY KEY, "
 	    "line BIGINT NOT NULL", r->err) < 0)
+		return -1;
+	if (streams && (crm_db_temp_table(r->db, "import_key_rows",
+	    "line BIGINT PRIMARY KEY, key TEXT NOT NULL", r->err) < 0 ||
+	    !(ld = crm_load_begin(r->db, "import_key_rows", "line, key", 2,
+	    r->err))))
 		return -1;
 	while ((got = crm_reader_next(rd, &rec, r->err)) > 0) {
 		/* Blank rows are passed over, as pass 2 does. */
@@ -801,20 +852,25 @@ imp_scan_keys(struct run *r, struct crm_reader *rd)
 			if (same)
 				continue;
 		}
-		st = crm_sql(r->db, "cannot note keys", sql, r->err);
-		crm_bind_textn(st, 1, key.buf, key.len);
-		crm_bind_int(st, 2, rec.line);
-		crm_step(st);
-		added = crm_stmt_changes(st);
-		if (crm_done(st) < 0)
+		if (ld) {
+			crm_load_int(ld, rec.line);
+			crm_load_text(ld, key.buf, key.len);
+			noted++;
+		} else if (note_key(r, &key, rec.line) < 0) {
 			goto out;
-		/* Seen before (rare): this line wins over the one noted. */
-		if (!added && key_again(r, &key, rec.line) < 0)
-			goto out;
+		}
+	}
+	if (ld) {
+		if (crm_load_end(ld) < 0 || (got == 0 &&
+		    settle_keys(r, noted) < 0))
+			got = -1;
+		ld = NULL;
 	}
 	if (got == 0)
 		ret = 0;
 out:
+	if (ld)
+		crm_load_end(ld);
 	crm_record_release(&rec);
 	crm_buf_release(&key);
 	return ret;
