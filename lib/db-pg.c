@@ -235,6 +235,11 @@ pg_fail(struct crm_db *db, const PGresult *res, const char *what,
 	if (!msg)
 		msg = PQerrorMessage(C(db)->c);
 	crm_buf_adds(&m, msg && *msg ? msg : "unknown error");
+	/* libpq's own messages (the server gone: "server closed the
+	 * connection unexpectedly" and two lines of hints) may span
+	 * lines: the first says why, and an error is one line. */
+	if (strchr(m.buf, '\n'))
+		crm_buf_setlen(&m, (size_t)(strchr(m.buf, '\n') - m.buf));
 	while (m.len && (m.buf[m.len - 1] == '\n' || m.buf[m.len - 1] == ' '))
 		crm_buf_setlen(&m, m.len - 1);
 	if (!state && PQstatus(C(db)->c) == CONNECTION_OK)
@@ -980,6 +985,52 @@ pg_library(struct crm_buf *out)
 	crm_err_release(&err);
 }
 
+/*
+ * Write *** for each password of the URI in m: libpq's messages about a
+ * URI it cannot parse quote it, or the token it stopped at, whole.  The
+ * passwords are the userinfo's after its ':' and the value of each
+ * password= parameter, as they stand in the URI.
+ */
+static void
+mask_passwords(const char *uri, struct crm_buf *m)
+{
+	const char *host = strstr(uri, "://"), *at, *colon, *p;
+	const char *pw[8];
+	size_t pwlen[8], npw = 0, i;
+
+	if (!m->buf)
+		return;
+	host = host ? host + 3 : uri;
+	at = strchr(host, '@');
+	colon = at ? memchr(host, ':', (size_t)(at - host)) : NULL;
+	if (colon && at > colon + 1) {
+		pw[npw] = colon + 1;
+		pwlen[npw++] = (size_t)(at - colon - 1);
+	}
+	for (p = strstr(uri, "password="); p && npw < 8;
+	     p = strstr(p, "password=")) {
+		p += 9;
+		pw[npw] = p;
+		pwlen[npw] = strcspn(p, "&");
+		if (pwlen[npw])
+			npw++;
+	}
+	for (i = 0; i < npw; i++) {
+		struct crm_buf out = CRM_BUF_INIT;
+		const char *s = m->buf, *hit;
+
+		while ((hit = memmem(s, strlen(s), pw[i], pwlen[i]))) {
+			crm_buf_add(&out, s, (size_t)(hit - s));
+			crm_buf_adds(&out, "***");
+			s = hit + pwlen[i];
+		}
+		crm_buf_adds(&out, s);
+		crm_buf_setlen(m, 0);
+		crm_buf_adds(m, out.buf ? out.buf : "");
+		crm_buf_release(&out);
+	}
+}
+
 static void
 ignore_notice(void *arg, const char *msg)
 {
@@ -1047,6 +1098,7 @@ pg_open(struct crm_db *db, unsigned flags, int ms, struct crm_err *err)
 		nl = strchr(m.buf ? m.buf : "", '\n');
 		if (nl)
 			crm_buf_setlen(&m, (size_t)(nl - m.buf));
+		mask_passwords(db->path, &m);
 		crm_err_set(err, strstr(m.buf ? m.buf : "", "database \"") &&
 			strstr(m.buf, "does not exist") ? CRM_EX_NOINPUT :
 			auth_refused(m.buf ? m.buf : "") ? CRM_EX_NOPERM :
