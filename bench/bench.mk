@@ -5,6 +5,9 @@
 #   make bench BENCH_N=50000        a quick run: 5,000 and 50,000
 #                                   customers, 50,000 and 250,000 lines
 #   make bench BENCH_RUNS=50        more runs per measurement
+#   make bench-pg                   the PostgreSQL rows alone (bench/run-pg;
+#                                   make bench runs them too when a
+#                                   server can be started, BENCH_PG=0 not)
 #   make bench BENCH_SALES=1        and the reports and lists of deals,
 #                                   tickets and activities
 #   (more knobs: bench/README.md)
@@ -242,6 +245,35 @@ BENCH_FILES += $(BENCH_REPORT_DB) \
 	$(BENCH_DB_DIR)/orders-$(BENCH_REPORT_N)-$(BENCH_REPORT_LINES).csv
 endif
 
+# PostgreSQL (bench/run-pg, after bench/run): auto runs that part when a
+# server can be started (scripts/pg-server), 1 makes a missing server an
+# error, 0 leaves it out; "make bench-pg" runs it alone.  It copies
+# orders-N.db and the reports database into a throwaway server, and
+# imports customers-N.csv; BENCH_IMPORT, BENCH_REPORTS and BENCH_ORDERS
+# leave out its import, reports and order add as they do bench/run's.
+BENCH_PG ?= auto
+BENCH_PG_FILES = $(BENCH_DB_DIR)/orders-$(BENCH_N).db
+ifeq ($(BENCH_REPORTS),1)
+BENCH_PG_FILES += $(BENCH_REPORT_DB)
+endif
+ifeq ($(BENCH_IMPORT),1)
+BENCH_PG_FILES += $(BENCH_DB_DIR)/customers-$(BENCH_N).csv
+endif
+# With the imports on, bench/run builds orders-N.db (see above).
+ifneq ($(BENCH_PG),0)
+ifeq ($(BENCH_IMPORT),0)
+BENCH_FILES += $(BENCH_DB_DIR)/orders-$(BENCH_N).db
+endif
+endif
+BENCH_PG_RUN = BUILD=$(BUILD) BENCH_PG=$(BENCH_PG) BENCH_RUNS=$(BENCH_RUNS) \
+	BENCH_WARMUP=$(BENCH_WARMUP) BENCH_ROUNDS=$(BENCH_ROUNDS) \
+	BENCH_SEARCH2='$(BENCH_SEARCH2)' BENCH_SEARCH3='$(BENCH_SEARCH3)' \
+	BENCH_IMPORT=$(BENCH_IMPORT) BENCH_IMPORT_RUNS=$(BENCH_IMPORT_RUNS) \
+	BENCH_REPORTS=$(BENCH_REPORTS) BENCH_REPORT_RUNS=$(BENCH_REPORT_RUNS) \
+	BENCH_ORDERS=$(BENCH_ORDERS) \
+		bench/run-pg $(BENCH_OUT) $(BENCH_DB_DIR)/orders-$(BENCH_N).db \
+		$(BENCH_REPORT_DB) $(BENCH_DB_DIR)/customers-$(BENCH_N).csv
+
 bench: all $(BUILD)/anchor-sql $(BENCH_FILES)
 	BUILD=$(BUILD) BENCH_RUNS=$(BENCH_RUNS) \
 	BENCH_LIST_RUNS=$(BENCH_LIST_RUNS) BENCH_WARMUP=$(BENCH_WARMUP) \
@@ -263,6 +295,10 @@ bench: all $(BUILD)/anchor-sql $(BENCH_FILES)
 		bench/run $(BENCH_OUT) \
 		$(BENCH_DB_DIR)/customers-$(BENCH_SMALL).db \
 		$(BENCH_DB_DIR)/customers-$(BENCH_N).db
+	[ '$(BENCH_PG)' = 0 ] || $(BENCH_PG_RUN)
+
+bench-pg: all $(BUILD)/anchor-sql $(BENCH_PG_FILES)
+	$(BENCH_PG_RUN)
 
 # The build out of sight (a first one installs packages and compiles for a
 # minute or two): its output goes to $(BUILD)/demo-build.log, shown only
@@ -275,4 +311,4 @@ demo:
 		{ cat $(BUILD)/demo-build.log; exit 1; }
 	@BUILD=$(BUILD) scripts/demo demo.db
 
-.PHONY: bench demo reports-db
+.PHONY: bench bench-pg demo reports-db
