@@ -724,6 +724,7 @@ crm_db_close(struct crm_db *db)
 
 	if (!db->drv)
 		return;
+	db->closing = 1;
 	for (i = 0; i < db->ncache; i++)
 		stmt_free(db->cache[i]);
 	db->ncache = db->next = 0;
@@ -733,4 +734,5 @@ crm_db_close(struct crm_db *db)
 	db->path = NULL;
 	db->conn = NULL;
 	db->drv = NULL;
+	db->closing = 0;
 }

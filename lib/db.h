@@ -53,6 +53,7 @@ struct crm_db {
 	int readonly;		/* opened with CRM_DB_READ */
 	struct crm_stmt *cache[CRM_DB_CACHE];	/* private: see crm_sql() */
 	unsigned ncache, next;
+	int closing;		/* private: statements go with the connection */
 };
 #define CRM_DB_INIT { 0 }
 

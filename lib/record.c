@@ -433,7 +433,7 @@ insert_sql(const struct crm_fieldset *fs)
 			crm_buf_adds(&vals, ", ");
 		}
 		crm_sql_ident(&sql, f->name);
-		crm_buf_addf(&vals, "?%zu", i + 1);
+		crm_buf_addf(&vals, "?%zu", n);
 	}
 	crm_buf_addf(&sql, ")\nVALUES (%s)\nRETURNING id", vals.buf);
 	crm_buf_release(&vals);
@@ -507,7 +507,7 @@ crm_record_insert(struct crm_db *db, const struct crm_fieldset *fs,
 	struct crm_err fail = CRM_ERR_INIT;
 	struct crm_stmt *st;
 	struct crm_val *v;
-	size_t i;
+	size_t i, k;
 	int ret = -1;
 
 	v = crm_xcalloc(fs->n, sizeof(*v));
@@ -533,10 +533,16 @@ crm_record_insert(struct crm_db *db, const struct crm_fieldset *fs,
 		if (r < 0)
 			goto out;
 	}
+	/* The parameters are the written fields in turn (every one
+	 * used: a server types each from its place). */
 	st = crm_sql(db, "cannot add", insert_sql(fs), &fail);
-	for (i = 0; i < fs->n; i++)
+	for (i = 0, k = 0; i < fs->n; i++) {
+		if (!written(fs->f[i]))
+			continue;
+		k++;
 		if (v[i].kind != CRM_NULL)
-			crm_bind_val(st, (int)i + 1, &v[i]);
+			crm_bind_val(st, (int)k, &v[i]);
+	}
 	if (crm_step(st) > 0)
 		*id = crm_col_int(st, 0);
 	if (crm_done(st) < 0) {
