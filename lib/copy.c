@@ -113,13 +113,15 @@ copy_fields(struct crm_db *src, struct crm_db *dst, struct crm_copy *c,
 	return ret;
 }
 
-/* Every row of table, ids included, from src to dst; its count. */
+/* Every row of table, ids included, from src to dst (a load: on a
+ * server one COPY a piece); its count. */
 static int64_t
 copy_table(struct crm_db *src, struct crm_db *dst, const char *table,
 	struct crm_err *err)
 {
-	struct crm_buf sel = CRM_BUF_INIT, ins = CRM_BUF_INIT;
-	struct crm_stmt *st, *put = NULL;
+	struct crm_buf sel = CRM_BUF_INIT, cols = CRM_BUF_INIT;
+	struct crm_load *ld = NULL;
+	struct crm_stmt *st;
 	int64_t rows = 0;
 	int n = 0, i;
 
@@ -129,49 +131,40 @@ copy_table(struct crm_db *src, struct crm_db *dst, const char *table,
 		crm_buf_adds(&sel, " ORDER BY id");
 	st = crm_sql(src, "cannot read the records", sel.buf, err);
 	while (crm_step(st) > 0) {
-		if (!put) {
-			/* The INSERT names the columns as src has them. */
+		if (!ld) {
+			/* The columns as src has them. */
 			n = crm_col_count(st);
-			crm_buf_adds(&ins, "INSERT INTO ");
-			crm_sql_ident(&ins, table);
-			crm_buf_adds(&ins, " (");
 			for (i = 0; i < n; i++) {
 				if (i)
-					crm_buf_adds(&ins, ", ");
-				crm_sql_ident(&ins, crm_col_name(st, i));
+					crm_buf_adds(&cols, ", ");
+				crm_sql_ident(&cols, crm_col_name(st, i));
 			}
-			crm_buf_adds(&ins, ") VALUES (");
-			for (i = 0; i < n; i++)
-				crm_buf_addf(&ins, "%s?%d", i ? ", " : "",
-					i + 1);
-			crm_buf_adds(&ins, ")");
+			ld = crm_load_begin(dst, table, cols.buf, n, err);
 		}
-		put = crm_sql(dst, "cannot copy the records", ins.buf, err);
 		for (i = 0; i < n; i++) {
 			switch (crm_col_kind(st, i)) {
 			case CRM_INT:
-				crm_bind_int(put, i + 1, crm_col_int(st, i));
+				crm_load_int(ld, crm_col_int(st, i));
 				break;
 			case CRM_REAL:
-				crm_bind_real(put, i + 1, crm_col_real(st, i));
+				crm_load_real(ld, crm_col_real(st, i));
 				break;
 			case CRM_TEXT:
-				crm_bind_textn(put, i + 1, crm_col_text(st, i),
+				crm_load_text(ld, crm_col_text(st, i),
 					crm_col_len(st, i));
 				break;
 			default:
-				crm_bind_null(put, i + 1);
+				crm_load_text(ld, NULL, 0);
 			}
 		}
-		crm_step(put);
-		if (crm_done(put) < 0)
-			break;
 		rows++;
 	}
-	if (crm_done(st) < 0 || err->code)
+	if (crm_done(st) < 0)
+		rows = -1;
+	if (ld && crm_load_end(ld) < 0)
 		rows = -1;
 	crm_buf_release(&sel);
-	crm_buf_release(&ins);
+	crm_buf_release(&cols);
 	return rows;
 }
 

@@ -730,7 +730,9 @@ pg_load_begin(struct crm_load *ld, const char *table, const char *columns)
 {
 	struct crm_buf sql = CRM_BUF_INIT;
 
-	crm_buf_addf(&sql, "COPY %s (%s) FROM STDIN", table, columns);
+	crm_buf_adds(&sql, "COPY ");
+	crm_sql_ident(&sql, table);
+	crm_buf_addf(&sql, " (%s) FROM STDIN", columns);
 	ld->sql = crm_buf_detach(&sql);
 	return 0;
 }
@@ -768,13 +770,15 @@ copy_piece(struct crm_load *ld)
  * newline and carriage return escaped. */
 static int
 pg_load_value(struct crm_load *ld, enum crm_kind k, int64_t iv,
-	const char *s, size_t n, int last)
+	double rv, const char *s, size_t n, int last)
 {
 	struct crm_buf *rows = &ld->rows;
 	size_t i;
 
 	if (k == CRM_INT)
 		crm_buf_addf(rows, "%lld", (long long)iv);
+	else if (k == CRM_REAL)
+		crm_buf_addf(rows, "%.17g", rv);
 	else if (k == CRM_NULL)
 		crm_buf_adds(rows, "\\N");
 	else

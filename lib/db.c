@@ -334,7 +334,9 @@ crm_load_begin(struct crm_db *db, const char *table, const char *columns,
 		ld->failed = db->drv->load_begin(ld, table, columns) < 0;
 		return ld;
 	}
-	crm_buf_addf(&sql, "INSERT INTO %s (%s) VALUES (", table, columns);
+	crm_buf_adds(&sql, "INSERT INTO ");
+	crm_sql_ident(&sql, table);
+	crm_buf_addf(&sql, " (%s) VALUES (", columns);
 	for (i = 1; i <= ncols; i++)
 		crm_buf_addf(&sql, "%s?%d", i > 1 ? ", " : "", i);
 	crm_buf_addch(&sql, ')');
@@ -345,20 +347,22 @@ crm_load_begin(struct crm_db *db, const char *table, const char *columns,
 }
 
 static void
-load_value(struct crm_load *ld, enum crm_kind k, int64_t iv, const char *s,
-	size_t n)
+load_value(struct crm_load *ld, enum crm_kind k, int64_t iv, double rv,
+	const char *s, size_t n)
 {
 	int last = ++ld->col == ld->ncols;
 
 	if (ld->failed)
 		goto out;
 	if (ld->db->drv->load_value) {
-		ld->failed = ld->db->drv->load_value(ld, k, iv, s, n,
+		ld->failed = ld->db->drv->load_value(ld, k, iv, rv, s, n,
 			last) < 0;
 		goto out;
 	}
 	if (k == CRM_INT)
 		crm_bind_int(ld->st, ld->col, iv);
+	else if (k == CRM_REAL)
+		crm_bind_real(ld->st, ld->col, rv);
 	else if (k == CRM_TEXT)
 		crm_bind_textn(ld->st, ld->col, s, n);
 	else
@@ -379,13 +383,19 @@ out:
 void
 crm_load_int(struct crm_load *ld, int64_t v)
 {
-	load_value(ld, CRM_INT, v, NULL, 0);
+	load_value(ld, CRM_INT, v, 0, NULL, 0);
+}
+
+void
+crm_load_real(struct crm_load *ld, double v)
+{
+	load_value(ld, CRM_REAL, 0, v, NULL, 0);
 }
 
 void
 crm_load_text(struct crm_load *ld, const char *s, size_t n)
 {
-	load_value(ld, s ? CRM_TEXT : CRM_NULL, 0, s, n);
+	load_value(ld, s ? CRM_TEXT : CRM_NULL, 0, 0, s, n);
 }
 
 int

@@ -202,6 +202,7 @@ int crm_db_streams(struct crm_db *db);
 struct crm_load *crm_load_begin(struct crm_db *db, const char *table,
 	const char *columns, int ncols, struct crm_err *err);
 void crm_load_int(struct crm_load *ld, int64_t v);
+void crm_load_real(struct crm_load *ld, double v);
 void crm_load_text(struct crm_load *ld, const char *s, size_t n);
 int crm_load_end(struct crm_load *ld);
 

@@ -62,7 +62,7 @@ struct crm_driver {
 	int (*load_begin)(struct crm_load *ld, const char *table,
 		const char *columns);
 	int (*load_value)(struct crm_load *ld, enum crm_kind k, int64_t iv,
-		const char *s, size_t n, int last);
+		double rv, const char *s, size_t n, int last);
 	int (*load_end)(struct crm_load *ld, int ok);
 
 	/* Prepare st->sql into st->ds; -1 with st->err set. */
