@@ -224,28 +224,61 @@ crm_pg_search_verify(struct crm_db *db, int repair, int *wrong,
 
 /* A trigger here only notes an id (no index flushes per row), so a bulk
  * write keeps its triggers, and its batch is in search_dirty already. */
+/*
+ * Into an empty table (indexes): its indexes that keep nothing unique,
+ * and for the customers the search index's GIN index, are dropped and
+ * made again at the end - built at once from the rows, not grown row by
+ * row (which takes most of a large import's time).  They are dropped in
+ * the import's transaction, so other readers of the table wait for it:
+ * a first load, with nothing yet to read.  The triggers stay: they only
+ * note ids, folded into the index in one load at the commit.
+ */
 int
 crm_pg_search_suspend(struct crm_db *db, const char *table, int indexes,
 	struct crm_search_hold *h, struct crm_err *err)
 {
-	(void)db;
-	(void)table;
-	(void)indexes;
-	(void)h;
-	(void)err;
-	return 0;
+	struct crm_buf drop = CRM_BUF_INIT;
+	struct crm_stmt *st;
+	int ret = 0;
+
+	if (!indexes)
+		return 0;
+	st = crm_sql(db, "cannot read the indexes",
+		"SELECT c.relname, pg_get_indexdef(x.indexrelid)\n"
+		"FROM pg_index AS x\n"
+		"JOIN pg_class AS c ON c.oid = x.indexrelid\n"
+		"JOIN pg_class AS t ON t.oid = x.indrelid\n"
+		"WHERE t.relnamespace = current_schema()::regnamespace\n"
+		"  AND NOT x.indisunique\n"
+		"  AND (t.relname = ?1 OR (?1 = 'customers' AND\n"
+		"       t.relname = 'customer_search'))\n"
+		"ORDER BY c.relname", err);
+	crm_bind_text(st, 1, table);
+	while (crm_step(st) > 0) {
+		h->sql = crm_xrealloc(h->sql, (h->n + 1) * sizeof(*h->sql));
+		h->sql[h->n++] = crm_strdup(crm_col_text(st, 1));
+		crm_buf_adds(&drop, "DROP INDEX ");
+		crm_sql_ident(&drop, crm_col_text(st, 0));
+		crm_buf_adds(&drop, ";\n");
+	}
+	if (crm_done(st) < 0)
+		ret = -1;
+	else if (drop.len)
+		ret = crm_db_exec(db, drop.buf, err);
+	crm_buf_release(&drop);
+	return ret;
 }
 
+/* The triggers noted every record a batch changed: taking them in is
+ * the fold, done here (before the indexes set aside are made again)
+ * rather than at the commit. */
 int
 crm_pg_search_batch(struct crm_db *db, const struct crm_entity *e,
 	int64_t batch, enum crm_search_rows what, struct crm_err *err)
 {
-	(void)db;
 	(void)e;
 	(void)batch;
-	(void)what;
-	(void)err;
-	return 0;
+	return what == CRM_SEARCH_NOW_IN ? crm_pg_search_fold(db, err) : 0;
 }
 
 int

@@ -103,6 +103,17 @@ struct run {
 	size_t ngroup, agroup;
 	struct crm_buf group_ref;
 	struct imp_shapes shapes;	/* the batch log's statements */
+	/* Where loads stream (a server) and the table was empty, new
+	 * records wait in a piece of up to IMP_PIECE_ROWS, loaded at once
+	 * (import.c, stream_insert()). */
+	int streaming;
+	struct crm_load *piece;
+	struct crm_err piece_err;	/* the piece's load's failure */
+	struct crm_buf piece_cols;
+	int piece_ncols;
+	struct crm_record *pend;	/* the piece's rows, as they came */
+	size_t npend, apend;
+	int64_t next_id;		/* the last id given */
 };
 
 /*

@@ -491,6 +491,89 @@ settle(struct run *r)
 	return ret < 0 ? -1 : 0;
 }
 
+/*
+ * New records in pieces, where loads stream (a server: a round trip
+ * saved a row) and the table was empty when the run began, so that no
+ * row of it is looked up (the rows it holds are the run's own).  Each
+ * piece is loaded under a savepoint; its rows are counted when it is in.
+ * A piece the database refuses (a unique value two rows of the file
+ * share, say) is undone and its rows go again one by one, as they would
+ * without a piece, each written or rejected with its reason - those
+ * rejects come after the later rows' already written.
+ */
+#define IMP_PIECE_ROWS 5000
+
+static int
+flush_piece(struct run *r)
+{
+	struct crm_buf sql = CRM_BUF_INIT;
+	size_t i;
+	int ok;
+
+	if (!r->piece)
+		return 0;
+	ok = crm_load_end(r->piece) == 0;
+	r->piece = NULL;
+	if (ok) {
+		if (crm_db_savepoint(r->db, "crm_piece", CRM_SP_RELEASE,
+		    r->err) < 0)
+			return -1;
+		r->im->inserted += (int64_t)r->npend;
+		r->npend = 0;
+		return 0;
+	}
+	crm_err_clear(&r->piece_err);
+	if (crm_db_savepoint(r->db, "crm_piece", CRM_SP_UNDO, r->err) < 0)
+		return -1;
+	r->streaming = 0;
+	for (i = 0; i < r->npend; i++)
+		if (import_record(r, &r->pend[i]) < 0)
+			return -1;
+	r->streaming = 1;
+	r->npend = 0;
+	crm_buf_adds(&sql, "SELECT coalesce(max(id), 0) FROM ");
+	crm_sql_ident(&sql, r->e->table);
+	ok = crm_get_int(r->db, "cannot import", r->err, &r->next_id, sql.buf,
+		NULL);
+	crm_buf_release(&sql);
+	return ok < 0 ? -1 : 0;
+}
+
+/* A new record into the piece: 0, -1 with e set (the row's values), or
+ * -2 with r->err set. */
+static int
+stream_insert(struct run *r, const struct crm_record *rec,
+	const struct crm_assigns *as, struct crm_err *e)
+{
+	const struct crm_fieldset *fs = r->im->fs;
+	struct crm_val *v = crm_xcalloc(fs->n, sizeof(*v));
+	size_t i;
+	int ret = 0;
+
+	if (crm_record_new(r->db, fs, as, v, e) < 0) {
+		ret = -1;
+		goto out;
+	}
+	if (!r->piece) {
+		if (crm_db_savepoint(r->db, "crm_piece", CRM_SP_BEGIN,
+		    r->err) < 0) {
+			ret = -2;
+			goto out;
+		}
+		r->piece = crm_load_begin(r->db, r->e->table,
+			r->piece_cols.buf, r->piece_ncols, &r->piece_err);
+	}
+	crm_record_load(r->piece, fs, ++r->next_id, v);
+	imp_push_record(&r->pend, &r->npend, &r->apend, rec);
+	if (r->npend >= IMP_PIECE_ROWS && flush_piece(r) < 0)
+		ret = -2;
+out:
+	for (i = 0; i < fs->n; i++)
+		crm_val_release(&v[i]);
+	free(v);
+	return ret;
+}
+
 static int
 import_record(struct run *r, const struct crm_record *rec)
 {
@@ -565,6 +648,15 @@ import_record(struct run *r, const struct crm_record *rec)
 			crm_assigns_add(&as, r->cols[r->created].t->f,
 				row->f[r->created].buf);
 		/* Logged all at once at the end: see imp_log_inserts(). */
+		if (r->streaming && !r->trial && !r->settling) {
+			int s = stream_insert(r, rec, &as, &e);
+
+			if (s == -2)
+				goto fatal;
+			if (s < 0)
+				goto unwritten;
+			goto out;
+		}
 		if (crm_record_insert(r->db, im->fs, &as, &id, &e) < 0)
 			goto unwritten;
 		action = "insert";
@@ -738,8 +830,10 @@ write_rows(struct run *r, struct crm_reader *rd)
 			im->progress(im->progress_arg, im->read,
 				crm_reader_offset(rd));
 	}
-	if (got < 0)
+	/* The rows that wait, and a trial of them, go one by one. */
+	if (got < 0 || flush_piece(r) < 0)
 		goto out;
+	r->streaming = 0;
 	if (!im->aborted && settle(r) < 0)
 		goto out;
 	if (!im->aborted && im->kind == CRM_IMPORT_ORDERS &&
@@ -767,6 +861,8 @@ crm_import_run(struct crm_db *db, struct crm_import *im, FILE *fp,
 	int ret = -1, bulk = 0;
 
 	memset(&r, 0, sizeof(r));
+	crm_buf_init(&r.piece_cols);
+	r.piece_err = (struct crm_err)CRM_ERR_INIT;
 	crm_buf_init(&r.group_ref);
 	crm_buf_init(&r.last_ref);
 	r.db = db;
@@ -832,6 +928,14 @@ crm_import_run(struct crm_db *db, struct crm_import *im, FILE *fp,
 		crm_buf_release(&q);
 	}
 	bulk = im->kind == CRM_IMPORT_RECORDS;
+	/* A row's rules may read the table (campaign members), and a
+	 * plan lists the rows in their order: those go one by one. */
+	r.streaming = bulk && !r.max_id && crm_db_streams(db) &&
+		!r.e->rules && im->mode != CRM_IMPORT_UPDATE && !im->plan;
+	if (r.streaming) {
+		crm_record_load_columns(im->fs, &r.piece_cols);
+		r.piece_ncols = crm_record_load_count(im->fs);
+	}
 	/* Into a table that holds records its indexes stay, for a row
 	 * without a key is looked up by its values (search.h). */
 	if (bulk && crm_search_suspend(db, r.e->table, !r.max_id, &hold,
@@ -864,6 +968,13 @@ crm_import_run(struct crm_db *db, struct crm_import *im, FILE *fp,
 	if (im->plan)
 		crm_out_end(&r.plan);
 out:
+	if (r.piece)
+		crm_load_end(r.piece);
+	crm_err_release(&r.piece_err);
+	crm_buf_release(&r.piece_cols);
+	for (size_t i = 0; i < r.apend; i++)
+		crm_record_release(&r.pend[i]);
+	free(r.pend);
 	crm_db_bulk(db, 0);
 	crm_search_hold_release(&hold);
 	imp_shapes_release(&r.shapes);

@@ -499,18 +499,14 @@ written(const struct crm_field *f)
 }
 
 int
-crm_record_insert(struct crm_db *db, const struct crm_fieldset *fs,
-	const struct crm_assigns *as, int64_t *id, struct crm_err *err)
+crm_record_new(struct crm_db *db, const struct crm_fieldset *fs,
+	const struct crm_assigns *as, struct crm_val *v, struct crm_err *err)
 {
 	const struct crm_entity *e = fs->entity;
 	struct crm_buf now = CRM_BUF_INIT;
-	struct crm_err fail = CRM_ERR_INIT;
-	struct crm_stmt *st;
-	struct crm_val *v;
-	size_t i, k;
+	size_t i;
 	int ret = -1;
 
-	v = crm_xcalloc(fs->n, sizeof(*v));
 	crm_now(&now);
 	for (i = 0; i < fs->n; i++)
 		if (written(fs->f[i]) && new_value(db, fs->f[i],
@@ -533,6 +529,26 @@ crm_record_insert(struct crm_db *db, const struct crm_fieldset *fs,
 		if (r < 0)
 			goto out;
 	}
+	ret = 0;
+out:
+	crm_buf_release(&now);
+	return ret;
+}
+
+int
+crm_record_insert(struct crm_db *db, const struct crm_fieldset *fs,
+	const struct crm_assigns *as, int64_t *id, struct crm_err *err)
+{
+	const struct crm_entity *e = fs->entity;
+	struct crm_err fail = CRM_ERR_INIT;
+	struct crm_stmt *st;
+	struct crm_val *v;
+	size_t i, k;
+	int ret = -1;
+
+	v = crm_xcalloc(fs->n, sizeof(*v));
+	if (crm_record_new(db, fs, as, v, err) < 0)
+		goto out;
 	/* The parameters are the written fields in turn (every one
 	 * used: a server types each from its place). */
 	st = crm_sql(db, "cannot add", insert_sql(fs), &fail);
@@ -563,8 +579,50 @@ out:
 	for (i = 0; i < fs->n; i++)
 		crm_val_release(&v[i]);
 	free(v);
-	crm_buf_release(&now);
 	return ret;
+}
+
+void
+crm_record_load_columns(const struct crm_fieldset *fs, struct crm_buf *out)
+{
+	size_t i;
+
+	crm_buf_adds(out, "id");
+	for (i = 0; i < fs->n; i++)
+		if (written(fs->f[i])) {
+			crm_buf_adds(out, ", ");
+			crm_sql_ident(out, fs->f[i]->name);
+		}
+}
+
+int
+crm_record_load_count(const struct crm_fieldset *fs)
+{
+	size_t i;
+	int n = 1;
+
+	for (i = 0; i < fs->n; i++)
+		n += written(fs->f[i]);
+	return n;
+}
+
+void
+crm_record_load(struct crm_load *ld, const struct crm_fieldset *fs,
+	int64_t id, const struct crm_val *v)
+{
+	size_t i;
+
+	crm_load_int(ld, id);
+	for (i = 0; i < fs->n; i++) {
+		if (!written(fs->f[i]))
+			continue;
+		if (v[i].kind == CRM_INT)
+			crm_load_int(ld, v[i].i);
+		else if (v[i].kind == CRM_TEXT)
+			crm_load_text(ld, v[i].s.buf, v[i].s.len);
+		else
+			crm_load_text(ld, NULL, 0);
+	}
 }
 
 int

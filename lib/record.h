@@ -109,6 +109,23 @@ int crm_record_insert(struct crm_db *db, const struct crm_fieldset *fs,
 	const struct crm_assigns *as, int64_t *id, struct crm_err *err);
 
 /*
+ * crm_record_insert() in two halves, for many new records in a load
+ * (db.h): crm_record_new() works out the values a new record would be
+ * stored with (defaults, stamps, the entity's rules) into v[fs->n],
+ * which the caller releases; 0, or -1 with err set.  crm_record_load()
+ * adds them with the record's id as one row of a load of the columns
+ * crm_record_load_columns() names, crm_record_load_count() of them.
+ * The load checks no unique value: the database does, at its end.
+ */
+int crm_record_new(struct crm_db *db, const struct crm_fieldset *fs,
+	const struct crm_assigns *as, struct crm_val *v, struct crm_err *err);
+void crm_record_load_columns(const struct crm_fieldset *fs,
+	struct crm_buf *out);
+int crm_record_load_count(const struct crm_fieldset *fs);
+void crm_record_load(struct crm_load *ld, const struct crm_fieldset *fs,
+	int64_t id, const struct crm_val *v);
+
+/*
  * A record holding exactly what crm_record_insert() would store for the
  * assigned fields (the others are not compared): 1 and *id set, 0 none,
  * -1 with err set (a value that does not parse, for one).  How an import

@@ -402,3 +402,26 @@ line2	tab' >/dev/null
 	run cat rej.csv
 	assert_output "$(printf 'name,email,_line,_error\nBad,bad@,3,email: invalid email '"'"'bad@'"'"': expected local@domain.tld')"
 }
+
+@test "into an empty table, two new rows that share a unique value: the later is rejected, the rest written" {
+	# On a server the new records go in pieces; a piece the database
+	# refuses goes again row by row, to the same end as on SQLite.
+	printf 'name,email,ref\nAnna,a@x.com,R1\nBert,b@x.com,R1\nCarla,c@x.com,R2\nDora,d@x.com,R2\nEmil,e@x.com,\n' > dup.csv
+	run --separate-stderr crm-import customers dup.csv
+	assert_failure 65
+	assert_stderr "$(printf '%s\n' \
+		"crm-import: line 3: ref 'R1' already belongs to customer 1" \
+		"crm-import: line 5: ref 'R2' already belongs to customer 2" \
+		"crm-import: customers: 5 read, 3 inserted, 0 updated, 0 unchanged, 2 rejected, 0 repeated; batch 1")"
+	run crm-customer list -H -o id,name,ref
+	assert_output "$(printf '1\tAnna\tR1\n2\tCarla\tR2\n3\tEmil\t')"
+	run crm-customer search -H -o id carl
+	assert_output 2
+	run crm-customer add --name F
+	assert_output 4
+	run crm-admin check -q
+	assert_success
+	crm-import revert 1 -q
+	run crm-customer list -H -o id
+	assert_output 4
+}
