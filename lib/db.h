@@ -248,7 +248,8 @@ int crm_db_function(struct crm_db *db, const char *name, crm_text_fn *fn,
 
 /*
  * Check the database's own structure, as its backend knows it (SQLite's
- * integrity and foreign key checks; a server keeps its own).  Each
+ * integrity and foreign key checks; a server's references, looked up
+ * from its catalog, and its invalid indexes).  Each
  * problem found goes to fn as a kind ("integrity", "foreign-key") and a
  * line of text.  0, or -1 when the check could not run.
  */
