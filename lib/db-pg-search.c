@@ -237,14 +237,12 @@ int
 crm_pg_search_suspend(struct crm_db *db, const char *table, int indexes,
 	struct crm_search_hold *h, struct crm_err *err)
 {
-	struct crm_buf drop = CRM_BUF_INIT;
 	struct crm_stmt *st;
-	int ret = 0;
 
 	if (!indexes)
 		return 0;
 	st = crm_sql(db, "cannot read the indexes",
-		"SELECT c.relname, pg_get_indexdef(x.indexrelid)\n"
+		"SELECT 'INDEX', c.relname, pg_get_indexdef(x.indexrelid)\n"
 		"FROM pg_index AS x\n"
 		"JOIN pg_class AS c ON c.oid = x.indexrelid\n"
 		"JOIN pg_class AS t ON t.oid = x.indrelid\n"
@@ -254,19 +252,7 @@ crm_pg_search_suspend(struct crm_db *db, const char *table, int indexes,
 		"       t.relname = 'customer_search'))\n"
 		"ORDER BY c.relname", err);
 	crm_bind_text(st, 1, table);
-	while (crm_step(st) > 0) {
-		h->sql = crm_xrealloc(h->sql, (h->n + 1) * sizeof(*h->sql));
-		h->sql[h->n++] = crm_strdup(crm_col_text(st, 1));
-		crm_buf_adds(&drop, "DROP INDEX ");
-		crm_sql_ident(&drop, crm_col_text(st, 0));
-		crm_buf_adds(&drop, ";\n");
-	}
-	if (crm_done(st) < 0)
-		ret = -1;
-	else if (drop.len)
-		ret = crm_db_exec(db, drop.buf, err);
-	crm_buf_release(&drop);
-	return ret;
+	return crm_search_set_aside(db, st, h, err);
 }
 
 /* The triggers noted every record a batch changed: taking them in is

@@ -181,7 +181,7 @@ crm_sqlite_search_suspend(struct crm_db *db, const char *table, int indexes,
 	struct crm_search_hold *h, struct crm_err *err)
 {
 	static const char sql[] =
-		"SELECT m.type, m.name, m.sql FROM sqlite_master AS m\n"
+		"SELECT upper(m.type), m.name, m.sql FROM sqlite_master AS m\n"
 		"WHERE m.tbl_name = ?1 AND (m.type = 'trigger' OR\n"
 		"       (?2 AND m.type = 'index' AND m.sql IS NOT NULL AND\n"
 		"        NOT (SELECT i.\"unique\" FROM pragma_index_list(?1) AS i\n"
@@ -189,28 +189,12 @@ crm_sqlite_search_suspend(struct crm_db *db, const char *table, int indexes,
 		/* Indexes first: put back in this order, a second run finds
 		 * the schema as the first left it. */
 		"ORDER BY m.type = 'trigger', m.rowid";
-	struct crm_buf drop = CRM_BUF_INIT;
 	struct crm_stmt *st;
-	int ret = 0;
 
 	st = crm_sql(db, "cannot read the indexes", sql, err);
 	crm_bind_text(st, 1, table);
 	crm_bind_int(st, 2, indexes);
-	while (crm_step(st) > 0) {
-		h->sql = crm_xrealloc(h->sql, (h->n + 1) * sizeof(*h->sql));
-		h->sql[h->n++] = crm_strdup(crm_col_text(st, 2));
-		crm_buf_addf(&drop, "DROP %s ",
-			!strcmp(crm_col_text(st, 0), "index") ? "INDEX" :
-			"TRIGGER");
-		crm_sql_ident(&drop, crm_col_text(st, 1));
-		crm_buf_adds(&drop, ";\n");
-	}
-	if (crm_done(st) < 0)
-		ret = -1;
-	else if (drop.len)
-		ret = crm_db_exec(db, drop.buf, err);
-	crm_buf_release(&drop);
-	return ret;
+	return crm_search_set_aside(db, st, h, err);
 }
 
 

@@ -302,6 +302,32 @@ crm_search_resume(struct crm_db *db, const struct crm_search_hold *h,
 	return 0;
 }
 
+int
+crm_search_set_aside(struct crm_db *db, struct crm_stmt *st,
+	struct crm_search_hold *h, struct crm_err *err)
+{
+	struct crm_buf drop = CRM_BUF_INIT;
+	const char *what;
+	int ret = 0;
+
+	while (crm_step(st) > 0) {
+		what = crm_col_text(st, 0);
+		if (strcmp(what, "INDEX") && strcmp(what, "TRIGGER"))
+			continue;
+		h->sql = crm_xrealloc(h->sql, (h->n + 1) * sizeof(*h->sql));
+		h->sql[h->n++] = crm_strdup(crm_col_text(st, 2));
+		crm_buf_addf(&drop, "DROP %s ", what);
+		crm_sql_ident(&drop, crm_col_text(st, 1));
+		crm_buf_adds(&drop, ";\n");
+	}
+	if (crm_done(st) < 0)
+		ret = -1;
+	else if (drop.len)
+		ret = crm_db_exec(db, drop.buf, err);
+	crm_buf_release(&drop);
+	return ret;
+}
+
 void
 crm_search_hold_release(struct crm_search_hold *h)
 {
