@@ -503,10 +503,23 @@ settle(struct run *r)
  */
 #define IMP_PIECE_ROWS 5000
 
+/* The largest id of the run's table into *id (0 when empty): 0 or -1. */
+static int
+max_id(struct run *r, int64_t *id)
+{
+	struct crm_buf sql = CRM_BUF_INIT;
+	int got;
+
+	crm_buf_adds(&sql, "SELECT coalesce(max(id), 0) FROM ");
+	crm_sql_ident(&sql, r->e->table);
+	got = crm_get_int(r->db, "cannot import", r->err, id, sql.buf, NULL);
+	crm_buf_release(&sql);
+	return got < 0 ? -1 : 0;
+}
+
 static int
 flush_piece(struct run *r)
 {
-	struct crm_buf sql = CRM_BUF_INIT;
 	size_t i;
 	int ok;
 
@@ -531,12 +544,7 @@ flush_piece(struct run *r)
 			return -1;
 	r->streaming = 1;
 	r->npend = 0;
-	crm_buf_adds(&sql, "SELECT coalesce(max(id), 0) FROM ");
-	crm_sql_ident(&sql, r->e->table);
-	ok = crm_get_int(r->db, "cannot import", r->err, &r->next_id, sql.buf,
-		NULL);
-	crm_buf_release(&sql);
-	return ok < 0 ? -1 : 0;
+	return max_id(r, &r->next_id);
 }
 
 /* A new record into the piece: 0, -1 with e set (the row's values), or
@@ -919,14 +927,8 @@ crm_import_run(struct crm_db *db, struct crm_import *im, FILE *fp,
 
 	if (imp_begin_batch(&r) < 0)
 		goto out;
-	if (im->kind != CRM_IMPORT_INVENTORY) {
-		struct crm_buf q = CRM_BUF_INIT;
-
-		crm_buf_adds(&q, "SELECT coalesce(max(id), 0) FROM ");
-		crm_sql_ident(&q, r.e->table);
-		r.max_id = crm_db_int(db, q.buf, 0);
-		crm_buf_release(&q);
-	}
+	if (im->kind != CRM_IMPORT_INVENTORY && max_id(&r, &r.max_id) < 0)
+		goto out;
 	bulk = im->kind == CRM_IMPORT_RECORDS;
 	/* A row's rules may read the table (campaign members), and a
 	 * plan lists the rows in their order: those go one by one. */
