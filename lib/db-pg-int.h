@@ -25,6 +25,7 @@ struct crm_pq {
 	__typeof__(PQgetResult) *PQgetResult;
 	__typeof__(PQsendQueryParams) *PQsendQueryParams;
 	__typeof__(PQsendQueryPrepared) *PQsendQueryPrepared;
+	__typeof__(PQsendPrepare) *PQsendPrepare;
 	__typeof__(PQpipelineSync) *PQpipelineSync;
 	__typeof__(PQexitPipelineMode) *PQexitPipelineMode;
 	__typeof__(PQenterPipelineMode) *PQenterPipelineMode;
@@ -58,6 +59,7 @@ extern struct crm_pq crm_pq;
 #define PQgetResult (crm_pq.PQgetResult)
 #define PQsendQueryParams (crm_pq.PQsendQueryParams)
 #define PQsendQueryPrepared (crm_pq.PQsendQueryPrepared)
+#define PQsendPrepare (crm_pq.PQsendPrepare)
 #define PQpipelineSync (crm_pq.PQpipelineSync)
 #define PQexitPipelineMode (crm_pq.PQexitPipelineMode)
 #define PQenterPipelineMode (crm_pq.PQenterPipelineMode)

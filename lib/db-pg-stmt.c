@@ -331,6 +331,60 @@ exec_prepared(struct crm_stmt *st, const char *const *vals)
 	return res;
 }
 
+/*
+ * A statement's first run outside a transaction: prepared and run in
+ * one round trip (libpq's pipeline), where prepare_typed() and then
+ * exec_prepared() would take two; most of a command's statements run
+ * once.  The server cannot plan one with a parameter nothing types
+ * (42P18, 42P08): prepare_typed() asks again as it does, the result
+ * thrown away.  Another refusal is the statement's result.
+ */
+static PGresult *
+prepare_run(struct crm_stmt *st, const char *const *vals)
+{
+	PGconn *c = C(st->db)->c;
+	struct pstmt *ps = PS(st);
+	PGresult *prep = NULL, *res = NULL, *r;
+	const char *state;
+	int n = 0;
+
+	if (!PQenterPipelineMode(c))
+		goto apart;
+	snprintf(ps->name, sizeof(ps->name), "s%u", ++C(st->db)->nstmt);
+	PQsendPrepare(c, ps->name, ps->sql, ps->nparams, ps->want);
+	PQsendQueryPrepared(c, ps->name, ps->nparams, vals, NULL, NULL, 0);
+	PQpipelineSync(c);
+	/* Two results, each ended by NULL, then the sync's. */
+	while ((r = PQgetResult(c)) || n < 2) {
+		if (!r)
+			n++;
+		else if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+			PQclear(r);
+			break;
+		} else if (n == 0 && !prep)
+			prep = r;
+		else if (n == 1 && !res)
+			res = r;
+		else
+			PQclear(r);
+	}
+	PQexitPipelineMode(c);
+	if (PQresultStatus(prep) == PGRES_COMMAND_OK) {
+		PQclear(prep);
+		ps->prepared = 1;
+		return res;
+	}
+	PQclear(res);
+	state = PQresultErrorField(prep, PG_DIAG_SQLSTATE);
+	if (!state || (strcmp(state, "42P18") && strcmp(state, "42P08")))
+		return prep;
+	PQclear(prep);
+apart:
+	if (prepare_typed(st) < 0)
+		return NULL;
+	return exec_prepared(st, vals);
+}
+
 int
 crm_pg_step(struct crm_stmt *st)
 {
@@ -341,17 +395,27 @@ crm_pg_step(struct crm_stmt *st)
 		struct crm_buf *bufs = NULL;
 		int i;
 
-		if ((!ps->prepared || ps->retype) && prepare_typed(st) < 0)
-			return -1;
-		ps->retype = 0;
 		if (ps->nparams)
 			bufs = crm_xcalloc((size_t)ps->nparams, sizeof(*bufs));
-		ps->res = exec_prepared(st, ps->nparams ?
-			param_values(ps, bufs) : NULL);
+		if (!ps->prepared && !crm_pg_in_transaction(st->db)) {
+			ps->retype = 0;
+			ps->res = prepare_run(st, ps->nparams ?
+				param_values(ps, bufs) : NULL);
+		} else if ((!ps->prepared || ps->retype) &&
+		    prepare_typed(st) < 0) {
+			ps->res = NULL;
+		} else {
+			ps->retype = 0;
+			ps->res = exec_prepared(st, ps->nparams ?
+				param_values(ps, bufs) : NULL);
+		}
 		for (i = 0; i < ps->nparams; i++)
 			crm_buf_release(&bufs[i]);
 		free(bufs);
 		ps->ran = 1;
+		/* Not prepared: prepare_typed() said why. */
+		if (!ps->res && st->err->code)
+			return -1;
 		s = PQresultStatus(ps->res);
 		if (s == PGRES_COMMAND_OK) {
 			const char *n = PQcmdTuples(ps->res);

@@ -56,6 +56,7 @@ static const char *const pq_names[] = {
 	"PQgetResult",
 	"PQsendQueryParams",
 	"PQsendQueryPrepared",
+	"PQsendPrepare",
 	"PQpipelineSync",
 	"PQexitPipelineMode",
 	"PQenterPipelineMode",
@@ -275,6 +276,36 @@ pg_version(struct crm_db *db, struct crm_err *err)
 	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
 		v = PQgetisnull(res, 0, 0) ? 0 :
 			(int)strtol(PQgetvalue(res, 0, 0), NULL, 10);
+	else
+		crm_pg_fail(db, res, "cannot read the schema version", err);
+	PQclear(res);
+	return v;
+}
+
+/*
+ * The session's settings (sql, statements ending in ';') and the schema
+ * version, in one round trip: every command opens a connection.  The
+ * statements of one message are one transaction, so where crm_schema is
+ * missing (42P01: a database crm has not made, version 0) the settings
+ * went with the error and are made again.
+ */
+static int
+open_version(struct crm_db *db, struct crm_buf *sql, struct crm_err *err)
+{
+	size_t n = sql->len;
+	PGresult *res;
+	const char *state;
+	int v = -1;
+
+	crm_buf_adds(sql, "SELECT max(version) FROM crm_schema");
+	res = PQexec(C(db)->c, sql->buf);
+	crm_buf_setlen(sql, n);
+	state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+		v = PQgetisnull(res, 0, 0) ? 0 :
+			(int)strtol(PQgetvalue(res, 0, 0), NULL, 10);
+	else if (state && !strcmp(state, "42P01"))
+		v = pg_exec(db, sql->buf, err) < 0 ? -1 : 0;
 	else
 		crm_pg_fail(db, res, "cannot read the schema version", err);
 	PQclear(res);
@@ -508,13 +539,11 @@ pg_open(struct crm_db *db, unsigned flags, int ms, struct crm_err *err)
 	crm_buf_addf(&sql, "SET lock_timeout = %d;"
 		"SET client_encoding = 'UTF8';"
 		"SET client_min_messages = warning;"
-		"SET standard_conforming_strings = on", ms);
-	if (pg_exec(db, sql.buf, err) < 0)
-		goto fail;
-	if (flags & CRM_DB_READ)
-		pg_exec(db, "SET default_transaction_read_only = on", err);
+		"SET standard_conforming_strings = on;%s", ms,
+		flags & CRM_DB_READ ?
+		"SET default_transaction_read_only = on;" : "");
 	C(db)->opened_at = -1;
-	v = pg_version(db, err);
+	v = open_version(db, &sql, err);
 	if (v < 0)
 		goto fail;
 	C(db)->opened_at = v;

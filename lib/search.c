@@ -318,6 +318,11 @@ crm_search_set_aside(struct crm_db *db, struct crm_stmt *st,
 		h->sql[h->n++] = crm_strdup(crm_col_text(st, 2));
 		crm_buf_addf(&drop, "DROP %s ", what);
 		crm_sql_ident(&drop, crm_col_text(st, 1));
+		/* PostgreSQL's triggers are named within their table. */
+		if (crm_col_count(st) > 3 && crm_col_text(st, 3)) {
+			crm_buf_adds(&drop, " ON ");
+			crm_sql_ident(&drop, crm_col_text(st, 3));
+		}
 		crm_buf_adds(&drop, ";\n");
 	}
 	if (crm_done(st) < 0)

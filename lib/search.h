@@ -138,8 +138,10 @@ int crm_search_resume(struct crm_db *db, const struct crm_search_hold *h,
 void crm_search_hold_release(struct crm_search_hold *h);
 
 /* For a driver's suspend: each row of st is what DROP takes ("INDEX" or
- * "TRIGGER"), a name and the statement that makes it again; each is
- * dropped and its statement kept in h.  0, or -1 with err set. */
+ * "TRIGGER"), a name, the statement that makes it again and, where the
+ * dialect names a trigger within its table, that table (else NULL or no
+ * fourth column); each is dropped and its statement kept in h.  0, or -1
+ * with err set. */
 int crm_search_set_aside(struct crm_db *db, struct crm_stmt *st,
 	struct crm_search_hold *h, struct crm_err *err);
 

@@ -275,6 +275,27 @@ line2	tab' >/dev/null
 	assert_output Delta
 }
 
+@test "a first import into an empty table: its rows found, and what is written after it" {
+	printf 'name,email,city\n张伟,zw@x.com,北京\nAlpha,a@x.com,\n' |
+		crm-import customers - -q
+	run crm-customer search 张伟 -H -o email
+	assert_output zw@x.com
+	run crm-customer search 北 -H -o email
+	assert_output zw@x.com
+	# What a first import set aside while it wrote is back.
+	crm-customer add --name 张伟伟 --email zww@x.com -q
+	printf 'name,email\nBeta,b@x.com\n' | crm-import customers - -q
+	run crm-customer search 张伟 -H -o email
+	assert_output "$(printf 'zw@x.com\nzww@x.com')"
+	run crm-customer search beta -H -o email
+	assert_output b@x.com
+	crm-customer update 1 --name 李娜 -q
+	run crm-customer search 张伟 -H -o email
+	assert_output zww@x.com
+	run crm-admin check
+	assert_success
+}
+
 @test "products, orders grouped by order_ref, and the inventory sync" {
 	printf 'sku,name,price,stock\nA,Apple,1.50,10\nB,Box,12,5\nC,Cherry,0.10,0\n' >p.csv
 	crm-import products p.csv -q
