@@ -1,7 +1,8 @@
 /*
  * db-pg-search.c - the PostgreSQL driver's search index: for each
- * customer, the tokens search.c cuts (in a text[] with a GIN index) and
- * the folded runs they come from (customer_search, db-pg-schema.c).
+ * customer, the tokens search.c cuts (hashed, in a bigint[] with a GIN
+ * index) and the folded runs they come from (customer_search,
+ * db-pg-schema.c).
  *
  * The server cannot cut tokens, so crm does, here, as it does for FTS5:
  * triggers note changed customers in search_dirty and the fold at each
@@ -103,24 +104,37 @@ entry(const char *const *text, size_t n, struct crm_buf *grams,
 		crm_buf_setlen(folded, folded->len - 1);
 }
 
-/* The grams, one a line, as an array literal: {"a","b"}. */
+/*
+ * The grams, one a line, as the index holds them: each its FNV-1a hash, a
+ * bigint, sep between them.  Numbers, not text: a GIN index of numbers is
+ * built in half the time of one of text compared by the database's
+ * collation, and a search looks its grams up in it the same way.  Two
+ * grams that hash alike (one chance in 2^64 a pair) only let the phrase
+ * check below look at a customer it would not have.
+ */
+static void
+numbers(const struct crm_buf *grams, char sep, struct crm_buf *out)
+{
+	const char *p = grams->buf, *end = grams->buf + grams->len, *nl;
+
+	while (p && p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			nl = end;
+		if (p != grams->buf)
+			crm_buf_addch(out, sep);
+		crm_buf_addf(out, "%lld",
+			(long long)crm_text_hash(p, (size_t)(nl - p)));
+		p = nl + 1;
+	}
+}
+
+/* The grams as an array literal: {1,-2}. */
 static void
 array_literal(const struct crm_buf *grams, struct crm_buf *out)
 {
-	size_t i;
-
 	crm_buf_addch(out, '{');
-	if (grams->len)
-		crm_buf_addch(out, '"');
-	for (i = 0; i < grams->len; i++)
-		switch (grams->buf[i]) {
-		case '\n': crm_buf_adds(out, "\",\""); break;
-		case '"': crm_buf_adds(out, "\\\""); break;
-		case '\\': crm_buf_adds(out, "\\\\"); break;
-		default: crm_buf_addch(out, grams->buf[i]);
-		}
-	if (grams->len)
-		crm_buf_addch(out, '"');
+	numbers(grams, ',', out);
 	crm_buf_addch(out, '}');
 }
 
@@ -196,6 +210,7 @@ crm_pg_search_verify(struct crm_db *db, int repair, int *wrong,
 	struct crm_err *err)
 {
 	struct crm_buf grams = CRM_BUF_INIT, folded = CRM_BUF_INIT;
+	struct crm_buf hashes = CRM_BUF_INIT;
 	struct crm_stmt *st;
 	const char *text[NCOLS];
 	int i;
@@ -217,12 +232,15 @@ crm_pg_search_verify(struct crm_db *db, int repair, int *wrong,
 		for (i = 0; i < NCOLS; i++)
 			text[i] = crm_col_text(st, i + 1);
 		entry(text, NCOLS, &grams, &folded);
-		if (strcmp(grams.buf ? grams.buf : "", g) ||
+		crm_buf_reset(&hashes);
+		numbers(&grams, '\n', &hashes);
+		if (strcmp(hashes.buf ? hashes.buf : "", g) ||
 		    strcmp(folded.buf ? folded.buf : "", f))
 			*wrong = 1;
 	}
 	crm_buf_release(&grams);
 	crm_buf_release(&folded);
+	crm_buf_release(&hashes);
 	if (crm_done(st) < 0)
 		return -1;
 	if (*wrong && repair) {
@@ -295,7 +313,7 @@ int
 crm_pg_search_where(struct crm_buf *sql, const char *col, int param)
 {
 	crm_buf_addf(sql, "%s IN (SELECT s.id FROM customer_search AS s\n"
-		"WHERE s.grams @> string_to_array(?%d, chr(10))\n"
+		"WHERE s.grams @> ?%d::bigint[]\n"
 		"  AND NOT EXISTS (SELECT 1\n"
 		"       FROM unnest(string_to_array(?%d, chr(10))) AS r (run)\n"
 		"       WHERE strpos(s.folded, r.run) = 0))",
@@ -307,14 +325,17 @@ void
 crm_pg_search_bind(struct crm_stmt *st, int param, const char *text)
 {
 	struct crm_buf grams = CRM_BUF_INIT, runs = CRM_BUF_INIT;
+	struct crm_buf array = CRM_BUF_INIT;
 	struct grams g = { &grams, text, 1 };
 
 	crm_search_tokens(text, strlen(text), 1, add_gram, &g);
 	crm_search_runs(text, strlen(text), 1, &runs);
 	while (runs.len && runs.buf[runs.len - 1] == '\n')
 		crm_buf_setlen(&runs, runs.len - 1);
-	crm_bind_copy(st, param, grams.buf ? grams.buf : "", grams.len);
+	array_literal(&grams, &array);
+	crm_bind_copy(st, param, array.buf, array.len);
 	crm_bind_copy(st, param + 1, runs.buf ? runs.buf : "", runs.len);
 	crm_buf_release(&grams);
 	crm_buf_release(&runs);
+	crm_buf_release(&array);
 }

@@ -14,7 +14,7 @@
 
 /* The newest schema version this binary knows; every driver's schema
  * reaches it. */
-#define CRM_SCHEMA_LATEST 12
+#define CRM_SCHEMA_LATEST 13
 int crm_schema_latest(void);
 
 /*

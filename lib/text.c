@@ -275,8 +275,8 @@ crm_text_cut(const char *s, size_t len, size_t width, struct crm_buf *out)
 	return w;
 }
 
-void
-crm_text_digest(const char *s, size_t n, struct crm_buf *out)
+uint64_t
+crm_text_hash(const char *s, size_t n)
 {
 	uint64_t h = 14695981039346656037ULL;
 	size_t i;
@@ -285,5 +285,11 @@ crm_text_digest(const char *s, size_t n, struct crm_buf *out)
 		h ^= (unsigned char)s[i];
 		h *= 1099511628211ULL;
 	}
-	crm_buf_addf(out, "%016llx", (unsigned long long)h);
+	return h;
+}
+
+void
+crm_text_digest(const char *s, size_t n, struct crm_buf *out)
+{
+	crm_buf_addf(out, "%016llx", (unsigned long long)crm_text_hash(s, n));
 }

@@ -9,6 +9,7 @@
 #define CRM_TEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 #include "err.h"
@@ -72,8 +73,11 @@ size_t crm_text_cut(const char *s, size_t len, size_t width,
  * *cp is -1 for an invalid sequence. */
 size_t crm_text_next(const char *s, size_t len, int *cp);
 
-/* 16 hex digits of FNV-1a, 64 bits, of the n bytes at s, appended to
- * out: what tells that a record changed (snapshot.h). */
+/* FNV-1a, 64 bits, of the n bytes at s. */
+uint64_t crm_text_hash(const char *s, size_t n);
+
+/* Its 16 hex digits, appended to out: what tells that a record changed
+ * (snapshot.h). */
 void crm_text_digest(const char *s, size_t n, struct crm_buf *out);
 
 #endif

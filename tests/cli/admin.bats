@@ -221,6 +221,33 @@ teardown() {
 	assert_output 1
 }
 
+@test "a PostgreSQL database of schema 12 gets its search index made again as numbers" {
+	on_pg || skip "PostgreSQL's own migration"
+	init_db
+	printf 'name,email,city\n张伟,zw@x.com,北京\nAda,ada@x.com,\n' |
+		crm-import customers - -q
+	# Schema 12's index: the grams as text, in an index of text.
+	db_sql "DROP INDEX customer_search_grams;
+		ALTER TABLE customer_search ALTER grams TYPE text[]
+			USING array['stale'];
+		CREATE INDEX customer_search_grams ON customer_search
+			USING gin (grams);"
+	db_version 12
+	run --separate-stderr crm-customer search -H -o email 张伟
+	assert_success
+	assert_output zw@x.com
+	assert_equal "$(db_version)" 13
+	assert_equal "$(db_sql "SELECT format_type(atttypid, atttypmod)
+		FROM pg_attribute WHERE attrelid = 'customer_search'::regclass
+		AND attname = 'grams'")" "bigint[]"
+	run crm-customer search -H -o email 北
+	assert_output zw@x.com
+	run crm-customer search -H -o email ada
+	assert_output ada@x.com
+	run crm-admin check
+	assert_success
+}
+
 @test "a reader migrates an older database too" {
 	sqlite_only
 	make_v1_db "$CRM_DB"
