@@ -130,6 +130,7 @@ copy_table(struct crm_db *src, struct crm_db *dst, const char *table,
 	if (strcmp(table, "import_changes"))
 		crm_buf_adds(&sel, " ORDER BY id");
 	st = crm_sql(src, "cannot read the records", sel.buf, err);
+	crm_stmt_many(st);
 	while (crm_step(st) > 0) {
 		if (!ld) {
 			/* The columns as src has them. */

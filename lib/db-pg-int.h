@@ -26,6 +26,7 @@ struct crm_pq {
 	__typeof__(PQsendQueryParams) *PQsendQueryParams;
 	__typeof__(PQsendQueryPrepared) *PQsendQueryPrepared;
 	__typeof__(PQsendPrepare) *PQsendPrepare;
+	__typeof__(PQexecParams) *PQexecParams;
 	__typeof__(PQpipelineSync) *PQpipelineSync;
 	__typeof__(PQexitPipelineMode) *PQexitPipelineMode;
 	__typeof__(PQenterPipelineMode) *PQenterPipelineMode;
@@ -60,6 +61,7 @@ extern struct crm_pq crm_pq;
 #define PQsendQueryParams (crm_pq.PQsendQueryParams)
 #define PQsendQueryPrepared (crm_pq.PQsendQueryPrepared)
 #define PQsendPrepare (crm_pq.PQsendPrepare)
+#define PQexecParams (crm_pq.PQexecParams)
 #define PQpipelineSync (crm_pq.PQpipelineSync)
 #define PQexitPipelineMode (crm_pq.PQexitPipelineMode)
 #define PQenterPipelineMode (crm_pq.PQenterPipelineMode)
@@ -101,6 +103,9 @@ struct pstmt {
 	PGresult *res;
 	int row, nrows;		/* the current row; -1 before the first */
 	int ran;		/* executed since the last reset */
+	char cursor[16];	/* a use read in parts: its cursor, or "" */
+	int more;		/* the cursor may have rows after res's */
+	int own_tx;		/* the cursor's transaction is its own */
 };
 
 #define C(db) ((struct conn *)(db)->conn)

@@ -164,8 +164,9 @@ fold(struct crm_db *db, int64_t batch, struct crm_err *err)
 		"SELECT id, name, email, phone, city FROM customers\n"
 		"WHERE id IN (" FOLD_IDS ")", err);
 	crm_bind_int(st, 1, batch);
-	/* Once the SELECT has run its rows are all at hand: the load can
-	 * stream while they are read. */
+	crm_stmt_many(st);
+	/* The SELECT is read in parts, and the load sends its rows in
+	 * pieces: the connection is free for each in turn. */
 	got = crm_step(st);
 	if (got > 0)
 		ld = crm_load_begin(db, "customer_search", "id, grams, folded",
@@ -220,6 +221,7 @@ crm_pg_search_verify(struct crm_db *db, int repair, int *wrong,
 		"       array_to_string(s.grams, chr(10)), s.folded\n"
 		"FROM customers AS c\n"
 		"FULL JOIN customer_search AS s ON s.id = c.id", err);
+	crm_stmt_many(st);
 	while (!*wrong && crm_step(st) > 0) {
 		const char *g = crm_col_text(st, 5), *f = crm_col_text(st, 6);
 

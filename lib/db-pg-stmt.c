@@ -163,11 +163,36 @@ crm_pg_prepare(struct crm_stmt *st)
 	return 0;
 }
 
+/* End a use read in parts: its cursor closed, and the transaction
+ * opened for it (read only) ended. */
+static void
+cursor_close(struct crm_stmt *st)
+{
+	struct pstmt *ps = PS(st);
+	PGconn *c = C(st->db) ? C(st->db)->c : NULL;
+	struct crm_buf sql = CRM_BUF_INIT;
+
+	if (c && !st->db->closing && PQstatus(c) == CONNECTION_OK) {
+		if (ps->own_tx) {
+			PQclear(PQexec(c, "ROLLBACK"));
+		} else if (PQtransactionStatus(c) == PQTRANS_INTRANS) {
+			crm_buf_addf(&sql, "CLOSE %s", ps->cursor);
+			PQclear(PQexec(c, sql.buf));
+			crm_buf_release(&sql);
+		}
+	}
+	ps->cursor[0] = '\0';
+	ps->more = 0;
+	ps->own_tx = 0;
+}
+
 void
 crm_pg_reset(struct crm_stmt *st)
 {
 	struct pstmt *ps = PS(st);
 
+	if (ps->cursor[0])
+		cursor_close(st);
 	PQclear(ps->res);
 	ps->res = NULL;
 	ps->row = -1;
@@ -208,7 +233,7 @@ crm_pg_busy(struct crm_stmt *st)
 {
 	struct pstmt *ps = PS(st);
 
-	return ps->ran && ps->row < ps->nrows;
+	return ps->ran && (ps->row < ps->nrows || ps->more);
 }
 
 int
@@ -385,6 +410,71 @@ apart:
 	return exec_prepared(st, vals);
 }
 
+/* Rows a use read in parts takes at a time. */
+#define CURSOR_ROWS 10000
+
+/* The next part of a use read in parts into ps->res. */
+static void
+cursor_fetch(struct crm_stmt *st)
+{
+	struct pstmt *ps = PS(st);
+	char sql[48];
+
+	PQclear(ps->res);
+	snprintf(sql, sizeof(sql), "FETCH %d FROM %s", CURSOR_ROWS,
+		ps->cursor);
+	ps->res = PQexec(C(st->db)->c, sql);
+	ps->more = PQresultStatus(ps->res) == PGRES_TUPLES_OK &&
+		PQntuples(ps->res) == CURSOR_ROWS;
+}
+
+/*
+ * A use that may read many rows (crm_stmt_many()): a whole result is
+ * held in memory by libpq, a table of a million rows some hundreds of
+ * megabytes, so the SELECT is read through a cursor, CURSOR_ROWS at a
+ * time, which leaves the connection free for other statements between
+ * steps.  A cursor lives in a transaction: the open one, or on a
+ * read-only connection one of its own (a snapshot, as SQLite's read
+ * transaction gives).  Elsewhere (a writer outside a transaction) the
+ * result is read whole: 0.  Else 1, ps->res the first part or the
+ * error.
+ */
+static int
+cursor_open(struct crm_stmt *st, const char *const *vals)
+{
+	PGconn *c = C(st->db)->c;
+	struct pstmt *ps = PS(st);
+	struct crm_buf sql = CRM_BUF_INIT;
+	PGresult *res;
+
+	if (PQtransactionStatus(c) == PQTRANS_IDLE && st->db->readonly) {
+		res = PQexec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ "
+			"READ ONLY");
+		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+			ps->res = res;
+			return 1;
+		}
+		PQclear(res);
+		ps->own_tx = 1;
+	} else if (PQtransactionStatus(c) != PQTRANS_INTRANS) {
+		return 0;
+	}
+	snprintf(ps->cursor, sizeof(ps->cursor), "crm_c%u",
+		++C(st->db)->nstmt);
+	crm_buf_addf(&sql, "DECLARE %s NO SCROLL CURSOR FOR %s", ps->cursor,
+		ps->sql);
+	res = PQexecParams(c, sql.buf, ps->nparams, ps->want, vals, NULL,
+		NULL, 0);
+	crm_buf_release(&sql);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		ps->res = res;
+		return 1;
+	}
+	PQclear(res);
+	cursor_fetch(st);
+	return 1;
+}
+
 int
 crm_pg_step(struct crm_stmt *st)
 {
@@ -393,21 +483,24 @@ crm_pg_step(struct crm_stmt *st)
 
 	if (!ps->ran) {
 		struct crm_buf *bufs = NULL;
+		const char *const *vals = NULL;
 		int i;
 
-		if (ps->nparams)
+		if (ps->nparams) {
 			bufs = crm_xcalloc((size_t)ps->nparams, sizeof(*bufs));
-		if (!ps->prepared && !crm_pg_in_transaction(st->db)) {
+			vals = param_values(ps, bufs);
+		}
+		if (st->many && !ps->write && cursor_open(st, vals)) {
+			;
+		} else if (!ps->prepared && !crm_pg_in_transaction(st->db)) {
 			ps->retype = 0;
-			ps->res = prepare_run(st, ps->nparams ?
-				param_values(ps, bufs) : NULL);
+			ps->res = prepare_run(st, vals);
 		} else if ((!ps->prepared || ps->retype) &&
 		    prepare_typed(st) < 0) {
 			ps->res = NULL;
 		} else {
 			ps->retype = 0;
-			ps->res = exec_prepared(st, ps->nparams ?
-				param_values(ps, bufs) : NULL);
+			ps->res = exec_prepared(st, vals);
 		}
 		for (i = 0; i < ps->nparams; i++)
 			crm_buf_release(&bufs[i]);
@@ -437,6 +530,16 @@ crm_pg_step(struct crm_stmt *st)
 	}
 	if (ps->row < ps->nrows)
 		ps->row++;
+	if (ps->row == ps->nrows && ps->more) {
+		cursor_fetch(st);
+		if (PQresultStatus(ps->res) != PGRES_TUPLES_OK) {
+			ps->nrows = ps->row = 0;
+			return crm_pg_fail(st->db, ps->res, st->what,
+				st->err);
+		}
+		ps->nrows = PQntuples(ps->res);
+		ps->row = 0;
+	}
 	return ps->row < ps->nrows ? 1 : 0;
 }
 

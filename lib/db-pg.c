@@ -57,6 +57,7 @@ static const char *const pq_names[] = {
 	"PQsendQueryParams",
 	"PQsendQueryPrepared",
 	"PQsendPrepare",
+	"PQexecParams",
 	"PQpipelineSync",
 	"PQexitPipelineMode",
 	"PQenterPipelineMode",

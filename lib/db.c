@@ -126,7 +126,15 @@ found:
 	st->what = what ? what : "database error";
 	st->failed = 0;
 	st->changes = 0;
+	st->many = 0;
 	return st;
+}
+
+void
+crm_stmt_many(struct crm_stmt *st)
+{
+	if (st)
+		st->many = 1;
 }
 
 static void

@@ -137,6 +137,14 @@ void crm_bind_copy(struct crm_stmt *st, int i, const char *s, size_t n);
 /* The number of parameters the statement's SQL has. */
 int crm_stmt_params(struct crm_stmt *st);
 
+/*
+ * This use of st may read more rows than are worth holding at once (a
+ * whole table): before its first step, so that a driver that would hold
+ * the result whole reads it in parts instead.  Another statement may
+ * still run between its steps.  Until crm_done().
+ */
+void crm_stmt_many(struct crm_stmt *st);
+
 /* Step: 1 with a row to read, 0 when done, -1 on failure (err set). */
 int crm_step(struct crm_stmt *st);
 

@@ -24,6 +24,7 @@ struct crm_stmt {
 	const char *what;	/* this use's error context */
 	int failed;		/* this use failed */
 	int64_t changes;	/* rows the last finished step changed */
+	int many;		/* this use may read many rows (db.h) */
 	char **copies;		/* owned: text bound by crm_bind_copy() */
 	size_t ncopies;
 	void *ds;		/* the driver's statement */

@@ -450,6 +450,10 @@ crm_query_run(struct crm_db *db, const struct crm_query *q,
 			(long long)(q->limit >= 0 ? q->limit : INT64_MAX),
 			(long long)q->offset);
 	st = crm_sql(db, "cannot list", sql.buf, err);
+	/* A whole table, or a large part of it; a search finds few. */
+	if (q->only_id <= 0 && !q->match &&
+	    (q->limit < 0 || q->limit > 10000))
+		crm_stmt_many(st);
 	param = 1;
 	if (q->only_id > 0)
 		crm_bind_int(st, param++, q->only_id);

@@ -187,6 +187,7 @@ crm_snapshot_each(struct crm_db *db, const struct crm_fieldset *fs,
 	crm_buf_adds(&sql, " WHERE t.id > ?1 ORDER BY t.id");
 	st = crm_sql(db, "cannot read a record", sql.buf, err);
 	crm_bind_int(st, 1, after);
+	crm_stmt_many(st);
 	while (ret == 0 && crm_step(st) > 0) {
 		crm_buf_reset(&json);
 		if (row_json(db, fs, st, &json, err) < 0 ||
