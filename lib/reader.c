@@ -5,7 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "reader.h"
+#include "reader-int.h"
 #include "text.h"
 #include "banned.h"
 
@@ -13,79 +13,13 @@
 #define MAX_RECORD_LINES 100000
 /* Bytes read from the file at a time. */
 #define INBUF (64 * 1024)
-/* Arrays and objects inside a JSON member, nested no deeper than this. */
-#define JSON_DEPTH 64
-/* Lines that are no JSON object kept while looking for the first one. */
-#define JSON_BEFORE 1000
 /* Display columns of file text a message shows. */
 #define ECHO_WIDTH 64
 
 static const char unterminated[] = "unterminated quoted field";
 static const char stray_quote[] = "quote inside an unquoted field";
 static const char after_quote[] = "text after the closing quote of a field";
-static const char too_wide[] = "more than 2000 fields";
-
-enum mode { M_CSV, M_TSV, M_JSON };
-
-/* Where the CSV parser is in a field. */
-enum state {
-	S_START,	/* at its start (blanks seen: they may precede a quote) */
-	S_PLAIN,	/* in an unquoted field */
-	S_QUOTED,	/* inside quotes */
-	S_QUOTE,	/* a quote inside quotes: the end, or "" */
-	S_AFTER		/* blanks after the closing quote */
-};
-
-struct line {
-	char *s;
-	size_t len;
-	int64_t no;
-};
-
-struct crm_reader {
-	FILE *fp;
-	enum mode mode;
-	char delim;
-	iconv_t cd;		/* (iconv_t)-1 for UTF-8 */
-	int unit;		/* bytes in a code unit: 1, or 2 for UTF-16 */
-	int be;			/* UTF-16: big-endian (-1 before it is known) */
-	int bom16;		/* UTF-16 with a byte order mark */
-	int64_t lineno;		/* lines read */
-	int64_t crs;		/* bare CRs read: line ends too */
-	int64_t no;		/* the number of the line being parsed */
-	int64_t offset;		/* bytes read */
-	int first;		/* the first line is still to come (BOM) */
-	crypto_hash_sha256_state sha;	/* of the bytes read */
-	FILE *tee;		/* a copy of the bytes read, or NULL */
-	int nohash;		/* skip the SHA-256 */
-	unsigned char *in;	/* bytes read from fp, not yet taken */
-	size_t ipos, ilen;
-	int eof;
-	struct crm_buf raw;	/* the line as read */
-	struct crm_buf conv;	/* the line in UTF-8 */
-	/* the record being parsed */
-	struct crm_record cur;
-	struct crm_buf field;	/* the field being parsed */
-	enum state state;
-	int quoted;		/* the field began with a quote */
-	size_t fields;		/* fields the record has, kept or not */
-	int64_t start;		/* its first line, 0 before it begins */
-	struct line *lines;	/* its lines, for recovery */
-	size_t nlines, alines;
-	/* records parsed and not yet returned */
-	struct crm_record *done;
-	size_t ndone, adone, taken;
-	/* lines to parse again after a broken record */
-	struct line *again;
-	size_t nagain, iagain;
-	/* JSON Lines */
-	int jstate;		/* 0 before the header, 1 its line again, 2 */
-	struct crm_record jhead;	/* the member names */
-	struct crm_buf jfirst;	/* the first object's line */
-	int64_t jfirst_no;
-	unsigned char *jseen;	/* members given by the line being read */
-	struct crm_buf jtmp, jwhy, jname;
-};
+const char rd_too_wide[] = "more than 2000 fields";
 
 /* Add a field: its value s, and its text x as the file has it. */
 static void
@@ -110,8 +44,8 @@ rec_add2(struct crm_record *rec, const char *s, size_t len, const char *x,
 	rec->n++;
 }
 
-static void
-rec_add(struct crm_record *rec, const char *s, size_t len)
+void
+rd_rec_add(struct crm_record *rec, const char *s, size_t len)
 {
 	rec_add2(rec, s, len, s, len);
 }
@@ -195,7 +129,7 @@ finish(struct crm_reader *r, int bad, const char *reason)
 	}
 	if (!bad && r->fields > CRM_READER_MAX_FIELDS) {
 		bad = 1;
-		reason = too_wide;
+		reason = rd_too_wide;
 	}
 	d = &r->done[r->ndone++];
 	d->n = 0;
@@ -211,8 +145,8 @@ finish(struct crm_reader *r, int bad, const char *reason)
 	r->start = 0;
 }
 
-static void
-free_lines(struct line *l, size_t n)
+void
+rd_free_lines(struct line *l, size_t n)
 {
 	size_t i;
 
@@ -221,17 +155,17 @@ free_lines(struct line *l, size_t n)
 }
 
 /* A field of the record being parsed ends: keep it (up to the limit). */
-static void
-add_field(struct crm_reader *r, struct crm_record *rec, const char *s,
+void
+rd_add_field(struct crm_reader *r, struct crm_record *rec, const char *s,
 	size_t len)
 {
 	if (++r->fields <= CRM_READER_MAX_FIELDS + 1)
-		rec_add(rec, s, len);
+		rd_rec_add(rec, s, len);
 }
 
 /* The line's length without its line end. */
-static size_t
-chomp(const char *s, size_t len)
+size_t
+rd_chomp(const char *s, size_t len)
 {
 	while (len && (s[len - 1] == '\n' || s[len - 1] == '\r'))
 		len--;
@@ -250,8 +184,8 @@ broken(struct crm_reader *r, const char *reason)
 	r->cur.n = 0;
 	if (r->nlines) {
 		r->start = r->lines[0].no;
-		rec_add(&r->cur, r->lines[0].s,
-			chomp(r->lines[0].s, r->lines[0].len));
+		rd_rec_add(&r->cur, r->lines[0].s,
+			rd_chomp(r->lines[0].s, r->lines[0].len));
 	}
 	r->fields = 0;
 	finish(r, 1, reason);
@@ -343,10 +277,10 @@ crm_reader_free(struct crm_reader *r)
 	for (i = 0; i < r->adone; i++)
 		crm_record_release(&r->done[i]);
 	free(r->done);
-	free_lines(r->lines, r->nlines);
+	rd_free_lines(r->lines, r->nlines);
 	free(r->lines);
 	if (r->again)
-		free_lines(r->again + r->iagain, r->nagain - r->iagain);
+		rd_free_lines(r->again + r->iagain, r->nagain - r->iagain);
 	free(r->again);
 	crm_record_release(&r->jhead);
 	crm_buf_release(&r->jfirst);
@@ -555,8 +489,8 @@ convert(struct crm_reader *r, char *in, size_t len, int64_t no,
  * Read the next line of the file into r->conv, in UTF-8, without a byte
  * order mark.  1, 0 at the end, -1 on error.
  */
-static int
-next_line(struct crm_reader *r, struct crm_err *err)
+int
+rd_next_line(struct crm_reader *r, struct crm_err *err)
 {
 	int got;
 
@@ -601,14 +535,14 @@ tsv_record(struct crm_reader *r, const char *s, size_t len, int64_t no)
 {
 	size_t i;
 
-	len = chomp(s, len);
+	len = rd_chomp(s, len);
 	if (!len)
 		return;
 	r->start = no;
 	crm_buf_reset(&r->field);
 	for (i = 0; i <= len; i++) {
 		if (i == len || s[i] == '\t') {
-			add_field(r, &r->cur, r->field.buf, r->field.len);
+			rd_add_field(r, &r->cur, r->field.buf, r->field.len);
 			crm_buf_reset(&r->field);
 			continue;
 		}
@@ -630,8 +564,8 @@ tsv_record(struct crm_reader *r, const char *s, size_t len, int64_t no)
 
 /* ---- CSV ---------------------------------------------------------------- */
 
-static int
-blank(const char *s, size_t len)
+int
+rd_blank(const char *s, size_t len)
 {
 	size_t i;
 
@@ -762,7 +696,7 @@ csv_line(struct crm_reader *r, char *s, size_t len, int64_t no)
 	struct line *l;
 	const char *why;
 
-	if (!r->nlines && blank(s, len))
+	if (!r->nlines && rd_blank(s, len))
 		return;
 	if (r->nlines == r->alines) {
 		r->alines = r->alines ? r->alines * 2 : 8;
@@ -787,7 +721,7 @@ csv_line(struct crm_reader *r, char *s, size_t len, int64_t no)
 		return;
 	}
 	if (!r->start) {	/* the record ended with this line */
-		free_lines(r->lines, r->nlines);
+		rd_free_lines(r->lines, r->nlines);
 		r->nlines = 0;
 	} else if (r->nlines > MAX_RECORD_LINES) {
 		broken(r, unterminated);
@@ -846,514 +780,8 @@ csv_end(struct crm_reader *r)
 	/* The last line had no line end. */
 	end_field(r);
 	finish(r, 0, NULL);
-	free_lines(r->lines, r->nlines);
+	rd_free_lines(r->lines, r->nlines);
 	r->nlines = 0;
-}
-
-/* ---- JSON Lines --------------------------------------------------------- */
-
-enum jkind { J_BAD, J_STRING, J_NUMBER, J_TRUE, J_FALSE, J_NULL, J_ARRAY,
-	J_OBJECT };
-
-struct json {
-	const char *s;
-	size_t len, i;
-	const char *why;	/* static, when J_BAD */
-};
-
-static void
-json_ws(struct json *j)
-{
-	while (j->i < j->len && (j->s[j->i] == ' ' || j->s[j->i] == '\t' ||
-	    j->s[j->i] == '\r' || j->s[j->i] == '\n'))
-		j->i++;
-}
-
-static int
-json_bad(struct json *j, const char *why)
-{
-	if (!j->why)
-		j->why = j->i >= j->len ? "the JSON object is not closed: the "
-			"line is cut short" : why;
-	return J_BAD;
-}
-
-static int
-hex4(const char *s, unsigned *v)
-{
-	int i;
-
-	*v = 0;
-	for (i = 0; i < 4; i++) {
-		char c = s[i];
-
-		*v <<= 4;
-		if (c >= '0' && c <= '9')
-			*v |= (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			*v |= (unsigned)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			*v |= (unsigned)(c - 'A' + 10);
-		else
-			return -1;
-	}
-	return 0;
-}
-
-static void
-put_utf8(struct crm_buf *b, unsigned cp)
-{
-	if (cp < 0x80) {
-		crm_buf_addch(b, (int)cp);
-	} else if (cp < 0x800) {
-		crm_buf_addch(b, (int)(0xc0 | cp >> 6));
-		crm_buf_addch(b, (int)(0x80 | (cp & 0x3f)));
-	} else if (cp < 0x10000) {
-		crm_buf_addch(b, (int)(0xe0 | cp >> 12));
-		crm_buf_addch(b, (int)(0x80 | (cp >> 6 & 0x3f)));
-		crm_buf_addch(b, (int)(0x80 | (cp & 0x3f)));
-	} else {
-		crm_buf_addch(b, (int)(0xf0 | cp >> 18));
-		crm_buf_addch(b, (int)(0x80 | (cp >> 12 & 0x3f)));
-		crm_buf_addch(b, (int)(0x80 | (cp >> 6 & 0x3f)));
-		crm_buf_addch(b, (int)(0x80 | (cp & 0x3f)));
-	}
-}
-
-/* A string at j->i (its opening quote), decoded into out. */
-static int
-json_string(struct json *j, struct crm_buf *out)
-{
-	crm_buf_reset(out);
-	j->i++;
-	while (j->i < j->len) {
-		unsigned char c = (unsigned char)j->s[j->i];
-		unsigned cp, lo;
-
-		if (c == '"') {
-			j->i++;
-			if (!crm_text_valid(out->buf, out->len))
-				return json_bad(j, "a JSON string that is not "
-					"UTF-8 text");
-			return J_STRING;
-		}
-		if (c < 0x20)
-			return json_bad(j, "a control character inside a "
-				"JSON string");
-		if (c != '\\') {
-			crm_buf_addch(out, c);
-			j->i++;
-			continue;
-		}
-		if (j->i + 1 >= j->len)
-			break;
-		c = (unsigned char)j->s[j->i + 1];
-		j->i += 2;
-		switch (c) {
-		case '"': case '\\': case '/':
-			crm_buf_addch(out, c);
-			continue;
-		case 'b': crm_buf_addch(out, '\b'); continue;
-		case 'f': crm_buf_addch(out, '\f'); continue;
-		case 'n': crm_buf_addch(out, '\n'); continue;
-		case 'r': crm_buf_addch(out, '\r'); continue;
-		case 't': crm_buf_addch(out, '\t'); continue;
-		case 'u':
-			break;
-		default:
-			return json_bad(j, "an unknown escape in a JSON "
-				"string");
-		}
-		if (j->i + 4 > j->len)
-			break;
-		if (hex4(j->s + j->i, &cp) < 0)
-			return json_bad(j, "a bad \\u escape in a JSON string");
-		j->i += 4;
-		if (cp >= 0xd800 && cp < 0xdc00) {
-			if (j->i + 6 > j->len)
-				break;
-			if (j->s[j->i] != '\\' || j->s[j->i + 1] != 'u' ||
-			    hex4(j->s + j->i + 2, &lo) < 0 ||
-			    lo < 0xdc00 || lo >= 0xe000)
-				return json_bad(j, "a bad \\u escape in a JSON "
-					"string");
-			j->i += 6;
-			cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-		} else if (cp >= 0xdc00 && cp < 0xe000) {
-			return json_bad(j, "a bad \\u escape in a JSON string");
-		}
-		if (!cp)
-			return json_bad(j, "a NUL character (\\u0000) in a "
-				"JSON string");
-		put_utf8(out, cp);
-	}
-	j->i = j->len;
-	return json_bad(j, "");
-}
-
-static int
-digits(struct json *j)
-{
-	size_t from = j->i;
-
-	while (j->i < j->len && j->s[j->i] >= '0' && j->s[j->i] <= '9')
-		j->i++;
-	return j->i > from;
-}
-
-/* Any value at j->i; a string's text into out. */
-static int
-json_value(struct json *j, struct crm_buf *out, int depth)
-{
-	static const char bad[] = "malformed JSON";
-	char c;
-
-	json_ws(j);
-	if (j->i >= j->len)
-		return json_bad(j, bad);
-	c = j->s[j->i];
-	if (c == '"')
-		return json_string(j, out);
-	if (c == '-' || (c >= '0' && c <= '9')) {
-		if (c == '-')
-			j->i++;
-		if (j->i < j->len && j->s[j->i] == '0')
-			j->i++;
-		else if (!digits(j))
-			return json_bad(j, bad);
-		if (j->i < j->len && j->s[j->i] == '.') {
-			j->i++;
-			if (!digits(j))
-				return json_bad(j, bad);
-		}
-		if (j->i < j->len && (j->s[j->i] == 'e' || j->s[j->i] == 'E')) {
-			j->i++;
-			if (j->i < j->len && (j->s[j->i] == '+' ||
-			    j->s[j->i] == '-'))
-				j->i++;
-			if (!digits(j))
-				return json_bad(j, bad);
-		}
-		return J_NUMBER;
-	}
-	if (j->len - j->i >= 4 && !memcmp(j->s + j->i, "true", 4)) {
-		j->i += 4;
-		return J_TRUE;
-	}
-	if (j->len - j->i >= 5 && !memcmp(j->s + j->i, "false", 5)) {
-		j->i += 5;
-		return J_FALSE;
-	}
-	if (j->len - j->i >= 4 && !memcmp(j->s + j->i, "null", 4)) {
-		j->i += 4;
-		return J_NULL;
-	}
-	if (c != '[' && c != '{')
-		return json_bad(j, bad);
-	/* An array or an object: checked, not kept. */
-	if (depth >= JSON_DEPTH)
-		return json_bad(j, "JSON nested too deep");
-	j->i++;
-	json_ws(j);
-	if (j->i < j->len && j->s[j->i] == (c == '[' ? ']' : '}')) {
-		j->i++;
-		return c == '[' ? J_ARRAY : J_OBJECT;
-	}
-	for (;;) {
-		if (c == '{') {
-			json_ws(j);
-			if (j->i >= j->len || j->s[j->i] != '"' ||
-			    json_string(j, out) == J_BAD)
-				return json_bad(j, bad);
-			json_ws(j);
-			if (j->i >= j->len || j->s[j->i] != ':')
-				return json_bad(j, bad);
-			j->i++;
-		}
-		if (json_value(j, out, depth + 1) == J_BAD)
-			return J_BAD;
-		json_ws(j);
-		if (j->i < j->len && j->s[j->i] == ',') {
-			j->i++;
-			continue;
-		}
-		if (j->i < j->len && j->s[j->i] == (c == '[' ? ']' : '}')) {
-			j->i++;
-			return c == '[' ? J_ARRAY : J_OBJECT;
-		}
-		return json_bad(j, bad);
-	}
-}
-
-/* Make r->jwhy a reason naming a member. */
-static const char *
-member_why(struct crm_reader *r, const char *fmt, const char *name,
-	size_t len)
-{
-	struct crm_buf shown = CRM_BUF_INIT;
-
-	crm_reader_echo(name, len, &shown);
-	crm_buf_reset(&r->jwhy);
-	crm_buf_addf(&r->jwhy, fmt, shown.buf);
-	crm_buf_release(&shown);
-	return r->jwhy.buf;
-}
-
-/* The header's column of a member name, or -1: where the last one was
- * found plus one first (members mostly come in the same order). */
-static long
-json_column(const struct crm_reader *r, const char *name, size_t len,
-	size_t hint)
-{
-	const struct crm_record *h = &r->jhead;
-	size_t k;
-
-	if (!h->n)
-		return -1;
-	for (k = 0; k < h->n; k++) {
-		size_t i = (hint + k) % h->n;
-
-		if (h->f[i].len == len && !memcmp(h->f[i].buf, name, len))
-			return (long)i;
-	}
-	return -1;
-}
-
-/*
- * Read the object s (one line, its end cut off) into rec: as the header
- * (its member names), or as a row of the header's columns.
- */
-static void
-json_line(struct crm_reader *r, struct crm_record *rec, const char *s,
-	size_t len, int64_t no, int header)
-{
-	struct json j = { s, len, 0, NULL };
-	const char *why = NULL;
-	size_t hint = 0, i;
-	int kind;
-
-	rec->n = 0;
-	rec->line = no;
-	rec->bad = 0;
-	rec->reason = NULL;
-	crm_buf_reset(&rec->raw);
-	r->fields = 0;
-	if (!header) {
-		for (i = 0; i < r->jhead.n; i++)
-			rec_add(rec, "", 0);
-		r->jseen = crm_xrealloc(r->jseen, r->jhead.n + 1);
-		memset(r->jseen, 0, r->jhead.n + 1);
-	}
-	json_ws(&j);
-	if (j.i >= len || s[j.i] != '{') {
-		why = j.i < len && s[j.i] == '[' ? "not a JSON object but an "
-			"array" : "not a JSON object";
-		goto bad;
-	}
-	j.i++;
-	json_ws(&j);
-	if (j.i < len && s[j.i] == '}') {
-		j.i++;
-		goto end;
-	}
-	for (;;) {
-		size_t from, vfrom;
-		long col;
-
-		json_ws(&j);
-		from = j.i;
-		if (j.i >= len || s[j.i] != '"' ||
-		    json_string(&j, &r->jname) == J_BAD) {
-			json_bad(&j, "malformed JSON");
-			why = j.why;
-			goto bad;
-		}
-		json_ws(&j);
-		if (j.i >= len || s[j.i] != ':') {
-			json_bad(&j, "malformed JSON");
-			why = j.why;
-			goto bad;
-		}
-		j.i++;
-		json_ws(&j);
-		vfrom = j.i;
-		kind = json_value(&j, &r->jtmp, 0);
-		if (kind == J_BAD) {
-			why = j.why;
-			goto bad;
-		}
-		if (header) {
-			add_field(r, rec, r->jname.buf, r->jname.len);
-		} else if (!strcmp(r->jname.buf, "_line") ||
-		    !strcmp(r->jname.buf, "_error")) {
-			/* What a rejects file adds: ignored, not kept. */
-			if ((col = json_column(r, r->jname.buf,
-			    r->jname.len, hint)) >= 0)
-				r->jseen[col] = 1;
-		} else {
-			if (rec->raw.len)
-				crm_buf_addch(&rec->raw, ',');
-			crm_buf_add(&rec->raw, s + from, j.i - from);
-			col = json_column(r, r->jname.buf, r->jname.len, hint);
-			if (!rec->bad && col < 0) {
-				rec->bad = 1;
-				rec->reason = member_why(r, "member '%s' is not "
-					"in the first object, the header",
-					r->jname.buf,
-					r->jname.len);
-			} else if (!rec->bad && r->jseen[col]) {
-				rec->bad = 1;
-				rec->reason = member_why(r, "member '%s' is "
-					"given twice", r->jname.buf,
-					r->jname.len);
-			} else if (!rec->bad && (kind == J_ARRAY ||
-			    kind == J_OBJECT)) {
-				rec->bad = 1;
-				rec->reason = member_why(r, kind == J_ARRAY ?
-					"member '%s' is an array: a value "
-					"must be a string, a number, true, "
-					"false or null" : "member '%s' is an "
-					"object: a value must be a string, a "
-					"number, true, false or null",
-					r->jname.buf, r->jname.len);
-			} else if (!rec->bad) {
-				struct crm_buf *f = &rec->f[col];
-
-				r->jseen[col] = 1;
-				hint = (size_t)col + 1;
-				crm_buf_reset(f);
-				if (kind == J_STRING)
-					crm_buf_add(f, r->jtmp.buf,
-						r->jtmp.len);
-				else if (kind == J_NUMBER)	/* 12.50 too */
-					crm_buf_add(f, s + vfrom, j.i - vfrom);
-				else if (kind == J_TRUE)
-					crm_buf_adds(f, "true");
-				else if (kind == J_FALSE)
-					crm_buf_adds(f, "false");
-				crm_buf_reset(&rec->x[col]);
-				crm_buf_add(&rec->x[col], f->buf, f->len);
-			}
-		}
-		json_ws(&j);
-		if (j.i < len && s[j.i] == ',') {
-			j.i++;
-			continue;
-		}
-		if (j.i < len && s[j.i] == '}') {
-			j.i++;
-			break;
-		}
-		json_bad(&j, "malformed JSON: a ',' or '}' is missing");
-		why = j.why;
-		goto bad;
-	}
-end:
-	json_ws(&j);
-	if (j.i < len) {
-		why = "text after the JSON object";
-		goto bad;
-	}
-	if (header && r->fields > CRM_READER_MAX_FIELDS) {
-		rec->bad = 1;
-		rec->reason = too_wide;
-	}
-	return;
-bad:
-	/* The line as it came, whole. */
-	rec->n = 0;
-	rec_add(rec, s, len);
-	crm_buf_reset(&rec->raw);
-	rec->bad = 1;
-	rec->reason = why;
-}
-
-/* The header's record into rec. */
-static int
-json_header(struct crm_reader *r, struct crm_record *rec)
-{
-	size_t i;
-
-	rec->n = 0;
-	for (i = 0; i < r->jhead.n; i++)
-		rec_add(rec, r->jhead.f[i].buf, r->jhead.f[i].len);
-	rec->line = r->jhead.line;
-	rec->bad = r->jhead.bad;
-	rec->reason = r->jhead.reason;
-	crm_buf_reset(&rec->raw);
-	return 1;
-}
-
-/*
- * JSON Lines: the header is the member names of the first line that is a
- * JSON object; lines before it that are none (at most JSON_BEFORE) are
- * kept and returned after it, as bad rows, then that line as a row.
- */
-static int
-json_next(struct crm_reader *r, struct crm_record *rec, struct crm_err *err)
-{
-	int got;
-	size_t len;
-
-	if (r->jstate == 1) {
-		if (r->iagain < r->nagain) {
-			struct line l = r->again[r->iagain++];
-
-			json_line(r, rec, l.s, l.len, l.no, 0);
-			free(l.s);
-			return 1;
-		}
-		r->jstate = 2;
-		json_line(r, rec, r->jfirst.buf, r->jfirst.len, r->jfirst_no,
-			0);
-		crm_buf_release(&r->jfirst);
-		return 1;
-	}
-	for (;;) {
-		got = next_line(r, err);
-		if (got < 0)
-			return -1;
-		if (got == 0) {
-			struct line *l = r->again;
-
-			if (r->jstate == 2 || r->iagain == r->nagain)
-				return 0;
-			/* No line is a JSON object: the first says why. */
-			json_line(r, &r->jhead, l->s, l->len, l->no, 1);
-			free_lines(r->again + r->iagain, r->nagain - r->iagain);
-			r->iagain = r->nagain = 0;
-			r->jstate = 2;
-			return json_header(r, rec);
-		}
-		len = chomp(r->conv.buf, r->conv.len);
-		if (blank(r->conv.buf, len))
-			continue;
-		if (r->jstate == 2) {
-			json_line(r, rec, r->conv.buf, len, r->lineno, 0);
-			return 1;
-		}
-		json_line(r, &r->jhead, r->conv.buf, len, r->lineno, 1);
-		if (!r->jhead.bad || r->jhead.n > CRM_READER_MAX_FIELDS ||
-		    r->nagain >= JSON_BEFORE)
-			break;
-		r->again = crm_xrealloc(r->again,
-			(r->nagain + 1) * sizeof(*r->again));
-		r->again[r->nagain].s = crm_xmalloc(len + 1);
-		memcpy(r->again[r->nagain].s, r->conv.buf, len);
-		r->again[r->nagain].s[len] = '\0';
-		r->again[r->nagain].len = len;
-		r->again[r->nagain].no = r->lineno;
-		r->nagain++;
-	}
-	if (!r->jhead.bad) {
-		/* The header, and the same line as the first row after the
-		 * lines kept. */
-		crm_buf_reset(&r->jfirst);
-		crm_buf_add(&r->jfirst, r->conv.buf, len);
-		r->jfirst_no = r->lineno;
-		r->jstate = 1;
-	}
-	return json_header(r, rec);
 }
 
 /* ---- the next record ---------------------------------------------------- */
@@ -1365,7 +793,7 @@ crm_reader_next(struct crm_reader *r, struct crm_record *rec,
 	int got;
 
 	if (r->mode == M_JSON)
-		return json_next(r, rec, err);
+		return rd_json_next(r, rec, err);
 	for (;;) {
 		if (r->taken < r->ndone) {
 			struct crm_record tmp = r->done[r->taken];
@@ -1385,7 +813,7 @@ crm_reader_next(struct crm_reader *r, struct crm_record *rec,
 			free(l.s);
 			continue;
 		}
-		got = next_line(r, err);
+		got = rd_next_line(r, err);
 		if (got < 0)
 			return -1;
 		if (got == 0) {
