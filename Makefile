@@ -25,7 +25,14 @@ BUILD = build
 endif
 
 BINS = crm crm-admin crm-customer crm-contact crm-product crm-order crm-deal crm-ticket crm-activity crm-campaign crm-field crm-import crm-report
-LIB_OBJS = buf cmd copy custom db db-pg db-pg-schema db-pg-search db-pg-stmt db-sqlite db-sqlite-schema db-sqlite-search dupes entity err history import import-log import-map import-orders order out outfile query reader reader-json record report rules schema search snapshot text value verbs
+LIB_OBJS = buf cmd copy custom \
+	db db-pg db-pg-schema db-pg-search db-pg-stmt \
+	db-sqlite db-sqlite-schema db-sqlite-search \
+	dupes entity err history \
+	import import-log import-map import-orders \
+	order out outfile query reader reader-json \
+	record record-delete record-update report rules \
+	schema search snapshot text value verbs
 
 LIB = $(BUILD)/libcrm.a
 BIN_PATHS = $(addprefix $(BUILD)/,$(BINS))

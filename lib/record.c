@@ -1,10 +1,18 @@
+/*
+ * record.c - records of any entity, the part the others build on: values
+ * (what a user typed, parsed for a field; a stored one as a cell), finding
+ * a record by id or key, assignments (--set), and adding a record: its
+ * values, its insert and its load, and the record that already holds what
+ * an insert would store.  Changing is in record-update.c, deleting and
+ * merging in record-delete.c.
+ */
 #include <ctype.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "record.h"
+#include "record-int.h"
 #include "text.h"
 #include "value.h"
 #include "banned.h"
@@ -204,8 +212,8 @@ crm_record_key_is_id(const char *key)
 }
 
 /* Look up id by one column's value; 1 found, 0 not, -1 error. */
-static int
-lookup(struct crm_db *db, const struct crm_entity *e, const char *col,
+int
+rec_lookup(struct crm_db *db, const struct crm_entity *e, const char *col,
 	const struct crm_val *v, int64_t *id, struct crm_err *err)
 {
 	struct crm_buf sql = CRM_BUF_INIT;
@@ -238,7 +246,7 @@ crm_record_find(struct crm_db *db, const struct crm_entity *e,
 	if (crm_record_key_is_id(k)) {
 		v.kind = CRM_INT;
 		v.i = strtoll(k, NULL, 10);
-		r = lookup(db, e, "id", &v, id, err);
+		r = rec_lookup(db, e, "id", &v, id, err);
 		if (r != 0)
 			return r < 0 ? -1 : 0;
 	}
@@ -253,7 +261,7 @@ crm_record_find(struct crm_db *db, const struct crm_entity *e,
 			crm_err_clear(&ignore);
 			continue;
 		}
-		r = lookup(db, e, f->name, &v, id, err);
+		r = rec_lookup(db, e, f->name, &v, id, err);
 		crm_val_release(&v);
 		if (r != 0) {
 			crm_err_release(&ignore);
@@ -276,7 +284,7 @@ crm_record_find_by(struct crm_db *db, const struct crm_entity *e,
 		return crm_err_set(err, CRM_EX_SOFTWARE, "no field %s", field);
 	if (crm_field_parse(db, f, text, &v, err) < 0)
 		return -1;
-	r = v.kind == CRM_NULL ? 0 : lookup(db, e, f->name, &v, id, err);
+	r = v.kind == CRM_NULL ? 0 : rec_lookup(db, e, f->name, &v, id, err);
 	crm_val_release(&v);
 	if (r < 0)
 		return -1;
@@ -373,8 +381,8 @@ crm_assigns_set(struct crm_assigns *as, const struct crm_fieldset *fs,
 /* ---- writing ------------------------------------------------------------ */
 
 /* Refuse a value of a unique field that another record holds. */
-static int
-check_unique(struct crm_db *db, const struct crm_entity *e,
+int
+rec_check_unique(struct crm_db *db, const struct crm_entity *e,
 	const struct crm_field *f, const struct crm_val *v, int64_t self,
 	struct crm_err *err)
 {
@@ -383,7 +391,7 @@ check_unique(struct crm_db *db, const struct crm_entity *e,
 
 	if (!(f->flags & CRM_F_UNIQUE) || v->kind == CRM_NULL)
 		return 0;
-	r = lookup(db, e, f->name, v, &other, err);
+	r = rec_lookup(db, e, f->name, v, &other, err);
 	if (r < 0)
 		return -1;
 	if (r == 1 && other != self)
@@ -567,7 +575,7 @@ crm_record_insert(struct crm_db *db, const struct crm_fieldset *fs,
 		 * lookup per unique field. */
 		if (fail.code == CRM_EX_DATAERR)
 			for (i = 0; i < fs->n; i++)
-				if (check_unique(db, e, fs->f[i], &v[i], 0,
+				if (rec_check_unique(db, e, fs->f[i], &v[i], 0,
 				    err) < 0)
 					goto out;
 		crm_err_set(err, fail.code, "%s", fail.msg.buf);
@@ -635,205 +643,11 @@ crm_field_index(const struct crm_entity *e, const char *name)
 
 /* A column that holds what was given (custom ones too, as they are
  * columns like the others): not the id, a derived field or a stamp. */
-static int
-stored(const struct crm_field *f)
+int
+rec_stored(const struct crm_field *f)
 {
 	return f->type != CRM_T_ID && !(f->flags & CRM_F_DERIVED) &&
 		!is_stamp(f);
-}
-
-/* The stored columns of record id into old[] (by index in fs: the built-in
- * fields, then the custom ones); 1 found, 0 not, -1 error. */
-static int
-read_stored(struct crm_db *db, const struct crm_fieldset *fs, int64_t id,
-	struct crm_val *old, struct crm_err *err)
-{
-	struct crm_buf sql = CRM_BUF_INIT;
-	struct crm_stmt *st;
-	size_t i, k = 0;
-	int r;
-
-	crm_buf_adds(&sql, "SELECT id");
-	for (i = 0; i < fs->n; i++)
-		if (stored(fs->f[i])) {
-			crm_buf_adds(&sql, ", ");
-			crm_sql_ident(&sql, fs->f[i]->name);
-		}
-	crm_buf_adds(&sql, " FROM ");
-	crm_sql_ident(&sql, fs->entity->table);
-	crm_buf_adds(&sql, " WHERE id = ?1");
-	st = crm_sql(db, "cannot read a record", sql.buf, err);
-	crm_buf_release(&sql);
-	crm_bind_int(st, 1, id);
-	r = crm_step(st);
-	if (r > 0)
-		for (i = 0; i < fs->n; i++) {
-			int col;
-
-			if (!stored(fs->f[i]))
-				continue;
-			col = (int)++k;
-			old[i].kind = crm_col_kind(st, col);
-			if (old[i].kind == CRM_INT) {
-				old[i].i = crm_col_int(st, col);
-			} else if (old[i].kind != CRM_NULL) {
-				old[i].kind = CRM_TEXT;
-				crm_buf_add(&old[i].s, crm_col_text(st, col),
-					crm_col_len(st, col));
-			}
-		}
-	return crm_done(st) < 0 ? -1 : r;
-}
-
-static int
-val_same(const struct crm_val *a, const struct crm_val *b)
-{
-	if (a->kind != b->kind)
-		return 0;
-	if (a->kind == CRM_INT)
-		return a->i == b->i;
-	if (a->kind == CRM_TEXT)
-		return a->s.len == b->s.len &&
-			!memcmp(a->s.buf, b->s.buf, a->s.len);
-	return 1;
-}
-
-/* The index of f in fs, fs->n if it is not one of them. */
-static size_t
-fs_index(const struct crm_fieldset *fs, const struct crm_field *f)
-{
-	size_t i;
-
-	for (i = 0; i < fs->n; i++)
-		if (fs->f[i] == f)
-			break;
-	return i;
-}
-
-/*
- * The value an update gives field f (the new value of an assignment, text):
- * emptying a field that has a default sets the default; a required field
- * cannot be emptied, and a unique one cannot take a value another record
- * than self holds.  0, or -1 with err set.
- */
-static int
-update_value(struct crm_db *db, const struct crm_entity *e,
-	const struct crm_field *f, const char *text, int64_t self,
-	struct crm_val *v, struct crm_err *err)
-{
-	if (crm_field_parse(db, f, f->def && crm_text_blank(text) ? f->def : text,
-	    v, err) < 0)
-		return -1;
-	if (v->kind == CRM_NULL && (f->flags & CRM_F_REQUIRED))
-		return crm_err_set(err, CRM_EX_DATAERR,
-			"%s is required, it must not be empty", f->name);
-	return check_unique(db, e, f, v, self, err);
-}
-
-/*
- * crm_record_update() of an entity with rules: the record is read, the
- * assignments laid over it, the rules run on the whole, and every field
- * assigned or changed by the rules is written.  The values are indexed
- * like fs: the built-in fields as in e->fields, which is what the rules
- * read, then the custom fields, which they leave alone.
- */
-static int
-update_ruled(struct crm_db *db, const struct crm_fieldset *fs, int64_t id,
-	const struct crm_assigns *as, int *changed, struct crm_err *err)
-{
-	const struct crm_entity *e = fs->entity;
-	struct crm_buf sql = CRM_BUF_INIT, differs = CRM_BUF_INIT,
-		now = CRM_BUF_INIT;
-	struct crm_val *old, *v;
-	unsigned char *set;
-	struct crm_change c;
-	struct crm_stmt *st;
-	size_t i, n = fs->n;
-	int k = 1, r, ret = -1;
-
-	old = crm_xcalloc(n, sizeof(*old));
-	v = crm_xcalloc(n, sizeof(*v));
-	set = crm_xcalloc(n, 1);
-	r = read_stored(db, fs, id, old, err);
-	if (r <= 0) {
-		if (r == 0)
-			crm_err_set(err, CRM_EX_NOTFOUND, "no %s %lld",
-				e->name, (long long)id);
-		goto out;
-	}
-	for (i = 0; i < n; i++) {
-		v[i].kind = old[i].kind;
-		v[i].i = old[i].i;
-		if (old[i].kind == CRM_TEXT)
-			crm_buf_add(&v[i].s, old[i].s.buf, old[i].s.len);
-	}
-	for (i = 0; i < as->n; i++) {
-		const struct crm_field *f = as->a[i].f;
-		size_t x = fs_index(fs, f);
-
-		if (x == n) {
-			crm_err_set(err, CRM_EX_SOFTWARE, "field '%s' is not "
-				"a field of %s", f->name, e->name);
-			goto out;
-		}
-		if (update_value(db, e, f, as->a[i].text, id, &v[x], err) < 0)
-			goto out;
-		set[x] = 1;
-	}
-	c.e = e;
-	c.id = id;
-	c.v = v;
-	c.old = old;
-	c.set = set;
-	if (e->rules(db, &c, err) < 0)
-		goto out;
-	crm_buf_adds(&sql, "UPDATE ");
-	crm_sql_ident(&sql, e->table);
-	crm_buf_adds(&sql, "\nSET ");
-	for (i = 0; i < n; i++) {
-		if (!stored(fs->f[i]) ||
-		    (!set[i] && val_same(&v[i], &old[i])))
-			continue;
-		k++;
-		crm_sql_ident(&sql, fs->f[i]->name);
-		crm_buf_addf(&sql, " = ?%d, ", k);
-		if (differs.len)
-			crm_buf_adds(&differs, " OR ");
-		crm_sql_ident(&differs, fs->f[i]->name);
-		crm_buf_addf(&differs, " IS DISTINCT FROM ?%d", k);
-	}
-	if (k == 1) {
-		ret = 0;	/* nothing to write */
-		goto out;
-	}
-	crm_now(&now);
-	crm_buf_addf(&sql, "\"updated_at\" = ?%d\nWHERE id = ?1 AND (%s)",
-		k + 1, differs.buf);
-	st = crm_sql(db, "cannot update", sql.buf, err);
-	crm_bind_int(st, 1, id);
-	for (i = 0, k = 1; i < n; i++) {
-		if (!stored(fs->f[i]) ||
-		    (!set[i] && val_same(&v[i], &old[i])))
-			continue;
-		crm_bind_val(st, ++k, &v[i]);
-	}
-	crm_bind_textn(st, k + 1, now.buf, now.len);
-	crm_step(st);
-	if (changed)
-		*changed = crm_stmt_changes(st) > 0;
-	ret = crm_done(st);
-out:
-	for (i = 0; i < n; i++) {
-		crm_val_release(&old[i]);
-		crm_val_release(&v[i]);
-	}
-	free(old);
-	free(v);
-	free(set);
-	crm_buf_release(&sql);
-	crm_buf_release(&differs);
-	crm_buf_release(&now);
-	return ret;
 }
 
 int
@@ -853,12 +667,13 @@ crm_record_find_same(struct crm_db *db, const struct crm_fieldset *fs,
 	 * which keeps the planner off their indexes, where NULL, the value
 	 * a row without a key has for a key, is common. */
 	for (i = 0; i < as->n && lead == as->n; i++)
-		if (stored(as->a[i].f) && (as->a[i].f->flags & CRM_F_REQUIRED))
+		if (rec_stored(as->a[i].f) &&
+		    (as->a[i].f->flags & CRM_F_REQUIRED))
 			lead = i;
 	crm_buf_adds(&sql, "SELECT id FROM ");
 	crm_sql_ident(&sql, fs->entity->table);
 	for (i = 0; i < as->n; i++) {
-		if (!stored(as->a[i].f))
+		if (!rec_stored(as->a[i].f))
 			continue;
 		if (new_value(db, as->a[i].f, &as->a[i], &now, &v[i],
 		    err) < 0)
@@ -888,383 +703,6 @@ out:
 	for (i = 0; i < as->n; i++)
 		crm_val_release(&v[i]);
 	free(v);
-	crm_buf_release(&sql);
-	crm_buf_release(&now);
-	return ret;
-}
-
-int
-crm_record_update(struct crm_db *db, const struct crm_fieldset *fs,
-	int64_t id, const struct crm_assigns *as, int *changed,
-	struct crm_err *err)
-{
-	const struct crm_entity *e = fs->entity;
-	struct crm_buf sql = CRM_BUF_INIT, differs = CRM_BUF_INIT,
-		now = CRM_BUF_INIT;
-	struct crm_stmt *st;
-	struct crm_val *v;
-	size_t i;
-	int ret = -1;
-
-	if (changed)
-		*changed = 0;
-	if (!as->n)
-		return 0;
-	if (e->rules)
-		return update_ruled(db, fs, id, as, changed, err);
-	v = crm_xcalloc(as->n, sizeof(*v));
-	crm_now(&now);
-	crm_buf_adds(&sql, "UPDATE ");
-	crm_sql_ident(&sql, e->table);
-	crm_buf_adds(&sql, "\nSET ");
-	for (i = 0; i < as->n; i++) {
-		const struct crm_field *f = as->a[i].f;
-
-		if (update_value(db, e, f, as->a[i].text, id, &v[i], err) < 0)
-			goto out;
-		crm_sql_ident(&sql, f->name);
-		crm_buf_addf(&sql, " = ?%zu, ", i + 2);
-		if (i)
-			crm_buf_adds(&differs, " OR ");
-		crm_sql_ident(&differs, f->name);
-		crm_buf_addf(&differs, " IS DISTINCT FROM ?%zu", i + 2);
-	}
-	crm_buf_addf(&sql, "\"updated_at\" = ?%zu\nWHERE id = ?1 AND (%s)",
-		as->n + 2, differs.buf);
-	st = crm_sql(db, "cannot update", sql.buf, err);
-	crm_bind_int(st, 1, id);
-	for (i = 0; i < as->n; i++)
-		crm_bind_val(st, (int)i + 2, &v[i]);
-	crm_bind_textn(st, (int)as->n + 2, now.buf, now.len);
-	crm_step(st);
-	if (changed)
-		*changed = crm_stmt_changes(st) > 0;
-	ret = crm_done(st);
-out:
-	for (i = 0; i < as->n; i++)
-		crm_val_release(&v[i]);
-	free(v);
-	crm_buf_release(&sql);
-	crm_buf_release(&differs);
-	crm_buf_release(&now);
-	return ret;
-}
-
-/* Count the records of e whose field f refers to id. */
-static int64_t
-count_refs(struct crm_db *db, const struct crm_entity *e,
-	const struct crm_field *f, int64_t id, struct crm_err *err)
-{
-	struct crm_buf sql = CRM_BUF_INIT;
-	int64_t n = 0;
-	int r;
-
-	crm_buf_adds(&sql, "SELECT count(*) FROM ");
-	crm_sql_ident(&sql, e->table);
-	crm_buf_adds(&sql, " WHERE ");
-	crm_sql_ident(&sql, f->name);
-	crm_buf_adds(&sql, " = ?1");
-	r = crm_get_int(db, "cannot count", err, &n, sql.buf, "i", id);
-	crm_buf_release(&sql);
-	return r < 0 ? -1 : n;
-}
-
-static void
-add_count(struct crm_buf *b, int64_t n, const struct crm_entity *e)
-{
-	if (!b || !n)
-		return;
-	crm_buf_addf(b, "%s%lld %s", b->len ? ", " : "", (long long)n,
-		n == 1 ? e->name : e->plural);
-}
-
-/* Delete the records of re referring to id through f (cascading). */
-static int
-delete_referrers(struct crm_db *db, const struct crm_entity *re,
-	const struct crm_field *f, int64_t id, struct crm_buf *removed,
-	struct crm_err *err)
-{
-	struct crm_buf sql = CRM_BUF_INIT;
-	struct crm_stmt *st;
-	int64_t *ids = NULL, k;
-	size_t n = 0, alloc = 0, i;
-	int ret;
-
-	crm_buf_adds(&sql, "SELECT id FROM ");
-	crm_sql_ident(&sql, re->table);
-	crm_buf_adds(&sql, " WHERE ");
-	crm_sql_ident(&sql, f->name);
-	crm_buf_adds(&sql, " = ?1");
-	/* All of them first: deleting each runs statements of its own,
-	 * this one among them for the next level down. */
-	st = crm_sql(db, "cannot find references", sql.buf, err);
-	crm_buf_release(&sql);
-	crm_bind_int(st, 1, id);
-	while (crm_step(st) > 0) {
-		if (n == alloc) {
-			alloc = alloc ? alloc * 2 : 16;
-			ids = crm_xrealloc(ids, alloc * sizeof(*ids));
-		}
-		ids[n++] = crm_col_int(st, 0);
-	}
-	ret = crm_done(st);
-	for (i = 0; i < n && !ret; i++)
-		ret = crm_record_delete(db, re, ids[i], 1, removed, err);
-	k = (int64_t)n;
-	if (!ret)
-		add_count(removed, k, re);
-	free(ids);
-	return ret;
-}
-
-int
-crm_record_delete(struct crm_db *db, const struct crm_entity *e, int64_t id,
-	int cascade, struct crm_buf *removed, struct crm_err *err)
-{
-	struct crm_buf refs = CRM_BUF_INIT, sql = CRM_BUF_INIT;
-	int64_t n;
-	size_t i, j;
-	int ret = -1, restrict_ = 0;
-
-	/* The entity's own rule first, while what refers to it is there
-	 * (an order's lines tell what stock it holds). */
-	if (e->before_delete && e->before_delete(db, id, err) < 0)
-		goto out;
-	for (i = 0; crm_entities[i]; i++) {
-		const struct crm_entity *re = crm_entities[i];
-
-		for (j = 0; j < re->nfields; j++) {
-			const struct crm_field *f = &re->fields[j];
-
-			if (f->type != CRM_T_REF || strcmp(f->ref, e->name))
-				continue;
-			if (cascade && !(f->flags & CRM_F_RESTRICT)) {
-				if (delete_referrers(db, re, f, id, removed,
-				    err) < 0)
-					goto out;
-				continue;
-			}
-			n = count_refs(db, re, f, id, err);
-			if (n < 0)
-				goto out;
-			add_count(&refs, n, re);
-			restrict_ |= n && (f->flags & CRM_F_RESTRICT);
-		}
-	}
-	if (refs.len) {
-		crm_err_set(err, CRM_EX_DATAERR, restrict_ ?
-			"%s %lld is referred to by %s, which --cascade does not "
-			"delete" :
-			"%s %lld is referred to by %s; use --cascade to "
-			"delete them too", e->name, (long long)id, refs.buf);
-		goto out;
-	}
-	crm_buf_adds(&sql, "DELETE FROM ");
-	crm_sql_ident(&sql, e->table);
-	crm_buf_adds(&sql, " WHERE id = ?1");
-	n = crm_run(db, "cannot delete", err, sql.buf, "i", id);
-	if (n < 0)
-		goto out;
-	if (!n) {
-		crm_err_set(err, CRM_EX_NOTFOUND, "no %s %lld", e->name,
-			(long long)id);
-		goto out;
-	}
-	ret = 0;
-out:
-	crm_buf_release(&refs);
-	crm_buf_release(&sql);
-	return ret;
-}
-
-/*
- * Append to an UPDATE of re AS u that moves references in f to ?1: not
- * the rows whose compound key with f (a campaign member's
- * campaign+customer) ?1 has already.
- */
-static void
-not_twice(struct crm_buf *sql, const struct crm_entity *re,
-	const struct crm_field *f)
-{
-	const char *k = re->keys, *end, *p, *q;
-	size_t n = strlen(f->name);
-
-	for (; k && *k; k = *end ? end + 1 : end) {
-		end = k + strcspn(k, ",");
-		/* a compound key that has f as a part */
-		for (p = k; p < end; p = *q == '+' ? q + 1 : end) {
-			q = p + strcspn(p, "+,");
-			if ((size_t)(q - p) == n && !strncmp(p, f->name, n))
-				break;
-		}
-		if (p >= end || !memchr(k, '+', (size_t)(end - k)))
-			continue;
-		crm_buf_adds(sql, "\n  AND NOT EXISTS (SELECT 1 FROM ");
-		crm_sql_ident(sql, re->table);
-		crm_buf_adds(sql, " AS k WHERE k.");
-		crm_sql_ident(sql, f->name);
-		crm_buf_adds(sql, " = ?1");
-		for (p = k; p < end; p = *q == '+' ? q + 1 : end) {
-			struct crm_buf part = CRM_BUF_INIT;
-
-			q = p + strcspn(p, "+,");
-			crm_buf_add(&part, p, (size_t)(q - p));
-			if (strcmp(part.buf, f->name)) {
-				crm_buf_adds(sql, " AND k.");
-				crm_sql_ident(sql, part.buf);
-				crm_buf_adds(sql, " = u.");
-				crm_sql_ident(sql, part.buf);
-			}
-			crm_buf_release(&part);
-		}
-		crm_buf_adds(sql, ")");
-	}
-}
-
-int
-crm_record_merge(struct crm_db *db, const struct crm_fieldset *fs,
-	int64_t keep, int64_t other, struct crm_buf *moved,
-	struct crm_err *err)
-{
-	const struct crm_entity *e = fs->entity;
-	struct crm_buf sql = CRM_BUF_INIT, now = CRM_BUF_INIT;
-	struct crm_stmt *st;
-	size_t i, j;
-	int ret = -1;
-
-	if (keep == other)
-		return crm_err_set(err, CRM_EX_DATAERR,
-			"cannot merge %s %lld into itself", e->name,
-			(long long)keep);
-	{
-		struct crm_val k = CRM_VAL_INIT;
-		int64_t found;
-		int r;
-
-		k.kind = CRM_INT;
-		k.i = keep;
-		r = lookup(db, e, "id", &k, &found, err);
-		if (r <= 0)
-			return r < 0 ? -1 : crm_err_set(err, CRM_EX_NOTFOUND,
-				"no %s %lld", e->name, (long long)keep);
-	}
-	crm_now(&now);
-	/* Move every reference from other to keep. */
-	for (i = 0; crm_entities[i]; i++) {
-		const struct crm_entity *re = crm_entities[i];
-
-		for (j = 0; j < re->nfields; j++) {
-			const struct crm_field *f = &re->fields[j];
-			int64_t n;
-
-			if (f->type != CRM_T_REF || strcmp(f->ref, e->name))
-				continue;
-			/* A record that would then be one keep already
-			 * has (a campaign both were members of) stays
-			 * behind, and goes: keep's own is kept. */
-			crm_buf_reset(&sql);
-			crm_buf_adds(&sql, "UPDATE ");
-			crm_sql_ident(&sql, re->table);
-			crm_buf_adds(&sql, " AS u SET ");
-			crm_sql_ident(&sql, f->name);
-			crm_buf_adds(&sql, " = ?1, updated_at = ?3 WHERE u.");
-			crm_sql_ident(&sql, f->name);
-			crm_buf_adds(&sql, " = ?2");
-			not_twice(&sql, re, f);
-			n = crm_run(db, "cannot merge", err, sql.buf, "iit",
-				keep, other, now.buf);
-			if (n < 0)
-				goto out;
-			add_count(moved, n, re);
-			{
-				int64_t left = count_refs(db, re, f, other,
-					err);
-
-				if (left < 0 || (left > 0 &&
-				    delete_referrers(db, re, f, other, NULL,
-				    err) < 0))
-					goto out;
-			}
-		}
-	}
-	/* Keep other's values where keep has none: read them first, since
-	 * unique ones can only move once other is gone. */
-	crm_buf_reset(&sql);
-	crm_buf_adds(&sql, "SELECT ");
-	for (i = 0, j = 0; i < fs->n; i++) {
-		if (fs->f[i]->flags & CRM_F_READONLY)
-			continue;
-		if (j++)
-			crm_buf_adds(&sql, ", ");
-		crm_sql_ident(&sql, fs->f[i]->name);
-	}
-	crm_buf_adds(&sql, " FROM ");
-	crm_sql_ident(&sql, e->table);
-	crm_buf_adds(&sql, " WHERE id = ?1");
-	{
-		struct crm_val *v = crm_xcalloc(fs->n, sizeof(*v));
-		struct crm_buf upd = CRM_BUF_INIT;
-		size_t k;
-		int r;
-
-		st = crm_sql(db, "cannot merge", sql.buf, err);
-		crm_bind_int(st, 1, other);
-		r = crm_step(st);
-		for (i = 0, k = 0; r > 0 && i < fs->n; i++) {
-			if (fs->f[i]->flags & CRM_F_READONLY)
-				continue;
-			v[i].kind = crm_col_kind(st, (int)k);
-			if (v[i].kind == CRM_INT)
-				v[i].i = crm_col_int(st, (int)k);
-			else if (v[i].kind != CRM_NULL) {
-				v[i].kind = CRM_TEXT;
-				crm_buf_add(&v[i].s, crm_col_text(st, (int)k),
-					crm_col_len(st, (int)k));
-			}
-			k++;
-		}
-		if (crm_done(st) < 0 || r == 0) {
-			if (r == 0)
-				crm_err_set(err, CRM_EX_NOTFOUND,
-					"no %s %lld", e->name,
-					(long long)other);
-			for (i = 0; i < fs->n; i++)
-				crm_val_release(&v[i]);
-			free(v);
-			goto out;
-		}
-		ret = crm_record_delete(db, e, other, 0, NULL, err);
-		crm_buf_adds(&upd, "UPDATE ");
-		crm_sql_ident(&upd, e->table);
-		crm_buf_adds(&upd, " SET ");
-		for (i = 0; i < fs->n; i++) {
-			if (fs->f[i]->flags & CRM_F_READONLY)
-				continue;
-			crm_sql_ident(&upd, fs->f[i]->name);
-			crm_buf_adds(&upd, " = coalesce(");
-			if (!crm_field_is_int(fs->f[i]))
-				crm_buf_adds(&upd, "nullif(");
-			crm_sql_ident(&upd, fs->f[i]->name);
-			crm_buf_addf(&upd, "%s, ?%zu), ",
-				crm_field_is_int(fs->f[i]) ? "" : ", '')", i + 3);
-		}
-		crm_buf_adds(&upd, "updated_at = ?1 WHERE id = ?2");
-		if (ret == 0) {
-			st = crm_sql(db, "cannot merge", upd.buf, err);
-			crm_bind_textn(st, 1, now.buf, now.len);
-			crm_bind_int(st, 2, keep);
-			for (i = 0; i < fs->n; i++)
-				if (v[i].kind != CRM_NULL)
-					crm_bind_val(st, (int)i + 3, &v[i]);
-			crm_step(st);
-			ret = crm_done(st);
-		}
-		for (i = 0; i < fs->n; i++)
-			crm_val_release(&v[i]);
-		free(v);
-		crm_buf_release(&upd);
-	}
-out:
 	crm_buf_release(&sql);
 	crm_buf_release(&now);
 	return ret;
