@@ -19,7 +19,7 @@
  * object's member names are the header, and each line gives the values of
  * those members (any order, some left out); a string, a number (its text
  * exactly as written: 12.50 stays 12.50), true or false, or null (empty).
- * The object reader is the few dozen lines below rather than a library
+ * The object reader is crm's own (reader-json.c) rather than a library
  * (json-c, jansson): those build a tree of every line and turn numbers
  * into doubles, and the text of a number and the span of each member
  * as it came are what an import needs.

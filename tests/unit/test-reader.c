@@ -551,7 +551,7 @@ many_records(void **state)
 
 /*
  * A freshly made reader, freed: nothing else.  crm_reader_free() computes
- * r->again + r->iagain with again NULL (lib/reader.c:216), undefined
+ * r->again + r->iagain with again NULL (rd_free_lines()), undefined
  * behaviour that clang's -fsanitize=undefined reports (gcc's does not):
  * make check SANITIZE=1 CC=clang.
  */
