@@ -29,7 +29,7 @@ LIB_OBJS = buf cmd copy custom \
 	db db-pg db-pg-schema db-pg-search db-pg-stmt \
 	db-sqlite db-sqlite-schema db-sqlite-search \
 	dupes entity err history \
-	import import-log import-map import-orders \
+	import import-log import-map import-orders import-reject \
 	order out outfile query reader reader-json \
 	record record-delete record-update report rules \
 	schema search snapshot text value verbs

@@ -158,7 +158,7 @@ int imp_superseded(struct run *r, const struct crm_record *rec,
 	int64_t *winner);
 int imp_all_empty(const struct crm_record *rec);
 
-/* ---- rows (import.c) --------------------------------------------------- */
+/* ---- rows (import.c, import-reject.c) -------------------------------- */
 
 void imp_plan(struct run *r, const struct crm_record *rec,
 	const char *action, const char *reason);
