@@ -448,3 +448,32 @@ many() {
 		assert_equal "$(cat "$BATS_TEST_TMPDIR/err")" ''
 	done
 }
+
+# ---- many rows ---------------------------------------------------------
+
+@test "a list of more rows than a server sends at once: every row, in order, and a copy of them" {
+	# On PostgreSQL a listing reads 10,000 rows at a time (crm(7),
+	# BACKENDS): 25,000 take three parts.
+	seq 1 25000 | awk 'BEGIN { print "name,email" }
+		{ printf "C%05d,c%d@x.com\n", $1, $1 }' >many.csv
+	crm-import customers many.csv -q
+	run --separate-stderr crm-customer list -H -o id,name
+	assert_success
+	assert_equal "${#lines[@]}" 25000
+	assert_equal "${lines[0]}" "$(printf '1\tC00001')"
+	assert_equal "${lines[10000]}" "$(printf '10001\tC10001')"
+	assert_equal "${lines[24999]}" "$(printf '25000\tC25000')"
+	assert_equal "$(printf '%s\n' "${lines[@]}" | cut -f1 | sort -n -c &&
+		echo sorted)" sorted
+	# A reader that stops early ends quietly, its snapshot with it.
+	run bash -c 'crm-customer list -H -o id | head -n 2'
+	assert_success
+	assert_output "$(printf '1\n2')"
+	# Every row at both ends of a copy.
+	run --separate-stderr crm-admin copy "$CRM_DB" "$BATS_TEST_TMPDIR/copy.db"
+	assert_success
+	assert_line "$(printf 'customers\t25000')"
+	run crm-customer -d "$BATS_TEST_TMPDIR/copy.db" list -H -o id,name
+	assert_equal "${#lines[@]}" 25000
+	assert_equal "${lines[24999]}" "$(printf '25000\tC25000')"
+}
