@@ -31,7 +31,8 @@ LIB_OBJS = buf cmd copy custom \
 	dupes entity err history \
 	import import-log import-map import-orders \
 	order out outfile query reader reader-json \
-	record record-delete record-update report report-chart rules \
+	record record-delete record-update \
+	report report-chart report-pipeline rules \
 	schema search snapshot text value verbs
 
 LIB = $(BUILD)/libcrm.a
