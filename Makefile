@@ -32,7 +32,7 @@ LIB_OBJS = buf cmd copy custom \
 	import import-log import-map import-orders \
 	order out outfile query reader reader-json \
 	record record-delete record-update \
-	report report-chart report-pipeline rules \
+	report report-chart report-period report-pipeline rules \
 	schema search snapshot text value verbs
 
 LIB = $(BUILD)/libcrm.a

@@ -6,7 +6,9 @@
  * range, the limit, the --where conditions) and writes the cells of
  * numbers, money and text; report-pipeline.c runs the pipeline, tickets
  * and campaigns reports, which read deals, tickets and campaigns rather
- * than the orders, with those.  Names shared between them carry rp_.
+ * than the orders, with those; report-period.c turns days to text and
+ * back and finds the periods sales are added up by, for both.  Names
+ * shared between them carry rp_.
  */
 #ifndef CRM_REPORT_INT_H
 #define CRM_REPORT_INT_H
@@ -15,16 +17,26 @@
 
 #include "report.h"
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 /* Parameters every report's statement may have; --where's come after. */
 #define P_FROM	1	/* first day, "YYYY-MM-DD" */
 #define P_UNTIL	2	/* the day after the last */
 #define P_LIMIT	3	/* --top, or no limit (the most rows there are) */
 #define P_WHERE	4
 
+/* Days since 1970-01-01, and periods (report-period.c).  "YYYY-MM-DD"
+ * at s (the rest ignored) to days, -1 when it is none; and day as
+ * "YYYY-MM-DD", appended to out. */
+int rp_ymd_days(const char *s, int64_t *days);
+void rp_add_ymd(struct crm_buf *out, int64_t day);
+/* The first day of the period of kind by that holds day. */
+int64_t rp_period_start(enum crm_report_by by, int64_t day);
+/* The first day of the period after the one that starts on start. */
+int64_t rp_period_next(enum crm_report_by by, int64_t start);
+
 /* Is the range closed at its end? */
 int rp_has_end(const struct crm_report *r);
-/* "YYYY-MM-DD" at s (the rest ignored) to days; -1 when it is none. */
-int rp_ymd_days(const char *s, int64_t *days);
 /* The statement of sql (released here), with the range, the limit and
  * the conditions bound (their texts kept in days, to be released when
  * the statement is done); NULL on an error, which crm_done() reports. */

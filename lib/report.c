@@ -1,12 +1,10 @@
 /*
  * report.c - the reports of crm-report: what a user typed checked, the
- * orders the reports of sales count, their SQL and periods, the statement
- * every report binds, and the cells they share.  Declared in report.h;
- * the pipeline, tickets and campaigns reports are in report-pipeline.c,
- * the bar chart in report-chart.c.
+ * orders the reports of sales count and their SQL, the statement every
+ * report binds, and the cells they share.  Declared in report.h; the
+ * pipeline, tickets and campaigns reports are in report-pipeline.c, the
+ * days and periods in report-period.c, the bar chart in report-chart.c.
  */
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "custom.h"
@@ -14,186 +12,9 @@
 #include "value.h"
 #include "banned.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
 static const char *const by_names[] = {
 	"day", "week", "month", "quarter", "year"
 };
-
-static const char *const period_names[] = {
-	"this-month", "last-month", "this-quarter", "last-quarter",
-	"this-year", "last-year"
-};
-
-/* ---- days and periods ------------------------------------------------- */
-
-static int64_t
-floor_div(int64_t a, int64_t b)
-{
-	return a >= 0 ? a / b : -((-a + b - 1) / b);
-}
-
-/* The first day of month number idx (year * 12 + month - 1). */
-static int64_t
-month_day(int64_t idx)
-{
-	int64_t y = floor_div(idx, 12);
-
-	return crm_days_from_civil(y, (unsigned)(idx - y * 12) + 1, 1);
-}
-
-/* The month number of day. */
-static int64_t
-month_of(int64_t day)
-{
-	int64_t y;
-	unsigned m, d;
-
-	crm_civil_from_days(day, &y, &m, &d);
-	return y * 12 + m - 1;
-}
-
-/* "YYYY-MM-DD" at s (the rest ignored) to days; -1 when it is none. */
-int
-rp_ymd_days(const char *s, int64_t *days)
-{
-	int v[3] = { 0, 0, 0 }, widths[3] = { 4, 2, 2 }, i, k;
-
-	for (i = 0; i < 3; i++) {
-		for (k = 0; k < widths[i]; k++, s++) {
-			if (*s < '0' || *s > '9')
-				return -1;
-			v[i] = v[i] * 10 + (*s - '0');
-		}
-		if (i < 2 && *s++ != '-')
-			return -1;
-	}
-	if (v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31)
-		return -1;
-	*days = crm_days_from_civil(v[0], (unsigned)v[1], (unsigned)v[2]);
-	return 0;
-}
-
-static void
-add_ymd(struct crm_buf *out, int64_t day)
-{
-	int64_t y;
-	unsigned m, d;
-
-	crm_civil_from_days(day, &y, &m, &d);
-	crm_buf_addf(out, "%04lld-%02u-%02u", (long long)y, m, d);
-}
-
-/* The first day of the period of kind by that holds day. */
-static int64_t
-period_start(enum crm_report_by by, int64_t day)
-{
-	int64_t idx;
-
-	switch (by) {
-	case CRM_BY_DAY:
-		return day;
-	case CRM_BY_WEEK:	/* 1970-01-01 was a Thursday */
-		return day - (day + 3 - floor_div(day + 3, 7) * 7);
-	case CRM_BY_MONTH:
-		return month_day(month_of(day));
-	case CRM_BY_QUARTER:
-		idx = month_of(day);
-		return month_day(idx - (idx - floor_div(idx, 3) * 3));
-	case CRM_BY_YEAR:
-		return month_day(floor_div(month_of(day), 12) * 12);
-	}
-	return day;
-}
-
-/* The first day of the period after the one that starts on start. */
-static int64_t
-period_next(enum crm_report_by by, int64_t start)
-{
-	switch (by) {
-	case CRM_BY_DAY:
-		return start + 1;
-	case CRM_BY_WEEK:
-		return start + 7;
-	case CRM_BY_MONTH:
-		return month_day(month_of(start) + 1);
-	case CRM_BY_QUARTER:
-		return month_day(month_of(start) + 3);
-	case CRM_BY_YEAR:
-		return month_day(month_of(start) + 12);
-	}
-	return start + 1;
-}
-
-void
-crm_report_period_label(enum crm_report_by by, int64_t day,
-	struct crm_buf *out)
-{
-	int64_t y, thursday;
-	unsigned m, d;
-
-	if (by == CRM_BY_DAY) {
-		add_ymd(out, day);
-		return;
-	}
-	if (by == CRM_BY_WEEK) {
-		/* ISO 8601: a week belongs to the year of its Thursday. */
-		thursday = period_start(CRM_BY_WEEK, day) + 3;
-		crm_civil_from_days(thursday, &y, &m, &d);
-		crm_buf_addf(out, "%04lld-W%02lld", (long long)y, (long long)
-			((thursday - crm_days_from_civil(y, 1, 1)) / 7 + 1));
-		return;
-	}
-	crm_civil_from_days(day, &y, &m, &d);
-	if (by == CRM_BY_MONTH)
-		crm_buf_addf(out, "%04lld-%02u", (long long)y, m);
-	else if (by == CRM_BY_QUARTER)
-		crm_buf_addf(out, "%04lld-Q%u", (long long)y, (m - 1) / 3 + 1);
-	else
-		crm_buf_addf(out, "%04lld", (long long)y);
-}
-
-int
-crm_report_period(const char *word, int64_t today, int64_t *from,
-	int64_t *to, struct crm_err *err)
-{
-	int64_t idx = month_of(today), start, span;
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(period_names); i++)
-		if (!strcmp(word, period_names[i]))
-			break;
-	switch (i) {
-	case 0: start = idx; span = 1; break;
-	case 1: start = idx - 1; span = 1; break;
-	case 2: start = idx - (idx - floor_div(idx, 3) * 3); span = 3; break;
-	case 3: start = idx - (idx - floor_div(idx, 3) * 3) - 3; span = 3;
-		break;
-	case 4: start = floor_div(idx, 12) * 12; span = 12; break;
-	case 5: start = floor_div(idx, 12) * 12 - 12; span = 12; break;
-	default:
-		return crm_err_set(err, CRM_EX_USAGE, "invalid --period '%s': "
-			"expected this-month, last-month, this-quarter, "
-			"last-quarter, this-year or last-year", word);
-	}
-	*from = month_day(start);
-	*to = month_day(start + span) - 1;
-	return 0;
-}
-
-int64_t
-crm_report_avg(int64_t sum, int64_t n)
-{
-	int64_t q = sum / n, r = sum % n;
-
-	/* Compare 2r with n without computing 2 * sum, which may overflow;
-	 * C division truncates, so the remainder has the sum's sign. */
-	if (r > 0 && r >= n - r)
-		q++;
-	else if (r < 0 && -r >= n + r)
-		q--;
-	return q;
-}
 
 /* ---- preparing -------------------------------------------------------- */
 
@@ -279,9 +100,9 @@ crm_report_prepare(struct crm_report *r, struct crm_db *db,
 		return -1;
 	if (r->from > r->to) {
 		crm_buf_adds(&t, "--from ");
-		add_ymd(&t, r->from);
+		rp_add_ymd(&t, r->from);
 		crm_buf_adds(&t, " is after --to ");
-		add_ymd(&t, r->to);
+		rp_add_ymd(&t, r->to);
 		crm_err_set(err, CRM_EX_USAGE, "%s", t.buf);
 		crm_buf_release(&t);
 		return -1;
@@ -433,11 +254,11 @@ bind_all(struct crm_stmt *st, const struct crm_report *r,
 	size_t i, until;
 
 	if (r->from != CRM_REPORT_OPEN_FROM)
-		add_ymd(days, r->from);
+		rp_add_ymd(days, r->from);
 	crm_buf_addch(days, '\0');
 	until = days->len;
 	if (rp_has_end(r))
-		add_ymd(days, r->to + 1);
+		rp_add_ymd(days, r->to + 1);
 	if (r->from != CRM_REPORT_OPEN_FROM)
 		crm_bind_text(st, P_FROM, days->buf);
 	if (rp_has_end(r))
@@ -465,6 +286,20 @@ rp_prepare_bound(struct crm_db *db, struct crm_buf *sql,
 }
 
 /* ---- cells ------------------------------------------------------------ */
+
+int64_t
+crm_report_avg(int64_t sum, int64_t n)
+{
+	int64_t q = sum / n, r = sum % n;
+
+	/* Compare 2r with n without computing 2 * sum, which may overflow;
+	 * C division truncates, so the remainder has the sum's sign. */
+	if (r > 0 && r >= n - r)
+		q++;
+	else if (r < 0 && -r >= n + r)
+		q--;
+	return q;
+}
 
 void
 rp_cell_int(struct crm_out *out, int64_t v)
@@ -589,13 +424,13 @@ period_rows(struct crm_stmt *st, const struct crm_report *r,
 			return crm_err_set(err, CRM_EX_DATAERR, "an order has "
 				"ordered_at '%s', which is no UTC time",
 				text ? text : "");
-		start = period_start(r->by, day);
+		start = rp_period_start(r->by, day);
 		if (have && start != p.start) {
 			period_row(out, r, &p, chart);
 			rows++;
-			for (gap.start = period_next(r->by, p.start);
+			for (gap.start = rp_period_next(r->by, p.start);
 			    gap.start < start && !out->failed;
-			    gap.start = period_next(r->by, gap.start)) {
+			    gap.start = rp_period_next(r->by, gap.start)) {
 				period_row(out, r, &gap, chart);
 				rows++;
 			}
