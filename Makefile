@@ -31,7 +31,8 @@ LIB_OBJS = buf cmd copy custom \
 	dupes entity err history \
 	import import-log import-map import-orders import-reject \
 	order out outfile query reader reader-json \
-	record record-delete record-update report rules \
+	record record-delete record-update \
+	report report-chart report-period report-pipeline rules \
 	schema search snapshot text value verbs
 
 LIB = $(BUILD)/libcrm.a

@@ -1,203 +1,20 @@
 /*
- * report.c - the reports of crm-report: the orders they count, their SQL,
- * the periods of sales, and the bar chart.  Declared in report.h.
+ * report.c - the reports of crm-report: what a user typed checked, the
+ * orders the reports of sales count and their SQL, the statement every
+ * report binds, and the cells they share.  Declared in report.h; the
+ * pipeline, tickets and campaigns reports are in report-pipeline.c, the
+ * days and periods in report-period.c, the bar chart in report-chart.c.
  */
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "custom.h"
-#include "report.h"
-#include "text.h"
+#include "report-int.h"
 #include "value.h"
 #include "banned.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-/* Parameters every report's statement may have; --where's come after. */
-#define P_FROM	1	/* first day, "YYYY-MM-DD" */
-#define P_UNTIL	2	/* the day after the last */
-#define P_LIMIT	3	/* --top, or no limit (the most rows there are) */
-#define P_WHERE	4
 
 static const char *const by_names[] = {
 	"day", "week", "month", "quarter", "year"
 };
-
-static const char *const period_names[] = {
-	"this-month", "last-month", "this-quarter", "last-quarter",
-	"this-year", "last-year"
-};
-
-/* ---- days and periods ------------------------------------------------- */
-
-static int64_t
-floor_div(int64_t a, int64_t b)
-{
-	return a >= 0 ? a / b : -((-a + b - 1) / b);
-}
-
-/* The first day of month number idx (year * 12 + month - 1). */
-static int64_t
-month_day(int64_t idx)
-{
-	int64_t y = floor_div(idx, 12);
-
-	return crm_days_from_civil(y, (unsigned)(idx - y * 12) + 1, 1);
-}
-
-/* The month number of day. */
-static int64_t
-month_of(int64_t day)
-{
-	int64_t y;
-	unsigned m, d;
-
-	crm_civil_from_days(day, &y, &m, &d);
-	return y * 12 + m - 1;
-}
-
-/* "YYYY-MM-DD" at s (the rest ignored) to days; -1 when it is none. */
-static int
-ymd_days(const char *s, int64_t *days)
-{
-	int v[3] = { 0, 0, 0 }, widths[3] = { 4, 2, 2 }, i, k;
-
-	for (i = 0; i < 3; i++) {
-		for (k = 0; k < widths[i]; k++, s++) {
-			if (*s < '0' || *s > '9')
-				return -1;
-			v[i] = v[i] * 10 + (*s - '0');
-		}
-		if (i < 2 && *s++ != '-')
-			return -1;
-	}
-	if (v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31)
-		return -1;
-	*days = crm_days_from_civil(v[0], (unsigned)v[1], (unsigned)v[2]);
-	return 0;
-}
-
-static void
-add_ymd(struct crm_buf *out, int64_t day)
-{
-	int64_t y;
-	unsigned m, d;
-
-	crm_civil_from_days(day, &y, &m, &d);
-	crm_buf_addf(out, "%04lld-%02u-%02u", (long long)y, m, d);
-}
-
-/* The first day of the period of kind by that holds day. */
-static int64_t
-period_start(enum crm_report_by by, int64_t day)
-{
-	int64_t idx;
-
-	switch (by) {
-	case CRM_BY_DAY:
-		return day;
-	case CRM_BY_WEEK:	/* 1970-01-01 was a Thursday */
-		return day - (day + 3 - floor_div(day + 3, 7) * 7);
-	case CRM_BY_MONTH:
-		return month_day(month_of(day));
-	case CRM_BY_QUARTER:
-		idx = month_of(day);
-		return month_day(idx - (idx - floor_div(idx, 3) * 3));
-	case CRM_BY_YEAR:
-		return month_day(floor_div(month_of(day), 12) * 12);
-	}
-	return day;
-}
-
-/* The first day of the period after the one that starts on start. */
-static int64_t
-period_next(enum crm_report_by by, int64_t start)
-{
-	switch (by) {
-	case CRM_BY_DAY:
-		return start + 1;
-	case CRM_BY_WEEK:
-		return start + 7;
-	case CRM_BY_MONTH:
-		return month_day(month_of(start) + 1);
-	case CRM_BY_QUARTER:
-		return month_day(month_of(start) + 3);
-	case CRM_BY_YEAR:
-		return month_day(month_of(start) + 12);
-	}
-	return start + 1;
-}
-
-void
-crm_report_period_label(enum crm_report_by by, int64_t day,
-	struct crm_buf *out)
-{
-	int64_t y, thursday;
-	unsigned m, d;
-
-	if (by == CRM_BY_DAY) {
-		add_ymd(out, day);
-		return;
-	}
-	if (by == CRM_BY_WEEK) {
-		/* ISO 8601: a week belongs to the year of its Thursday. */
-		thursday = period_start(CRM_BY_WEEK, day) + 3;
-		crm_civil_from_days(thursday, &y, &m, &d);
-		crm_buf_addf(out, "%04lld-W%02lld", (long long)y, (long long)
-			((thursday - crm_days_from_civil(y, 1, 1)) / 7 + 1));
-		return;
-	}
-	crm_civil_from_days(day, &y, &m, &d);
-	if (by == CRM_BY_MONTH)
-		crm_buf_addf(out, "%04lld-%02u", (long long)y, m);
-	else if (by == CRM_BY_QUARTER)
-		crm_buf_addf(out, "%04lld-Q%u", (long long)y, (m - 1) / 3 + 1);
-	else
-		crm_buf_addf(out, "%04lld", (long long)y);
-}
-
-int
-crm_report_period(const char *word, int64_t today, int64_t *from,
-	int64_t *to, struct crm_err *err)
-{
-	int64_t idx = month_of(today), start, span;
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(period_names); i++)
-		if (!strcmp(word, period_names[i]))
-			break;
-	switch (i) {
-	case 0: start = idx; span = 1; break;
-	case 1: start = idx - 1; span = 1; break;
-	case 2: start = idx - (idx - floor_div(idx, 3) * 3); span = 3; break;
-	case 3: start = idx - (idx - floor_div(idx, 3) * 3) - 3; span = 3;
-		break;
-	case 4: start = floor_div(idx, 12) * 12; span = 12; break;
-	case 5: start = floor_div(idx, 12) * 12 - 12; span = 12; break;
-	default:
-		return crm_err_set(err, CRM_EX_USAGE, "invalid --period '%s': "
-			"expected this-month, last-month, this-quarter, "
-			"last-quarter, this-year or last-year", word);
-	}
-	*from = month_day(start);
-	*to = month_day(start + span) - 1;
-	return 0;
-}
-
-int64_t
-crm_report_avg(int64_t sum, int64_t n)
-{
-	int64_t q = sum / n, r = sum % n;
-
-	/* Compare 2r with n without computing 2 * sum, which may overflow;
-	 * C division truncates, so the remainder has the sum's sign. */
-	if (r > 0 && r >= n - r)
-		q++;
-	else if (r < 0 && -r >= n + r)
-		q--;
-	return q;
-}
 
 /* ---- preparing -------------------------------------------------------- */
 
@@ -229,7 +46,7 @@ parse_day(const char *opt, const char *text, int64_t *day,
 	struct crm_err e = CRM_ERR_INIT;
 	int ret = 0;
 
-	if (crm_parse_date(text, &b, &e) < 0 || ymd_days(b.buf, day) < 0)
+	if (crm_parse_date(text, &b, &e) < 0 || rp_ymd_days(b.buf, day) < 0)
 		ret = crm_err_set(err, CRM_EX_USAGE, "--%s: %s", opt,
 			e.code ? e.msg.buf : "invalid date");
 	crm_err_release(&e);
@@ -283,9 +100,9 @@ crm_report_prepare(struct crm_report *r, struct crm_db *db,
 		return -1;
 	if (r->from > r->to) {
 		crm_buf_adds(&t, "--from ");
-		add_ymd(&t, r->from);
+		rp_add_ymd(&t, r->from);
 		crm_buf_adds(&t, " is after --to ");
-		add_ymd(&t, r->to);
+		rp_add_ymd(&t, r->to);
 		crm_err_set(err, CRM_EX_USAGE, "%s", t.buf);
 		crm_buf_release(&t);
 		return -1;
@@ -402,8 +219,8 @@ static const char products_sql[] =
 
 /* Is the range closed at its end?  The day after 9999-12-31 would not
  * sort after it as text: that end is no end. */
-static int
-has_end(const struct crm_report *r)
+int
+rp_has_end(const struct crm_report *r)
 {
 	return r->to < crm_days_from_civil(9999, 12, 31);
 }
@@ -419,7 +236,7 @@ sel_sql(struct crm_buf *sql, const struct crm_report *r)
 	crm_buf_adds(sql, sel_where);
 	if (r->from != CRM_REPORT_OPEN_FROM)
 		crm_buf_addf(sql, "\n\t  AND o.ordered_at >= ?%d", P_FROM);
-	if (has_end(r))
+	if (rp_has_end(r))
 		crm_buf_addf(sql, "\n\t  AND o.ordered_at < ?%d", P_UNTIL);
 	for (i = 0; i < r->where.nconds; i++) {
 		crm_buf_adds(sql, "\n\t  AND ");
@@ -437,14 +254,14 @@ bind_all(struct crm_stmt *st, const struct crm_report *r,
 	size_t i, until;
 
 	if (r->from != CRM_REPORT_OPEN_FROM)
-		add_ymd(days, r->from);
+		rp_add_ymd(days, r->from);
 	crm_buf_addch(days, '\0');
 	until = days->len;
-	if (has_end(r))
-		add_ymd(days, r->to + 1);
+	if (rp_has_end(r))
+		rp_add_ymd(days, r->to + 1);
 	if (r->from != CRM_REPORT_OPEN_FROM)
 		crm_bind_text(st, P_FROM, days->buf);
-	if (has_end(r))
+	if (rp_has_end(r))
 		crm_bind_text(st, P_UNTIL, days->buf + until);
 	if (crm_stmt_params(st) >= P_LIMIT)
 		crm_bind_int(st, P_LIMIT, r->top ? r->top : INT64_MAX);
@@ -454,10 +271,38 @@ bind_all(struct crm_stmt *st, const struct crm_report *r,
 				&r->where.conds[i].v);
 }
 
+/* The statement of sql (released here), with bind_all() done; NULL on
+ * an error, which crm_done() reports as any other. */
+struct crm_stmt *
+rp_prepare_bound(struct crm_db *db, struct crm_buf *sql,
+	const struct crm_report *r, struct crm_buf *days, struct crm_err *err)
+{
+	struct crm_stmt *st = crm_sql(db, "cannot run the report", sql->buf,
+		err);
+
+	crm_buf_release(sql);
+	bind_all(st, r, days);
+	return st;
+}
+
 /* ---- cells ------------------------------------------------------------ */
 
-static void
-cell_int(struct crm_out *out, int64_t v)
+int64_t
+crm_report_avg(int64_t sum, int64_t n)
+{
+	int64_t q = sum / n, r = sum % n;
+
+	/* Compare 2r with n without computing 2 * sum, which may overflow;
+	 * C division truncates, so the remainder has the sum's sign. */
+	if (r > 0 && r >= n - r)
+		q++;
+	else if (r < 0 && -r >= n + r)
+		q--;
+	return q;
+}
+
+void
+rp_cell_int(struct crm_out *out, int64_t v)
 {
 	struct crm_buf b = CRM_BUF_INIT;
 
@@ -467,8 +312,8 @@ cell_int(struct crm_out *out, int64_t v)
 }
 
 /* Money as a cell, and as the chart's figure when chart is not NULL. */
-static void
-cell_money(struct crm_out *out, int64_t cents, struct crm_chart *chart,
+void
+rp_cell_money(struct crm_out *out, int64_t cents, struct crm_chart *chart,
 	const char *label)
 {
 	struct crm_buf b = CRM_BUF_INIT;
@@ -481,8 +326,8 @@ cell_money(struct crm_out *out, int64_t cents, struct crm_chart *chart,
 }
 
 /* Column col of st as text, or empty. */
-static void
-cell_text(struct crm_out *out, struct crm_stmt *st, int col)
+void
+rp_cell_text(struct crm_out *out, struct crm_stmt *st, int col)
 {
 	const char *s = crm_col_text(st, col);
 
@@ -510,8 +355,8 @@ cell_time(struct crm_out *out, struct crm_stmt *st, int col)
  * writing rows; it returns the number of rows, or -1 with err set.  A
  * failed step is the caller's to find, from crm_done(). */
 
-static int
-step(struct crm_stmt *st, const struct crm_out *out)
+int
+rp_step(struct crm_stmt *st, const struct crm_out *out)
 {
 	return !out->failed && crm_step(st) > 0;
 }
@@ -524,15 +369,15 @@ customers_rows(struct crm_stmt *st, const struct crm_report *r,
 
 	(void)r;
 	(void)err;
-	while (step(st, out)) {
+	while (rp_step(st, out)) {
 		n = crm_col_int(st, 3);
 		total = crm_col_int(st, 4);
-		cell_int(out, crm_col_int(st, 0));
-		cell_text(out, st, 1);
-		cell_text(out, st, 2);
-		cell_int(out, n);
-		cell_money(out, total, chart, crm_col_text(st, 1));
-		cell_money(out, crm_report_avg(total, n), NULL, NULL);
+		rp_cell_int(out, crm_col_int(st, 0));
+		rp_cell_text(out, st, 1);
+		rp_cell_text(out, st, 2);
+		rp_cell_int(out, n);
+		rp_cell_money(out, total, chart, crm_col_text(st, 1));
+		rp_cell_money(out, crm_report_avg(total, n), NULL, NULL);
 		cell_time(out, st, 5);
 		cell_time(out, st, 6);
 		crm_out_row(out);
@@ -555,11 +400,11 @@ period_row(struct crm_out *out, const struct crm_report *r,
 
 	crm_report_period_label(r->by, p->start, &label);
 	crm_out_cell(out, CRM_CELL_TEXT, label.buf, label.len);
-	cell_int(out, p->orders);
-	cell_int(out, p->units);
-	cell_money(out, p->revenue, chart, label.buf);
-	cell_money(out, p->orders ? crm_report_avg(p->revenue, p->orders) : 0,
-		NULL, NULL);
+	rp_cell_int(out, p->orders);
+	rp_cell_int(out, p->units);
+	rp_cell_money(out, p->revenue, chart, label.buf);
+	rp_cell_money(out, p->orders ?
+		crm_report_avg(p->revenue, p->orders) : 0, NULL, NULL);
 	crm_out_row(out);
 	crm_buf_release(&label);
 }
@@ -572,20 +417,20 @@ period_rows(struct crm_stmt *st, const struct crm_report *r,
 	int64_t rows = 0, day, start;
 	int have = 0;
 
-	while (step(st, out)) {
+	while (rp_step(st, out)) {
 		const char *text = crm_col_text(st, 0);
 
-		if (!text || ymd_days(text, &day) < 0)
+		if (!text || rp_ymd_days(text, &day) < 0)
 			return crm_err_set(err, CRM_EX_DATAERR, "an order has "
 				"ordered_at '%s', which is no UTC time",
 				text ? text : "");
-		start = period_start(r->by, day);
+		start = rp_period_start(r->by, day);
 		if (have && start != p.start) {
 			period_row(out, r, &p, chart);
 			rows++;
-			for (gap.start = period_next(r->by, p.start);
+			for (gap.start = rp_period_next(r->by, p.start);
 			    gap.start < start && !out->failed;
-			    gap.start = period_next(r->by, gap.start)) {
+			    gap.start = rp_period_next(r->by, gap.start)) {
 				period_row(out, r, &gap, chart);
 				rows++;
 			}
@@ -619,14 +464,14 @@ group_rows(struct crm_stmt *st, const struct crm_report *r,
 	int64_t rows = 0, n, revenue;
 
 	(void)err;
-	while (step(st, out)) {
+	while (rp_step(st, out)) {
 		n = crm_col_int(st, 1);
 		revenue = crm_col_int(st, 3);
 		crm_field_cell(r->group, st, 0, out);
-		cell_int(out, n);
-		cell_int(out, crm_col_int(st, 2));
-		cell_money(out, revenue, chart, crm_col_text(st, 0));
-		cell_money(out, crm_report_avg(revenue, n), NULL, NULL);
+		rp_cell_int(out, n);
+		rp_cell_int(out, crm_col_int(st, 2));
+		rp_cell_money(out, revenue, chart, crm_col_text(st, 0));
+		rp_cell_money(out, crm_report_avg(revenue, n), NULL, NULL);
 		crm_out_row(out);
 		rows++;
 	}
@@ -641,349 +486,17 @@ products_rows(struct crm_stmt *st, const struct crm_report *r,
 
 	(void)r;
 	(void)err;
-	while (step(st, out)) {
-		cell_text(out, st, 0);
-		cell_text(out, st, 1);
-		cell_int(out, crm_col_int(st, 2));
-		cell_money(out, crm_col_int(st, 3), chart,
+	while (rp_step(st, out)) {
+		rp_cell_text(out, st, 0);
+		rp_cell_text(out, st, 1);
+		rp_cell_int(out, crm_col_int(st, 2));
+		rp_cell_money(out, crm_col_int(st, 3), chart,
 			crm_col_text(st, 1));
-		cell_int(out, crm_col_int(st, 4));
-		cell_int(out, crm_col_int(st, 5));
+		rp_cell_int(out, crm_col_int(st, 4));
+		rp_cell_int(out, crm_col_int(st, 5));
 		crm_out_row(out);
 		rows++;
 	}
-	return rows;
-}
-
-/* ---- pipeline, tickets, campaigns ------------------------------------ */
-
-/* The values of an entity's enum field, NULL-terminated. */
-static const char *const *
-enum_values(const char *entity, const char *field)
-{
-	return crm_entity_field(crm_entity_find(entity), field)->values;
-}
-
-static int
-value_index(const char *const *values, const char *s)
-{
-	int i;
-
-	for (i = 0; s && values[i]; i++)
-		if (!strcmp(values[i], s))
-			return i;
-	return -1;
-}
-
-/* The statement of sql (released here), with bind_all() done; NULL on
- * an error, which crm_done() reports as any other. */
-static struct crm_stmt *
-prepare_bound(struct crm_db *db, struct crm_buf *sql,
-	const struct crm_report *r, struct crm_buf *days, struct crm_err *err)
-{
-	struct crm_stmt *st = crm_sql(db, "cannot run the report", sql->buf,
-		err);
-
-	crm_buf_release(sql);
-	bind_all(st, r, days);
-	return st;
-}
-
-/* The range and --where conditions of a report over table alias "k",
- * whose day is the SQL day: appended as "AND ..." terms. */
-static void
-range_sql(struct crm_buf *sql, const struct crm_report *r, const char *day)
-{
-	size_t i;
-
-	if (r->from != CRM_REPORT_OPEN_FROM)
-		crm_buf_addf(sql, "\n  AND %s >= ?%d", day, P_FROM);
-	if (has_end(r))
-		crm_buf_addf(sql, "\n  AND %s < ?%d", day, P_UNTIL);
-	for (i = 0; i < r->where.nconds; i++) {
-		crm_buf_adds(sql, "\n  AND ");
-		crm_query_cond_sql(sql, &r->where.conds[i], P_WHERE + (int)i);
-	}
-}
-
-/* "FROM table AS k", joined with the customer "t" when --where needs it. */
-static void
-from_sql(struct crm_buf *sql, const struct crm_report *r, const char *table)
-{
-	crm_buf_addf(sql, "FROM %s AS k\n", table);
-	if (r->where.nconds)
-		crm_buf_adds(sql, "JOIN customers AS t ON t.id = k.customer\n");
-	crm_buf_adds(sql, "WHERE TRUE");
-}
-
-/* num / den to 4 decimals, rounded half away from zero (den > 0). */
-static void
-add_frac4(struct crm_buf *b, __int128 num, __int128 den)
-{
-	__int128 q = num * 10000 / den, rem = num * 10000 % den, a;
-	char digits[48];
-	int n = 0;
-
-	if (rem < 0 ? -2 * rem >= den : 2 * rem >= den)
-		q += rem < 0 ? -1 : 1;
-	if (q < 0)
-		crm_buf_addch(b, '-');
-	a = q < 0 ? -q : q;
-	do {
-		digits[n++] = (char)('0' + (int)(a % 10));
-		a /= 10;
-		if (n == 4)
-			digits[n++] = '.';
-	} while (a || n < 6);
-	while (n)
-		crm_buf_addch(b, digits[--n]);
-}
-
-/* A number with d decimals from an integer of 10^-d units. */
-static void
-cell_fixed(struct crm_out *out, int64_t v, int d)
-{
-	struct crm_buf b = CRM_BUF_INIT;
-	int64_t scale = d == 1 ? 10 : 100;
-	uint64_t a = v < 0 ? -(uint64_t)v : (uint64_t)v;
-
-	crm_buf_addf(&b, "%s%llu.%0*llu", v < 0 ? "-" : "",
-		(unsigned long long)(a / (uint64_t)scale), d,
-		(unsigned long long)(a % (uint64_t)scale));
-	crm_out_cell(out, CRM_CELL_NUM, b.buf, b.len);
-	crm_buf_release(&b);
-}
-
-static int64_t
-pipeline_run(struct crm_db *db, const struct crm_report *r,
-	struct crm_out *out, struct crm_chart *chart, struct crm_err *err)
-{
-	const char *const *stages = enum_values("deal", "stage");
-	struct crm_buf sql = CRM_BUF_INIT, days = CRM_BUF_INIT;
-	int64_t deals[8] = { 0 }, amount[8] = { 0 }, weight[8] = { 0 }, rows;
-	struct crm_stmt *st;
-	int i;
-
-	crm_buf_adds(&sql, "SELECT k.stage, count(*), sum(k.amount),\n"
-		"       sum(k.amount * k.probability)\n");
-	from_sql(&sql, r, "deals");
-	range_sql(&sql, r, "coalesce(substr(k.closed_at, 1, 10), "
-		"k.expected_close)");
-	crm_buf_adds(&sql, "\nGROUP BY k.stage");
-	st = prepare_bound(db, &sql, r, &days, err);
-	while (crm_step(st) > 0) {
-		i = value_index(stages, crm_col_text(st, 0));
-		if (i < 0 || i >= 8)
-			continue;
-		deals[i] = crm_col_int(st, 1);
-		amount[i] = crm_col_int(st, 2);
-		weight[i] = crm_col_int(st, 3);
-	}
-	i = crm_done(st);
-	crm_buf_release(&days);
-	if (i < 0)
-		return -1;
-	for (rows = 0; stages[rows] && !out->failed; rows++) {
-		/* A lost deal never counts in a forecast. */
-		int64_t w = strcmp(stages[rows], "lost") ?
-			crm_report_avg(weight[rows], 100) : 0;
-
-		crm_out_cell(out, CRM_CELL_TEXT, stages[rows],
-			strlen(stages[rows]));
-		cell_int(out, deals[rows]);
-		cell_money(out, amount[rows], NULL, NULL);
-		cell_money(out, w, chart, stages[rows]);
-		crm_out_row(out);
-	}
-	return rows;
-}
-
-/* Seconds since the epoch of "YYYY-MM-DDTHH:MM:SSZ"; 0 if it is none. */
-static int
-utc_seconds(const char *s, int64_t *t)
-{
-	int64_t day;
-	int i, v[3];
-
-	if (!s || strlen(s) < 19 || ymd_days(s, &day) < 0 || s[10] != 'T')
-		return 0;
-	for (i = 0; i < 3; i++) {
-		const char *p = s + 11 + 3 * i;
-
-		if (p[0] < '0' || p[0] > '9' || p[1] < '0' || p[1] > '9')
-			return 0;
-		v[i] = (p[0] - '0') * 10 + (p[1] - '0');
-	}
-	*t = day * 86400 + v[0] * 3600 + v[1] * 60 + v[2];
-	return 1;
-}
-
-static int
-cmp_int64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-struct ticket_group {
-	int64_t tickets, open, resolved, rated, ratings;
-	int64_t *hours;		/* resolved_at - created_at, seconds */
-	size_t n, alloc;
-};
-
-static int64_t
-tickets_run(struct crm_db *db, const struct crm_report *r,
-	struct crm_out *out, struct crm_chart *chart, struct crm_err *err)
-{
-	const char *const *groups = enum_values("ticket", r->by_priority ?
-		"priority" : "status");
-	struct crm_buf sql = CRM_BUF_INIT, days = CRM_BUF_INIT;
-	struct ticket_group g[8];
-	struct crm_stmt *st;
-	int64_t rows = 0, a, b;
-	int i;
-
-	memset(g, 0, sizeof(g));
-	crm_buf_adds(&sql, "SELECT k.status, k.");
-	crm_buf_adds(&sql, r->by_priority ? "priority" : "status");
-	crm_buf_adds(&sql, ", k.rating, k.created_at, k.resolved_at\n");
-	from_sql(&sql, r, "tickets");
-	range_sql(&sql, r, "k.created_at");
-	st = prepare_bound(db, &sql, r, &days, err);
-	while (crm_step(st) > 0) {
-		const char *status = crm_col_text(st, 0);
-		struct ticket_group *t;
-
-		i = value_index(groups, crm_col_text(st, 1));
-		if (i < 0 || i >= 8)
-			continue;
-		t = &g[i];
-		t->tickets++;
-		if (status && (!strcmp(status, "open") ||
-		    !strcmp(status, "pending"))) {
-			t->open++;
-		} else {
-			t->resolved++;
-			if (utc_seconds(crm_col_text(st, 3), &a) &&
-			    utc_seconds(crm_col_text(st, 4), &b)) {
-				if (t->n == t->alloc) {
-					t->alloc = t->alloc ? 2 * t->alloc :
-						1024;
-					t->hours = crm_xrealloc(t->hours,
-						t->alloc * sizeof(*t->hours));
-				}
-				t->hours[t->n++] = b - a;
-			}
-		}
-		if (crm_col_kind(st, 2) != CRM_NULL) {
-			t->rated++;
-			t->ratings += crm_col_int(st, 2);
-		}
-	}
-	i = crm_done(st);
-	crm_buf_release(&days);
-	if (i < 0) {
-		rows = -1;
-		goto out;
-	}
-	for (i = 0; groups[i] && i < 8 && !out->failed; i++, rows++) {
-		struct ticket_group *t = &g[i];
-		char fig[24];
-
-		crm_out_cell(out, CRM_CELL_TEXT, groups[i], strlen(groups[i]));
-		cell_int(out, t->tickets);
-		cell_int(out, t->open);
-		cell_int(out, t->resolved);
-		if (t->n) {
-			size_t m = t->n / 2;
-
-			qsort(t->hours, t->n, sizeof(*t->hours), cmp_int64);
-			/* Tenths of an hour: 360 seconds each. */
-			cell_fixed(out, t->n % 2 ? crm_report_avg(t->hours[m],
-				360) : crm_report_avg(t->hours[m - 1] +
-				t->hours[m], 720), 1);
-		} else {
-			crm_out_cell(out, CRM_CELL_NULL, NULL, 0);
-		}
-		if (t->rated)
-			cell_fixed(out, crm_report_avg(t->ratings * 100,
-				t->rated), 2);
-		else
-			crm_out_cell(out, CRM_CELL_NULL, NULL, 0);
-		crm_out_row(out);
-		if (chart) {
-			snprintf(fig, sizeof(fig), "%lld",
-				(long long)t->tickets);
-			crm_chart_add(chart, groups[i], t->tickets, fig);
-		}
-	}
-out:
-	for (i = 0; i < 8; i++)
-		free(g[i].hours);
-	return rows;
-}
-
-static const char campaigns_sql[] =
-	"SELECT k.id, k.name, k.cost,\n"
-	"       (SELECT count(*) FROM campaign_members AS m\n"
-	"        WHERE m.campaign = k.id),\n"
-	"       (SELECT count(*) FROM campaign_members AS m\n"
-	"        WHERE m.campaign = k.id\n"
-	"          AND m.status IN ('responded', 'converted')),\n"
-	"       (SELECT count(*) FROM campaign_members AS m\n"
-	"        WHERE m.campaign = k.id AND m.status = 'converted'),\n"
-	"       (SELECT coalesce(sum(o.total), 0) FROM orders AS o\n"
-	"        WHERE o.campaign = k.id AND o.status <> 'cancelled')\n"
-	"FROM campaigns AS k\n"
-	"WHERE TRUE";
-
-static void
-cell_rate(struct crm_out *out, int64_t num, int64_t den)
-{
-	struct crm_buf b = CRM_BUF_INIT;
-
-	if (den <= 0) {
-		crm_out_cell(out, CRM_CELL_NULL, NULL, 0);
-		return;
-	}
-	add_frac4(&b, num, den);
-	crm_out_cell(out, CRM_CELL_NUM, b.buf, b.len);
-	crm_buf_release(&b);
-}
-
-static int64_t
-campaigns_run(struct crm_db *db, const struct crm_report *r,
-	struct crm_out *out, struct crm_chart *chart, struct crm_err *err)
-{
-	struct crm_buf sql = CRM_BUF_INIT, days = CRM_BUF_INIT;
-	struct crm_stmt *st;
-	int64_t rows = 0, cost, members, revenue;
-
-	crm_buf_adds(&sql, campaigns_sql);
-	range_sql(&sql, r, "k.starts_on");
-	crm_buf_addf(&sql, "\nORDER BY k.id\nLIMIT ?%d", P_LIMIT);
-	st = prepare_bound(db, &sql, r, &days, err);
-	while (step(st, out)) {
-		cost = crm_col_int(st, 2);
-		members = crm_col_int(st, 3);
-		revenue = crm_col_int(st, 6);
-		cell_int(out, crm_col_int(st, 0));
-		cell_text(out, st, 1);
-		cell_int(out, members);
-		cell_int(out, crm_col_int(st, 4));
-		cell_int(out, crm_col_int(st, 5));
-		cell_rate(out, crm_col_int(st, 4), members);
-		cell_rate(out, crm_col_int(st, 5), members);
-		cell_money(out, revenue, chart, crm_col_text(st, 1));
-		cell_money(out, cost, NULL, NULL);
-		cell_rate(out, (__int128)revenue - cost, cost);
-		crm_out_row(out);
-		rows++;
-	}
-	if (crm_done(st) < 0)
-		rows = -1;
-	crm_buf_release(&days);
 	return rows;
 }
 
@@ -1038,11 +551,11 @@ crm_report_run(struct crm_db *db, const struct crm_report *r,
 
 	switch (r->kind) {
 	case CRM_REPORT_PIPELINE:
-		return pipeline_run(db, r, out, chart, err);
+		return rp_pipeline_run(db, r, out, chart, err);
 	case CRM_REPORT_TICKETS:
-		return tickets_run(db, r, out, chart, err);
+		return rp_tickets_run(db, r, out, chart, err);
 	case CRM_REPORT_CAMPAIGNS:
-		return campaigns_run(db, r, out, chart, err);
+		return rp_campaigns_run(db, r, out, chart, err);
 	default:
 		break;
 	}
@@ -1068,7 +581,7 @@ crm_report_run(struct crm_db *db, const struct crm_report *r,
 	default:
 		break;
 	}
-	st = prepare_bound(db, &sql, r, &days, err);
+	st = rp_prepare_bound(db, &sql, r, &days, err);
 	n = rows(st, r, out, chart, err);
 	/* A row function that stopped early on an error of its own (err
 	 * set) leaves the statement mid-rows: done here all the same. */
@@ -1077,123 +590,4 @@ crm_report_run(struct crm_db *db, const struct crm_report *r,
 	crm_buf_release(&days);
 	crm_buf_release(&sql);
 	return n;
-}
-
-/* ---- the bar chart ------------------------------------------------------ */
-
-void
-crm_chart_add(struct crm_chart *c, const char *label, int64_t value,
-	const char *figure)
-{
-	if (c->n == c->alloc) {
-		c->alloc = c->alloc ? 2 * c->alloc : 32;
-		c->offs = crm_xrealloc(c->offs, c->alloc * sizeof(*c->offs));
-		c->values = crm_xrealloc(c->values,
-			c->alloc * sizeof(*c->values));
-	}
-	c->offs[c->n] = c->text.len;
-	c->values[c->n] = value;
-	c->n++;
-	crm_buf_adds(&c->text, label ? label : "(empty)");
-	crm_buf_addch(&c->text, '\0');
-	crm_buf_adds(&c->text, figure);
-	crm_buf_addch(&c->text, '\0');
-}
-
-static void
-spaces(struct crm_buf *b, size_t n)
-{
-	while (n--)
-		crm_buf_addch(b, ' ');
-}
-
-/* A label in exactly w columns: cut with "…" when wider; one line. */
-static void
-chart_label(struct crm_buf *out, const char *s, size_t w)
-{
-	struct crm_buf t = CRM_BUF_INIT;
-	size_t sw;
-
-	for (; *s; s++)
-		crm_buf_addch(&t, *s == '\n' || *s == '\t' || *s == '\r' ?
-			' ' : *s);
-	sw = crm_text_width(t.buf, t.len);
-	if (sw > w) {
-		sw = crm_text_cut(t.buf, t.len, w - 1, out) + 1;
-		crm_buf_adds(out, "\xe2\x80\xa6");	/* … */
-	} else {
-		crm_buf_add(out, t.buf, t.len);
-	}
-	spaces(out, w - sw);
-	crm_buf_release(&t);
-}
-
-void
-crm_chart_write(const struct crm_chart *c, int width, struct crm_buf *out)
-{
-	/* U+2588 full block, then U+2589..U+258F: 7/8 down to 1/8. */
-	static const char *const eighths[] = { "", "\xe2\x96\x8f",
-		"\xe2\x96\x8e", "\xe2\x96\x8d", "\xe2\x96\x8c", "\xe2\x96\x8b",
-		"\xe2\x96\x8a", "\xe2\x96\x89" };
-	size_t i, k, lw = 0, fw = 0, used, cells, w;
-	int64_t max = 0, e;
-
-	if (!c->n)
-		return;
-	if (width < 12)
-		width = 12;
-	for (i = 0; i < c->n; i++) {
-		const char *label = c->text.buf + c->offs[i];
-		const char *fig = label + strlen(label) + 1;
-
-		w = crm_text_width(label, strlen(label));
-		if (w > lw)
-			lw = w;
-		if (strlen(fig) > fw)
-			fw = strlen(fig);
-		if (c->values[i] > max)
-			max = c->values[i];
-	}
-	/* Every line fits width: the label takes at most a third, the bar
-	 * what the label and the figure leave, one column at least. */
-	if (lw > (size_t)width / 3)
-		lw = (size_t)width / 3;
-	if (lw + fw + 5 > (size_t)width)
-		lw = (size_t)width > fw + 6 ? (size_t)width - fw - 5 : 1;
-	used = lw + 2 + fw + 2;
-	cells = (size_t)width > used ? (size_t)width - used : 1;
-	for (i = 0; i < c->n; i++) {
-		const char *label = c->text.buf + c->offs[i];
-		const char *fig = label + strlen(label) + 1;
-
-		chart_label(out, label, lw);
-		crm_buf_adds(out, "  ");
-		spaces(out, fw - strlen(fig));
-		crm_buf_adds(out, fig);
-		e = 0;
-		if (c->values[i] > 0) {
-			e = (int64_t)((double)c->values[i] / (double)max *
-				(double)(cells * 8) + 0.5);
-			if (e < 1)
-				e = 1;
-		}
-		if (e) {
-			crm_buf_adds(out, "  ");
-			for (k = 0; k < (size_t)e / 8; k++)
-				crm_buf_adds(out, "\xe2\x96\x88");
-			crm_buf_adds(out, eighths[e % 8]);
-		}
-		crm_buf_addch(out, '\n');
-	}
-}
-
-void
-crm_chart_release(struct crm_chart *c)
-{
-	crm_buf_release(&c->text);
-	free(c->offs);
-	free(c->values);
-	c->offs = NULL;
-	c->values = NULL;
-	c->n = c->alloc = 0;
 }
