@@ -9,15 +9,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cmd.h"
+#include "cmd-int.h"
 #include "custom.h"
 #include "value.h"
 #include "banned.h"
-
-#ifndef CRM_VERSION
-#define CRM_VERSION "0.1.0"
-#endif
-const char crm_version[] = CRM_VERSION;
 
 /* Common options: identifiers above any char, below field options. */
 enum {
@@ -29,14 +24,7 @@ enum {
 	O_FIELD = 2000		/* + index into the entity's fields */
 };
 
-struct common {
-	const char *name;
-	int has_arg, id, shortopt;
-	unsigned group;		/* 0: every verb */
-	const char *arg, *help;
-};
-
-static const struct common commons[] = {
+const struct common cmd_commons[] = {
 	{ "bom", 0, O_BOM, 0, CRM_O_FORMAT, NULL,
 	  "start the output with a byte-order mark (for Excel)" },
 	{ "db", 1, O_DB, 'd', 0, "DB",
@@ -66,8 +54,8 @@ static const struct common commons[] = {
 };
 
 /* A field's option name: its name with '_' written '-'.  Static. */
-static const char *
-field_option(const struct crm_field *f)
+const char *
+cmd_field_option(const struct crm_field *f)
 {
 	static char buf[64];
 	size_t i;
@@ -78,8 +66,8 @@ field_option(const struct crm_field *f)
 	return buf;
 }
 
-static int
-settable(const struct crm_field *f)
+int
+cmd_settable(const struct crm_field *f)
 {
 	return !(f->flags & (CRM_F_READONLY | CRM_F_CUSTOM));
 }
@@ -95,176 +83,6 @@ find_verb(const struct crm_command *cmd, const char *name)
 	return NULL;
 }
 
-static void
-verb_synopsis(struct crm_buf *b, const struct crm_command *cmd,
-	const struct crm_verb *v)
-{
-	crm_buf_addf(b, "%s %s", cmd->name, v->name);
-	if (v->groups & CRM_O_FORMAT)
-		crm_buf_adds(b, " [-H] [-f FORMAT]");
-	if (v->groups & CRM_O_COLUMNS)
-		crm_buf_adds(b, " [-o FIELDS]");
-	crm_buf_adds(b, " [-d DB]");
-	if (v->groups & CRM_O_SELECT)
-		crm_buf_adds(b, " [--where EXPR]... [--sort FIELDS]"
-			" [--limit N] [--offset N]");
-	if (v->opts) {
-		const struct crm_optdef *o;
-
-		for (o = v->opts; o->name; o++) {
-			crm_buf_addf(b, o->required ? " --%s" : " [--%s",
-				o->name);
-			if (o->arg)
-				crm_buf_addf(b, " %s", o->arg);
-			crm_buf_adds(b, o->required ? "" : "]");
-			if (o->multi)
-				crm_buf_adds(b, "...");
-		}
-	}
-	if (v->groups & CRM_O_FIELDS)
-		crm_buf_adds(b, " [--FIELD VALUE]... [--set FIELD=VALUE]...");
-	if (v->operands)
-		crm_buf_addf(b, " %s", v->operands);
-}
-
-static void
-opt_line(struct crm_buf *b, int shortopt, const char *name, const char *arg,
-	const char *help)
-{
-	size_t start = b->len, w;
-
-	if (shortopt)
-		crm_buf_addf(b, "  -%c, --%s", shortopt, name);
-	else
-		crm_buf_addf(b, "      --%s", name);
-	if (arg)
-		crm_buf_addf(b, " %s", arg);
-	w = b->len - start;
-	if (w < 27) {
-		while (w++ < 28)
-			crm_buf_addch(b, ' ');
-	} else {
-		crm_buf_adds(b, "\n                            ");
-	}
-	crm_buf_addf(b, "%s\n", help);
-}
-
-/* A field option's argument in help: its values, or its type's name. */
-static void
-field_arg(const struct crm_field *f, struct crm_buf *arg)
-{
-	const char *const *v;
-	size_t i;
-
-	switch (f->type) {
-	case CRM_T_ENUM:
-		for (v = f->values; *v; v++)
-			crm_buf_addf(arg, "%s%s", v == f->values ? "" : "|", *v);
-		return;
-	case CRM_T_BOOL:
-		crm_buf_adds(arg, "yes|no");
-		return;
-	case CRM_T_REF:
-		crm_buf_adds(arg, f->ref);
-		break;
-	case CRM_T_MLTEXT:
-		crm_buf_adds(arg, "text");
-		break;
-	default:
-		crm_buf_adds(arg, crm_type_name(f->type));
-	}
-	for (i = 0; i < arg->len; i++)
-		if (arg->buf[i] >= 'a' && arg->buf[i] <= 'z')
-			arg->buf[i] = (char)(arg->buf[i] - 32);
-		else if (arg->buf[i] == ' ')
-			arg->buf[i] = '_';
-}
-
-static void
-verb_help(struct crm_buf *b, const struct crm_command *cmd,
-	const struct crm_verb *v, const struct crm_entity *e)
-{
-	const struct common *c;
-	size_t i;
-
-	crm_buf_adds(b, "usage: ");
-	verb_synopsis(b, cmd, v);
-	crm_buf_addf(b, "\n\n%s.\n\nOptions:\n", v->summary);
-	for (c = commons; c->name; c++)
-		if (!c->group || (c->group & v->groups))
-			opt_line(b, c->shortopt, c->name, c->arg, c->help);
-	if (v->opts) {
-		const struct crm_optdef *o;
-
-		for (o = v->opts; o->name; o++)
-			opt_line(b, 0, o->name, o->arg, o->help);
-	}
-	if (e && (v->groups & CRM_O_FIELDS)) {
-		int add = !strcmp(v->name, "add");
-
-		crm_buf_adds(b, add ? "\nFields (required ones marked *):\n" :
-			"\nFields (an empty VALUE clears one):\n");
-		for (i = 0; i < e->nfields; i++) {
-			const struct crm_field *f = &e->fields[i];
-			struct crm_buf h = CRM_BUF_INIT, arg = CRM_BUF_INIT;
-
-			if (!settable(f))
-				continue;
-			crm_buf_addf(&h, "%s%s", add &&
-				(f->flags & CRM_F_REQUIRED) ? "* " : "",
-				f->help);
-			if (add && f->def && strcmp(f->def, "now"))
-				crm_buf_addf(&h, " (default %s)", f->def);
-			field_arg(f, &arg);
-			opt_line(b, 0, field_option(f), arg.buf, h.buf);
-			crm_buf_release(&h);
-			crm_buf_release(&arg);
-		}
-	}
-	if (e && (v->groups & (CRM_O_COLUMNS | CRM_O_SELECT))) {
-		crm_buf_adds(b, "\nFields:");
-		for (i = 0; i < e->nfields; i++)
-			crm_buf_addf(b, " %s", e->fields[i].name);
-		crm_buf_addch(b, '\n');
-	}
-	crm_buf_addf(b, "\nSee %s(1).\n", cmd->name);
-}
-
-static void
-command_help(struct crm_buf *b, const struct crm_command *cmd)
-{
-	const struct crm_verb *v;
-
-	crm_buf_adds(b, "usage:");
-	for (v = cmd->verbs; v->name; v++) {
-		crm_buf_adds(b, v == cmd->verbs ? " " : "       ");
-		verb_synopsis(b, cmd, v);
-		crm_buf_addch(b, '\n');
-	}
-	crm_buf_addf(b, "\n%s.\n\nVerbs:\n", cmd->summary);
-	for (v = cmd->verbs; v->name; v++)
-		crm_buf_addf(b, "  %-10s %s\n", v->name, v->summary);
-	crm_buf_addf(b, "\n'%s VERB --help' shows a verb's options; "
-		"see %s(1).\n", cmd->name, cmd->name);
-}
-
-/* The usage lines of every verb, as a missing or unknown verb shows
- * them (SPEC 3.1). */
-static void
-usage_lines(const struct crm_command *cmd, FILE *fp)
-{
-	struct crm_buf b = CRM_BUF_INIT;
-	const struct crm_verb *v;
-
-	for (v = cmd->verbs; v->name; v++) {
-		crm_buf_adds(&b, v == cmd->verbs ? "usage: " : "       ");
-		verb_synopsis(&b, cmd, v);
-		crm_buf_addch(&b, '\n');
-	}
-	fputs(b.buf, fp);
-	crm_buf_release(&b);
-}
-
 /* Is arg an option some verb of cmd knows (its name before any '=')? */
 static int
 known_option(const struct crm_command *cmd, const char *arg)
@@ -276,14 +94,14 @@ known_option(const struct crm_command *cmd, const char *arg)
 	size_t n, i;
 
 	if (arg[1] != '-') {
-		for (c = commons; c->name; c++)
+		for (c = cmd_commons; c->name; c++)
 			if (c->shortopt && c->shortopt == arg[1])
 				return 1;
 		return arg[1] >= '0' && arg[1] <= '9';
 	}
 	arg += 2;
 	n = strcspn(arg, "=");
-	for (c = commons; c->name; c++)
+	for (c = cmd_commons; c->name; c++)
 		if (strlen(c->name) == n && !strncmp(c->name, arg, n))
 			return 1;
 	for (v = cmd->verbs; v->name; v++)
@@ -296,22 +114,12 @@ known_option(const struct crm_command *cmd, const char *arg)
 					return 1;
 		}
 	for (i = 0; e && i < e->nfields; i++) {
-		const char *name = field_option(&e->fields[i]);
+		const char *name = cmd_field_option(&e->fields[i]);
 
 		if (strlen(name) == n && !strncmp(name, arg, n))
 			return 1;
 	}
 	return 0;
-}
-
-static void
-print_version(const struct crm_command *cmd)
-{
-	struct crm_buf libs = CRM_BUF_INIT;
-
-	crm_db_libraries(&libs);
-	printf("%s (crm) %s\n%s", cmd->name, crm_version, libs.buf);
-	crm_buf_release(&libs);
 }
 
 /* Does option name (no dashes) of any verb take an argument? */
@@ -330,7 +138,7 @@ takes_arg(const struct crm_command *cmd, const char *arg)
 	arg += 2;
 	if (strchr(arg, '='))
 		return 0;
-	for (c = commons; c->name; c++)
+	for (c = cmd_commons; c->name; c++)
 		if (!strcmp(c->name, arg))
 			return c->has_arg;
 	for (v = cmd->verbs; v->name; v++)
@@ -342,7 +150,7 @@ takes_arg(const struct crm_command *cmd, const char *arg)
 					return o->arg != NULL;
 		}
 	for (i = 0; e && i < e->nfields; i++)
-		if (!strcmp(field_option(&e->fields[i]), arg))
+		if (!strcmp(cmd_field_option(&e->fields[i]), arg))
 			return 1;
 	return 0;
 }
@@ -533,7 +341,7 @@ complete(const struct crm_command *cmd, int argc, char **argv)
 	if (!v)
 		return;
 	if (argc < 2) {
-		for (c = commons; c->name; c++)
+		for (c = cmd_commons; c->name; c++)
 			if (!c->group || (c->group & v->groups))
 				printf("--%s\n", c->name);
 		if (v->opts) {
@@ -544,8 +352,8 @@ complete(const struct crm_command *cmd, int argc, char **argv)
 		}
 		for (i = 0; e && (v->groups & CRM_O_FIELDS) &&
 		    i < e->nfields; i++)
-			if (settable(&e->fields[i]))
-				printf("--%s\n", field_option(&e->fields[i]));
+			if (cmd_settable(&e->fields[i]))
+				printf("--%s\n", cmd_field_option(&e->fields[i]));
 		return;
 	}
 	/* Values of the next operand, after the words typed so far. */
@@ -611,7 +419,7 @@ complete(const struct crm_command *cmd, int argc, char **argv)
 	for (i = 0; i < fs.n; i++) {
 		const struct crm_field *f = fs.f[i];
 
-		if (strcmp(field_option(f), opt) && strcmp(f->name, opt))
+		if (strcmp(cmd_field_option(f), opt) && strcmp(f->name, opt))
 			continue;
 		if (f->type == CRM_T_ENUM) {
 			const char *const *val;
@@ -734,10 +542,10 @@ parse_options(struct crm_ctx *ctx, int argc, char **argv, struct parsed *p)
 		while (v->opts[nopts].name)
 			nopts++;
 	ctx->optvals = crm_xcalloc(nopts + 1, sizeof(*ctx->optvals));
-	lo = crm_xcalloc(sizeof(commons) / sizeof(commons[0]) + nopts +
+	lo = crm_xcalloc(sizeof(cmd_commons) / sizeof(cmd_commons[0]) + nopts +
 		(e ? e->nfields : 0) + 1, sizeof(*lo));
 	crm_buf_adds(&shorts, ":");
-	for (c = commons; c->name; c++) {
+	for (c = cmd_commons; c->name; c++) {
 		if (c->group && !(c->group & v->groups))
 			continue;
 		lo[n].name = c->name;
@@ -756,9 +564,9 @@ parse_options(struct crm_ctx *ctx, int argc, char **argv, struct parsed *p)
 	}
 	if (e && (v->groups & CRM_O_FIELDS))
 		for (i = 0; i < e->nfields; i++) {
-			if (!settable(&e->fields[i]))
+			if (!cmd_settable(&e->fields[i]))
 				continue;
-			lo[n].name = crm_strdup(field_option(&e->fields[i]));
+			lo[n].name = crm_strdup(cmd_field_option(&e->fields[i]));
 			lo[n].has_arg = required_argument;
 			lo[n].val = O_FIELD + (int)i;
 			n++;
@@ -944,14 +752,14 @@ crm_main(int argc, char **argv, const struct crm_command *cmd)
 	if (verb < 0) {
 		for (i = 1; i < argc; i++) {
 			if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-				command_help(&help, cmd);
+				cmd_command_help(&help, cmd);
 				fputs(help.buf, stdout);
 				crm_buf_release(&help);
 				return finish_stdout(0);
 			}
 			if (!strcmp(argv[i], "--version") ||
 			    !strcmp(argv[i], "-V")) {
-				print_version(cmd);
+				cmd_print_version(cmd);
 				return finish_stdout(0);
 			}
 		}
@@ -962,7 +770,7 @@ crm_main(int argc, char **argv, const struct crm_command *cmd)
 				return CRM_EX_USAGE;
 			}
 		crm_warn("no verb given");
-		usage_lines(cmd, stderr);
+		cmd_usage_lines(cmd, stderr);
 		return CRM_EX_USAGE;
 	}
 	ctx.verb = find_verb(cmd, argv[verb]);
@@ -993,12 +801,12 @@ crm_main(int argc, char **argv, const struct crm_command *cmd)
 	if (code)
 		goto out;
 	if (p.help) {
-		verb_help(&help, cmd, ctx.verb, ctx.entity);
+		cmd_verb_help(&help, cmd, ctx.verb, ctx.entity);
 		fputs(help.buf, stdout);
 		goto out;
 	}
 	if (p.version) {
-		print_version(cmd);
+		cmd_print_version(cmd);
 		goto out;
 	}
 	ctx.header = !p.noheader;
