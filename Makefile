@@ -25,7 +25,7 @@ BUILD = build
 endif
 
 BINS = crm crm-admin crm-customer crm-contact crm-product crm-order crm-deal crm-ticket crm-activity crm-campaign crm-field crm-import crm-report
-LIB_OBJS = buf cmd copy custom \
+LIB_OBJS = buf cmd cmd-complete cmd-help cmd-verb copy custom \
 	db db-pg db-pg-schema db-pg-search db-pg-stmt \
 	db-sqlite db-sqlite-schema db-sqlite-search \
 	dupes entity err history \

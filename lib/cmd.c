@@ -1,23 +1,24 @@
-#include <ctype.h>
+/*
+ * cmd.c - every binary's main loop (crm_main(), cmd.h): the table of the
+ * common options, the verb found among the words, the options parsed
+ * with getopt_long, the database opened, --where, --sort and --fields
+ * compiled, the verb run and stdout checked.  The help and usage text is
+ * in cmd-help.c, the completion helper in cmd-complete.c, what verbs
+ * call in cmd-verb.c; what they share with this file, in cmd-int.h.
+ */
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "cmd.h"
+#include "cmd-int.h"
 #include "custom.h"
 #include "value.h"
 #include "banned.h"
-
-#ifndef CRM_VERSION
-#define CRM_VERSION "0.1.0"
-#endif
-const char crm_version[] = CRM_VERSION;
 
 /* Common options: identifiers above any char, below field options. */
 enum {
@@ -29,14 +30,7 @@ enum {
 	O_FIELD = 2000		/* + index into the entity's fields */
 };
 
-struct common {
-	const char *name;
-	int has_arg, id, shortopt;
-	unsigned group;		/* 0: every verb */
-	const char *arg, *help;
-};
-
-static const struct common commons[] = {
+const struct common cmd_commons[] = {
 	{ "bom", 0, O_BOM, 0, CRM_O_FORMAT, NULL,
 	  "start the output with a byte-order mark (for Excel)" },
 	{ "db", 1, O_DB, 'd', 0, "DB",
@@ -66,8 +60,8 @@ static const struct common commons[] = {
 };
 
 /* A field's option name: its name with '_' written '-'.  Static. */
-static const char *
-field_option(const struct crm_field *f)
+const char *
+cmd_field_option(const struct crm_field *f)
 {
 	static char buf[64];
 	size_t i;
@@ -78,14 +72,14 @@ field_option(const struct crm_field *f)
 	return buf;
 }
 
-static int
-settable(const struct crm_field *f)
+int
+cmd_settable(const struct crm_field *f)
 {
 	return !(f->flags & (CRM_F_READONLY | CRM_F_CUSTOM));
 }
 
-static const struct crm_verb *
-find_verb(const struct crm_command *cmd, const char *name)
+const struct crm_verb *
+cmd_find_verb(const struct crm_command *cmd, const char *name)
 {
 	const struct crm_verb *v;
 
@@ -93,176 +87,6 @@ find_verb(const struct crm_command *cmd, const char *name)
 		if (!strcmp(v->name, name))
 			return v;
 	return NULL;
-}
-
-static void
-verb_synopsis(struct crm_buf *b, const struct crm_command *cmd,
-	const struct crm_verb *v)
-{
-	crm_buf_addf(b, "%s %s", cmd->name, v->name);
-	if (v->groups & CRM_O_FORMAT)
-		crm_buf_adds(b, " [-H] [-f FORMAT]");
-	if (v->groups & CRM_O_COLUMNS)
-		crm_buf_adds(b, " [-o FIELDS]");
-	crm_buf_adds(b, " [-d DB]");
-	if (v->groups & CRM_O_SELECT)
-		crm_buf_adds(b, " [--where EXPR]... [--sort FIELDS]"
-			" [--limit N] [--offset N]");
-	if (v->opts) {
-		const struct crm_optdef *o;
-
-		for (o = v->opts; o->name; o++) {
-			crm_buf_addf(b, o->required ? " --%s" : " [--%s",
-				o->name);
-			if (o->arg)
-				crm_buf_addf(b, " %s", o->arg);
-			crm_buf_adds(b, o->required ? "" : "]");
-			if (o->multi)
-				crm_buf_adds(b, "...");
-		}
-	}
-	if (v->groups & CRM_O_FIELDS)
-		crm_buf_adds(b, " [--FIELD VALUE]... [--set FIELD=VALUE]...");
-	if (v->operands)
-		crm_buf_addf(b, " %s", v->operands);
-}
-
-static void
-opt_line(struct crm_buf *b, int shortopt, const char *name, const char *arg,
-	const char *help)
-{
-	size_t start = b->len, w;
-
-	if (shortopt)
-		crm_buf_addf(b, "  -%c, --%s", shortopt, name);
-	else
-		crm_buf_addf(b, "      --%s", name);
-	if (arg)
-		crm_buf_addf(b, " %s", arg);
-	w = b->len - start;
-	if (w < 27) {
-		while (w++ < 28)
-			crm_buf_addch(b, ' ');
-	} else {
-		crm_buf_adds(b, "\n                            ");
-	}
-	crm_buf_addf(b, "%s\n", help);
-}
-
-/* A field option's argument in help: its values, or its type's name. */
-static void
-field_arg(const struct crm_field *f, struct crm_buf *arg)
-{
-	const char *const *v;
-	size_t i;
-
-	switch (f->type) {
-	case CRM_T_ENUM:
-		for (v = f->values; *v; v++)
-			crm_buf_addf(arg, "%s%s", v == f->values ? "" : "|", *v);
-		return;
-	case CRM_T_BOOL:
-		crm_buf_adds(arg, "yes|no");
-		return;
-	case CRM_T_REF:
-		crm_buf_adds(arg, f->ref);
-		break;
-	case CRM_T_MLTEXT:
-		crm_buf_adds(arg, "text");
-		break;
-	default:
-		crm_buf_adds(arg, crm_type_name(f->type));
-	}
-	for (i = 0; i < arg->len; i++)
-		if (arg->buf[i] >= 'a' && arg->buf[i] <= 'z')
-			arg->buf[i] = (char)(arg->buf[i] - 32);
-		else if (arg->buf[i] == ' ')
-			arg->buf[i] = '_';
-}
-
-static void
-verb_help(struct crm_buf *b, const struct crm_command *cmd,
-	const struct crm_verb *v, const struct crm_entity *e)
-{
-	const struct common *c;
-	size_t i;
-
-	crm_buf_adds(b, "usage: ");
-	verb_synopsis(b, cmd, v);
-	crm_buf_addf(b, "\n\n%s.\n\nOptions:\n", v->summary);
-	for (c = commons; c->name; c++)
-		if (!c->group || (c->group & v->groups))
-			opt_line(b, c->shortopt, c->name, c->arg, c->help);
-	if (v->opts) {
-		const struct crm_optdef *o;
-
-		for (o = v->opts; o->name; o++)
-			opt_line(b, 0, o->name, o->arg, o->help);
-	}
-	if (e && (v->groups & CRM_O_FIELDS)) {
-		int add = !strcmp(v->name, "add");
-
-		crm_buf_adds(b, add ? "\nFields (required ones marked *):\n" :
-			"\nFields (an empty VALUE clears one):\n");
-		for (i = 0; i < e->nfields; i++) {
-			const struct crm_field *f = &e->fields[i];
-			struct crm_buf h = CRM_BUF_INIT, arg = CRM_BUF_INIT;
-
-			if (!settable(f))
-				continue;
-			crm_buf_addf(&h, "%s%s", add &&
-				(f->flags & CRM_F_REQUIRED) ? "* " : "",
-				f->help);
-			if (add && f->def && strcmp(f->def, "now"))
-				crm_buf_addf(&h, " (default %s)", f->def);
-			field_arg(f, &arg);
-			opt_line(b, 0, field_option(f), arg.buf, h.buf);
-			crm_buf_release(&h);
-			crm_buf_release(&arg);
-		}
-	}
-	if (e && (v->groups & (CRM_O_COLUMNS | CRM_O_SELECT))) {
-		crm_buf_adds(b, "\nFields:");
-		for (i = 0; i < e->nfields; i++)
-			crm_buf_addf(b, " %s", e->fields[i].name);
-		crm_buf_addch(b, '\n');
-	}
-	crm_buf_addf(b, "\nSee %s(1).\n", cmd->name);
-}
-
-static void
-command_help(struct crm_buf *b, const struct crm_command *cmd)
-{
-	const struct crm_verb *v;
-
-	crm_buf_adds(b, "usage:");
-	for (v = cmd->verbs; v->name; v++) {
-		crm_buf_adds(b, v == cmd->verbs ? " " : "       ");
-		verb_synopsis(b, cmd, v);
-		crm_buf_addch(b, '\n');
-	}
-	crm_buf_addf(b, "\n%s.\n\nVerbs:\n", cmd->summary);
-	for (v = cmd->verbs; v->name; v++)
-		crm_buf_addf(b, "  %-10s %s\n", v->name, v->summary);
-	crm_buf_addf(b, "\n'%s VERB --help' shows a verb's options; "
-		"see %s(1).\n", cmd->name, cmd->name);
-}
-
-/* The usage lines of every verb, as a missing or unknown verb shows
- * them (SPEC 3.1). */
-static void
-usage_lines(const struct crm_command *cmd, FILE *fp)
-{
-	struct crm_buf b = CRM_BUF_INIT;
-	const struct crm_verb *v;
-
-	for (v = cmd->verbs; v->name; v++) {
-		crm_buf_adds(&b, v == cmd->verbs ? "usage: " : "       ");
-		verb_synopsis(&b, cmd, v);
-		crm_buf_addch(&b, '\n');
-	}
-	fputs(b.buf, fp);
-	crm_buf_release(&b);
 }
 
 /* Is arg an option some verb of cmd knows (its name before any '=')? */
@@ -276,14 +100,14 @@ known_option(const struct crm_command *cmd, const char *arg)
 	size_t n, i;
 
 	if (arg[1] != '-') {
-		for (c = commons; c->name; c++)
+		for (c = cmd_commons; c->name; c++)
 			if (c->shortopt && c->shortopt == arg[1])
 				return 1;
 		return arg[1] >= '0' && arg[1] <= '9';
 	}
 	arg += 2;
 	n = strcspn(arg, "=");
-	for (c = commons; c->name; c++)
+	for (c = cmd_commons; c->name; c++)
 		if (strlen(c->name) == n && !strncmp(c->name, arg, n))
 			return 1;
 	for (v = cmd->verbs; v->name; v++)
@@ -296,7 +120,7 @@ known_option(const struct crm_command *cmd, const char *arg)
 					return 1;
 		}
 	for (i = 0; e && i < e->nfields; i++) {
-		const char *name = field_option(&e->fields[i]);
+		const char *name = cmd_field_option(&e->fields[i]);
 
 		if (strlen(name) == n && !strncmp(name, arg, n))
 			return 1;
@@ -304,19 +128,9 @@ known_option(const struct crm_command *cmd, const char *arg)
 	return 0;
 }
 
-static void
-print_version(const struct crm_command *cmd)
-{
-	struct crm_buf libs = CRM_BUF_INIT;
-
-	crm_db_libraries(&libs);
-	printf("%s (crm) %s\n%s", cmd->name, crm_version, libs.buf);
-	crm_buf_release(&libs);
-}
-
 /* Does option name (no dashes) of any verb take an argument? */
-static int
-takes_arg(const struct crm_command *cmd, const char *arg)
+int
+cmd_takes_arg(const struct crm_command *cmd, const char *arg)
 {
 	const struct crm_entity *e = cmd->entity ?
 		crm_entity_find(cmd->entity) : NULL;
@@ -330,7 +144,7 @@ takes_arg(const struct crm_command *cmd, const char *arg)
 	arg += 2;
 	if (strchr(arg, '='))
 		return 0;
-	for (c = commons; c->name; c++)
+	for (c = cmd_commons; c->name; c++)
 		if (!strcmp(c->name, arg))
 			return c->has_arg;
 	for (v = cmd->verbs; v->name; v++)
@@ -342,288 +156,9 @@ takes_arg(const struct crm_command *cmd, const char *arg)
 					return o->arg != NULL;
 		}
 	for (i = 0; e && i < e->nfields; i++)
-		if (!strcmp(field_option(&e->fields[i]), arg))
+		if (!strcmp(cmd_field_option(&e->fields[i]), arg))
 			return 1;
 	return 0;
-}
-
-/* ---- completion helper ------------------------------------------------ */
-
-/*
- * The fields of e for completion: with the custom fields of the database
- * the command would use ($CRM_DB or the default), when there is one and it
- * opens; the built-in ones otherwise.  Never an error: a completion that
- * cannot read the database offers what it knows.
- */
-static void
-completion_fields(const struct crm_entity *e, struct crm_fieldset *fs)
-{
-	struct crm_buf path = CRM_BUF_INIT;
-	struct crm_err err = CRM_ERR_INIT;
-	struct crm_db db;
-
-	memset(&db, 0, sizeof(db));
-	crm_fieldset_builtin(fs, e);
-	if (crm_db_resolve(NULL, &path, &err) == 0 &&
-	    crm_db_open(&db, path.buf, CRM_DB_READ, &err) == 0) {
-		crm_fieldset_release(fs);
-		crm_fieldset_load(fs, &db, e, &err);
-	}
-	crm_db_close(&db);
-	crm_err_release(&err);
-	crm_buf_release(&path);
-}
-
-/*
- * The values of the next operand of verb v, given the words typed after
- * the verb (words[0..n-1], options among them).  Read from the verb's
- * usage operands, so that nothing is written twice: the k-th of them
- * ("[...]" stripped; the last repeats when it ends in "...") is
- *   a|b|c     the words a, b, c (lowercase: a sub-verb)
- *   N..M      the numbers N to M
- *   ENTITY    the entities that take custom fields
- *   NAME      after ENTITY, that entity's custom fields; where the verb
- *             makes a field (it has --type), a new name, so none: only
- *             the enum fields with --values, any with --index alone,
- *             which add to a field that exists
- *   FIELD     in capitals: the values of the entity's enum field
- * and anything else (an id, a file) has none.
- */
-static void
-complete_operand(const struct crm_command *cmd, const struct crm_verb *v,
-	const struct crm_entity *e, int n, char **words)
-{
-	const char *ops = v->operands, *p, *tok = NULL;
-	char t[64], prev[64] = "", *argv_ops[16];
-	struct crm_fieldset fs = CRM_FIELDSET_INIT;
-	const struct crm_entity *ent = NULL;
-	size_t len = 0, i;
-	int k = 0, nops = 0, j;
-	long lo, hi;
-	unsigned given = 0;
-	enum { GIVEN_TYPE = 1, GIVEN_VALUES = 2, GIVEN_INDEX = 4 };
-
-	if (!ops)
-		return;
-	for (j = 0; j < n; j++) {
-		if (!strcmp(words[j], "--"))
-			return;
-		if (words[j][0] == '-' && words[j][1] == '-') {
-			size_t l = strcspn(words[j] + 2, "=");
-
-			if (l == 4 && !strncmp(words[j] + 2, "type", 4))
-				given |= GIVEN_TYPE;
-			else if (l == 6 && !strncmp(words[j] + 2, "values", 6))
-				given |= GIVEN_VALUES;
-			else if (l == 5 && !strncmp(words[j] + 2, "index", 5))
-				given |= GIVEN_INDEX;
-		}
-		if (words[j][0] == '-' && words[j][1]) {
-			/* The word being completed is the option's value. */
-			if (takes_arg(cmd, words[j]) && ++j == n)
-				return;
-			continue;
-		}
-		if (k < 16)
-			argv_ops[k] = words[j];
-		k++;
-	}
-	/* The k-th operand token, and the one before it. */
-	for (p = ops; *p; ) {
-		size_t l;
-
-		p += strspn(p, " ");
-		l = strcspn(p, " ");
-		if (!l)
-			break;
-		if (tok && len < sizeof(prev))
-			snprintf(prev, sizeof(prev), "%.*s", (int)len, tok);
-		tok = p;
-		len = l;
-		if (nops++ == k)
-			break;
-		p += l;
-	}
-	if (!tok || (nops <= k && !strstr(tok, "...")))
-		return;
-	/* "[X]" and "X...": the name alone ("1..5" keeps its dots). */
-	if (*tok == '[') {
-		tok++;
-		len--;
-	}
-	snprintf(t, sizeof(t), "%.*s", (int)len, tok);
-	t[strcspn(t, "]")] = '\0';
-	if (strstr(t, "..."))
-		*strstr(t, "...") = '\0';
-	if (sscanf(t, "%ld..%ld", &lo, &hi) == 2) {
-		for (; lo <= hi; lo++)
-			printf("%ld\n", lo);
-		return;
-	}
-	if (islower((unsigned char)t[0])) {
-		for (p = t; *p; p += *p == '|') {
-			size_t l = strcspn(p, "|");
-
-			printf("%.*s\n", (int)l, p);
-			p += l;
-		}
-		return;
-	}
-	if (!strcmp(t, "ENTITY")) {
-		for (i = 0; crm_entities[i]; i++)
-			if (!strchr(crm_entities[i]->name, ' '))
-				printf("%s\n", crm_entities[i]->name);
-		return;
-	}
-	if (!strcmp(t, "NAME") && !strcmp(prev, "ENTITY") && k > 0 &&
-	    k <= 16 && (ent = crm_entity_find(argv_ops[k - 1]))) {
-		int makes = 0;
-
-		for (j = 0; v->opts && v->opts[j].name; j++)
-			if (!strcmp(v->opts[j].name, "type"))
-				makes = 1;
-		if (makes && ((given & GIVEN_TYPE) ||
-		    !(given & (GIVEN_VALUES | GIVEN_INDEX))))
-			return;
-		completion_fields(ent, &fs);
-		for (i = 0; i < fs.n; i++)
-			if ((fs.f[i]->flags & CRM_F_CUSTOM) &&
-			    (!makes || !(given & GIVEN_VALUES) ||
-			    fs.f[i]->type == CRM_T_ENUM))
-				printf("%s\n", fs.f[i]->name);
-		crm_fieldset_release(&fs);
-		return;
-	}
-	if (!e)
-		return;
-	for (p = t; *p; p++)
-		if (!isupper((unsigned char)*p) && *p != '_')
-			return;
-	for (j = 0; t[j]; j++)
-		t[j] = (char)tolower((unsigned char)t[j]);
-	completion_fields(e, &fs);
-	for (i = 0; i < fs.n; i++)
-		if (!strcmp(fs.f[i]->name, t) &&
-		    fs.f[i]->type == CRM_T_ENUM) {
-			const char *const *val;
-
-			for (val = fs.f[i]->values; *val; val++)
-				printf("%s\n", *val);
-		}
-	crm_fieldset_release(&fs);
-}
-
-static void
-complete(const struct crm_command *cmd, int argc, char **argv)
-{
-	const struct crm_entity *e = cmd->entity ?
-		crm_entity_find(cmd->entity) : NULL;
-	struct crm_fieldset fs = CRM_FIELDSET_INIT;
-	const struct crm_verb *v;
-	const struct common *c;
-	const char *opt;
-	size_t i;
-
-	if (argc < 1) {
-		for (v = cmd->verbs; v->name; v++)
-			printf("%s\n", v->name);
-		return;
-	}
-	v = find_verb(cmd, argv[0]);
-	if (!v)
-		return;
-	if (argc < 2) {
-		for (c = commons; c->name; c++)
-			if (!c->group || (c->group & v->groups))
-				printf("--%s\n", c->name);
-		if (v->opts) {
-			const struct crm_optdef *o;
-
-			for (o = v->opts; o->name; o++)
-				printf("--%s\n", o->name);
-		}
-		for (i = 0; e && (v->groups & CRM_O_FIELDS) &&
-		    i < e->nfields; i++)
-			if (settable(&e->fields[i]))
-				printf("--%s\n", field_option(&e->fields[i]));
-		return;
-	}
-	/* Values of the next operand, after the words typed so far. */
-	if (!strcmp(argv[1], "--")) {
-		complete_operand(cmd, v, e, argc - 2, argv + 2);
-		return;
-	}
-	/* Values of an option. */
-	opt = argv[1];
-	while (*opt == '-')
-		opt++;
-	if (!strcmp(opt, "format") || !strcmp(opt, "f")) {
-		printf("table\ntsv\ncsv\njson\n");
-		return;
-	}
-	if (v->opts) {
-		const struct crm_optdef *o;
-
-		for (o = v->opts; o->name; o++)
-			if (!strcmp(o->name, opt) && o->values) {
-				const char *p = o->values;
-
-				while (*p) {
-					size_t n = strcspn(p, " ");
-
-					printf("%.*s\n", (int)n, p);
-					p += n + (p[n] == ' ');
-				}
-				return;
-			}
-	}
-	if (!e)
-		return;
-	completion_fields(e, &fs);
-	if (!strcmp(opt, "fields") || !strcmp(opt, "o") ||
-	    !strcmp(opt, "sort") || !strcmp(opt, "where") ||
-	    !strcmp(opt, "set")) {
-		if (!strcmp(opt, "fields") || !strcmp(opt, "o"))
-			printf("all\n");
-		for (i = 0; i < fs.n; i++)
-			if (strcmp(opt, "set") ||
-			    !(fs.f[i]->flags & CRM_F_READONLY))
-				printf("%s%s\n", fs.f[i]->name,
-					!strcmp(opt, "set") ? "=" : "");
-		/* REF.FIELD: the fields of what a reference names. */
-		for (i = 0; strcmp(opt, "set") && i < fs.n; i++) {
-			const struct crm_entity *re;
-			size_t j;
-
-			if (fs.f[i]->type != CRM_T_REF ||
-			    !(re = crm_entity_find(fs.f[i]->ref)))
-				continue;
-			for (j = 0; j < re->nfields; j++)
-				if (crm_ref_followable(&re->fields[j]))
-					printf("%s.%s\n", fs.f[i]->name,
-						re->fields[j].name);
-		}
-		crm_fieldset_release(&fs);
-		return;
-	}
-	/* A field's values: its option's, or after FIELD= in --where and
-	 * --set (the shells ask for "--FIELD" then). */
-	for (i = 0; i < fs.n; i++) {
-		const struct crm_field *f = fs.f[i];
-
-		if (strcmp(field_option(f), opt) && strcmp(f->name, opt))
-			continue;
-		if (f->type == CRM_T_ENUM) {
-			const char *const *val;
-
-			for (val = f->values; *val; val++)
-				printf("%s\n", *val);
-		} else if (f->type == CRM_T_BOOL) {
-			printf("yes\nno\n");
-		}
-		break;
-	}
-	crm_fieldset_release(&fs);
 }
 
 /* ---- parsing ----------------------------------------------------------- */
@@ -647,62 +182,6 @@ parse_count(const struct crm_ctx *ctx, const char *opt, const char *s,
 			"whole number of 0 or more", opt, s);
 	}
 	return 0;
-}
-
-int
-crm_usage_error(const struct crm_ctx *ctx, const char *fmt, ...)
-{
-	struct crm_buf b = CRM_BUF_INIT;
-	va_list ap;
-
-	va_start(ap, fmt);
-	crm_buf_vaddf(&b, fmt, ap);
-	va_end(ap);
-	if (ctx->verb)
-		crm_warn("%s; see '%s %s --help'", b.buf, ctx->cmd->name,
-			ctx->verb->name);
-	else
-		crm_warn("%s; see '%s --help'", b.buf, ctx->cmd->name);
-	crm_buf_release(&b);
-	return CRM_EX_USAGE;
-}
-
-int
-crm_fail(struct crm_ctx *ctx)
-{
-	int code = crm_report(&ctx->err);
-
-	crm_err_clear(&ctx->err);
-	return code;
-}
-
-const char *const *
-crm_opt_all(const struct crm_ctx *ctx, const char *name, size_t *n)
-{
-	size_t i;
-
-	*n = 0;
-	if (!ctx->verb->opts)
-		return NULL;
-	for (i = 0; ctx->verb->opts[i].name; i++)
-		if (!strcmp(ctx->verb->opts[i].name, name)) {
-			if (!ctx->optvals[i])
-				return NULL;
-			while (ctx->optvals[i][*n])
-				(*n)++;
-			return ctx->optvals[i];
-		}
-	return NULL;
-}
-
-const char *
-crm_opt(const struct crm_ctx *ctx, const char *name)
-{
-	const char *const *v;
-	size_t n;
-
-	v = crm_opt_all(ctx, name, &n);
-	return n ? v[n - 1] : NULL;
 }
 
 /* Add a value to a verb option's NULL-terminated list. */
@@ -734,10 +213,10 @@ parse_options(struct crm_ctx *ctx, int argc, char **argv, struct parsed *p)
 		while (v->opts[nopts].name)
 			nopts++;
 	ctx->optvals = crm_xcalloc(nopts + 1, sizeof(*ctx->optvals));
-	lo = crm_xcalloc(sizeof(commons) / sizeof(commons[0]) + nopts +
+	lo = crm_xcalloc(sizeof(cmd_commons) / sizeof(cmd_commons[0]) + nopts +
 		(e ? e->nfields : 0) + 1, sizeof(*lo));
 	crm_buf_adds(&shorts, ":");
-	for (c = commons; c->name; c++) {
+	for (c = cmd_commons; c->name; c++) {
 		if (c->group && !(c->group & v->groups))
 			continue;
 		lo[n].name = c->name;
@@ -756,9 +235,9 @@ parse_options(struct crm_ctx *ctx, int argc, char **argv, struct parsed *p)
 	}
 	if (e && (v->groups & CRM_O_FIELDS))
 		for (i = 0; i < e->nfields; i++) {
-			if (!settable(&e->fields[i]))
+			if (!cmd_settable(&e->fields[i]))
 				continue;
-			lo[n].name = crm_strdup(field_option(&e->fields[i]));
+			lo[n].name = crm_strdup(cmd_field_option(&e->fields[i]));
 			lo[n].has_arg = required_argument;
 			lo[n].val = O_FIELD + (int)i;
 			n++;
@@ -930,11 +409,11 @@ crm_main(int argc, char **argv, const struct crm_command *cmd)
 		if (!strcmp(argv[i], "--"))
 			break;
 		if (!strcmp(argv[i], "--completion-helper")) {
-			complete(cmd, argc - i - 1, argv + i + 1);
+			cmd_complete(cmd, argc - i - 1, argv + i + 1);
 			return finish_stdout(0);
 		}
 		if (argv[i][0] == '-' && argv[i][1]) {
-			if (takes_arg(cmd, argv[i]))
+			if (cmd_takes_arg(cmd, argv[i]))
 				i++;
 			continue;
 		}
@@ -944,14 +423,14 @@ crm_main(int argc, char **argv, const struct crm_command *cmd)
 	if (verb < 0) {
 		for (i = 1; i < argc; i++) {
 			if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-				command_help(&help, cmd);
+				cmd_command_help(&help, cmd);
 				fputs(help.buf, stdout);
 				crm_buf_release(&help);
 				return finish_stdout(0);
 			}
 			if (!strcmp(argv[i], "--version") ||
 			    !strcmp(argv[i], "-V")) {
-				print_version(cmd);
+				cmd_print_version(cmd);
 				return finish_stdout(0);
 			}
 		}
@@ -962,10 +441,10 @@ crm_main(int argc, char **argv, const struct crm_command *cmd)
 				return CRM_EX_USAGE;
 			}
 		crm_warn("no verb given");
-		usage_lines(cmd, stderr);
+		cmd_usage_lines(cmd, stderr);
 		return CRM_EX_USAGE;
 	}
-	ctx.verb = find_verb(cmd, argv[verb]);
+	ctx.verb = cmd_find_verb(cmd, argv[verb]);
 	if (!ctx.verb) {
 		const struct crm_verb *v;
 
@@ -993,12 +472,12 @@ crm_main(int argc, char **argv, const struct crm_command *cmd)
 	if (code)
 		goto out;
 	if (p.help) {
-		verb_help(&help, cmd, ctx.verb, ctx.entity);
+		cmd_verb_help(&help, cmd, ctx.verb, ctx.entity);
 		fputs(help.buf, stdout);
 		goto out;
 	}
 	if (p.version) {
-		print_version(cmd);
+		cmd_print_version(cmd);
 		goto out;
 	}
 	ctx.header = !p.noheader;
@@ -1056,89 +535,4 @@ out:
 	free(p.sets);
 	free(args);
 	return finish_stdout(code);
-}
-
-/* ---- helpers for verbs ------------------------------------------------- */
-
-/* The header of a list piped in: "id", ctx->id_header, or the name of a
- * field that names a record as the id does (email, ref, sku). */
-static int
-is_header(const struct crm_ctx *ctx, const char *line)
-{
-	size_t i;
-
-	if (!strcmp(line, "id") ||
-	    (ctx->id_header && !strcmp(line, ctx->id_header)))
-		return 1;
-	for (i = 0; ctx->entity && !ctx->id_header &&
-	    i < ctx->entity->nfields; i++)
-		if ((ctx->entity->fields[i].flags & CRM_F_KEY) &&
-		    !strcmp(ctx->entity->fields[i].name, line))
-			return 1;
-	return 0;
-}
-
-int
-crm_each_id(struct crm_ctx *ctx, int (*fn)(struct crm_ctx *ctx,
-	const char *key, void *arg), void *arg)
-{
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	int i, worst = 0, code, first = 1;
-
-	if (!ctx->argc)
-		return crm_usage_error(ctx, "no %s given",
-			ctx->verb->operands ? ctx->verb->operands : "id");
-	for (i = 0; i < ctx->argc; i++) {
-		if (strcmp(ctx->argv[i], "-")) {
-			if (fn(ctx, ctx->argv[i], arg) < 0) {
-				code = crm_fail(ctx);
-				if (code > worst)
-					worst = code;
-			}
-			continue;
-		}
-		while ((len = getline(&line, &cap, stdin)) > 0) {
-			char *tab = strchr(line, '\t');
-
-			if (tab)
-				*tab = '\0';
-			line[strcspn(line, "\r\n")] = '\0';
-			/* Blank lines are skipped wherever they are, so
-			 * the header is the first line that is not. */
-			if (!*line)
-				continue;
-			if (first) {
-				first = 0;
-				if (is_header(ctx, line))
-					continue;
-			}
-			if (fn(ctx, line, arg) < 0) {
-				code = crm_fail(ctx);
-				if (code > worst)
-					worst = code;
-			}
-		}
-		if (ferror(stdin)) {
-			crm_warn("cannot read ids from stdin: %s",
-				strerror(errno));
-			worst = CRM_EX_IOERR;
-		}
-	}
-	free(line);
-	return worst;
-}
-
-void
-crm_out_fields(struct crm_ctx *ctx, struct crm_out *out,
-	const struct crm_field *const *fields, size_t n)
-{
-	const char **names = crm_xcalloc(n + 1, sizeof(*names));
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		names[i] = fields[i]->name;
-	crm_out_begin(out, stdout, ctx->fmt, ctx->header, names, n);
-	free(names);
 }
