@@ -115,9 +115,13 @@ entry(const char *const *text, size_t n, struct crm_buf *grams,
 static void
 numbers(const struct crm_buf *grams, char sep, struct crm_buf *out)
 {
-	const char *p = grams->buf, *end = grams->buf + grams->len, *nl;
+	const char *p, *end, *nl;
 
-	while (p && p < end) {
+	if (!grams->len)
+		return;
+	p = grams->buf;
+	end = p + grams->len;
+	while (p < end) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (!nl)
 			nl = end;
