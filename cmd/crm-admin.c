@@ -1,7 +1,9 @@
 /* crm-admin - the database itself: create, migrate, check, count. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "backup.h"
 #include "cmd.h"
 #include "copy.h"
 #include "schema.h"
@@ -146,7 +148,7 @@ cmd_copy(struct crm_ctx *ctx)
 			"and DST" : "unexpected argument '%s'", ctx->argv[2]);
 	if (crm_db_open(&src, ctx->argv[0], CRM_DB_READ, &ctx->err) < 0)
 		return crm_fail(ctx);
-	ret = crm_copy_db(&src, ctx->argv[1], &c, &ctx->err);
+	ret = crm_copy_db(&src, ctx->argv[1], 0, &c, &ctx->err);
 	crm_db_close(&src);
 	if (ret < 0)
 		return crm_fail(ctx);
@@ -161,6 +163,174 @@ cmd_copy(struct crm_ctx *ctx)
 	crm_out_end(&out);
 	return CRM_EX_OK;
 }
+
+/* The keys the verb's options and $CRM_BACKUP_PASSPHRASE give. */
+static int
+keys_of(struct crm_ctx *ctx, struct crm_keys *k)
+{
+	return crm_backup_keys(k, crm_opt(ctx, "passphrase-file"),
+		crm_opt(ctx, "recipient"), crm_opt(ctx, "secret-key"),
+		&ctx->err);
+}
+
+/* A whole number of backups to keep, from 1. */
+static int
+keep_of(struct crm_ctx *ctx, int *keep)
+{
+	const char *s = crm_opt(ctx, "keep");
+	char *end;
+	long v;
+
+	*keep = 0;
+	if (!s)
+		return 0;
+	v = strtol(s, &end, 10);
+	if (*s < '0' || *s > '9' || *end || v < 1 || v > 100000)
+		return crm_usage_error(ctx, "invalid --keep '%s': expected "
+			"a whole number of backups from 1", s);
+	*keep = (int)v;
+	return 0;
+}
+
+static void
+note_backup(const char *what, const char *file,
+	const struct crm_archive_info *info)
+{
+	crm_note("%s '%s': schema %d, made %s from %s%s", what, file,
+		info->schema, info->created, info->source,
+		info->seal == CRM_SEAL_NONE ? "" : ", encrypted");
+}
+
+static int
+cmd_backup(struct crm_ctx *ctx)
+{
+	struct crm_backup_opts o = { 0 };
+	struct crm_buf written = CRM_BUF_INIT;
+	struct crm_keys k;
+	int ret;
+
+	o.dir = crm_opt(ctx, "dir");
+	o.force = crm_opt(ctx, "force") != NULL;
+	if (keep_of(ctx, &o.keep))
+		return CRM_EX_USAGE;
+	if (o.keep && !o.dir)
+		return crm_usage_error(ctx, "--keep is for --dir");
+	if (o.dir ? ctx->argc > 0 : ctx->argc != 1)
+		return crm_usage_error(ctx, o.dir ? "a FILE or --dir, not "
+			"both" : ctx->argc ? "unexpected argument '%s'" :
+			"backup needs a FILE, - or --dir", ctx->argv[1]);
+	if (keys_of(ctx, &k) < 0)
+		return crm_fail(ctx);
+	o.keys = k.passphrase || k.has_public ? &k : NULL;
+	ret = crm_backup(&ctx->db, o.dir ? NULL : ctx->argv[0], &o,
+		&written, &ctx->err);
+	crm_backup_keys_release(&k);
+	if (ret == 0 && o.dir)
+		printf("%s\n", written.buf);
+	if (ret == 0)
+		crm_note("backed up '%s' to '%s'", ctx->dbpath, written.buf);
+	crm_buf_release(&written);
+	return ret < 0 ? crm_fail(ctx) : CRM_EX_OK;
+}
+
+static int
+cmd_verify(struct crm_ctx *ctx)
+{
+	struct crm_archive_info info;
+	struct crm_keys k;
+	int ret;
+
+	if (ctx->argc != 1)
+		return crm_usage_error(ctx, ctx->argc ? "unexpected argument "
+			"'%s'" : "verify needs a FILE", ctx->argv[1]);
+	if (keys_of(ctx, &k) < 0)
+		return crm_fail(ctx);
+	ret = crm_backup_verify(ctx->argv[0], &k, &info, &ctx->err);
+	crm_backup_keys_release(&k);
+	if (ret < 0)
+		return crm_fail(ctx);
+	note_backup("verified", ctx->argv[0], &info);
+	return CRM_EX_OK;
+}
+
+static int
+cmd_restore(struct crm_ctx *ctx)
+{
+	struct crm_archive_info info;
+	struct crm_keys k;
+	int ret;
+
+	if (ctx->argc != 1)
+		return crm_usage_error(ctx, ctx->argc ? "unexpected argument "
+			"'%s'" : "restore needs a FILE", ctx->argv[1]);
+	if (!ctx->dbpath)
+		return crm_usage_error(ctx, "no database path: use --db or "
+			"set CRM_DB");
+	if (keys_of(ctx, &k) < 0)
+		return crm_fail(ctx);
+	ret = crm_backup_restore(ctx->argv[0], ctx->dbpath, &k,
+		crm_opt(ctx, "force") != NULL, &info, &ctx->err);
+	crm_backup_keys_release(&k);
+	if (ret < 0)
+		return crm_fail(ctx);
+	note_backup("restored", ctx->argv[0], &info);
+	return CRM_EX_OK;
+}
+
+static int
+cmd_keygen(struct crm_ctx *ctx)
+{
+	struct crm_buf pub = CRM_BUF_INIT;
+	int ret;
+
+	if (ctx->argc != 1)
+		return crm_usage_error(ctx, ctx->argc ? "unexpected argument "
+			"'%s'" : "keygen needs a FILE", ctx->argv[1]);
+	ret = crm_backup_keygen(ctx->argv[0], crm_opt(ctx, "force") != NULL,
+		&pub, &ctx->err);
+	if (ret == 0)
+		printf("%s\n", pub.buf);
+	crm_buf_release(&pub);
+	return ret < 0 ? crm_fail(ctx) : CRM_EX_OK;
+}
+
+#define PASSPHRASE_OPT \
+	{ .name = "passphrase-file", .arg = "FILE", \
+	  .help = "the passphrase is FILE's first line (else " \
+		"$CRM_BACKUP_PASSPHRASE)" }
+
+static const struct crm_optdef backup_opts[] = {
+	{ .name = "dir", .arg = "DIR",
+	  .help = "write crm-TIME.crmbak in DIR, checked before old ones go" },
+	{ .name = "keep", .arg = "N",
+	  .help = "with --dir: keep the newest N backups, remove the rest" },
+	{ .name = "force", .help = "replace FILE if it exists" },
+	PASSPHRASE_OPT,
+	{ .name = "recipient", .arg = "KEY|FILE",
+	  .help = "encrypt to a public key (crm-admin keygen)" },
+	{ 0 }
+};
+
+static const struct crm_optdef verify_opts[] = {
+	PASSPHRASE_OPT,
+	{ .name = "secret-key", .arg = "FILE",
+	  .help = "the secret key of a --recipient backup" },
+	{ 0 }
+};
+
+static const struct crm_optdef restore_opts[] = {
+	{ .name = "force",
+	  .help = "replace a database that holds records" },
+	PASSPHRASE_OPT,
+	{ .name = "secret-key", .arg = "FILE",
+	  .help = "the secret key of a --recipient backup" },
+	{ 0 }
+};
+
+static const struct crm_optdef keygen_opts[] = {
+	{ .name = "force", .help = "replace FILE and FILE.pub" },
+	{ 0 }
+};
 
 static const struct crm_optdef check_opts[] = {
 	{ .name = "repair",
@@ -180,6 +350,16 @@ static const struct crm_verb verbs[] = {
 	{ "copy", cmd_copy, CRM_O_FORMAT, CRM_DB_NONE, "SRC DST",
 	  "Copy a whole database into an empty one, on either backend",
 	  NULL },
+	{ "backup", cmd_backup, 0, CRM_DB_READER, "FILE|-",
+	  "Write a compressed, checked, optionally encrypted backup",
+	  backup_opts },
+	{ "verify", cmd_verify, 0, CRM_DB_NONE, "FILE|-",
+	  "Check a backup as a restore would, touching no database",
+	  verify_opts },
+	{ "restore", cmd_restore, 0, CRM_DB_NONE, "FILE|-",
+	  "Put a backup in place of the database", restore_opts },
+	{ "keygen", cmd_keygen, 0, CRM_DB_NONE, "FILE",
+	  "Make a key pair for --recipient backups", keygen_opts },
 	{ NULL, NULL, 0, CRM_DB_NONE, NULL, NULL, NULL }
 };
 

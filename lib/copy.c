@@ -210,25 +210,82 @@ problem(void *arg, const char *kind, const char *text)
 		kind, text);
 }
 
-int
-crm_copy_db(struct crm_db *src, const char *path, struct crm_copy *c,
-	struct crm_err *err)
+size_t
+crm_copy_tables(const char **names, size_t max)
 {
 	const struct crm_entity *order[CRM_COPY_MAX];
+	size_t ne, n = 0, i;
+
+	ne = entity_order(order, CRM_COPY_MAX - 2);
+	for (i = 0; i < ne && n < max; i++)
+		names[n++] = order[i]->table;
+	for (i = 0; i < sizeof(log_tables) / sizeof(log_tables[0]) &&
+	    n < max; i++)
+		names[n++] = log_tables[i];
+	return n;
+}
+
+/* Empty dst, inside its transaction: its custom fields, then every
+ * table's rows, those that refer to others first. */
+static int
+clear(struct crm_db *dst, const struct crm_copy *c, struct crm_err *err)
+{
+	struct crm_buf sql = CRM_BUF_INIT;
+	struct crm_stmt *st;
+	char *ename, *name;
+	int64_t had;
+	size_t i;
+	int r = 0;
+
+	for (;;) {
+		st = crm_sql(dst, "cannot read the custom fields", "SELECT "
+			"entity, name FROM custom_fields LIMIT 1", err);
+		if (crm_step(st) <= 0) {
+			r = crm_done(st);
+			break;
+		}
+		ename = crm_strdup(crm_col_text(st, 0));
+		name = crm_strdup(crm_col_text(st, 1));
+		crm_done(st);
+		r = crm_entity_find(ename) ? crm_custom_drop(dst,
+			crm_entity_find(ename), name, 1, &had, err) :
+			crm_err_set(err, CRM_EX_DATAERR, "custom field '%s' "
+			"of an unknown entity '%s'", name, ename);
+		free(ename);
+		free(name);
+		if (r < 0)
+			break;
+	}
+	for (i = c->n; r == 0 && i-- > 0;) {
+		crm_buf_reset(&sql);
+		crm_buf_adds(&sql, "DELETE FROM ");
+		crm_sql_ident(&sql, c->t[i].table);
+		if (crm_run(dst, "cannot empty the database", err, sql.buf,
+		    "") < 0)
+			r = -1;
+	}
+	crm_buf_release(&sql);
+	return r;
+}
+
+int
+crm_copy_db(struct crm_db *src, const char *path, unsigned flags,
+	struct crm_copy *c, struct crm_err *err)
+{
+	const char *names[CRM_COPY_MAX];
 	struct crm_search_state search = { 0 };
 	struct crm_db dst;
 	size_t ne, i;
 	int ret = -1;
 
 	memset(c, 0, sizeof(*c));
-	ne = entity_order(order, CRM_COPY_MAX - 2);
-	for (i = 0; i < ne; i++)
-		c->t[c->n++].table = order[i]->table;
-	for (i = 0; i < sizeof(log_tables) / sizeof(log_tables[0]); i++)
-		c->t[c->n++].table = log_tables[i];
+	c->n = crm_copy_tables(names, CRM_COPY_MAX);
+	for (i = 0; i < c->n; i++)
+		c->t[i].table = names[i];
+	ne = c->n - sizeof(log_tables) / sizeof(log_tables[0]);
 	if (open_dst(&dst, path, err) < 0)
 		return -1;
-	for (i = 0; i < c->n; i++)
+	for (i = 0; i < c->n && !(flags & CRM_COPY_REPLACE); i++)
 		if (count(&dst, c->t[i].table) != 0) {
 			crm_err_set(err, CRM_EX_CANTCREAT, "cannot copy into "
 				"'%s': it holds %s already; copy into an "
@@ -237,6 +294,8 @@ crm_copy_db(struct crm_db *src, const char *path, struct crm_copy *c,
 			goto out;
 		}
 	if (crm_db_begin_read(src, err) < 0 || crm_db_begin(&dst, err) < 0)
+		goto out;
+	if ((flags & CRM_COPY_REPLACE) && clear(&dst, c, err) < 0)
 		goto out;
 	if (copy_fields(src, &dst, c, err) < 0)
 		goto out;

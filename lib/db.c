@@ -612,6 +612,22 @@ crm_db_size(struct crm_db *db)
 	return db->drv->size(db);
 }
 
+int
+crm_db_image(struct crm_db *db, const char *path, struct crm_err *err)
+{
+	if (!db->drv->image)
+		return 0;
+	return db->drv->image(db, path, err) < 0 ? -1 : 1;
+}
+
+int
+crm_db_replace(struct crm_db *db, const char *path, struct crm_err *err)
+{
+	if (!db->drv->replace)
+		return 0;
+	return db->drv->replace(db, path, err) < 0 ? -1 : 1;
+}
+
 void
 crm_db_bulk(struct crm_db *db, int on)
 {

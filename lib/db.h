@@ -285,6 +285,18 @@ int crm_db_temp_table(struct crm_db *db, const char *name,
 int64_t crm_db_size(struct crm_db *db);
 
 /*
+ * A backup's image and a restore's (SPEC 9): crm_db_image() writes the
+ * whole database, as one moment of it, to a new SQLite file at path (an
+ * empty file there is taken); crm_db_replace() puts the crm SQLite file
+ * at path in place of the database's content, in one transaction.  1
+ * when done, -1 on failure, 0 when the backend has no such file (a
+ * server): the caller copies the records instead (copy.h), which comes
+ * to the same, more slowly.
+ */
+int crm_db_image(struct crm_db *db, const char *path, struct crm_err *err);
+int crm_db_replace(struct crm_db *db, const char *path, struct crm_err *err);
+
+/*
  * Bulk mode for a large import: the driver gives the transaction the
  * memory and settings a write of many rows runs best with (1), or
  * those of a command again (0).

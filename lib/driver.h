@@ -112,6 +112,14 @@ struct crm_driver {
 	int64_t (*size)(struct crm_db *db);
 	int (*temp_table)(struct crm_db *db, const char *name,
 		const char *columns, struct crm_err *err);
+	/* The whole database at one moment as a new SQLite file at path,
+	 * and the database replaced by such a file in one transaction
+	 * (db.h: crm_db_image, crm_db_replace); NULL where the backend
+	 * has no such file. */
+	int (*image)(struct crm_db *db, const char *path,
+		struct crm_err *err);
+	int (*replace)(struct crm_db *db, const char *path,
+		struct crm_err *err);
 
 	/* The search index (search.h): fold search_dirty's notes into
 	 * it; compare it with the customers (and with repair rebuild it);
@@ -140,6 +148,10 @@ int crm_sqlite_search_suspend(struct crm_db *db, const char *table,
 	int indexes, struct crm_search_hold *h, struct crm_err *err);
 int crm_sqlite_search_batch(struct crm_db *db, const struct crm_entity *e,
 	int64_t batch, enum crm_search_rows what, struct crm_err *err);
+int crm_sqlite_image(struct crm_db *db, const char *path,
+	struct crm_err *err);
+int crm_sqlite_replace(struct crm_db *db, const char *path,
+	struct crm_err *err);
 int crm_sqlite_search_where(struct crm_buf *sql, const char *col,
 	int param);
 void crm_sqlite_search_bind(struct crm_stmt *st, int param,
