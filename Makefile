@@ -13,7 +13,7 @@ CFLAGS ?= -O2 -g
 override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Ilib -I/usr/include/postgresql
 # SQLite, utf8proc and libcsv are linked statically (Debian ships the .a
 # files): it halves the work a short command does before main().
-LDLIBS = -Wl,-Bstatic -lsqlite3 -lutf8proc -lcsv -lsodium -Wl,-Bdynamic -lm -lpthread -ldl
+LDLIBS = -Wl,-Bstatic -lsqlite3 -lutf8proc -lcsv -lsodium -lzstd -Wl,-Bdynamic -lm -lpthread -ldl
 
 ifeq ($(SANITIZE),1)
 BUILD = build-san
@@ -25,7 +25,7 @@ BUILD = build
 endif
 
 BINS = crm crm-admin crm-customer crm-contact crm-product crm-order crm-deal crm-ticket crm-activity crm-campaign crm-field crm-import crm-report
-LIB_OBJS = buf cmd cmd-complete cmd-help cmd-verb copy custom \
+LIB_OBJS = archive archive-key buf cmd cmd-complete cmd-help cmd-verb copy custom \
 	db db-pg db-pg-schema db-pg-search db-pg-stmt \
 	db-sqlite db-sqlite-schema db-sqlite-search \
 	dupes entity err history \
