@@ -25,9 +25,10 @@ BUILD = build
 endif
 
 BINS = crm crm-admin crm-customer crm-contact crm-product crm-order crm-deal crm-ticket crm-activity crm-campaign crm-field crm-import crm-report
-LIB_OBJS = archive archive-key buf cmd cmd-complete cmd-help cmd-verb copy custom \
+LIB_OBJS = archive archive-key backup buf \
+	cmd cmd-complete cmd-help cmd-verb copy custom \
 	db db-pg db-pg-schema db-pg-search db-pg-stmt \
-	db-sqlite db-sqlite-schema db-sqlite-search \
+	db-sqlite db-sqlite-image db-sqlite-schema db-sqlite-search \
 	dupes entity err history \
 	import import-log import-map import-orders import-reject \
 	order out outfile query reader reader-json \

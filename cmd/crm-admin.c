@@ -273,6 +273,7 @@ cmd_restore(struct crm_ctx *ctx)
 	crm_backup_keys_release(&k);
 	if (ret < 0)
 		return crm_fail(ctx);
+	crm_note("restored '%s' into '%s'", ctx->argv[0], ctx->dbpath);
 	note_backup("restored", ctx->argv[0], &info);
 	return CRM_EX_OK;
 }
@@ -350,7 +351,7 @@ static const struct crm_verb verbs[] = {
 	{ "copy", cmd_copy, CRM_O_FORMAT, CRM_DB_NONE, "SRC DST",
 	  "Copy a whole database into an empty one, on either backend",
 	  NULL },
-	{ "backup", cmd_backup, 0, CRM_DB_READER, "FILE|-",
+	{ "backup", cmd_backup, 0, CRM_DB_READER, "[FILE|-]",
 	  "Write a compressed, checked, optionally encrypted backup",
 	  backup_opts },
 	{ "verify", cmd_verify, 0, CRM_DB_NONE, "FILE|-",

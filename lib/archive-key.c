@@ -52,6 +52,7 @@ void
 crm_keys_generate(struct crm_keys *k)
 {
 	ar_sodium();
+	memset(k, 0, sizeof(*k));
 	crypto_box_keypair(k->public_key, k->secret_key);
 	k->has_public = k->has_secret = 1;
 }

@@ -79,7 +79,7 @@ struct crm_keys {
  * A public key is written "crmpk1" and 64 hex digits, a secret key
  * "crmsk1" and 64 hex digits, each on a line of its own. */
 
-/* A new key pair into k (has_public, has_secret). */
+/* A new key pair into k, which is cleared first. */
 void crm_keys_generate(struct crm_keys *k);
 /* k's public (or secret) key as its text, appended to out. */
 void crm_keys_public_text(const struct crm_keys *k, struct crm_buf *out);

@@ -20,6 +20,7 @@
 
 #include "backup.h"
 #include "copy.h"
+#include "record.h"
 #include "schema.h"
 #include "banned.h"
 

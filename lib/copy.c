@@ -12,6 +12,23 @@
  * before their changes. */
 static const char *const log_tables[] = { "import_batches", "import_changes" };
 
+/* The columns a table is read with, in the order of its rows: its own
+ * (with its id), but the changes of a batch are ordered by SQLite's
+ * rowid, a column of their own on a server, which "*" leaves out on
+ * SQLite. */
+static void
+select_all(struct crm_buf *sql, const char *table)
+{
+	if (!strcmp(table, "import_changes")) {
+		crm_buf_adds(sql, "SELECT rowid, batch, tbl, record, action, "
+			"old, stamp FROM import_changes ORDER BY rowid");
+		return;
+	}
+	crm_buf_adds(sql, "SELECT * FROM ");
+	crm_sql_ident(sql, table);
+	crm_buf_adds(sql, " ORDER BY id");
+}
+
 /* Has e been placed, or does it refer to no entity not yet placed? */
 static int
 ready(const struct crm_entity *e, const struct crm_entity **done, size_t n)
@@ -67,7 +84,7 @@ copy_fields(struct crm_db *src, struct crm_db *dst, struct crm_copy *c,
 	int ret = 0;
 
 	st = crm_sql(src, "cannot read the custom fields", "SELECT entity, "
-		"name, type, indexed FROM custom_fields\n"
+		"name, type, indexed, created_at FROM custom_fields\n"
 		"ORDER BY entity, position", err);
 	while (ret == 0 && crm_step(st) > 0) {
 		const char *ename = crm_col_text(st, 0);
@@ -103,6 +120,12 @@ copy_fields(struct crm_db *src, struct crm_db *dst, struct crm_copy *c,
 		    nv ? vals : NULL, (int)crm_col_int(st, 3), &added,
 		    err) < 0)
 			ret = -1;
+		/* made now, but made then */
+		if (ret == 0 && crm_run(dst, "cannot copy the custom fields",
+		    err, "UPDATE custom_fields SET created_at = ?3\n"
+		    "WHERE entity = ?1 AND name = ?2", "ttt", ename, name,
+		    crm_col_text(st, 4)) < 0)
+			ret = -1;
 		for (i = 0; i < nv; i++)
 			free(vals[i]);
 		c->fields++;
@@ -125,10 +148,7 @@ copy_table(struct crm_db *src, struct crm_db *dst, const char *table,
 	int64_t rows = 0;
 	int n = 0, i;
 
-	crm_buf_adds(&sel, "SELECT * FROM ");
-	crm_sql_ident(&sel, table);
-	if (strcmp(table, "import_changes"))
-		crm_buf_adds(&sel, " ORDER BY id");
+	select_all(&sel, table);
 	st = crm_sql(src, "cannot read the records", sel.buf, err);
 	crm_stmt_many(st);
 	while (crm_step(st) > 0) {
@@ -275,14 +295,13 @@ crm_copy_db(struct crm_db *src, const char *path, unsigned flags,
 	const char *names[CRM_COPY_MAX];
 	struct crm_search_state search = { 0 };
 	struct crm_db dst;
-	size_t ne, i;
+	size_t i;
 	int ret = -1;
 
 	memset(c, 0, sizeof(*c));
 	c->n = crm_copy_tables(names, CRM_COPY_MAX);
 	for (i = 0; i < c->n; i++)
 		c->t[i].table = names[i];
-	ne = c->n - sizeof(log_tables) / sizeof(log_tables[0]);
 	if (open_dst(&dst, path, err) < 0)
 		return -1;
 	for (i = 0; i < c->n && !(flags & CRM_COPY_REPLACE); i++)
@@ -301,12 +320,11 @@ crm_copy_db(struct crm_db *src, const char *path, unsigned flags,
 		goto out;
 	for (i = 0; i < c->n; i++) {
 		c->t[i].rows = copy_table(src, &dst, c->t[i].table, err);
-		if (c->t[i].rows < 0 || (i < ne &&
-		    crm_db_ids_taken(&dst, c->t[i].table, err) < 0))
+		if (c->t[i].rows < 0 ||
+		    crm_db_ids_taken(&dst, c->t[i].table, err) < 0)
 			goto out;
 	}
-	if (crm_db_ids_taken(&dst, "import_batches", err) < 0 ||
-	    crm_db_commit(&dst, err) < 0)
+	if (crm_db_commit(&dst, err) < 0)
 		goto out;
 	/* Verified at both ends: the rows of every table, src still in its
 	 * snapshot; then dst's own checks. */

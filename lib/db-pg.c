@@ -219,14 +219,34 @@ pg_begin_read(struct crm_db *db, struct crm_err *err)
 		err);
 }
 
-/* A new id is the highest plus one already (crm_next_id()). */
+/*
+ * A record's new id is the highest plus one already (crm_next_id()); an
+ * identity column (the import log's rowid) has a sequence, moved past
+ * the highest value written.
+ */
 static int
 pg_ids_taken(struct crm_db *db, const char *table, struct crm_err *err)
 {
-	(void)db;
-	(void)table;
-	(void)err;
-	return 0;
+	struct crm_buf sql = CRM_BUF_INIT, col = CRM_BUF_INIT;
+	int r;
+
+	r = crm_get_text(db, "cannot read the table's columns", err, &col,
+		"SELECT attname FROM pg_attribute\n"
+		"WHERE attrelid = CAST(?1 AS regclass) AND attidentity <> ''\n"
+		"  AND NOT attisdropped", "t", table);
+	if (r <= 0)
+		goto out;
+	crm_buf_adds(&sql, "SELECT setval(pg_get_serial_sequence(?1, ?2), "
+		"COALESCE(max(");
+	crm_sql_ident(&sql, col.buf);
+	crm_buf_adds(&sql, "), 0) + 1, false) FROM ");
+	crm_sql_ident(&sql, table);
+	r = crm_run(db, "cannot move the table's sequence on", err, sql.buf,
+		"tt", table, col.buf) < 0 ? -1 : 0;
+out:
+	crm_buf_release(&sql);
+	crm_buf_release(&col);
+	return r < 0 ? -1 : 0;
 }
 
 static int

@@ -19,6 +19,8 @@ fill() {
 		--set industry=retail --set credit=1000.50 -q >/dev/null
 	printf 'name,email,city\nAlice,alice@example.com,上海\nBob,bob@example.com,上海\n' >c.csv
 	crm-import customers c.csv -q
+	printf 'name,email,city\nCarol,carol@example.com,广州\n' >d.csv
+	crm-import customers d.csv -q
 	crm-contact add --customer zhang@example.com --name '李四' -q >/dev/null
 	crm-product add --sku TEA-01 --name 龙井茶 --price 128.00 --stock 40 -q >/dev/null
 	crm-campaign add --name Spring --channel email --starts-on 2026-03-01 -q >/dev/null
@@ -62,18 +64,18 @@ assert_same_listing() {
 	head -n 1 b.crmbak | grep -qx 'crm-backup 1'
 	grep -aqx "schema $(db_version)" b.crmbak
 	grep -aqx 'encryption none' b.crmbak
-	grep -aq '^counts .*customers=3 ' b.crmbak
+	grep -aq '^counts .*customers=4 ' b.crmbak
 	run --separate-stderr crm-admin verify b.crmbak
 	assert_success
 	assert_stderr --regexp "^crm-admin: verified 'b.crmbak': schema [0-9]+, made 20[0-9-]+T[0-9:]+Z from (sqlite|postgresql) "
 	run --separate-stderr crm-admin restore -d new.db b.crmbak
 	assert_success
 	assert_same_listing "$CRM_DB" new.db
-	# the restored import can still be reverted
-	run crm-import revert 1 -d new.db -q
+	# the restored import log can still revert a batch
+	run crm-import revert 2 -d new.db -q
 	assert_success
-	run crm-customer list -d new.db -H -o name
-	assert_output '张三丰'
+	run crm-customer list -d new.db -H -o name --where city=广州
+	assert_output ''
 }
 
 @test "restore --force puts the database back exactly as it was" {
@@ -134,7 +136,7 @@ assert_same_listing() {
 	assert_failure 64
 	run --separate-stderr crm-admin backup --keep 2 b2.crmbak
 	assert_failure 64
-	assert_stderr_line --index 0 "crm-admin: --keep is for --dir"
+	assert_stderr --partial "crm-admin: --keep is for --dir"
 	mkdir d
 	for k in 0 -1 x ''; do
 		run --separate-stderr crm-admin backup --dir d --keep "$k"
@@ -142,8 +144,8 @@ assert_same_listing() {
 	done
 	[ -z "$(ls -A d)" ]
 	run --separate-stderr crm-admin backup --dir d b3.crmbak
-	assert_error 64 "crm-admin: a FILE or --dir, not both"
-	assert_stderr --partial ''
+	assert_failure 64
+	assert_stderr --partial "crm-admin: a FILE or --dir, not both"
 	run script -qec 'crm-admin backup -' /dev/null
 	assert_failure 64
 	assert_output --partial "a backup is not for a terminal"
