@@ -454,7 +454,7 @@ teardown() {
 	run --separate-stderr crm-admin frob
 	assert_failure 64
 	assert_output ''
-	assert_stderr_line --index 0 "crm-admin: unknown verb 'frob'; verbs: init, migrate, check, stats, copy"
+	assert_stderr_line --index 0 "crm-admin: unknown verb 'frob'; verbs: init, migrate, check, stats, copy, backup, verify, restore, keygen"
 	run --separate-stderr crm-admin stats --frob
 	assert_error 64 "crm-admin: unknown option '--frob'; see 'crm-admin stats --help'"
 	run --separate-stderr crm-admin check -z
