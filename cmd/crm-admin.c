@@ -192,12 +192,15 @@ keep_of(struct crm_ctx *ctx, int *keep)
 	return 0;
 }
 
+/* What verify found, or restore put where. */
 static void
-note_backup(const char *what, const char *file,
+note_backup(const char *file, const char *into,
 	const struct crm_archive_info *info)
 {
-	crm_note("%s '%s': schema %d, made %s from %s%s", what, file,
-		info->schema, info->created, info->source,
+	crm_note("%s '%s'%s%s%s: schema %d, made %s from %s%s",
+		into ? "restored" : "verified", file, into ? " into '" : "",
+		into ? into : "", into ? "'" : "", info->schema,
+		info->created, info->source,
 		info->seal == CRM_SEAL_NONE ? "" : ", encrypted");
 }
 
@@ -233,49 +236,52 @@ cmd_backup(struct crm_ctx *ctx)
 	return ret < 0 ? crm_fail(ctx) : CRM_EX_OK;
 }
 
+/* The one FILE operand of verify, restore and keygen: 0 or usage. */
 static int
-cmd_verify(struct crm_ctx *ctx)
+one_file(struct crm_ctx *ctx)
+{
+	if (ctx->argc == 1)
+		return 0;
+	return ctx->argc ? crm_usage_error(ctx, "unexpected argument '%s'",
+		ctx->argv[1]) : crm_usage_error(ctx, "%s needs a FILE",
+		ctx->verb->name);
+}
+
+/* verify, and restore: the same drill, then the swap. */
+static int
+drill(struct crm_ctx *ctx, int restore)
 {
 	struct crm_archive_info info;
 	struct crm_keys k;
 	int ret;
 
-	if (ctx->argc != 1)
-		return crm_usage_error(ctx, ctx->argc ? "unexpected argument "
-			"'%s'" : "verify needs a FILE", ctx->argv[1]);
+	if (one_file(ctx))
+		return CRM_EX_USAGE;
+	if (restore && !ctx->dbpath)
+		return crm_usage_error(ctx, "no database path: use --db or "
+			"set CRM_DB");
 	if (keys_of(ctx, &k) < 0)
 		return crm_fail(ctx);
-	ret = crm_backup_verify(ctx->argv[0], &k, &info, &ctx->err);
+	ret = restore ? crm_backup_restore(ctx->argv[0], ctx->dbpath, &k,
+		crm_opt(ctx, "force") != NULL, &info, &ctx->err) :
+		crm_backup_verify(ctx->argv[0], &k, &info, &ctx->err);
 	crm_backup_keys_release(&k);
 	if (ret < 0)
 		return crm_fail(ctx);
-	note_backup("verified", ctx->argv[0], &info);
+	note_backup(ctx->argv[0], restore ? ctx->dbpath : NULL, &info);
 	return CRM_EX_OK;
+}
+
+static int
+cmd_verify(struct crm_ctx *ctx)
+{
+	return drill(ctx, 0);
 }
 
 static int
 cmd_restore(struct crm_ctx *ctx)
 {
-	struct crm_archive_info info;
-	struct crm_keys k;
-	int ret;
-
-	if (ctx->argc != 1)
-		return crm_usage_error(ctx, ctx->argc ? "unexpected argument "
-			"'%s'" : "restore needs a FILE", ctx->argv[1]);
-	if (!ctx->dbpath)
-		return crm_usage_error(ctx, "no database path: use --db or "
-			"set CRM_DB");
-	if (keys_of(ctx, &k) < 0)
-		return crm_fail(ctx);
-	ret = crm_backup_restore(ctx->argv[0], ctx->dbpath, &k,
-		crm_opt(ctx, "force") != NULL, &info, &ctx->err);
-	crm_backup_keys_release(&k);
-	if (ret < 0)
-		return crm_fail(ctx);
-	crm_note("restored '%s' into '%s'", ctx->argv[0], ctx->dbpath);
-	note_backup("restored", ctx->argv[0], &info);
-	return CRM_EX_OK;
+	return drill(ctx, 1);
 }
 
 static int
@@ -284,9 +290,8 @@ cmd_keygen(struct crm_ctx *ctx)
 	struct crm_buf pub = CRM_BUF_INIT;
 	int ret;
 
-	if (ctx->argc != 1)
-		return crm_usage_error(ctx, ctx->argc ? "unexpected argument "
-			"'%s'" : "keygen needs a FILE", ctx->argv[1]);
+	if (one_file(ctx))
+		return CRM_EX_USAGE;
 	ret = crm_backup_keygen(ctx->argv[0], crm_opt(ctx, "force") != NULL,
 		&pub, &ctx->err);
 	if (ret == 0)

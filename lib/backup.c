@@ -271,19 +271,6 @@ crm_backup_keygen(const char *path, int force, struct crm_buf *pub,
 
 /* ---- the header --------------------------------------------------------- */
 
-static int64_t
-count_rows(struct crm_db *db, const char *table)
-{
-	struct crm_buf sql = CRM_BUF_INIT;
-	int64_t n;
-
-	crm_buf_adds(&sql, "SELECT count(*) FROM ");
-	crm_sql_ident(&sql, table);
-	n = crm_db_int(db, sql.buf, -1);
-	crm_buf_release(&sql);
-	return n;
-}
-
 /* The header of a backup of db whose image is at image. */
 static int
 describe(struct crm_db *db, const char *image, struct crm_archive_info *info,
@@ -309,7 +296,7 @@ describe(struct crm_db *db, const char *image, struct crm_archive_info *info,
 	n = crm_copy_tables(names, CRM_COPY_MAX);
 	for (i = 0; i < n; i++)
 		crm_buf_addf(&counts, "%s%s=%lld", i ? " " : "", names[i],
-			(long long)count_rows(&img, names[i]));
+			(long long)crm_copy_rows(&img, names[i]));
 	crm_db_close(&img);
 	snprintf(info->counts, sizeof(info->counts), "%s", counts.buf);
 	crm_buf_release(&counts);
@@ -341,7 +328,7 @@ check_counts(struct crm_db *db, const struct crm_archive_info *info,
 		want = strtoll(eq + 1, &end, 10);
 		if (i == n || *end || errno || want < 0)
 			goto bad;
-		have = count_rows(db, names[i]);
+		have = crm_copy_rows(db, names[i]);
 		if (have != want)
 			return crm_err_set(err, CRM_EX_DATAERR, "the backup "
 				"should hold %lld rows of %s, it holds %lld",
@@ -744,11 +731,11 @@ holds_records(struct crm_db *db)
 	const char *names[CRM_COPY_MAX];
 	size_t n, i;
 
-	if (count_rows(db, "custom_fields") != 0)
+	if (crm_copy_rows(db, "custom_fields") != 0)
 		return 1;
 	n = crm_copy_tables(names, CRM_COPY_MAX);
 	for (i = 0; i < n; i++)
-		if (count_rows(db, names[i]) != 0)
+		if (crm_copy_rows(db, names[i]) != 0)
 			return 1;
 	return 0;
 }

@@ -208,8 +208,8 @@ open_dst(struct crm_db *dst, const char *path, struct crm_err *err)
 	return crm_db_open(dst, path, CRM_DB_CREATE, err);
 }
 
-static int64_t
-count(struct crm_db *db, const char *table)
+int64_t
+crm_copy_rows(struct crm_db *db, const char *table)
 {
 	struct crm_buf sql = CRM_BUF_INIT;
 	int64_t n;
@@ -305,7 +305,7 @@ crm_copy_db(struct crm_db *src, const char *path, unsigned flags,
 	if (open_dst(&dst, path, err) < 0)
 		return -1;
 	for (i = 0; i < c->n && !(flags & CRM_COPY_REPLACE); i++)
-		if (count(&dst, c->t[i].table) != 0) {
+		if (crm_copy_rows(&dst, c->t[i].table) != 0) {
 			crm_err_set(err, CRM_EX_CANTCREAT, "cannot copy into "
 				"'%s': it holds %s already; copy into an "
 				"empty database", crm_db_name(&dst),
@@ -329,8 +329,8 @@ crm_copy_db(struct crm_db *src, const char *path, unsigned flags,
 	/* Verified at both ends: the rows of every table, src still in its
 	 * snapshot; then dst's own checks. */
 	for (i = 0; i < c->n; i++) {
-		int64_t a = count(src, c->t[i].table);
-		int64_t b = count(&dst, c->t[i].table);
+		int64_t a = crm_copy_rows(src, c->t[i].table);
+		int64_t b = crm_copy_rows(&dst, c->t[i].table);
 
 		if (a != c->t[i].rows || b != a) {
 			crm_err_set(err, CRM_EX_SOFTWARE, "the copy does not "

@@ -26,6 +26,10 @@ struct crm_copy {
  * (static) into names, how many. */
 size_t crm_copy_tables(const char **names, size_t max);
 
+/* The rows of table (one of those, or another of crm's own), -1 when
+ * they cannot be counted. */
+int64_t crm_copy_rows(struct crm_db *db, const char *table);
+
 /* dst may hold records: they go, with its custom fields, in the same
  * transaction (a restore with --force). */
 #define CRM_COPY_REPLACE 0x1
