@@ -8,6 +8,9 @@
 #   make bench-pg                   the PostgreSQL rows alone (bench/run-pg;
 #                                   make bench runs them too when a
 #                                   server can be started, BENCH_PG=0 not)
+#   make bench-backup               the backup, verify and restore rows
+#                                   alone (bench/run-backup; make bench
+#                                   runs them too, BENCH_BACKUP=0 not)
 #   make bench BENCH_SALES=1        and the reports and lists of deals,
 #                                   tickets and activities
 #   (more knobs: bench/README.md)
@@ -274,6 +277,23 @@ BENCH_PG_RUN = BUILD=$(BUILD) BENCH_PG=$(BENCH_PG) BENCH_RUNS=$(BENCH_RUNS) \
 		bench/run-pg $(BENCH_OUT) $(BENCH_DB_DIR)/orders-$(BENCH_N).db \
 		$(BENCH_REPORT_DB) $(BENCH_DB_DIR)/customers-$(BENCH_N).csv
 
+# Backup, verify and restore (bench/run-backup, after bench/run and
+# bench/run-pg; 0 leaves it out, "make bench-backup" runs it alone):
+# crm-admin backup of orders-N.db against sqlite3 .backup, zstd -3 and gpg
+# --symmetric, BENCH_BACKUP_RUNS rounds.  Its peak RSS is compared with a
+# backup of orders-S.db (S = BENCH_SMALL), built by the same rules with S
+# customers and a tenth of the lines.
+BENCH_BACKUP ?= 1
+BENCH_BACKUP_RUNS ?= 3
+BENCH_BACKUP_RUN = $(MAKE) --no-print-directory \
+		$(BENCH_DB_DIR)/orders-$(BENCH_N).db && \
+	$(MAKE) --no-print-directory BENCH_N=$(BENCH_SMALL) \
+		BENCH_LINES=$$(expr $(BENCH_LINES) / 10) \
+		$(BENCH_DB_DIR)/orders-$(BENCH_SMALL).db && \
+	BUILD=$(BUILD) BENCH_BACKUP_RUNS=$(BENCH_BACKUP_RUNS) \
+		bench/run-backup $(BENCH_OUT) $(BENCH_DB_DIR)/orders-$(BENCH_N).db \
+		$(BENCH_DB_DIR)/orders-$(BENCH_SMALL).db
+
 bench: all $(BUILD)/anchor-sql $(BENCH_FILES)
 	BUILD=$(BUILD) BENCH_RUNS=$(BENCH_RUNS) \
 	BENCH_LIST_RUNS=$(BENCH_LIST_RUNS) BENCH_WARMUP=$(BENCH_WARMUP) \
@@ -296,9 +316,13 @@ bench: all $(BUILD)/anchor-sql $(BENCH_FILES)
 		$(BENCH_DB_DIR)/customers-$(BENCH_SMALL).db \
 		$(BENCH_DB_DIR)/customers-$(BENCH_N).db
 	[ '$(BENCH_PG)' = 0 ] || $(BENCH_PG_RUN)
+	[ '$(BENCH_BACKUP)' = 0 ] || { $(BENCH_BACKUP_RUN); }
 
 bench-pg: all $(BUILD)/anchor-sql $(BENCH_PG_FILES)
 	$(BENCH_PG_RUN)
+
+bench-backup: all
+	$(BENCH_BACKUP_RUN)
 
 # The build out of sight (a first one installs packages and compiles for a
 # minute or two): its output goes to $(BUILD)/demo-build.log, shown only
@@ -311,4 +335,4 @@ demo:
 		{ cat $(BUILD)/demo-build.log; exit 1; }
 	@BUILD=$(BUILD) scripts/demo demo.db
 
-.PHONY: bench bench-pg demo reports-db
+.PHONY: bench bench-pg bench-backup demo reports-db
