@@ -13,7 +13,7 @@ CFLAGS ?= -O2 -g
 override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Ilib -I/usr/include/postgresql
 # SQLite, utf8proc and libcsv are linked statically (Debian ships the .a
 # files): it halves the work a short command does before main().
-LDLIBS = -Wl,-Bstatic -lsqlite3 -lutf8proc -lcsv -lsodium -lzstd -Wl,-Bdynamic -lm -lpthread -ldl
+LDLIBS = -Wl,-Bstatic -lsqlite3 -lutf8proc -lcsv -lsodium -Wl,-Bdynamic -lzstd -lm -lpthread -ldl
 
 ifeq ($(SANITIZE),1)
 BUILD = build-san

@@ -264,7 +264,8 @@ drill(struct crm_ctx *ctx, int restore)
 		return crm_fail(ctx);
 	ret = restore ? crm_backup_restore(ctx->argv[0], ctx->dbpath, &k,
 		crm_opt(ctx, "force") != NULL, &info, &ctx->err) :
-		crm_backup_verify(ctx->argv[0], &k, &info, &ctx->err);
+		crm_backup_verify(ctx->argv[0], &k, crm_opt(ctx, "full") != NULL,
+		&info, &ctx->err);
 	crm_backup_keys_release(&k);
 	if (ret < 0)
 		return crm_fail(ctx);
@@ -318,6 +319,8 @@ static const struct crm_optdef backup_opts[] = {
 };
 
 static const struct crm_optdef verify_opts[] = {
+	{ .name = "full",
+	  .help = "check every index entry and reference too, as check does" },
 	PASSPHRASE_OPT,
 	{ .name = "secret-key", .arg = "FILE",
 	  .help = "the secret key of a --recipient backup" },

@@ -581,7 +581,7 @@ crm_backup(struct crm_db *db, const char *path,
 		/* Checked before any older backup goes: the file as it
 		 * is on disk, opened as a restore would open it (an
 		 * encrypted one with the key it was written with). */
-		if (crm_backup_verify(tmp.buf, fk.has_file_key ? &fk : NULL,
+		if (crm_backup_verify(tmp.buf, fk.has_file_key ? &fk : NULL, 0,
 		    &back, err) < 0 || place_in_dir(tmp.buf, dir.buf, &info,
 		    written, err) < 0)
 			goto out;
@@ -624,7 +624,7 @@ problem(void *arg, const char *kind, const char *text)
 /* The image at path checked: crm's, whole, with the rows the header
  * says.  An older schema is brought up to date here, in the image. */
 static int
-check_image(const char *path, const struct crm_archive_info *info,
+check_image(const char *path, const struct crm_archive_info *info, int full,
 	struct crm_err *err)
 {
 	struct crm_err e = CRM_ERR_INIT;
@@ -638,7 +638,8 @@ check_image(const char *path, const struct crm_archive_info *info,
 		crm_err_release(&e);
 		return -1;
 	}
-	r = crm_db_check(&db, problem, err, err);
+	r = full ? crm_db_check(&db, problem, err, err) :
+		crm_db_check_quick(&db, problem, err, err);
 	if (r == 0 && err->code)
 		r = -1;
 	if (r == 0)
@@ -652,9 +653,9 @@ check_image(const char *path, const struct crm_archive_info *info,
  * image, kept when keep is set) and checked.
  */
 static int
-drill(const char *path, const struct crm_keys *keys,
-	struct crm_archive_info *info, struct crm_buf *image, int keep,
-	struct crm_err *err)
+drill(const char *path, const struct crm_keys *keys, int full,
+	struct crm_archive_info *info, const char *dir, struct crm_buf *image,
+	int keep, struct crm_err *err)
 {
 	struct crm_archive_r *a = NULL;
 	unsigned char *buf = NULL;
@@ -677,7 +678,8 @@ drill(const char *path, const struct crm_keys *keys,
 	}
 	if (crm_archive_unlock(a, keys, err) < 0)
 		goto out;
-	if ((out = make_temp(tmp_dir(), "crm-restore", image, err)) < 0)
+	if ((out = make_temp(dir ? dir : tmp_dir(), dir ? ".crm-restore" :
+	    "crm-restore", image, err)) < 0)
 		goto out;
 	buf = crm_xmalloc(PIECE);
 	while ((n = crm_archive_read(a, buf, PIECE, err)) > 0)
@@ -695,7 +697,7 @@ drill(const char *path, const struct crm_keys *keys,
 		goto out;
 	}
 	out = -1;
-	r = check_image(image->buf, info, err);
+	r = check_image(image->buf, info, full, err);
 out:
 	free(buf);
 	if (out >= 0)
@@ -712,13 +714,13 @@ out:
 }
 
 int
-crm_backup_verify(const char *path, const struct crm_keys *keys,
+crm_backup_verify(const char *path, const struct crm_keys *keys, int full,
 	struct crm_archive_info *info, struct crm_err *err)
 {
 	struct crm_buf image = CRM_BUF_INIT;
 	int r;
 
-	r = drill(path, keys, info, &image, 0, err);
+	r = drill(path, keys, full, info, NULL, &image, 0, err);
 	crm_buf_release(&image);
 	return r;
 }
@@ -772,7 +774,7 @@ crm_backup_restore(const char *path, const char *dbpath,
 	const struct crm_keys *keys, int force,
 	struct crm_archive_info *info, struct crm_err *err)
 {
-	struct crm_buf image = CRM_BUF_INIT;
+	struct crm_buf image = CRM_BUF_INIT, dir = CRM_BUF_INIT;
 	struct crm_db db, src;
 	struct crm_copy c;
 	struct crm_err e = CRM_ERR_INIT;
@@ -788,12 +790,19 @@ crm_backup_restore(const char *path, const char *dbpath,
 				"backup's", dbpath);
 	}
 	crm_err_release(&e);
-	if (drill(path, keys, info, &image, 1, err) < 0)
+	/* A new SQLite file is the image itself, renamed: made beside
+	 * it. */
+	if ((r = crm_db_install_dir(dbpath, &dir, err)) < 0 ||
+	    drill(path, keys, 0, info, r ? dir.buf : NULL, &image, 1,
+	    err) < 0)
 		goto fail;
-	if (open_target(&db, dbpath, force, err) < 0)
-		goto fail;
-	r = crm_db_replace(&db, image.buf, err);
-	crm_db_close(&db);
+	r = crm_db_install(dbpath, image.buf, err);
+	if (r == 0) {
+		if (open_target(&db, dbpath, force, err) < 0)
+			goto fail;
+		r = crm_db_replace(&db, image.buf, err);
+		crm_db_close(&db);
+	}
 	if (r == 0) {
 		/* No image on this backend: the records, in one
 		 * transaction that empties it first. */
@@ -806,9 +815,11 @@ crm_backup_restore(const char *path, const char *dbpath,
 		goto fail;
 	remove_image(&image);
 	crm_buf_release(&image);
+	crm_buf_release(&dir);
 	return 0;
 fail:
 	remove_image(&image);
 	crm_buf_release(&image);
+	crm_buf_release(&dir);
 	return -1;
 }

@@ -57,18 +57,20 @@ int crm_backup(struct crm_db *db, const char *path,
 
 /*
  * The restore drill (path "-": standard input): decrypt, decompress,
- * the end mark, the database's own checks, the rows of every table
- * against the header's counts; no database touched.  info gets the
+ * the end mark, the database's own check of its structure (with full,
+ * the whole check: every index entry, every reference;
+ * crm_db_check_quick, crm_db_check), the rows of every table against
+ * the header's counts; no database touched.  info gets the
  * header.  0, or -1 with err set: CRM_EX_DATAERR for a damaged backup,
  * CRM_EX_CONFIG for one of a newer schema, CRM_EX_USAGE for a missing
  * passphrase or key.
  */
-int crm_backup_verify(const char *path, const struct crm_keys *keys,
+int crm_backup_verify(const char *path, const struct crm_keys *keys, int full,
 	struct crm_archive_info *info, struct crm_err *err);
 
 /*
  * Put the backup at path in place of the database dbpath: checked
- * first as crm_backup_verify() does, migrated when of an older schema,
+ * first as crm_backup_verify() does (not full), migrated when of an older schema,
  * then swapped in, in one transaction.  A database that holds records
  * is refused (CRM_EX_CANTCREAT) unless force; one that does not exist
  * is made.

@@ -12,7 +12,11 @@
  * leaves one or the other.  Pages are copied as they are: no row is
  * read or written, no index built.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "db.h"
 #include "driver.h"
@@ -99,5 +103,51 @@ crm_sqlite_replace(struct crm_db *db, const char *path, struct crm_err *err)
 	r = copy_pages(crm_db_sqlite(db), from, "cannot replace the "
 		"database", err);
 	sqlite3_close(from);
+	return r;
+}
+
+/* The folder of path, made if missing: a link there is a rename. */
+int
+crm_sqlite_install_dir(const char *path, struct crm_buf *out,
+	struct crm_err *err)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (crm_sqlite_make_parents(path, err) < 0)
+		return -1;
+	if (!slash)
+		crm_buf_adds(out, ".");
+	else if (slash == path)
+		crm_buf_adds(out, "/");
+	else
+		crm_buf_add(out, path, (size_t)(slash - path));
+	return 0;
+}
+
+/* link() never replaces: a database made meanwhile is kept, and taken
+ * the slower way. */
+int
+crm_sqlite_install(const char *path, const char *image, struct crm_err *err)
+{
+	struct crm_buf dir = CRM_BUF_INIT;
+	int fd, r = 1;
+
+	if (link(image, path) < 0) {
+		if (errno == EEXIST || errno == EXDEV || errno == EPERM)
+			return 0;
+		return crm_err_set(err, errno == EACCES ? CRM_EX_NOPERM :
+			CRM_EX_CANTCREAT, "cannot create database '%s': %s",
+			path, strerror(errno));
+	}
+	crm_sqlite_install_dir(path, &dir, err);
+	fd = open(dir.buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) < 0) {
+		r = crm_err_set(err, CRM_EX_IOERR, "cannot sync folder '%s': "
+			"%s", dir.buf, strerror(errno));
+		unlink(path);
+	}
+	if (fd >= 0)
+		close(fd);
+	crm_buf_release(&dir);
 	return r;
 }

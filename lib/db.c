@@ -600,6 +600,15 @@ crm_db_check(struct crm_db *db, crm_problem_fn *fn, void *arg,
 }
 
 int
+crm_db_check_quick(struct crm_db *db, crm_problem_fn *fn, void *arg,
+	struct crm_err *err)
+{
+	if (!db->drv->check_quick)
+		return crm_db_check(db, fn, arg, err);
+	return db->drv->check_quick(db, fn, arg, err);
+}
+
+int
 crm_db_temp_table(struct crm_db *db, const char *name, const char *columns,
 	struct crm_err *err)
 {
@@ -626,6 +635,30 @@ crm_db_replace(struct crm_db *db, const char *path, struct crm_err *err)
 	if (!db->drv->replace)
 		return 0;
 	return db->drv->replace(db, path, err) < 0 ? -1 : 1;
+}
+
+static const struct crm_driver *driver_for(const char *path,
+	struct crm_err *err);
+
+int
+crm_db_install_dir(const char *path, struct crm_buf *out,
+	struct crm_err *err)
+{
+	const struct crm_driver *drv = driver_for(path, err);
+
+	if (!drv || !drv->install_dir)
+		return 0;
+	return drv->install_dir(path, out, err) < 0 ? -1 : 1;
+}
+
+int
+crm_db_install(const char *path, const char *image, struct crm_err *err)
+{
+	const struct crm_driver *drv = driver_for(path, err);
+
+	if (!drv || !drv->install)
+		return 0;
+	return drv->install(path, image, err);
 }
 
 void

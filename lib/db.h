@@ -264,6 +264,12 @@ int crm_db_function(struct crm_db *db, const char *name, crm_text_fn *fn,
 typedef void crm_problem_fn(void *arg, const char *kind, const char *text);
 int crm_db_check(struct crm_db *db, crm_problem_fn *fn, void *arg,
 	struct crm_err *err);
+/* The same, of the structure alone, in a fraction of the time: every
+ * page, record and count of the B-trees, not each index entry against
+ * its row, nor references (SQLite's quick_check; a backend without one
+ * runs crm_db_check()). */
+int crm_db_check_quick(struct crm_db *db, crm_problem_fn *fn, void *arg,
+	struct crm_err *err);
 
 /*
  * Ids up to the highest in table are taken: the next record added gets
@@ -295,6 +301,19 @@ int64_t crm_db_size(struct crm_db *db);
  */
 int crm_db_image(struct crm_db *db, const char *path, struct crm_err *err);
 int crm_db_replace(struct crm_db *db, const char *path, struct crm_err *err);
+
+/*
+ * A new database at path made of such a file, the file moved there, not
+ * copied (a restore to a new SQLite file: one rename).
+ * crm_db_install_dir() appends the folder to write the file in for that
+ * (made if missing): 1, or 0 where path's backend makes no database of
+ * a file, -1 on failure.  crm_db_install(): 1 when done, 0 when it
+ * cannot be done so (a database at path already, another file system:
+ * make it and crm_db_replace() instead), -1 on failure.
+ */
+int crm_db_install_dir(const char *path, struct crm_buf *out,
+	struct crm_err *err);
+int crm_db_install(const char *path, const char *image, struct crm_err *err);
 
 /*
  * Bulk mode for a large import: the driver gives the transaction the

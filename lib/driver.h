@@ -109,6 +109,8 @@ struct crm_driver {
 	void (*bulk)(struct crm_db *db, int on);
 	int (*check)(struct crm_db *db, crm_problem_fn *fn, void *arg,
 		struct crm_err *err);
+	int (*check_quick)(struct crm_db *db, crm_problem_fn *fn, void *arg,
+		struct crm_err *err);
 	int64_t (*size)(struct crm_db *db);
 	int (*temp_table)(struct crm_db *db, const char *name,
 		const char *columns, struct crm_err *err);
@@ -119,6 +121,13 @@ struct crm_driver {
 	int (*image)(struct crm_db *db, const char *path,
 		struct crm_err *err);
 	int (*replace)(struct crm_db *db, const char *path,
+		struct crm_err *err);
+	/* A new database at path made of such a file, moved there
+	 * (db.h: crm_db_install_dir, crm_db_install); NULL where the
+	 * backend makes none of a file. */
+	int (*install_dir)(const char *path, struct crm_buf *out,
+		struct crm_err *err);
+	int (*install)(const char *path, const char *image,
 		struct crm_err *err);
 
 	/* The search index (search.h): fold search_dirty's notes into
@@ -151,6 +160,10 @@ int crm_sqlite_search_batch(struct crm_db *db, const struct crm_entity *e,
 int crm_sqlite_image(struct crm_db *db, const char *path,
 	struct crm_err *err);
 int crm_sqlite_replace(struct crm_db *db, const char *path,
+	struct crm_err *err);
+int crm_sqlite_install_dir(const char *path, struct crm_buf *out,
+	struct crm_err *err);
+int crm_sqlite_install(const char *path, const char *image,
 	struct crm_err *err);
 int crm_sqlite_search_where(struct crm_buf *sql, const char *col,
 	int param);

@@ -11,6 +11,9 @@
 
 sqlite3 *crm_db_sqlite(struct crm_db *db);
 
+/* Make the missing folders above path, mode 0700: 0 or -1. */
+int crm_sqlite_make_parents(const char *path, struct crm_err *err);
+
 /* For tests: make db a crm_db over the SQLite handle h, opened by hand
  * (no checks, no set-up); release closes h and clears db. */
 void crm_db_sqlite_adopt(struct crm_db *db, sqlite3 *h, const char *path);

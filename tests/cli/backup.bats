@@ -360,3 +360,17 @@ assert_same_listing() {
 		fi
 	done
 }
+
+@test "verify --full runs the whole check; a restore into a new file is the backup's database" {
+	fill
+	crm-admin backup b.crmbak -q
+	run --separate-stderr crm-admin verify --full b.crmbak
+	assert_success
+	crm-admin restore -d sub/dir/new.db b.crmbak -q
+	[ "$(stat -c %a sub/dir/new.db)" = 600 ]
+	run sqlite3 sub/dir/new.db 'PRAGMA journal_mode'
+	assert_output wal
+	[ -z "$(ls -A sub/dir | grep -v '^new\.db')" ]
+	run crm-admin check -d sub/dir/new.db -q
+	assert_success
+}
