@@ -11,7 +11,6 @@
  * (bit 1: sealed to this target's public key) in pieces of byte 1's
  * size, and read back: the same bytes.
  */
-#define _GNU_SOURCE
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

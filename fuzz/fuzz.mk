@@ -44,7 +44,7 @@ fuzz: $(FUZZ_BINS)
 # that a commit's result does not depend on the machine's speed or luck;
 # 120 s per target caps a very slow machine.  Finding new inputs is what
 # make fuzz is for.
-FUZZ_SMOKE_RUNS = fuzz-archive:20000 fuzz-import:2000 fuzz-out:600000 fuzz-reader:10000 \
+FUZZ_SMOKE_RUNS = fuzz-archive:1500 fuzz-import:2000 fuzz-out:600000 fuzz-reader:10000 \
 	fuzz-value:240000 fuzz-where:120000
 ifneq ($(filter-out $(foreach tr,$(FUZZ_SMOKE_RUNS),$(firstword \
     $(subst :, ,$(tr)))),$(FUZZ_TARGETS)),)
