@@ -305,6 +305,9 @@ cmd_keygen(struct crm_ctx *ctx)
 	{ .name = "passphrase-file", .arg = "FILE", \
 	  .help = "the passphrase is FILE's first line (else " \
 		"$CRM_BACKUP_PASSPHRASE)" }
+#define SECRET_KEY_OPT \
+	{ .name = "secret-key", .arg = "FILE", \
+	  .help = "the secret key of a --recipient backup" }
 
 static const struct crm_optdef backup_opts[] = {
 	{ .name = "dir", .arg = "DIR",
@@ -322,8 +325,7 @@ static const struct crm_optdef verify_opts[] = {
 	{ .name = "full",
 	  .help = "check every index entry and reference too, as check does" },
 	PASSPHRASE_OPT,
-	{ .name = "secret-key", .arg = "FILE",
-	  .help = "the secret key of a --recipient backup" },
+	SECRET_KEY_OPT,
 	{ 0 }
 };
 
@@ -331,8 +333,7 @@ static const struct crm_optdef restore_opts[] = {
 	{ .name = "force",
 	  .help = "replace a database that holds records" },
 	PASSPHRASE_OPT,
-	{ .name = "secret-key", .arg = "FILE",
-	  .help = "the secret key of a --recipient backup" },
+	SECRET_KEY_OPT,
 	{ 0 }
 };
 

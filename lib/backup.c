@@ -74,21 +74,6 @@ remove_image(const struct crm_buf *path)
 	crm_buf_release(&p);
 }
 
-/* The folder of path, for its temporary twin and the fsync of a rename. */
-static void
-dir_of(const char *path, struct crm_buf *out)
-{
-	const char *slash = strrchr(path, '/');
-
-	crm_buf_reset(out);
-	if (!slash)
-		crm_buf_adds(out, ".");
-	else if (slash == path)
-		crm_buf_adds(out, "/");
-	else
-		crm_buf_add(out, path, (size_t)(slash - path));
-}
-
 /* A rename made durable: the folder's entry synced. */
 static int
 sync_dir(const char *dir, struct crm_err *err)
@@ -565,7 +550,7 @@ crm_backup(struct crm_db *db, const char *path,
 	if (o->dir)
 		crm_buf_adds(&dir, o->dir);
 	else
-		dir_of(path, &dir);
+		crm_buf_add_dir(&dir, path);
 	if ((fd = make_temp(dir.buf, ".crm-backup", &tmp, err)) < 0)
 		goto out;
 	if (write_archive(fd, image.buf, &info, o->keys, &fk, err) < 0)

@@ -116,6 +116,17 @@ crm_buf_adds(struct crm_buf *b, const char *s)
 }
 
 void
+crm_buf_add_dir(struct crm_buf *b, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash)
+		crm_buf_add(b, path, (size_t)(slash - path) + (slash == path));
+	else
+		crm_buf_adds(b, ".");
+}
+
+void
 crm_buf_addch(struct crm_buf *b, int c)
 {
 	crm_buf_grow(b, 1);

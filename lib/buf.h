@@ -36,6 +36,8 @@ void crm_buf_grow(struct crm_buf *b, size_t n);
 /* Append n bytes, a C string, one byte, or printf-formatted text. */
 void crm_buf_add(struct crm_buf *b, const void *p, size_t n);
 void crm_buf_adds(struct crm_buf *b, const char *s);
+/* The folder of path: "." for a bare name, "/" for one in the root. */
+void crm_buf_add_dir(struct crm_buf *b, const char *path);
 void crm_buf_addch(struct crm_buf *b, int c);
 void crm_buf_addf(struct crm_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -111,16 +111,9 @@ int
 crm_sqlite_install_dir(const char *path, struct crm_buf *out,
 	struct crm_err *err)
 {
-	const char *slash = strrchr(path, '/');
-
 	if (crm_sqlite_make_parents(path, err) < 0)
 		return -1;
-	if (!slash)
-		crm_buf_adds(out, ".");
-	else if (slash == path)
-		crm_buf_adds(out, "/");
-	else
-		crm_buf_add(out, path, (size_t)(slash - path));
+	crm_buf_add_dir(out, path);
 	return 0;
 }
 

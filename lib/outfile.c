@@ -66,14 +66,10 @@ static int
 system_name(const char *path)
 {
 	struct crm_buf dir = CRM_BUF_INIT;
-	const char *slash = strrchr(path, '/');
 	char *real;
 	int sys = 0;
 
-	if (slash)
-		crm_buf_add(&dir, path, (size_t)(slash - path) + (slash == path));
-	else
-		crm_buf_adds(&dir, ".");
+	crm_buf_add_dir(&dir, path);
 	if ((real = realpath(dir.buf, NULL))) {
 		sys = !strcmp(real, "/dev") || !strncmp(real, "/dev/", 5) ||
 			!strcmp(real, "/proc") || !strncmp(real, "/proc/", 6);
