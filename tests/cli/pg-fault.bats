@@ -107,7 +107,7 @@ customers_csv() {
 	# enough rows that the import writes for seconds (new records go
 	# to a server 5,000 to a statement: some 6,000 a second on a
 	# 2-core machine)
-	n=60000
+	n=100000
 	customers_csv "$n" >in.csv
 	crm-import customers in.csv >out 2>err 3>&- &
 	IMPORT_PID=$!
@@ -115,7 +115,9 @@ customers_csv() {
 	await "SELECT count(*) FROM pg_stat_activity
 		WHERE datname = 'crm' AND pid <> pg_backend_pid()
 		  AND backend_xid IS NOT NULL" "$IMPORT_PID"
-	sleep 0.5
+	sleep 0.2
+	kill -0 "$IMPORT_PID" 2>/dev/null ||
+		fail "the import ended before the server went: a larger file"
 	crash_server
 	SECONDS=0
 	run_waited "$IMPORT_PID" out err
