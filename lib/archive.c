@@ -15,6 +15,7 @@
 #include <zstd.h>
 
 #include "archive-int.h"
+#include "outfile.h"
 #include "banned.h"
 
 #define FRAME_MAX (1024 * 1024)
@@ -106,18 +107,9 @@ damaged(struct crm_err *err, const char *what)
 static int
 write_all(int fd, const unsigned char *p, size_t n, struct crm_err *err)
 {
-	while (n > 0) {
-		ssize_t k = write(fd, p, n);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return crm_err_set(err, CRM_EX_IOERR,
-				"cannot write the backup: %s",
-				strerror(errno));
-		p += k;
-		n -= (size_t)k;
-	}
+	if (crm_write_all(fd, p, n) < 0)
+		return crm_err_set(err, CRM_EX_IOERR, "cannot write the "
+			"backup: %s", strerror(errno));
 	return 0;
 }
 

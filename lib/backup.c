@@ -8,7 +8,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 
 #include "backup.h"
 #include "copy.h"
+#include "outfile.h"
 #include "record.h"
 #include "schema.h"
 #include "banned.h"
@@ -72,41 +72,6 @@ remove_image(const struct crm_buf *path)
 		unlink(p.buf);
 	}
 	crm_buf_release(&p);
-}
-
-/* A rename made durable: the folder's entry synced. */
-static int
-sync_dir(const char *dir, struct crm_err *err)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd < 0 || (fsync(fd) < 0 && errno != EINVAL)) {
-		crm_err_set(err, CRM_EX_IOERR, "cannot sync folder '%s': %s",
-			dir, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	close(fd);
-	return 0;
-}
-
-static int
-write_all(int fd, const void *p, size_t n)
-{
-	const char *s = p;
-
-	while (n) {
-		ssize_t w = write(fd, s, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		s += w;
-		n -= (size_t)w;
-	}
-	return 0;
 }
 
 /* The first line of path (without its newline), for a passphrase or a
@@ -221,8 +186,9 @@ write_new(const char *path, int force, mode_t mode, const struct crm_buf *text,
 			errno == EACCES ? CRM_EX_NOPERM : CRM_EX_CANTCREAT,
 			errno == EEXIST ? "'%s' exists; --force replaces it" :
 			"cannot create '%s': %s", path, strerror(errno));
-	if (fchmod(fd, mode) < 0 || write_all(fd, text->buf, text->len) < 0 ||
-	    write_all(fd, "\n", 1) < 0 || fsync(fd) < 0) {
+	if (fchmod(fd, mode) < 0 ||
+	    crm_write_all(fd, text->buf, text->len) < 0 ||
+	    crm_write_all(fd, "\n", 1) < 0 || fsync(fd) < 0) {
 		crm_err_set(err, CRM_EX_IOERR, "cannot write '%s': %s", path,
 			strerror(errno));
 		close(fd);
@@ -577,7 +543,7 @@ crm_backup(struct crm_db *db, const char *path,
 	}
 	unlink(tmp.buf);
 	crm_buf_reset(&tmp);
-	if (sync_dir(dir.buf, err) < 0)
+	if (crm_sync_dir(dir.buf, err) < 0)
 		goto out;
 	r = o->dir && o->keep > 0 ? prune(dir.buf, o->keep, err) : 0;
 out:
@@ -668,7 +634,7 @@ drill(const char *path, const struct crm_keys *keys, int full,
 		goto out;
 	buf = crm_xmalloc(PIECE);
 	while ((n = crm_archive_read(a, buf, PIECE, err)) > 0)
-		if (write_all(out, buf, (size_t)n) < 0) {
+		if (crm_write_all(out, buf, (size_t)n) < 0) {
 			crm_err_set(err, CRM_EX_IOERR, "cannot write '%s': %s",
 				image->buf, strerror(errno));
 			goto out;

@@ -13,13 +13,13 @@
  * read or written, no index built.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <sqlite3.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "db.h"
 #include "driver.h"
+#include "outfile.h"
 #include "sqlite-compat.h"
 #include "banned.h"
 
@@ -123,7 +123,7 @@ int
 crm_sqlite_install(const char *path, const char *image, struct crm_err *err)
 {
 	struct crm_buf dir = CRM_BUF_INIT;
-	int fd, r = 1;
+	int r = 1;
 
 	if (link(image, path) < 0) {
 		if (errno == EEXIST || errno == EXDEV || errno == EPERM)
@@ -132,15 +132,11 @@ crm_sqlite_install(const char *path, const char *image, struct crm_err *err)
 			CRM_EX_CANTCREAT, "cannot create database '%s': %s",
 			path, strerror(errno));
 	}
-	crm_sqlite_install_dir(path, &dir, err);
-	fd = open(dir.buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 || fsync(fd) < 0) {
-		r = crm_err_set(err, CRM_EX_IOERR, "cannot sync folder '%s': "
-			"%s", dir.buf, strerror(errno));
+	crm_buf_add_dir(&dir, path);
+	if (crm_sync_dir(dir.buf, err) < 0) {
 		unlink(path);
+		r = -1;
 	}
-	if (fd >= 0)
-		close(fd);
 	crm_buf_release(&dir);
 	return r;
 }

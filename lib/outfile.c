@@ -200,3 +200,37 @@ crm_outfile_abort(struct crm_outfile *o)
 	free(o->path);
 	memset(o, 0, sizeof(*o));
 }
+
+int
+crm_write_all(int fd, const void *p, size_t n)
+{
+	const char *s = p;
+
+	while (n) {
+		ssize_t w = write(fd, s, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		s += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int
+crm_sync_dir(const char *dir, struct crm_err *err)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0 || (fsync(fd) < 0 && errno != EINVAL)) {
+		crm_err_set(err, CRM_EX_IOERR, "cannot sync folder '%s': %s",
+			dir, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}

@@ -60,4 +60,14 @@ int crm_outfile_commit(struct crm_outfile *o, struct crm_err *err);
  * Safe after commit, and on an outfile never opened. */
 void crm_outfile_abort(struct crm_outfile *o);
 
+/* ---- file descriptors, for files written without stdio (a backup) --- */
+
+/* All n bytes at p to fd, through short writes and signals: 0, or -1
+ * with errno set. */
+int crm_write_all(int fd, const void *p, size_t n);
+
+/* A rename into folder dir made durable, the folder synced: 0, or -1
+ * (CRM_EX_IOERR). */
+int crm_sync_dir(const char *dir, struct crm_err *err);
+
 #endif
