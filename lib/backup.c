@@ -599,6 +599,25 @@ check_image(const char *path, const struct crm_archive_info *info, int full,
 	return r;
 }
 
+/* What the archive layer found, said of the file, and how to give a
+ * missing passphrase or key (seal: the file's). */
+static void
+about(const char *path, enum crm_seal seal, struct crm_err *err)
+{
+	struct crm_buf m = CRM_BUF_INIT;
+	int code = err->code;
+
+	crm_buf_addf(&m, "'%s': %s", strcmp(path, "-") ? path :
+		"standard input", err->msg.buf);
+	if (code == CRM_EX_USAGE)
+		crm_buf_adds(&m, seal == CRM_SEAL_RECIPIENT ? ": give it with "
+			"--secret-key FILE" : ": give it with --passphrase-file "
+			"FILE or $CRM_BACKUP_PASSPHRASE");
+	crm_err_clear(err);
+	crm_err_set(err, code, "%s", m.buf);
+	crm_buf_release(&m);
+}
+
 /*
  * The drill on path: the archive read whole into an image (its path in
  * image, kept when keep is set) and checked.
@@ -619,16 +638,20 @@ drill(const char *path, const struct crm_keys *keys, int full,
 		return crm_err_set(err, errno == ENOENT ? CRM_EX_NOINPUT :
 			errno == EACCES ? CRM_EX_NOPERM : CRM_EX_IOERR,
 			"cannot read '%s': %s", path, strerror(errno));
-	if (!(a = crm_archive_open(in, info, err)))
+	if (!(a = crm_archive_open(in, info, err))) {
+		about(path, CRM_SEAL_NONE, err);
 		goto out;
+	}
 	if (info->schema > crm_schema_latest()) {
 		crm_err_set(err, CRM_EX_CONFIG, "the backup has schema %d, "
 			"newer than this binary's %d: upgrade crm",
 			info->schema, crm_schema_latest());
 		goto out;
 	}
-	if (crm_archive_unlock(a, keys, err) < 0)
+	if (crm_archive_unlock(a, keys, err) < 0) {
+		about(path, info->seal, err);
 		goto out;
+	}
 	if ((out = make_temp(dir ? dir : tmp_dir(), dir ? ".crm-restore" :
 	    "crm-restore", image, err)) < 0)
 		goto out;
@@ -639,8 +662,10 @@ drill(const char *path, const struct crm_keys *keys, int full,
 				image->buf, strerror(errno));
 			goto out;
 		}
-	if (n < 0)
+	if (n < 0) {
+		about(path, info->seal, err);
 		goto out;
+	}
 	if (close(out) < 0) {
 		out = -1;
 		crm_err_set(err, CRM_EX_IOERR, "cannot write '%s': %s",
